@@ -1,0 +1,89 @@
+"""The exceptions creditdash raises.
+
+    CreditDashError                 base: pages catch it and show its message
+     ├── ImportRejected             a file cannot be imported; carries every problem
+     ├── InvalidArgument            a caller passed a value outside the rule it names
+     ├── InsufficientHistory        too little data for a model or figure
+     ├── NotFitted                  a model used before fit()
+     └── NotFound                   an id (import, customer, ...) that does not exist
+
+Messages name the argument or column, the rule and the value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class CreditDashError(Exception):
+    """Base of every error a user may see."""
+
+
+class InvalidArgument(CreditDashError, ValueError):
+    """An argument breaks a rule; the message names it, the rule and the value."""
+
+
+class InsufficientHistory(CreditDashError):
+    """Too little history for the figure or model asked for."""
+
+
+class NotFitted(CreditDashError):
+    """A model was used before `fit`."""
+
+
+class NotFound(CreditDashError, LookupError):
+    """An id that does not exist."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in an input file.
+
+    `row` is the row number as the user sees it in Excel (1-based, header
+    included) or the line number in a CSV; None when the problem is about
+    the whole file or sheet.
+    """
+
+    file: str
+    message: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    level: str = "error"  # "error" stops the import; "warning" is reported only
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "level": self.level,
+            "file": self.file,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message,
+        }
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.sheet:
+            where += f" [{self.sheet}]"
+        if self.row is not None:
+            where += f" row {self.row}"
+        if self.column:
+            where += f", column {self.column!r}"
+        value = f" (value {self.value!r})" if self.value not in (None, "") else ""
+        return f"{self.level.upper()}: {where}{value}: {self.message}"
+
+
+class ImportRejected(CreditDashError):
+    """The input cannot be imported. `problems` lists every error and warning."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        errors = [p for p in self.problems if p.level == "error"]
+        first = f" First: {errors[0]}" if errors else ""
+        super().__init__(f"Import rejected: {len(errors)} problem(s), nothing was written.{first}")
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "error"]

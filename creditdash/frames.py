@@ -1,0 +1,104 @@
+"""The canonical frames every part of creditdash exchanges.
+
+Money is held as whole cents in int64 columns named `*_cents`, so sums are
+exact; it becomes a 2-decimal figure only at the edge (display, export, the
+database's Numeric(18, 2)). Dates are pandas datetime64 at midnight, no
+time zone. Ids are strings.
+
+customers  customer_id, customer_name, credit_code, industry, region,
+           segment, salesperson, credit_limit_cents (Int64, nullable),
+           payment_terms_days (Int64, nullable), currency
+invoices   invoice_id, customer_id, invoice_date, due_date, amount_cents,
+           currency, disputed (bool), source
+payments   payment_id, customer_id, invoice_id (<NA> = unapplied cash),
+           payment_date, amount_cents, source
+rates      currency, rate_date, rate (units of reporting currency per one
+           unit of `currency`)
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+CUSTOMER_COLUMNS = [
+    "customer_id",
+    "customer_name",
+    "credit_code",
+    "industry",
+    "region",
+    "segment",
+    "salesperson",
+    "credit_limit_cents",
+    "payment_terms_days",
+    "currency",
+]
+INVOICE_COLUMNS = [
+    "invoice_id",
+    "customer_id",
+    "invoice_date",
+    "due_date",
+    "amount_cents",
+    "currency",
+    "disputed",
+    "source",
+]
+PAYMENT_COLUMNS = [
+    "payment_id",
+    "customer_id",
+    "invoice_id",
+    "payment_date",
+    "amount_cents",
+    "source",
+]
+RATE_COLUMNS = ["currency", "rate_date", "rate"]
+
+_DTYPES: dict[str, str] = {
+    "customer_id": "str",
+    "customer_name": "str",
+    "credit_code": "str",
+    "industry": "str",
+    "region": "str",
+    "segment": "str",
+    "salesperson": "str",
+    "credit_limit_cents": "Int64",
+    "payment_terms_days": "Int64",
+    "currency": "str",
+    "invoice_id": "str",
+    "invoice_date": "datetime64[us]",
+    "due_date": "datetime64[us]",
+    "amount_cents": "int64",
+    "disputed": "bool",
+    "source": "str",
+    "payment_id": "str",
+    "payment_date": "datetime64[us]",
+    "rate_date": "datetime64[us]",
+    "rate": "float64",
+}
+
+
+def empty_frame(columns: list[str]) -> pd.DataFrame:
+    """An empty frame with the canonical columns and dtypes."""
+    return pd.DataFrame({c: pd.Series(dtype=_DTYPES[c]) for c in columns})
+
+
+def conform(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The frame with exactly `columns` (missing ones added empty) in canonical dtypes."""
+    out = pd.DataFrame(index=frame.index)
+    for c in columns:
+        if c in frame.columns:
+            out[c] = frame[c]
+        else:
+            out[c] = pd.Series(pd.NA, index=frame.index, dtype="object")
+        dtype = _DTYPES[c]
+        if dtype == "str":
+            out[c] = out[c].astype("str")
+        elif dtype == "bool":
+            out[c] = out[c].fillna(False).astype("bool")
+        else:
+            out[c] = out[c].astype(dtype)
+    return out.reset_index(drop=True)
+
+
+def cents_to_money(cents: pd.Series | int) -> pd.Series | float:
+    """Cents as a 2-decimal float, for display and export (exact to the cent)."""
+    return cents / 100

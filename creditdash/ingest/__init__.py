@@ -1,0 +1,1 @@
+"""Reading users' spreadsheets into the canonical frames (see creditdash.frames)."""

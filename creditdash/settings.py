@@ -1,0 +1,35 @@
+"""Settings, built once from the environment (CREDITDASH_*).
+
+Library functions take explicit arguments; only entry points (the app, the
+command line) build a Settings and pass its values down.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "creditdash.sqlite"
+DEFAULT_DB_URL = f"sqlite:///{DEFAULT_DB_PATH}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_url: str = DEFAULT_DB_URL
+    reporting_currency: str = "CNY"
+    default_terms_days: int = 30
+    max_upload_mb: int = 200
+    load_demo_on_empty: bool = True
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+        return cls(
+            db_url=env.get("CREDITDASH_DB_URL") or DEFAULT_DB_URL,
+            reporting_currency=(env.get("CREDITDASH_CURRENCY") or "CNY").upper(),
+            default_terms_days=int(env.get("CREDITDASH_DEFAULT_TERMS_DAYS") or 30),
+            max_upload_mb=int(env.get("CREDITDASH_MAX_UPLOAD_MB") or 200),
+            load_demo_on_empty=(env.get("CREDITDASH_DEMO", "1") not in ("0", "false", "no")),
+        )
