@@ -1,0 +1,5 @@
+import sys
+
+from creditdash.cli import main
+
+sys.exit(main())

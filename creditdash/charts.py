@@ -1,0 +1,115 @@
+"""Charts: pure functions from frames to plotly Figures (they never call streamlit).
+
+One colour per aging bucket, used by every chart: calm for current,
+darkening as an item gets older.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+CURRENT_COLOUR = "#2e7d5b"
+OVERDUE_COLOURS = ["#f2c14e", "#f08a3c", "#e0582f", "#c0392b", "#8e1f2f", "#4a1020", "#2b0a14"]
+UNAPPLIED_COLOUR = "#8a94a6"
+FONT = "Noto Sans CJK SC, Noto Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
+
+
+def bucket_colours(labels: list[str]) -> dict[str, str]:
+    """A colour per bucket label: the first bucket green, the rest from yellow to dark red."""
+    colours = {labels[0]: CURRENT_COLOUR}
+    for i, label in enumerate(labels[1:]):
+        colours[label] = OVERDUE_COLOURS[min(i, len(OVERDUE_COLOURS) - 1)]
+    colours["unapplied"] = UNAPPLIED_COLOUR
+    return colours
+
+
+def _layout(fig: go.Figure, title: str, y_title: str, currency: str) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"},
+        barmode="relative",
+        font={"family": FONT},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        margin={"l": 10, "r": 10, "t": 70, "b": 10},
+        yaxis_title=f"{y_title} ({currency})",
+        hovermode="x unified",
+        plot_bgcolor="white",
+    )
+    fig.update_yaxes(gridcolor="#e6e9ef", separatethousands=True, tickformat=",.0f")
+    return fig
+
+
+def aging_bars(
+    table: pd.DataFrame,
+    key: str,
+    labels: list[str],
+    *,
+    title: str = "Receivables by aging bucket",
+    currency: str = "CNY",
+    top: int = 20,
+) -> go.Figure:
+    """Stacked bars: one bar per group (`key` column), one segment per bucket.
+
+    `table` has the bucket `labels` and `unapplied` as money columns (not cents).
+    """
+    head = table.head(top)
+    colours = bucket_colours(labels)
+    fig = go.Figure()
+    for label in [*labels, "unapplied"]:
+        if label not in head or not head[label].any():
+            continue
+        fig.add_bar(
+            x=head[key].astype(str),
+            y=head[label],
+            name=label,
+            marker_color=colours[label],
+            hovertemplate="%{y:,.2f}",
+        )
+    _layout(fig, title, "Outstanding", currency)
+    fig.update_xaxes(type="category")
+    return fig
+
+
+def ar_by_month_chart(
+    frame: pd.DataFrame,
+    labels: list[str],
+    *,
+    title: str = "Receivables at each month-end by aging bucket",
+    currency: str = "CNY",
+) -> go.Figure:
+    """Stacked bars of AR at each month-end; `frame` has month_end and money bucket columns."""
+    colours = bucket_colours(labels)
+    fig = go.Figure()
+    x = pd.to_datetime(frame["month_end"]).dt.strftime("%Y-%m")
+    for label in labels:
+        fig.add_bar(
+            x=x, y=frame[label], name=label, marker_color=colours[label], hovertemplate="%{y:,.2f}"
+        )
+    _layout(fig, title, "Outstanding", currency)
+    fig.update_xaxes(type="category")
+    return fig
+
+
+def top_overdue_chart(
+    frame: pd.DataFrame, *, title: str = "Top 10 overdue customers", currency: str = "CNY"
+) -> go.Figure:
+    """Horizontal bars of overdue money by customer; `frame` has `customer` and `overdue`."""
+    data = frame.iloc[::-1]
+    fig = go.Figure(
+        go.Bar(
+            x=data["overdue"],
+            y=data["customer"],
+            orientation="h",
+            marker_color=OVERDUE_COLOURS[2],
+            hovertemplate="%{x:,.2f}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title={"text": title, "x": 0},
+        font={"family": FONT},
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        xaxis_title=f"Overdue ({currency})",
+        plot_bgcolor="white",
+    )
+    fig.update_xaxes(gridcolor="#e6e9ef", tickformat=",.0f")
+    return fig

@@ -1,0 +1,87 @@
+"""Shaping computed frames for display: labels, money, drill-downs (no streamlit)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from creditdash.aging import to_money
+
+
+def top_overdue(table: pd.DataFrame, labels: list[str], n: int = 10) -> pd.DataFrame:
+    """The `n` customers with the most overdue money.
+
+    `table` is `aging(..., by="customer")` (cents). Returns columns customer,
+    overdue, total (money) and oldest_bucket, largest overdue first.
+    """
+    overdue_labels = labels[1:]
+    overdue = table[overdue_labels].sum(axis=1)
+    chosen = table.assign(overdue_cents=overdue).loc[overdue > 0]
+    chosen = chosen.sort_values("overdue_cents", ascending=False).head(n)
+    if chosen.empty:
+        return pd.DataFrame(columns=["customer", "overdue", "total", "oldest_bucket"])
+    name = chosen["customer_name"].fillna(chosen["customer_id"]).astype(str)
+    oldest = chosen[overdue_labels].gt(0).iloc[:, ::-1].idxmax(axis=1)
+    money = to_money(chosen[["total"]])
+    return pd.DataFrame(
+        {
+            "customer": (chosen["customer_id"].astype(str) + " " + name).where(
+                name != chosen["customer_id"], name
+            ),
+            "overdue": chosen["overdue_cents"].to_numpy() / 100,
+            "total": money["total"].to_numpy(),
+            "oldest_bucket": oldest.to_numpy(),
+        }
+    ).reset_index(drop=True)
+
+
+GROUP_KEYS = {
+    "customer": ["customer_id", "customer_name"],
+    "segment": ["segment"],
+    "region": ["region"],
+    "salesperson": ["salesperson"],
+    "none": [],
+}
+
+
+def labelled_aging(table: pd.DataFrame, by: str) -> pd.DataFrame:
+    """The aging table in money with a leading `group` label column for charts and tables."""
+    keys = [k for k in GROUP_KEYS[by] if k in table.columns]
+    money = to_money(table)
+    if by == "customer":
+        name = table["customer_name"].fillna("").astype(str)
+        label = (
+            table["customer_id"].astype(str).where(name == "", table["customer_id"] + " " + name)
+        )
+    elif keys:
+        label = table[keys[0]].astype(str)
+    else:
+        label = pd.Series("All customers", index=table.index)
+    return pd.concat([label.rename("group"), money], axis=1)
+
+
+def items_of_group(items: pd.DataFrame, by: str, row: pd.Series) -> pd.DataFrame:
+    """The open items (from `aging.open_items`) that make up one row of the aging table."""
+    keys = [k for k in GROUP_KEYS[by] if k != "customer_name"]
+    mask = pd.Series(True, index=items.index)
+    for k in keys:
+        if k in items.columns:
+            mask &= items[k].astype(str) == str(row[k])
+    return items.loc[mask]
+
+
+def parse_edges(text: str) -> tuple[int, ...]:
+    """Bucket edges typed by a user ("30, 60, 90"); raises InvalidArgument when not whole days."""
+    from creditdash.errors import InvalidArgument
+
+    parts = [p.strip() for p in text.replace("，", ",").split(",") if p.strip()]
+    try:
+        edges = tuple(int(p) for p in parts)
+    except ValueError:
+        raise InvalidArgument(
+            f"`edges` must be whole numbers of days separated by commas, e.g. 30, 60, 90. Got {text!r}."
+        ) from None
+    if not edges or any(b <= a for a, b in zip(edges, edges[1:], strict=False)) or edges[0] <= 0:
+        raise InvalidArgument(
+            f"`edges` must be positive and strictly increasing, e.g. 30, 60, 90. Got {text!r}."
+        )
+    return edges

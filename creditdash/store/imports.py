@@ -1,0 +1,743 @@
+"""Writing parsed files into the store: all-or-nothing, upsert by key, rollback.
+
+`import_sources` is the one path every import takes (the app, the command
+line, the demo loader): parse, cross-check against what is stored, then
+write everything in one transaction or nothing at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, Table, bindparam, select, update
+from sqlalchemy.engine import Connection
+
+from creditdash.errors import ImportRejected, InvalidArgument, NotFound, Problem
+from creditdash.frames import (
+    CUSTOMER_COLUMNS,
+    INVOICE_COLUMNS,
+    PAYMENT_COLUMNS,
+    conform,
+)
+from creditdash.ingest import ParsedBatch, SheetMapping, Source, parse_sources
+from creditdash.store.load import read_customers, read_invoices, read_payments, read_rates
+from creditdash.store.models import (
+    Customer,
+    Import,
+    Invoice,
+    Payment,
+    Rate,
+    RowChange,
+    SnapshotRecord,
+)
+
+Progress = Callable[[float, str], None]
+
+# table name -> (model, key column, canonical columns compared)
+_TABLES: dict[str, tuple[type, str, list[str]]] = {
+    "customers": (Customer, "customer_id", CUSTOMER_COLUMNS[1:]),
+    "invoices": (Invoice, "invoice_id", INVOICE_COLUMNS[1:]),
+    "payments": (Payment, "payment_id", PAYMENT_COLUMNS[1:]),
+    "rates": (Rate, "rate_key", ["rate"]),
+}
+# canonical column -> database column, where they differ
+_DB_NAMES = {"amount_cents": "amount", "credit_limit_cents": "credit_limit"}
+
+
+@dataclass
+class TableCounts:
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class ImportSummary:
+    """What an import did (or, with dry_run, would do)."""
+
+    import_id: int | None
+    files: list[str]
+    kinds: list[str]
+    rows_read: int
+    counts: dict[str, TableCounts] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+    snapshots: int = 0
+    dry_run: bool = False
+
+    @property
+    def new(self) -> int:
+        return sum(c.new for c in self.counts.values())
+
+    @property
+    def changed(self) -> int:
+        return sum(c.changed for c in self.counts.values())
+
+    @property
+    def unchanged(self) -> int:
+        return sum(c.unchanged for c in self.counts.values())
+
+    @property
+    def nothing_changed(self) -> bool:
+        return self.new == 0 and self.changed == 0
+
+    def lines(self) -> list[str]:
+        """The summary as printable lines."""
+        head = (
+            "Dry run: nothing written."
+            if self.dry_run
+            else (
+                "Nothing changed: every row is already stored."
+                if self.nothing_changed
+                else f"Import #{self.import_id} written."
+            )
+        )
+        out = [
+            head,
+            f"Files: {', '.join(self.files)} ({', '.join(self.kinds)}); rows read: {self.rows_read}",
+        ]
+        for table, c in self.counts.items():
+            if c.new or c.changed or c.unchanged:
+                out.append(f"  {table}: {c.new} new, {c.changed} changed, {c.unchanged} unchanged")
+        if self.snapshots:
+            out.append(f"  open-items snapshots: {self.snapshots}")
+        out.extend(str(w) for w in self.warnings)
+        return out
+
+
+# ---------------------------------------------------------------- snapshots
+
+
+def _open_state(invoices: pd.DataFrame, payments: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
+    """Open cents per invoice_id at `as_of` from invoices and applied payments dated <= as_of."""
+    paid = (
+        payments.loc[payments["invoice_id"].notna() & (payments["payment_date"] <= as_of)]
+        .groupby("invoice_id")["amount_cents"]
+        .sum()
+    )
+    inv = invoices.loc[invoices["invoice_date"] <= as_of].set_index("invoice_id")["amount_cents"]
+    return inv.sub(paid.reindex(inv.index, fill_value=0), fill_value=0)
+
+
+def _snapshot_rows(
+    batch: ParsedBatch,
+    invoices: pd.DataFrame,
+    payments: pd.DataFrame,
+) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
+    """New invoices and the payment events (source `snapshot`) that the batch's snapshots imply.
+
+    `invoices`/`payments` are everything known before: stored plus this batch.
+    """
+    new_invoices, events, warnings = [], [], []
+    for snap in sorted(batch.snapshots, key=lambda s: s.as_of):
+        items = snap.items
+        as_of = pd.Timestamp(snap.as_of)
+        known = set(invoices["invoice_id"])
+        fresh = items.loc[~items["invoice_id"].isin(known)]
+        if len(fresh):
+            amount = (
+                fresh["amount_cents"].astype("Int64").fillna(fresh["open_cents"]).astype("int64")
+            )
+            created = conform(
+                fresh.assign(amount_cents=amount, source="snapshot", disputed=False),
+                INVOICE_COLUMNS,
+            )
+            new_invoices.append(created)
+            invoices = pd.concat([invoices, created], ignore_index=True)
+        state = _open_state(invoices, payments, as_of)
+        listed = items.set_index("invoice_id")["open_cents"]
+        prior = state.reindex(listed.index).fillna(listed).astype("int64")
+        drop = prior - listed
+        rises = drop[drop < 0]
+        if len(rises):
+            warnings.append(
+                Problem(
+                    file=snap.file,
+                    level="warning",
+                    message=f"{len(rises)} invoice(s) show a higher open amount on {as_of:%Y-%m-%d} "
+                    f"than before (e.g. {rises.index[0]}); their balance is kept as last known.",
+                )
+            )
+        paid = drop[drop > 0]
+        if snap.complete:
+            gone = state[(state != 0) & ~state.index.isin(listed.index)]
+            paid = pd.concat([paid, gone])
+        if len(paid):
+            cust = invoices.drop_duplicates("invoice_id").set_index("invoice_id")["customer_id"]
+            ev = pd.DataFrame(
+                {
+                    "payment_id": [f"{i}@{as_of:%Y-%m-%d}" for i in paid.index],
+                    "customer_id": cust.reindex(paid.index).to_numpy(),
+                    "invoice_id": paid.index.to_numpy(),
+                    "payment_date": as_of,
+                    "amount_cents": paid.to_numpy(dtype="int64"),
+                    "source": "snapshot",
+                }
+            )
+            ev = conform(ev, PAYMENT_COLUMNS)
+            events.append(ev)
+            payments = pd.concat([payments, ev], ignore_index=True)
+    inv = pd.concat(new_invoices, ignore_index=True) if new_invoices else None
+    pay = pd.concat(events, ignore_index=True) if events else None
+    return (
+        inv if inv is not None else conform(pd.DataFrame(), INVOICE_COLUMNS),
+        pay if pay is not None else conform(pd.DataFrame(), PAYMENT_COLUMNS),
+        warnings,
+    )
+
+
+# ---------------------------------------------------------------- checks
+
+
+def _cross_check(
+    batch: ParsedBatch,
+    invoices: pd.DataFrame,
+    payments: pd.DataFrame,
+    stored_invoice_ids: pd.Series,
+    rates: pd.DataFrame,
+    reporting_currency: str,
+) -> list[Problem]:
+    """Problems that need the stored data: unknown invoices, currencies without a rate."""
+    problems: list[Problem] = []
+    known = set(stored_invoice_ids) | set(invoices["invoice_id"])
+    applied = payments.loc[payments["invoice_id"].notna()]
+    unknown = applied.loc[~applied["invoice_id"].isin(known)]
+    for _, row in unknown.head(1000).iterrows():
+        file, sheet, excel_row = _where(batch, "payments", row["payment_id"])
+        problems.append(
+            Problem(
+                file=file,
+                sheet=sheet,
+                row=excel_row,
+                column="invoice_id",
+                value=str(row["invoice_id"]),
+                message="The payment refers to an invoice that is neither in this upload nor "
+                "stored; import the invoice first or leave the invoice column empty for "
+                "unapplied cash.",
+            )
+        )
+    rated = set(rates["currency"]) | set(batch.rates["currency"]) | {reporting_currency}
+    for code in sorted(set(invoices["currency"].dropna()) - rated):
+        problems.append(
+            Problem(
+                file=", ".join(sorted({m.file for m in batch.mappings})) or "upload",
+                column="currency",
+                value=code,
+                message=f"No exchange rate from {code} to the reporting currency "
+                f"{reporting_currency}: upload a rates file (currency, date, rate) with it.",
+            )
+        )
+    return problems
+
+
+def _where(batch: ParsedBatch, table: str, key: str) -> tuple[str, str | None, int | None]:
+    source = getattr(batch, "row_source", None) or {}
+    try:
+        found = source.get((table, key)) if isinstance(source, Mapping) else None
+    except TypeError:
+        found = None
+    if found:
+        return found[0], found[1], found[2]
+    files = sorted({m.file for m in batch.mappings})
+    return (files[0] if files else "upload"), None, None
+
+
+# ---------------------------------------------------------------- diff and write
+
+
+def _equal(a: pd.Series, b: pd.Series) -> np.ndarray:
+    both_na = a.isna().to_numpy() & b.isna().to_numpy()
+    same = a.astype(object).to_numpy() == b.astype(object).to_numpy()
+    return both_na | np.asarray(same, dtype=bool)
+
+
+def _diff(
+    incoming: pd.DataFrame,
+    existing: pd.DataFrame,
+    key: str,
+    columns: list[str],
+    keep_existing: bool,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, int]:
+    """Split incoming rows into new, changed (+ the stored row before) and the unchanged count.
+
+    With keep_existing, a value missing in the incoming row keeps the stored one.
+    """
+    if existing.empty:
+        return incoming, incoming.iloc[0:0], existing.iloc[0:0], 0
+    merged = incoming.merge(existing, on=key, how="left", suffixes=("", "__old"), indicator=True)
+    is_new = (merged["_merge"] == "left_only").to_numpy()
+    old = merged.loc[~is_new]
+    same = np.ones(len(old), dtype=bool)
+    updated = old[[key, *columns]].copy()
+    for c in columns:
+        if keep_existing:
+            updated[c] = old[c].where(old[c].notna(), old[f"{c}__old"])
+        same &= _equal(updated[c], old[f"{c}__old"])
+    changed = updated.loc[~same]
+    before = old.loc[~same, [key, *(f"{c}__old" for c in columns)]]
+    before.columns = [key, *columns]
+    return merged.loc[is_new, [key, *columns]], changed, before, int(same.sum())
+
+
+def _db_value(column: str, value):
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if value is pd.NaT:
+        return None
+    if column.endswith("_cents"):
+        return Decimal(int(value)).scaleb(-2)
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    return value
+
+
+def _records(frame: pd.DataFrame, import_id: int | None = None) -> list[dict]:
+    """Rows as database-ready dicts (dates as date, cents as Decimal money)."""
+    cols = list(frame.columns)
+    data = {}
+    for c in cols:
+        s = frame[c]
+        if c.endswith("_cents"):
+            vals = [None if pd.isna(v) else Decimal(int(v)).scaleb(-2) for v in s.to_numpy(object)]
+        elif pd.api.types.is_datetime64_any_dtype(s):
+            vals = [None if pd.isna(v) else v.date() for v in s]
+        elif s.dtype == bool:
+            vals = [bool(v) for v in s.to_numpy()]
+        elif c == "payment_terms_days":
+            vals = [None if pd.isna(v) else int(v) for v in s.to_numpy(object)]
+        else:
+            vals = [None if pd.isna(v) else v for v in s.to_numpy(object)]
+        data[_DB_NAMES.get(c, c)] = vals
+    names = list(data)
+    out = [dict(zip(names, row, strict=True)) for row in zip(*data.values(), strict=True)]
+    if import_id is not None:
+        for r in out:
+            r["import_id"] = import_id
+    return out
+
+
+def _json_row(row: pd.Series) -> str:
+    def plain(v):
+        if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and np.isnan(v)):
+            return None
+        if isinstance(v, pd.Timestamp):
+            return v.strftime("%Y-%m-%d")
+        if isinstance(v, np.integer | np.bool_ | np.floating):
+            return v.item()
+        return v
+
+    return json.dumps({k: plain(v) for k, v in row.items()}, ensure_ascii=False)
+
+
+def _update(conn: Connection, table: Table, key: str, rows: list[dict]) -> None:
+    if not rows:
+        return
+    cols = [c for c in rows[0] if c != key]
+    stmt = (
+        update(table)
+        .where(table.c[key] == bindparam(f"k_{key}"))
+        .values({c: bindparam(f"v_{c}") for c in cols})
+    )
+    params = [{f"k_{key}": r[key], **{f"v_{c}": r[c] for c in cols}} for r in rows]
+    conn.execute(stmt, params)
+
+
+def _insert(conn: Connection, table: Table, rows: list[dict], chunk: int = 50_000) -> None:
+    for start in range(0, len(rows), chunk):
+        conn.execute(table.insert(), rows[start : start + chunk])
+
+
+def _rates_frame(rates: pd.DataFrame) -> pd.DataFrame:
+    out = rates[["currency", "rate_date", "rate"]].copy()
+    out["rate_key"] = out["currency"].astype(str) + "@" + out["rate_date"].dt.strftime("%Y-%m-%d")
+    return out
+
+
+# ---------------------------------------------------------------- public
+
+
+def import_sources(
+    engine: Engine,
+    sources: list[Source],
+    *,
+    reporting_currency: str = "CNY",
+    as_of: date | None = None,
+    complete: bool = False,
+    overrides: dict[str, str] | None = None,
+    mappings: list[SheetMapping] | None = None,
+    sheet: str | None = None,
+    default_terms_days: int = 30,
+    max_bytes: int = 200 * 2**20,
+    dry_run: bool = False,
+    who: str = "local",
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Import files whole or not at all. Raises ImportRejected listing every problem."""
+    report = progress or (lambda _f, _m: None)
+    started = datetime.now()
+    report(0.05, "Reading files")
+    stored_customers = read_customers(engine)
+    terms = stored_customers.dropna(subset=["payment_terms_days"])
+    batch = parse_sources(
+        sources,
+        overrides=overrides,
+        mappings=mappings,
+        sheet=sheet,
+        as_of=as_of,
+        complete=complete,
+        default_terms_days=default_terms_days,
+        terms_by_customer=dict(
+            zip(terms["customer_id"], terms["payment_terms_days"].astype(int), strict=True)
+        ),
+        default_currency=reporting_currency,
+        max_bytes=max_bytes,
+    )
+    problems = list(batch.problems)
+    if any(p.level == "error" for p in problems):
+        raise ImportRejected(problems)
+    report(0.4, "Checking against stored data")
+
+    stored_invoices = read_invoices(engine)
+    stored_payments = read_payments(engine) if batch.snapshots or len(batch.payments) else None
+    stored_rates = read_rates(engine)
+    invoices = batch.invoices
+    payments = batch.payments
+    if batch.snapshots:
+        everything_inv = pd.concat([stored_invoices, invoices], ignore_index=True).drop_duplicates(
+            "invoice_id", keep="last"
+        )
+        everything_pay = pd.concat([stored_payments, payments], ignore_index=True).drop_duplicates(
+            "payment_id", keep="last"
+        )
+        snap_inv, snap_pay, snap_warn = _snapshot_rows(batch, everything_inv, everything_pay)
+        invoices = pd.concat([invoices, snap_inv], ignore_index=True) if len(snap_inv) else invoices
+        payments = pd.concat([payments, snap_pay], ignore_index=True) if len(snap_pay) else payments
+        problems.extend(snap_warn)
+    problems.extend(
+        _cross_check(
+            batch,
+            invoices,
+            payments,
+            stored_invoices["invoice_id"],
+            stored_rates,
+            reporting_currency,
+        )
+    )
+    if any(p.level == "error" for p in problems):
+        raise ImportRejected(problems)
+
+    customers = _customers_for(batch.customers, invoices, payments, stored_customers)
+    incoming = {
+        "customers": customers,
+        "invoices": invoices,
+        "payments": payments,
+        "rates": _rates_frame(batch.rates),
+    }
+    existing = {
+        "customers": stored_customers,
+        "invoices": stored_invoices,
+        "payments": stored_payments if stored_payments is not None else read_payments(engine),
+        "rates": _rates_frame(stored_rates),
+    }
+    report(0.55, "Comparing with stored rows")
+    plans, counts = {}, {}
+    for table, (_model, key, columns) in _TABLES.items():
+        new, changed, before, unchanged = _diff(
+            incoming[table], existing[table], key, columns, keep_existing=(table == "customers")
+        )
+        plans[table] = (new, changed, before)
+        counts[table] = TableCounts(len(new), len(changed), unchanged)
+
+    summary = ImportSummary(
+        import_id=None,
+        files=[s.name for s in sources],
+        kinds=sorted({m.kind for m in batch.mappings}),
+        rows_read=sum(m.n_rows for m in batch.mappings),
+        counts=counts,
+        warnings=[p for p in problems if p.level == "warning"],
+        snapshots=len(batch.snapshots),
+        dry_run=dry_run,
+    )
+    if dry_run or summary.nothing_changed:
+        report(1.0, "Done")
+        return summary
+
+    report(0.65, "Writing")
+    with engine.begin() as conn:
+        imp = {
+            "file_names": ", ".join(summary.files),
+            "sha256": ",".join(s.sha256 for s in sources),
+            "kind": ",".join(summary.kinds),
+            "rows_read": summary.rows_read,
+            "rows_stored": summary.new + summary.changed,
+            "rows_rejected": 0,
+            "rows_new": summary.new,
+            "rows_changed": summary.changed,
+            "rows_unchanged": summary.unchanged,
+            "warnings": "\n".join(str(w) for w in summary.warnings)[:20000],
+            "started_at": started,
+            "who": who,
+            "status": "applied",
+        }
+        import_id = conn.execute(Import.__table__.insert().values(**imp)).inserted_primary_key[0]
+        for i, table in enumerate(("customers", "invoices", "payments", "rates")):
+            model, key, _columns = _TABLES[table]
+            new, changed, before = plans[table]
+            write_new, write_changed = new, changed
+            if table == "rates":
+                write_new = new.drop(columns="rate_key")
+                write_changed = changed.assign(
+                    currency=changed["rate_key"].str.split("@").str[0],
+                    rate_date=pd.to_datetime(changed["rate_key"].str.split("@").str[1]),
+                )
+            _insert(conn, model.__table__, _records(write_new, import_id))
+            if len(changed):
+                _save_before(conn, import_id, table, key, before, existing[table])
+                if table == "rates":
+                    _update_rates(conn, write_changed, import_id)
+                else:
+                    _update(conn, model.__table__, key, _records(write_changed, import_id))
+            report(0.65 + 0.3 * (i + 1) / 4, f"Writing {table}")
+        for snap in batch.snapshots:
+            conn.execute(
+                SnapshotRecord.__table__.insert().values(
+                    as_of=pd.Timestamp(snap.as_of).date(),
+                    complete=snap.complete,
+                    items=len(snap.items),
+                    import_id=import_id,
+                )
+            )
+        conn.execute(
+            update(Import.__table__)
+            .where(Import.__table__.c.import_id == import_id)
+            .values(finished_at=datetime.now())
+        )
+    summary.import_id = int(import_id)
+    report(1.0, "Done")
+    return summary
+
+
+def _update_rates(conn: Connection, rows: pd.DataFrame, import_id: int) -> None:
+    t = Rate.__table__
+    stmt = (
+        update(t)
+        .where((t.c.currency == bindparam("k_c")) & (t.c.rate_date == bindparam("k_d")))
+        .values(rate=bindparam("v_rate"), import_id=bindparam("v_import"))
+    )
+    conn.execute(
+        stmt,
+        [
+            {
+                "k_c": r.currency,
+                "k_d": r.rate_date.date(),
+                "v_rate": Decimal(str(r.rate)),
+                "v_import": import_id,
+            }
+            for r in rows.itertuples()
+        ],
+    )
+
+
+def _save_before(
+    conn: Connection,
+    import_id: int,
+    table: str,
+    key: str,
+    before: pd.DataFrame,
+    existing: pd.DataFrame,
+) -> None:
+    """Keep each changed row's stored state (and the import that wrote it) for rollback."""
+    writers = _import_ids(conn, table, key, before[key].tolist())
+    rows = [
+        {
+            "import_id": import_id,
+            "table_name": table,
+            "row_key": str(r[key]),
+            "before_import_id": writers.get(str(r[key]), 0),
+            "before": _json_row(r),
+        }
+        for _, r in before.iterrows()
+    ]
+    _insert(conn, RowChange.__table__, rows)
+
+
+def _import_ids(conn: Connection, table: str, key: str, keys: list[str]) -> dict[str, int]:
+    model = _TABLES[table][0]
+    t = model.__table__
+    out: dict[str, int] = {}
+    if table == "rates":
+        for k in keys:
+            ccy, day = k.split("@")
+            got = conn.execute(
+                select(t.c.import_id).where(
+                    (t.c.currency == ccy) & (t.c.rate_date == date.fromisoformat(day))
+                )
+            ).scalar()
+            out[k] = int(got or 0)
+        return out
+    for start in range(0, len(keys), 500):
+        part = keys[start : start + 500]
+        for k, imp in conn.execute(select(t.c[key], t.c.import_id).where(t.c[key].in_(part))):
+            out[str(k)] = int(imp)
+    return out
+
+
+def _customers_for(
+    batch_customers: pd.DataFrame,
+    invoices: pd.DataFrame,
+    payments: pd.DataFrame,
+    stored: pd.DataFrame,
+) -> pd.DataFrame:
+    """The batch's customers plus a bare row for any referenced customer not known yet."""
+    referenced = set(invoices["customer_id"].dropna()) | set(payments["customer_id"].dropna())
+    known = set(batch_customers["customer_id"]) | set(stored["customer_id"])
+    missing = sorted(referenced - known)
+    if not missing:
+        return batch_customers
+    bare = conform(pd.DataFrame({"customer_id": missing}), CUSTOMER_COLUMNS)
+    if batch_customers.empty:
+        return bare
+    return pd.concat([batch_customers, bare], ignore_index=True)
+
+
+def list_imports(engine: Engine) -> pd.DataFrame:
+    """One row per import, newest first."""
+    t = Import.__table__
+    with engine.connect() as conn:
+        rows = conn.execute(select(t).order_by(t.c.import_id.desc())).mappings().all()
+    return pd.DataFrame(rows, columns=list(t.c.keys()))
+
+
+def rollback(engine: Engine, import_id: int, who: str = "local") -> dict[str, int]:
+    """Undo one import: its new rows go, rows it changed get their earlier state back.
+
+    Refused while a later import still builds on what it wrote.
+    """
+    with engine.begin() as conn:
+        imp = (
+            conn.execute(select(Import.__table__).where(Import.import_id == import_id))
+            .mappings()
+            .first()
+        )
+        if imp is None:
+            raise NotFound(f"`import_id` {import_id} does not exist; `imports` lists the imports.")
+        if imp["status"] != "applied":
+            raise InvalidArgument(
+                f"Import #{import_id} was already rolled back on {imp['rolled_back_at']:%Y-%m-%d %H:%M}."
+            )
+        later = conn.execute(
+            select(RowChange.import_id)
+            .where((RowChange.before_import_id == import_id) & (RowChange.import_id != import_id))
+            .join(Import.__table__, Import.import_id == RowChange.import_id)
+            .where(Import.status == "applied")
+            .limit(1)
+        ).scalar()
+        if later is not None:
+            raise InvalidArgument(
+                f"Import #{later} changed rows that import #{import_id} wrote: roll back #{later} first."
+            )
+        _refuse_if_referenced(conn, import_id)
+        changes = conn.execute(
+            select(
+                RowChange.table_name,
+                RowChange.row_key,
+                RowChange.before,
+                RowChange.before_import_id,
+            ).where(RowChange.import_id == import_id)
+        ).all()
+        restored = _restore(conn, changes)
+        removed = {}
+        for table in ("payments", "invoices", "rates", "customers"):
+            model = _TABLES[table][0]
+            t = model.__table__
+            removed[table] = conn.execute(t.delete().where(t.c.import_id == import_id)).rowcount
+        conn.execute(SnapshotRecord.__table__.delete().where(SnapshotRecord.import_id == import_id))
+        conn.execute(
+            update(Import.__table__)
+            .where(Import.__table__.c.import_id == import_id)
+            .values(status="rolled_back", rolled_back_at=datetime.now())
+        )
+    return {"restored": restored, **{f"removed_{k}": v for k, v in removed.items()}}
+
+
+def _refuse_if_referenced(conn: Connection, import_id: int) -> None:
+    """A customer that this import created but a later import uses blocks the rollback."""
+    inv, pay, cust = Invoice.__table__, Payment.__table__, Customer.__table__
+    changed = select(RowChange.row_key).where(
+        (RowChange.import_id == import_id) & (RowChange.table_name == "customers")
+    )
+    created = select(cust.c.customer_id).where(
+        (cust.c.import_id == import_id) & cust.c.customer_id.not_in(changed)
+    )
+    for table in (inv, pay):
+        other = conn.execute(
+            select(table.c.import_id)
+            .where(table.c.customer_id.in_(created) & (table.c.import_id != import_id))
+            .limit(1)
+        ).scalar()
+        if other is not None:
+            raise InvalidArgument(
+                f"Import #{other} has rows for customers that import #{import_id} created: "
+                f"roll back #{other} first."
+            )
+    inv_changed = select(RowChange.row_key).where(
+        (RowChange.import_id == import_id) & (RowChange.table_name == "invoices")
+    )
+    created_invoices = select(inv.c.invoice_id).where(
+        (inv.c.import_id == import_id) & inv.c.invoice_id.not_in(inv_changed)
+    )
+    other = conn.execute(
+        select(pay.c.import_id)
+        .where(pay.c.invoice_id.in_(created_invoices) & (pay.c.import_id != import_id))
+        .limit(1)
+    ).scalar()
+    if other is not None:
+        raise InvalidArgument(
+            f"Import #{other} has payments for invoices that import #{import_id} created: "
+            f"roll back #{other} first."
+        )
+
+
+def _restore(conn: Connection, changes) -> int:
+    count = 0
+    for table, key_value, before_json, writer in changes:
+        model, key, columns = _TABLES[table]
+        before = json.loads(before_json)
+        if table == "rates":
+            ccy, day = key_value.split("@")
+            t = model.__table__
+            conn.execute(
+                update(t)
+                .where((t.c.currency == ccy) & (t.c.rate_date == date.fromisoformat(day)))
+                .values(rate=Decimal(str(before["rate"])), import_id=writer)
+            )
+            count += 1
+            continue
+        values = {"import_id": writer}
+        for c in columns:
+            v = before.get(c)
+            if v is not None and c.endswith("_cents"):
+                v = Decimal(int(v)).scaleb(-2)
+            elif v is not None and c.endswith("_date"):
+                v = date.fromisoformat(v)
+            values[_DB_NAMES.get(c, c)] = v
+        t = model.__table__
+        conn.execute(update(t).where(t.c[key] == key_value).values(**values))
+        count += 1
+    return count
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

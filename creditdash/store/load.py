@@ -1,0 +1,168 @@
+"""Reading the stored ledger back into a `Ledger` (one reporting currency)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, func, select
+
+from creditdash.errors import InvalidArgument
+from creditdash.frames import CUSTOMER_COLUMNS, INVOICE_COLUMNS, PAYMENT_COLUMNS, conform
+from creditdash.ledger import Ledger
+from creditdash.store.models import Customer, Import, Invoice, Payment, Rate
+
+_CENTS = "CAST(ROUND(amount * 100) AS BIGINT)"
+
+
+def _frame(engine: Engine, sql: str, columns: list[str]) -> pd.DataFrame:
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql(sql).fetchall()
+    return pd.DataFrame.from_records(rows, columns=columns)
+
+
+def _dates(values: pd.Series) -> pd.Series:
+    if values.empty:
+        return values.astype("datetime64[us]")
+    if isinstance(values.iloc[0], str):
+        return pd.to_datetime(values, format="%Y-%m-%d").astype("datetime64[us]")
+    return pd.to_datetime(values).astype("datetime64[us]")
+
+
+def read_customers(engine: Engine) -> pd.DataFrame:
+    """The customers table as a canonical frame (credit limit in its own currency's cents)."""
+    cols = [c for c in CUSTOMER_COLUMNS if c != "credit_limit_cents"]
+    sql = (
+        "SELECT "
+        + ", ".join(cols)
+        + ", CAST(ROUND(credit_limit * 100) AS BIGINT) FROM customers ORDER BY customer_id"
+    )
+    frame = _frame(engine, sql, [*cols, "credit_limit_cents"])
+    return conform(frame, CUSTOMER_COLUMNS)
+
+
+def read_invoices(engine: Engine) -> pd.DataFrame:
+    """The invoices table, amounts in their own currency's cents."""
+    sql = (
+        "SELECT invoice_id, customer_id, invoice_date, due_date, "
+        f"{_CENTS}, currency, disputed, source FROM invoices"
+    )
+    frame = _frame(engine, sql, INVOICE_COLUMNS)
+    frame["invoice_date"] = _dates(frame["invoice_date"])
+    frame["due_date"] = _dates(frame["due_date"])
+    frame["disputed"] = frame["disputed"].astype(bool)
+    return conform(frame, INVOICE_COLUMNS)
+
+
+def read_payments(engine: Engine) -> pd.DataFrame:
+    """The payments table, amounts in cents of their invoice's (or customer's) currency."""
+    sql = (
+        f"SELECT payment_id, customer_id, invoice_id, payment_date, {_CENTS}, source FROM payments"
+    )
+    frame = _frame(engine, sql, PAYMENT_COLUMNS)
+    frame["payment_date"] = _dates(frame["payment_date"])
+    return conform(frame, PAYMENT_COLUMNS)
+
+
+def read_rates(engine: Engine) -> pd.DataFrame:
+    with engine.connect() as conn:
+        rows = conn.execute(select(Rate.currency, Rate.rate_date, Rate.rate)).all()
+    frame = pd.DataFrame.from_records(rows, columns=["currency", "rate_date", "rate"])
+    frame["rate_date"] = pd.to_datetime(frame["rate_date"]).astype("datetime64[us]")
+    frame["rate"] = frame["rate"].astype(float)
+    return frame
+
+
+def rate_for(rates: pd.DataFrame, currency: pd.Series, dates: pd.Series) -> np.ndarray:
+    """The rate in force at each date: the latest on or before it, else the earliest after it.
+
+    Returns NaN where the currency has no rate at all.
+    """
+    out = np.full(len(currency), np.nan)
+    for code, table in rates.sort_values("rate_date").groupby("currency"):
+        mask = (currency == code).to_numpy()
+        if not mask.any():
+            continue
+        days = table["rate_date"].to_numpy()
+        pos = np.searchsorted(days, dates.to_numpy()[mask], side="right") - 1
+        out[mask] = table["rate"].to_numpy()[np.clip(pos, 0, len(days) - 1)]
+    return out
+
+
+def to_reporting(
+    invoices: pd.DataFrame,
+    payments: pd.DataFrame,
+    customers: pd.DataFrame,
+    rates: pd.DataFrame,
+    currency: str,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Invoices and payments converted to `currency` at each invoice's date rate.
+
+    A payment applied to an invoice converts at that invoice's rate, so a
+    settled foreign invoice nets to zero; unapplied cash converts at its
+    customer's currency and its own date.
+    """
+    foreign = invoices["currency"].fillna(currency) != currency
+    if not foreign.any():
+        return invoices, payments
+    rate = rate_for(rates, invoices["currency"], invoices["invoice_date"])
+    missing = sorted(set(invoices.loc[foreign & np.isnan(rate), "currency"]))
+    if missing:
+        raise InvalidArgument(
+            f"No exchange rate to {currency} for currency {', '.join(missing)}: upload a rates file "
+            "(currency, date, rate)."
+        )
+    inv_rate = np.where(foreign, rate, 1.0)
+    invoices = invoices.assign(
+        amount_cents=np.round(invoices["amount_cents"].to_numpy() * inv_rate).astype("int64")
+    )
+    by_invoice = pd.Series(inv_rate, index=invoices["invoice_id"])
+    pay_rate = payments["invoice_id"].map(by_invoice)
+    unapplied = pay_rate.isna()
+    if unapplied.any():
+        cust_ccy = payments.loc[unapplied, "customer_id"].map(
+            customers.set_index("customer_id")["currency"]
+        )
+        cust_ccy = cust_ccy.fillna(currency)
+        r = rate_for(rates, cust_ccy, payments.loc[unapplied, "payment_date"])
+        pay_rate[unapplied] = np.where(cust_ccy == currency, 1.0, np.nan_to_num(r, nan=1.0))
+    payments = payments.assign(
+        amount_cents=np.round(payments["amount_cents"].to_numpy() * pay_rate.to_numpy()).astype(
+            "int64"
+        )
+    )
+    return invoices, payments
+
+
+def load_ledger(engine: Engine, currency: str = "CNY") -> Ledger:
+    """The whole stored ledger in `currency` (see `to_reporting`)."""
+    customers = read_customers(engine)
+    invoices = read_invoices(engine)
+    payments = read_payments(engine)
+    rates = read_rates(engine)
+    invoices, payments = to_reporting(invoices, payments, customers, rates, currency)
+    return Ledger.from_frames(customers, invoices, payments, currency=currency)
+
+
+def data_version(engine: Engine) -> tuple[int, int, int]:
+    """Changes whenever the stored data does: (newest import id, applied imports, invoices)."""
+    with engine.connect() as conn:
+        newest = conn.execute(select(func.max(Import.import_id))).scalar() or 0
+        applied = conn.execute(
+            select(func.count()).select_from(Import).where(Import.status == "applied")
+        ).scalar()
+        n_invoices = conn.execute(select(func.count()).select_from(Invoice)).scalar()
+    return int(newest), int(applied or 0), int(n_invoices or 0)
+
+
+def row_counts(engine: Engine) -> dict[str, int]:
+    """How many customers, invoices, payments and applied imports are stored."""
+    with engine.connect() as conn:
+        return {
+            name: int(conn.execute(select(func.count()).select_from(model)).scalar() or 0)
+            for name, model in (
+                ("customers", Customer),
+                ("invoices", Invoice),
+                ("payments", Payment),
+                ("imports", Import),
+            )
+        }

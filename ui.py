@@ -1,0 +1,121 @@
+"""The app's shared UI layer: settings, cached engine and ledger, formatting helpers.
+
+Caching lives here and only here; the cache key of everything derived from
+the ledger includes the data version (newest import), so a new import or a
+rollback invalidates it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from creditdash import aging as aging_mod
+from creditdash import kpis as kpis_mod
+from creditdash.ledger import Ledger
+from creditdash.settings import Settings
+from creditdash.store import data_version, load_demo, load_ledger, open_store, row_counts  # noqa: F401
+
+
+@st.cache_resource
+def settings() -> Settings:
+    return Settings.from_env()
+
+
+@st.cache_resource(max_entries=4)
+def engine_for(url: str):
+    """The migrated engine; an empty database gets the demo company once."""
+    engine = open_store(url)
+    if settings().load_demo_on_empty and row_counts(engine)["imports"] == 0:
+        load_demo(engine, reporting_currency=settings().reporting_currency)
+    return engine
+
+
+def engine():
+    return engine_for(settings().db_url)
+
+
+def version() -> tuple[int, int, int]:
+    return data_version(engine())
+
+
+@st.cache_resource(max_entries=2, ttl=3600)
+def _ledger(url: str, version_key: tuple[int, int, int], currency: str) -> Ledger:
+    return load_ledger(engine_for(url), currency)
+
+
+def ledger() -> Ledger:
+    s = settings()
+    return _ledger(s.db_url, version(), s.reporting_currency)
+
+
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+def aging_table(
+    version_key: tuple, as_of: date, basis: str, edges: tuple[int, ...], by: str
+) -> pd.DataFrame:
+    return aging_mod.aging(ledger(), as_of, basis=basis, edges=edges, by=by)
+
+
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+def kpis_at(version_key: tuple, as_of: date, window_days: int = 90) -> dict:
+    return kpis_mod.kpis(ledger(), as_of, window_days=window_days)
+
+
+def as_of() -> date:
+    """The global as-of date chosen in the sidebar."""
+    value = st.session_state.get("as_of")
+    if value is None:
+        last = ledger().last_date
+        return last.date() if last is not None else date.today()
+    return value
+
+
+def money(value: float | None, currency: str | None = None) -> str:
+    if value is None:
+        return "–"
+    symbol = {"CNY": "¥", "USD": "$", "EUR": "€"}.get(currency or settings().reporting_currency, "")
+    return f"{symbol}{value:,.2f}"
+
+
+def days(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.1f} d"
+
+
+def pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.1f}%"
+
+
+def empty_state() -> bool:
+    """True (and a message that says what to do) when nothing is imported yet."""
+    if not ledger().is_empty:
+        return False
+    st.info(
+        "No receivables yet. Go to **Data** to upload a ledger export (CSV or Excel), "
+        "or load the demo company there.",
+        icon=":material/upload_file:",
+    )
+    st.page_link("pages/data.py", label="Open the Data page", icon=":material/upload:")
+    return True
+
+
+def last_import() -> str | None:
+    from creditdash.store import list_imports
+
+    table = list_imports(engine())
+    applied = table[table["status"] == "applied"]
+    if applied.empty:
+        return None
+    r = applied.iloc[0]
+    return f"#{r['import_id']} {r['file_names'][:40]} ({r['started_at']:%Y-%m-%d %H:%M})"
+
+
+@st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
+def ar_by_month(version_key: tuple, as_of: date, months: int = 12) -> pd.DataFrame:
+    return aging_mod.ar_by_month(ledger(), as_of, months=months)
+
+
+@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
+def open_items(version_key: tuple, as_of: date, basis: str, edges: tuple[int, ...]) -> pd.DataFrame:
+    return aging_mod.open_items(ledger(), as_of, basis=basis, edges=edges)
