@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 
 import pandas as pd
@@ -28,7 +29,7 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     """CSV (UTF-8 with BOM, so Excel reads Chinese) with every text cell made safe."""
-    return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
+    return safe_frame(frame).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC).encode("utf-8-sig")
 
 
 def to_xlsx_bytes(sheets: dict[str, pd.DataFrame], money_columns: set[str] | None = None) -> bytes:

@@ -21,7 +21,7 @@ def top_overdue(table: pd.DataFrame, labels: list[str], n: int = 10) -> pd.DataF
         return pd.DataFrame(columns=["customer", "overdue", "total", "oldest_bucket"])
     name = chosen["customer_name"].fillna(chosen["customer_id"]).astype(str)
     oldest = chosen[overdue_labels].gt(0).iloc[:, ::-1].idxmax(axis=1)
-    money = to_money(chosen[["total"]])
+    money = to_money(chosen[["total"]], ["total"])
     return pd.DataFrame(
         {
             "customer": (chosen["customer_id"].astype(str) + " " + name).where(
@@ -46,7 +46,7 @@ GROUP_KEYS = {
 def labelled_aging(table: pd.DataFrame, by: str) -> pd.DataFrame:
     """The aging table in money with a leading `group` label column for charts and tables."""
     keys = [k for k in GROUP_KEYS[by] if k in table.columns]
-    money = to_money(table)
+    money = to_money(table, [c for c in table.columns if c not in keys])
     if by == "customer":
         name = table["customer_name"].fillna("").astype(str)
         label = (

@@ -1,0 +1,334 @@
+"""Receivables aging at an as-of date D (definitions: spec/metrics.md).
+
+Only invoices dated on or before D exist and only payments dated on or
+before D have happened, so any past D reproduces the aging as it was then.
+A payment counts against its invoice only if that invoice exists at D;
+otherwise (no invoice id, an unknown id, an invoice dated after D) it is
+unapplied cash of the payment's customer.
+
+Every figure is a few vectorised passes over `ledger_arrays(ledger)`, which
+is built once per ledger; an aging of a million invoices takes milliseconds.
+
+Frames returned (money in int64 cents; `to_money` converts for display):
+
+open_items    one row per invoice dated <= D that is still open: invoice_id,
+              customer_id, customer_name, invoice_date, due_date, amount_cents,
+              paid_cents, outstanding_cents, dpd, age_days (int days), bucket
+              (ordered categorical of `bucket_labels`), disputed, then the
+              customer's segment, region, salesperson ("(none)" where missing,
+              as in the aging keys) so a drill-down can filter any grouping
+aging         one row per group: key columns, one column per bucket label,
+              `unapplied` (unapplied cash, <= 0 for cash received: it lowers
+              the total), `total` = sum of buckets + unapplied
+ar_by_month   one row per month end: month_end, bucket labels, unapplied, total
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from numbers import Integral
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from creditdash.errors import InvalidArgument
+from creditdash.ledger import (
+    DateLike,
+    GroupCodes,
+    Ledger,
+    LedgerArrays,
+    day_number,
+    day_to_timestamp,
+    ledger_arrays,
+)
+
+Basis = Literal["due", "invoice"]
+GroupBy = Literal["customer", "segment", "region", "salesperson", "none"]
+
+BUCKET_EDGES_DEFAULT: tuple[int, ...] = (30, 60, 90, 180, 365)
+BASES: tuple[str, ...] = ("due", "invoice")
+GROUPINGS: tuple[str, ...] = ("customer", "segment", "region", "salesperson", "none")
+CENTS_COLUMNS_ATTR = "cents_columns"  # frame.attrs key: money columns without `_cents` suffix
+_LOOKUP_LIMIT = 100_000  # edges up to this many days bucket through a lookup table
+
+
+def bucket_labels(edges: Sequence[int] = BUCKET_EDGES_DEFAULT, basis: Basis = "due") -> list[str]:
+    """Bucket column labels: due basis `current, 1-30, ..., >365`; invoice basis `0-30, 31-60, ...`."""
+    edges = checked_edges(edges)
+    _check_choice("basis", basis, BASES)
+    lows = (1 if basis == "due" else 0, *(e + 1 for e in edges[:-1]))
+    ranges = [f"{low}-{high}" for low, high in zip(lows, edges, strict=True)]
+    head = ["current"] if basis == "due" else []
+    return [*head, *ranges, f">{edges[-1]}"]
+
+
+def checked_edges(edges: Iterable[int]) -> tuple[int, ...]:
+    """`edges` as a tuple of ints, or InvalidArgument naming the rule it breaks."""
+    shown = tuple(edges) if isinstance(edges, Iterable) else edges
+    if not isinstance(shown, tuple) or not shown:
+        raise InvalidArgument(
+            f"`edges` must be a non-empty sequence of days such as (30, 60, 90). Got {edges!r}."
+        )
+    if any(isinstance(e, bool) or not isinstance(e, Integral) for e in shown):
+        raise InvalidArgument(f"`edges` must be whole numbers of days. Got {shown!r}.")
+    values = tuple(int(e) for e in shown)
+    if values[0] <= 0:
+        raise InvalidArgument(f"`edges` must be positive (> 0 days). Got {values!r}.")
+    if any(b <= a for a, b in zip(values, values[1:], strict=False)):
+        raise InvalidArgument(f"`edges` must be strictly increasing. Got {values!r}.")
+    return values
+
+
+def open_items(
+    ledger: Ledger,
+    as_of: DateLike,
+    *,
+    basis: Basis = "due",
+    edges: Sequence[int] = BUCKET_EDGES_DEFAULT,
+    include_settled: bool = False,
+) -> pd.DataFrame:
+    """Invoices dated <= as_of with their outstanding at as_of (frame `open_items` above).
+
+    Rows are in invoice-date order; settled invoices (outstanding 0) are left
+    out unless `include_settled`. dpd = as_of - due_date, age_days = as_of -
+    invoice_date; `bucket` follows `basis`.
+    """
+    edges = checked_edges(edges)
+    labels = bucket_labels(edges, basis)
+    arrays = ledger_arrays(ledger)
+    day = day_number(as_of)
+    state = _state_at(arrays, day)
+    n = state.n_invoices
+    outstanding = state.outstanding.astype(np.int64)
+    keep = np.ones(n, dtype=bool) if include_settled else outstanding != 0
+    rows = arrays.invoice_order[:n][keep]
+    source = ledger.invoices.iloc[rows].reset_index(drop=True)
+    amount = arrays.invoice_amount[:n][keep]
+    bucket = _buckets(arrays, day, n, basis, edges)[keep]
+    customer = arrays.invoice_customer[:n][keep]
+    names = arrays.customers["customer_name"].to_numpy()[customer]
+    groups = {a: arrays.attributes[a].to_numpy()[customer] for a in arrays.attributes.columns}
+    return pd.DataFrame(
+        {
+            "invoice_id": source["invoice_id"],
+            "customer_id": source["customer_id"],
+            "customer_name": pd.Series(names, dtype="str"),
+            "invoice_date": source["invoice_date"],
+            "due_date": source["due_date"],
+            "amount_cents": amount,
+            "paid_cents": amount - outstanding[keep],
+            "outstanding_cents": outstanding[keep],
+            "dpd": day - arrays.due_day[:n][keep],
+            "age_days": day - arrays.invoice_day[:n][keep],
+            "bucket": pd.Categorical.from_codes(bucket, categories=labels, ordered=True),
+            "disputed": source["disputed"],
+            **{a: pd.Series(values, dtype="str") for a, values in groups.items()},
+        }
+    )
+
+
+def aging(
+    ledger: Ledger,
+    as_of: DateLike,
+    *,
+    basis: Basis = "due",
+    edges: Sequence[int] = BUCKET_EDGES_DEFAULT,
+    by: GroupBy = "customer",
+) -> pd.DataFrame:
+    """The aging table at as_of, one row per group, money in int64 cents.
+
+    Key columns: `customer_id, customer_name` for by="customer"; the attribute
+    (`segment`, `region` or `salesperson`, "(none)" where missing) otherwise;
+    none for by="none", which returns exactly one row (the totals, even when
+    zero). Then one column per `bucket_labels(edges, basis)`, `unapplied`
+    (<= 0 for cash received) and `total` = buckets + unapplied. Rows are sorted
+    by total descending; groups whose every figure is 0 are dropped. The sum of
+    `total` is total AR at as_of, exactly. Index: 0..k-1.
+    """
+    edges = checked_edges(edges)
+    labels = bucket_labels(edges, basis)
+    _check_choice("by", by, GROUPINGS)
+    arrays = ledger_arrays(ledger)
+    groups, cells, unapplied = _balances(arrays, day_number(as_of), basis, edges, by)
+    table = pd.DataFrame(cells, columns=labels)
+    table["unapplied"] = unapplied
+    table["total"] = cells.sum(axis=1) + unapplied
+    if groups is not None:
+        total = table["total"].to_numpy()
+        rows = np.flatnonzero(cells.any(axis=1) | (unapplied != 0))
+        rows = rows[np.argsort(-total[rows], kind="stable")]
+        keys = groups.labels.iloc[rows].reset_index(drop=True)
+        table = pd.concat([keys, table.iloc[rows].reset_index(drop=True)], axis=1)
+    table.attrs[CENTS_COLUMNS_ATTR] = [*labels, "unapplied", "total"]
+    return table
+
+
+def aging_totals(
+    ledger: Ledger,
+    as_of: DateLike,
+    *,
+    basis: Basis = "due",
+    edges: Sequence[int] = BUCKET_EDGES_DEFAULT,
+) -> pd.DataFrame:
+    """The one-row totals of `aging` (no key column): bucket labels, unapplied, total in cents."""
+    return aging(ledger, as_of, basis=basis, edges=edges, by="none")
+
+
+@dataclass(frozen=True)
+class ARSummary:
+    """AR at one date in int cents: total = current + overdue + unapplied."""
+
+    total: int
+    current: int  # invoices with dpd <= 0
+    overdue: int  # invoices with dpd > 0
+    unapplied: int  # <= 0 for cash received
+
+
+def ar_summary(ledger: Ledger, as_of: DateLike) -> ARSummary:
+    """Total, current, overdue AR and unapplied cash at as_of, in cents."""
+    arrays = ledger_arrays(ledger)
+    _, cells, unapplied = _balances(arrays, day_number(as_of), "due", (1,), "none")
+    current, overdue = int(cells[0, 0]), int(cells[0, 1:].sum())
+    unapplied_cents = int(unapplied[0])
+    return ARSummary(current + overdue + unapplied_cents, current, overdue, unapplied_cents)
+
+
+def ar_by_month(
+    ledger: Ledger,
+    end: DateLike,
+    months: int = 12,
+    edges: Sequence[int] = BUCKET_EDGES_DEFAULT,
+    basis: Basis = "due",
+) -> pd.DataFrame:
+    """Aging totals at `months` month ends, the last one being `end` itself.
+
+    Columns: month_end (datetime64), one per bucket label, unapplied, total
+    (int64 cents); one row per date, oldest first.
+    """
+    if isinstance(months, bool) or not isinstance(months, Integral) or months < 1:
+        raise InvalidArgument(f"`months` must be a whole number >= 1. Got {months!r}.")
+    edges = checked_edges(edges)
+    labels = bucket_labels(edges, basis)
+    end_day = day_number(end, "end")
+    dates = _month_ends(end_day, int(months))
+    arrays = ledger_arrays(ledger)
+    rows = [_balances(arrays, d, basis, edges, "none") for d in dates]
+    cells = np.vstack([row[1] for row in rows])
+    unapplied = np.array([row[2][0] for row in rows], dtype=np.int64)
+    table = pd.DataFrame(cells, columns=labels)
+    table.insert(0, "month_end", pd.to_datetime(dates.astype("datetime64[D]")).as_unit("us"))
+    table["unapplied"] = unapplied
+    table["total"] = cells.sum(axis=1) + unapplied
+    table.attrs[CENTS_COLUMNS_ATTR] = [*labels, "unapplied", "total"]
+    return table
+
+
+def to_money(frame: pd.DataFrame, cents_columns: Iterable[str] | None = None) -> pd.DataFrame:
+    """A copy with money as float currency units (cents / 100), for display and export.
+
+    Converts every `*_cents` column (renamed without the suffix) and the
+    columns named in `cents_columns`, by default those the aging functions
+    list in `frame.attrs["cents_columns"]` (bucket labels, unapplied, total).
+    """
+    listed = set(
+        frame.attrs.get(CENTS_COLUMNS_ATTR, []) if cents_columns is None else cents_columns
+    )
+    out = frame.copy()
+    renames: dict[str, str] = {}
+    for column in out.columns:
+        suffixed = isinstance(column, str) and column.endswith("_cents")
+        if suffixed or column in listed:
+            out[column] = out[column] / 100
+        if suffixed:
+            renames[column] = column.removesuffix("_cents")
+    out = out.rename(columns=renames)
+    out.attrs[CENTS_COLUMNS_ATTR] = []  # converted: a second call must not divide again
+    return out
+
+
+# --- the vectorised core -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _State:
+    """Invoices and payments as they stood at one day (prefixes of the sorted arrays)."""
+
+    n_invoices: int
+    n_payments: int
+    applied: np.ndarray  # per payment[:n_payments]: counts against an existing invoice
+    paid: np.ndarray  # per invoice[:n_invoices], in the weights dtype
+    outstanding: np.ndarray  # per invoice[:n_invoices], in the weights dtype
+
+
+def _state_at(arrays: LedgerArrays, day: int) -> _State:
+    n = arrays.invoices_until(day)
+    m = arrays.payments_until(day)
+    target = arrays.payment_invoice[:m]
+    # -1 (no invoice) wraps to the largest unsigned value, so one comparison
+    # keeps exactly the payments whose invoice is dated on or before `day`.
+    applied = target.view(np.uintp) < n
+    # Payments that do not apply fall in the spare bin n, dropped afterwards.
+    paid = _sum_by(np.where(applied, target, n), arrays.payment_weights[:m], n + 1)[:n]
+    outstanding = arrays.invoice_weights[:n] - paid
+    return _State(n, m, applied, paid, outstanding)
+
+
+def _buckets(
+    arrays: LedgerArrays, day: int, n: int, basis: str, edges: tuple[int, ...]
+) -> np.ndarray:
+    """Bucket index per invoice[:n]: dpd against (0, *edges) or age against edges."""
+    reference = arrays.due_day[:n] if basis == "due" else arrays.invoice_day[:n]
+    days = day - reference
+    bounds = np.asarray((0, *edges) if basis == "due" else edges, dtype=np.int64)
+    top = edges[-1] + 1
+    if top > _LOOKUP_LIMIT:
+        return np.searchsorted(bounds, days, side="left")
+    # Every day count beyond the bounds shares its end bucket, so clip and look up.
+    lookup = np.searchsorted(bounds, np.arange(top + 1), side="left")
+    return lookup[np.clip(days, 0, top, out=days)]
+
+
+def _balances(
+    arrays: LedgerArrays, day: int, basis: str, edges: tuple[int, ...], by: str
+) -> tuple[GroupCodes | None, np.ndarray, np.ndarray]:
+    """(groups or None for by="none", cells[group, bucket], unapplied[group]) in int64 cents."""
+    state = _state_at(arrays, day)
+    n, m = state.n_invoices, state.n_payments
+    bucket = _buckets(arrays, day, n, basis, edges)
+    width = len(edges) + (2 if basis == "due" else 1)
+    if by == "none":
+        cells = _sum_by(bucket, state.outstanding, width).astype(np.int64)[None, :]
+        received = arrays.payment_weights[:m].sum() - state.paid.sum()
+        return None, cells, np.array([-received], dtype=np.int64)
+    groups = arrays.group_codes(by)
+    size = len(groups.labels)
+    key = groups.invoice_codes[:n] * width + bucket
+    cells = _sum_by(key, state.outstanding, size * width).reshape(size, width)
+    unapplied_to = np.where(state.applied, size, groups.payment_codes[:m])
+    unapplied = -_sum_by(unapplied_to, arrays.payment_weights[:m], size + 1)[:size]
+    return groups, cells.astype(np.int64), unapplied.astype(np.int64)
+
+
+def _sum_by(codes: np.ndarray, weights: np.ndarray, size: int) -> np.ndarray:
+    """Sum of weights per code 0..size-1 (float64 weights are exact by construction)."""
+    if weights.dtype.kind == "f":
+        return np.bincount(codes, weights=weights, minlength=size)
+    out = np.zeros(size, dtype=np.int64)
+    np.add.at(out, codes, weights)
+    return out
+
+
+def _month_ends(end_day: int, months: int) -> np.ndarray:
+    """Day numbers of the last `months - 1` month ends before `end_day`'s month, then end_day."""
+    end_month = np.datetime64(day_to_timestamp(end_day).date(), "M")
+    starts = (end_month - np.arange(months - 1, 0, -1)) + 1  # the month after each month end
+    ends = starts.astype("datetime64[D]").astype(np.int64) - 1
+    return np.append(ends, end_day)
+
+
+def _check_choice(name: str, value: object, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        options = ", ".join(repr(a) for a in allowed)
+        raise InvalidArgument(f"`{name}` must be one of {options}. Got {value!r}.")

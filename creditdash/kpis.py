@@ -1,0 +1,258 @@
+"""The DSO family and other collection KPIs (definitions: spec/metrics.md).
+
+The pure functions take plain numbers in any one unit, so they can be
+checked against published examples; each returns None where its
+denominator is zero. `kpis` computes them all from a ledger at an as-of
+date D over the window (D - P, D], P = `window_days`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from numbers import Integral
+
+import numpy as np
+
+from creditdash.aging import ar_summary
+from creditdash.errors import InvalidArgument
+from creditdash.ledger import (
+    DateLike,
+    Ledger,
+    LedgerArrays,
+    day_number,
+    day_to_timestamp,
+    ledger_arrays,
+)
+
+MAX_COUNTBACK_MONTHS = 24
+
+Number = int | float
+
+
+def dso_simple(total_ar: Number, credit_sales: Number, days: Number) -> float | None:
+    """Days sales outstanding: total AR / credit sales in the period x its days."""
+    return _ratio(total_ar * days, credit_sales)
+
+
+def best_possible_dso(current_ar: Number, credit_sales: Number, days: Number) -> float | None:
+    """Best possible DSO: current (not yet due) AR / credit sales x days."""
+    return _ratio(current_ar * days, credit_sales)
+
+
+def add(dso: float | None, bpdso: float | None) -> float | None:
+    """Average days delinquent: DSO - best possible DSO."""
+    return None if dso is None or bpdso is None else dso - bpdso
+
+
+average_days_delinquent = add
+
+
+@dataclass(frozen=True)
+class CountbackResult:
+    """Countback DSO in days; `capped` when AR outlasted every month walked (at most 24)."""
+
+    days: float
+    capped: bool
+
+
+def countback(
+    total_ar: Number, monthly_sales: Sequence[Number], month_days: Sequence[int]
+) -> CountbackResult:
+    """Countback DSO, newest month first (the first month counts only the days up to D).
+
+    While AR left >= the month's sales, the month counts whole and its sales
+    are subtracted (months with zero or negative sales always count whole);
+    then the month that absorbs the rest counts (AR left / its sales) x its
+    days and the walk stops. AR <= 0 gives 0 days. The walk stops after
+    `MAX_COUNTBACK_MONTHS` months; `capped` says AR was left over.
+    """
+    if len(month_days) != len(monthly_sales):
+        raise InvalidArgument(
+            f"`month_days` must have one entry per month of `monthly_sales` "
+            f"({len(monthly_sales)}). Got {len(month_days)}."
+        )
+    left, days = total_ar, 0.0
+    for sales, length in list(zip(monthly_sales, month_days, strict=True))[:MAX_COUNTBACK_MONTHS]:
+        if left <= 0:
+            break
+        if sales > 0 and left < sales:
+            return CountbackResult(days + left * length / sales, capped=False)
+        days += length
+        left -= sales
+    return CountbackResult(float(days), capped=left > 0)
+
+
+def dso_countback(
+    total_ar: Number, monthly_sales: Sequence[Number], month_days: Sequence[int]
+) -> float:
+    """Countback DSO in days (see `countback`, which also says whether it was capped)."""
+    return countback(total_ar, monthly_sales, month_days).days
+
+
+def cei(
+    beginning_ar: Number,
+    credit_sales: Number,
+    ending_total_ar: Number,
+    ending_current_ar: Number,
+    months: Number = 1,
+) -> float | None:
+    """Collection effectiveness index: (B + S/N - E) / (B + S/N - Ec) x 100."""
+    if months == 0:
+        return None
+    # Multiplied through by N so that whole-number inputs divide only once.
+    collectable = beginning_ar * months + credit_sales
+    return _ratio(
+        (collectable - ending_total_ar * months) * 100, collectable - ending_current_ar * months
+    )
+
+
+def turnover(
+    credit_sales: Number, days: Number, beginning_ar: Number, ending_ar: Number
+) -> float | None:
+    """Receivables turnover a year: credit sales x 365 / days / mean(beginning AR, ending AR)."""
+    return _ratio(credit_sales * 365 * 2, days * (beginning_ar + ending_ar))
+
+
+def overdue_pct(overdue_ar: Number, total_ar: Number) -> float | None:
+    """Overdue AR (dpd > 0) as a percentage of total AR."""
+    return _ratio(overdue_ar * 100, total_ar)
+
+
+KPI_KEYS = (
+    "total_ar",
+    "current_ar",
+    "overdue_ar",
+    "overdue_pct",
+    "credit_sales",
+    "dso_simple",
+    "dso_countback",
+    "bpdso",
+    "add",
+    "cei",
+    "avg_days_to_pay",
+    "avg_days_late",
+    "turnover",
+    "window_days",
+    "as_of",
+    "countback_capped",
+)
+
+kpi_definitions: dict[str, str] = {
+    "total_ar": "Outstanding of every invoice dated on or before the as-of date, net of unapplied cash.",
+    "current_ar": "Outstanding of invoices not yet past their due date at the as-of date.",
+    "overdue_ar": "Outstanding of invoices past their due date (days past due > 0) at the as-of date.",
+    "overdue_pct": "Overdue AR as a percentage of total AR.",
+    "credit_sales": "Signed sum of invoices dated in the window (credit notes net off).",
+    "dso_simple": "Days sales outstanding: total AR divided by the window's credit sales, times the window's days.",
+    "dso_countback": "Days of the most recent months' sales, counted back month by month, that add up to total AR (at most 24 months).",
+    "bpdso": "Best possible DSO: current (not yet due) AR divided by the window's credit sales, times the window's days.",
+    "add": "Average days delinquent: DSO minus best possible DSO.",
+    "cei": "Collection effectiveness index: the share of what could be collected in the window that was collected, in percent.",
+    "avg_days_to_pay": "Amount-weighted mean days from invoice date to payment, over payments applied to invoices in the window.",
+    "avg_days_late": "Amount-weighted mean days from due date to payment (early is negative), same payments.",
+    "turnover": "Times a year receivables turn over: annualised window credit sales divided by mean AR at the window's start and end.",
+    "window_days": "Length in days of the window ending at the as-of date that sales and payments are taken from.",
+    "as_of": "The date the figures look from: later invoices and payments are ignored.",
+    "countback_capped": "True when the countback DSO stopped at 24 months with AR left over.",
+}
+
+
+def kpis(ledger: Ledger, as_of: DateLike, window_days: int = 90) -> dict[str, object]:
+    """Every KPI at as_of over the window (as_of - window_days, as_of].
+
+    Keys: `KPI_KEYS`. Money as float currency units (cents / 100, exact to
+    the cent); days, percentages, CEI and turnover rounded to 2 decimals;
+    None where a denominator is zero; `as_of` as an ISO date string.
+    """
+    if isinstance(window_days, bool) or not isinstance(window_days, Integral) or window_days < 1:
+        raise InvalidArgument(
+            f"`window_days` must be a whole number of days >= 1. Got {window_days!r}."
+        )
+    window = int(window_days)
+    day = day_number(as_of)
+    arrays = ledger_arrays(ledger)
+    now = ar_summary(ledger, day_to_timestamp(day))
+    before = ar_summary(ledger, day_to_timestamp(day - window))
+    sales = _credit_sales(arrays, day - window, day)
+    back = countback(now.total, *_countback_months(arrays, day))
+    dso = dso_simple(now.total, sales, window)
+    bpdso = best_possible_dso(now.current, sales, window)
+    to_pay, late = _payment_delays(arrays, day, window)
+    return {
+        "total_ar": now.total / 100,
+        "current_ar": now.current / 100,
+        "overdue_ar": now.overdue / 100,
+        "overdue_pct": _round(overdue_pct(now.overdue, now.total)),
+        "credit_sales": sales / 100,
+        "dso_simple": _round(dso),
+        "dso_countback": _round(back.days),
+        "bpdso": _round(bpdso),
+        "add": _round(add(dso, bpdso)),
+        "cei": _round(cei(before.total, sales, now.total, now.current, window / 30)),
+        "avg_days_to_pay": _round(to_pay),
+        "avg_days_late": _round(late),
+        "turnover": _round(turnover(sales, window, before.total, now.total)),
+        "window_days": window,
+        "as_of": day_to_timestamp(day).date().isoformat(),
+        "countback_capped": back.capped,
+    }
+
+
+def _credit_sales(arrays: LedgerArrays, after_day: int, until_day: int) -> int:
+    """Signed sum of invoice amounts dated in (after_day, until_day], in cents."""
+    cumsum = arrays.invoice_amount_cumsum
+    return int(cumsum[arrays.invoices_until(until_day)] - cumsum[arrays.invoices_until(after_day)])
+
+
+def _countback_months(arrays: LedgerArrays, day: int) -> tuple[list[int], list[int]]:
+    """Sales and day counts of the 24 calendar months back from day's month (that one up to day)."""
+    month = np.datetime64(day_to_timestamp(day).date(), "M") - np.arange(MAX_COUNTBACK_MONTHS)
+    first = month.astype("datetime64[D]").astype(np.int64)
+    last = (month + 1).astype("datetime64[D]").astype(np.int64) - 1
+    last[0] = day
+    cumsum = arrays.invoice_amount_cumsum
+    upto = np.searchsorted(arrays.invoice_day, last, side="right")
+    before = np.searchsorted(arrays.invoice_day, first - 1, side="right")
+    return (cumsum[upto] - cumsum[before]).tolist(), (last - first + 1).tolist()
+
+
+def _payment_delays(
+    arrays: LedgerArrays, day: int, window: int
+) -> tuple[float | None, float | None]:
+    """Amount-weighted mean days (invoice date -> payment, due date -> payment) in the window.
+
+    Payments dated in (day - window, day] that apply to an invoice existing at day.
+    """
+    start, stop = arrays.payments_until(day - window), arrays.payments_until(day)
+    target = arrays.payment_invoice[start:stop]
+    applied = target.view(np.uintp) < arrays.invoices_until(day)
+    invoice = target[applied]
+    amount = arrays.payment_amount[start:stop][applied]
+    paid_on = arrays.payment_day[start:stop][applied]
+    return (
+        _weighted_mean(amount, paid_on - arrays.invoice_day[invoice]),
+        _weighted_mean(amount, paid_on - arrays.due_day[invoice]),
+    )
+
+
+def _weighted_mean(weights: np.ndarray, values: np.ndarray) -> float | None:
+    """sum(w * v) / sum(w) from exact integer sums; None when the weights sum to 0."""
+    if not len(weights):
+        return None
+    weight_bound = float(np.abs(weights).sum(dtype=np.float64))
+    if weight_bound * max(1.0, float(np.abs(values).max())) < 2.0**62:
+        numerator, denominator = int(np.dot(weights, values)), int(weights.sum())
+    else:  # beyond int64: Python ints, slower but exact
+        pairs = zip(weights.tolist(), values.tolist(), strict=True)
+        numerator = sum(w * v for w, v in pairs)
+        denominator = sum(weights.tolist())
+    return _ratio(numerator, denominator)
+
+
+def _ratio(numerator: Number, denominator: Number) -> float | None:
+    return None if denominator == 0 else numerator / denominator
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)

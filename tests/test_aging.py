@@ -1,0 +1,390 @@
+"""Aging: a hand-built ledger worked out cell by cell, and random ledgers against a plain loop."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+import reference
+
+from creditdash.aging import (
+    BUCKET_EDGES_DEFAULT,
+    aging,
+    aging_totals,
+    ar_by_month,
+    ar_summary,
+    bucket_labels,
+    checked_edges,
+    open_items,
+    to_money,
+)
+from creditdash.errors import InvalidArgument
+from creditdash.ledger import Ledger, ledger_arrays
+
+AS_OF = "2025-06-30"
+DUE_LABELS = ["current", "1-30", "31-60", "61-90", "91-180", "181-365", ">365"]
+YEAR_EDGES = (365, 730, 1095)
+
+
+@pytest.fixture
+def ledger() -> Ledger:
+    return reference.hand_ledger()
+
+
+def _rows(table: pd.DataFrame, keys: list[str]) -> dict[tuple, list[int]]:
+    values = [c for c in table.columns if c not in keys]
+    return {
+        tuple(r[k] for k in keys): [int(r[c]) for c in values] for r in table.to_dict("records")
+    }
+
+
+# --- labels and edges ------------------------------------------------------------
+
+
+def test_bucket_labels_due_and_invoice_basis():
+    assert bucket_labels() == DUE_LABELS
+    assert bucket_labels(BUCKET_EDGES_DEFAULT, "invoice") == [
+        "0-30",
+        "31-60",
+        "61-90",
+        "91-180",
+        "181-365",
+        ">365",
+    ]
+    assert bucket_labels(YEAR_EDGES, "invoice") == ["0-365", "366-730", "731-1095", ">1095"]
+    assert bucket_labels([7], "due") == ["current", "1-7", ">7"]
+    assert checked_edges(np.array([30, 60])) == (30, 60)
+
+
+@pytest.mark.parametrize(
+    ("edges", "message"),
+    [
+        (30, "`edges` must be a non-empty sequence of days such as (30, 60, 90). Got 30."),
+        ((), "`edges` must be a non-empty sequence of days such as (30, 60, 90). Got ()."),
+        ((30, 45.5), "`edges` must be whole numbers of days. Got (30, 45.5)."),
+        ((True, 30), "`edges` must be whole numbers of days. Got (True, 30)."),
+        ((0, 30), "`edges` must be positive (> 0 days). Got (0, 30)."),
+        ((-5, 30), "`edges` must be positive (> 0 days). Got (-5, 30)."),
+        ((30, 30, 60), "`edges` must be strictly increasing. Got (30, 30, 60)."),
+        ([60, 30], "`edges` must be strictly increasing. Got (60, 30)."),
+    ],
+)
+def test_bad_edges_are_rejected_with_the_rule(ledger, edges, message):
+    with pytest.raises(InvalidArgument) as caught:
+        aging(ledger, AS_OF, edges=edges)
+    assert str(caught.value) == message
+
+
+def test_bad_basis_by_and_as_of_are_rejected(ledger):
+    with pytest.raises(
+        InvalidArgument, match=r"^`basis` must be one of 'due', 'invoice'\. Got 'x'\.$"
+    ):
+        aging(ledger, AS_OF, basis="x")
+    with pytest.raises(
+        InvalidArgument,
+        match=r"^`by` must be one of 'customer', 'segment', 'region', 'salesperson', 'none'\. "
+        r"Got 'industry'\.$",
+    ):
+        aging(ledger, AS_OF, by="industry")
+    for bad in ("not a date", None, 20250630):
+        with pytest.raises(InvalidArgument) as caught:
+            aging(ledger, bad)
+        assert str(caught.value) == f"`as_of` must be a date such as '2025-03-20'. Got {bad!r}."
+    with pytest.raises(InvalidArgument, match=r"^`end` must be a date such as '2025-03-20'\."):
+        ar_by_month(ledger, "soon")
+
+
+@pytest.mark.parametrize("months", [0, -3, 2.5, True])
+def test_bad_months_are_rejected(ledger, months):
+    with pytest.raises(InvalidArgument) as caught:
+        ar_by_month(ledger, AS_OF, months=months)
+    assert str(caught.value) == f"`months` must be a whole number >= 1. Got {months!r}."
+
+
+# --- the hand-built ledger ---------------------------------------------------------
+
+#                 current  1-30  31-60 61-90 91-180 181-365  >365  unapplied   total
+HAND_BY_CUSTOMER = {
+    ("A", "Alpha Ltd"): [100000, 30000, 0, 0, 80000, 0, 0, -5000, 205000],
+    ("C", "Gamma Inc"): [12000, 0, 3000, 4000, 6000, 32000, 0, -1000, 56000],
+    ("B", "Beta GmbH"): [0, -15000, -5000, 0, 0, 0, 70000, 0, 50000],
+    ("D", "Delta"): [0, 0, 0, 0, 0, 0, 0, -2500, -2500],
+}
+HAND_TOTALS = [112000, 15000, -2000, 4000, 86000, 32000, 70000, -8500, 308500]
+
+
+def test_hand_ledger_by_customer(ledger):
+    table = aging(ledger, AS_OF)
+    assert list(table.columns) == [
+        "customer_id",
+        "customer_name",
+        *DUE_LABELS,
+        "unapplied",
+        "total",
+    ]
+    assert _rows(table, ["customer_id", "customer_name"]) == HAND_BY_CUSTOMER
+    assert list(table["customer_id"]) == ["A", "C", "B", "D"]  # total descending, E dropped
+    assert list(table.index) == [0, 1, 2, 3]
+    assert all(table[c].dtype == np.int64 for c in [*DUE_LABELS, "unapplied", "total"])
+    assert int(table["total"].sum()) == 308500
+
+
+def test_hand_ledger_totals_and_summary(ledger):
+    totals = aging_totals(ledger, AS_OF)
+    assert list(totals.columns) == [*DUE_LABELS, "unapplied", "total"]
+    assert totals.iloc[0].tolist() == HAND_TOTALS
+    assert aging(ledger, AS_OF, by="none").equals(totals)
+    summary = ar_summary(ledger, AS_OF)
+    assert (summary.total, summary.current, summary.overdue, summary.unapplied) == (
+        308500,
+        112000,
+        205000,
+        -8500,
+    )
+
+
+def test_hand_ledger_invoice_basis_in_years(ledger):
+    table = aging(ledger, AS_OF, basis="invoice", edges=YEAR_EDGES)
+    assert list(table.columns)[2:] == [
+        "0-365",
+        "366-730",
+        "731-1095",
+        ">1095",
+        "unapplied",
+        "total",
+    ]
+    assert _rows(table, ["customer_id", "customer_name"]) == {
+        ("A", "Alpha Ltd"): [210000, 0, 0, 0, -5000, 205000],
+        ("C", "Gamma Inc"): [50000, 7000, 0, 0, -1000, 56000],
+        ("B", "Beta GmbH"): [-20000, 0, 70000, 0, 0, 50000],
+        ("D", "Delta"): [0, 0, 0, 0, -2500, -2500],
+    }
+
+
+def test_hand_ledger_invoice_basis_default_edges(ledger):
+    # ages: A 10, 60, 121; B 76, 29, 791; C 211, 30, 90, 120, 210, 395, (396 settled)
+    table = aging(ledger, AS_OF, basis="invoice")
+    assert _rows(table, ["customer_id", "customer_name"]) == {
+        ("A", "Alpha Ltd"): [100000, 30000, 0, 80000, 0, 0, -5000, 205000],
+        ("C", "Gamma Inc"): [12000, 0, 3000, 4000, 25000 + 6000, 7000, -1000, 56000],
+        ("B", "Beta GmbH"): [-15000, 0, -5000, 0, 0, 70000, 0, 50000],
+        ("D", "Delta"): [0, 0, 0, 0, 0, 0, -2500, -2500],
+    }
+
+
+def test_hand_ledger_custom_due_edges(ledger):
+    table = aging(ledger, AS_OF, edges=(15, 45))
+    assert list(table.columns)[2:] == ["current", "1-15", "16-45", ">45", "unapplied", "total"]
+    assert _rows(table, ["customer_id", "customer_name"]) == {
+        ("A", "Alpha Ltd"): [100000, 0, 30000, 80000, -5000, 205000],
+        ("C", "Gamma Inc"): [12000, 0, 0, 45000, -1000, 56000],
+        ("B", "Beta GmbH"): [0, 0, -15000, 65000, 0, 50000],
+        ("D", "Delta"): [0, 0, 0, 0, -2500, -2500],
+    }
+    assert aging_totals(ledger, AS_OF, edges=(15, 45)).iloc[0].tolist() == [
+        112000,
+        0,
+        15000,
+        190000,
+        -8500,
+        308500,
+    ]
+
+
+def test_hand_ledger_by_attribute(ledger):
+    by_segment = aging(ledger, AS_OF, by="segment")
+    assert list(by_segment.columns)[0] == "segment"
+    assert _rows(by_segment, ["segment"]) == {
+        ("Retail",): [112000, 30000, 3000, 4000, 86000, 32000, 0, -6000, 261000],
+        ("Wholesale",): [0, -15000, -5000, 0, 0, 0, 70000, 0, 50000],
+        ("(none)",): [0, 0, 0, 0, 0, 0, 0, -2500, -2500],
+    }
+    by_region = aging(ledger, AS_OF, by="region")
+    assert list(by_region["region"]) == ["North", "(none)", "South"]
+    assert list(by_region["total"]) == [205000, 53500, 50000]
+    by_person = aging(ledger, AS_OF, by="salesperson")
+    assert dict(zip(by_person["salesperson"], by_person["total"], strict=True)) == {
+        "Li": 261000,
+        "(none)": 47500,
+    }
+
+
+def test_payment_before_its_invoice_applies_once_the_invoice_exists(ledger):
+    # At 2025-07-05 A4 exists (999900 - 5000 paid) and A3 is paid; P8 (D, 9999) has arrived.
+    table = aging(ledger, "2025-07-05")
+    row = table.set_index("customer_id").loc["A"]
+    assert row["unapplied"] == 0
+    assert row["current"] == 999900 - 5000 + 100000
+    assert row["total"] == 999900 - 5000 + 100000 + 30000
+    assert table.set_index("customer_id").loc["D", "unapplied"] == -2500 - 9999
+
+
+def test_as_of_before_any_invoice(ledger):
+    assert aging(ledger, "2020-01-01").empty
+    assert aging_totals(ledger, "2020-01-01").iloc[0].tolist() == [0] * 9
+    assert len(open_items(ledger, "2020-01-01")) == 0
+
+
+def test_open_items(ledger):
+    items = open_items(ledger, AS_OF)
+    assert list(items.columns) == [
+        "invoice_id",
+        "customer_id",
+        "customer_name",
+        "invoice_date",
+        "due_date",
+        "amount_cents",
+        "paid_cents",
+        "outstanding_cents",
+        "dpd",
+        "age_days",
+        "bucket",
+        "disputed",
+        "segment",
+        "region",
+        "salesperson",
+    ]
+    # invoice-date order; A4 (after as_of), C7 and E1 (settled) are not open
+    assert list(items["invoice_id"]) == [
+        "B3", "C6", "C1", "C5", "A3", "C4", "C3", "B1", "A2", "C2", "B2", "A1",
+    ]  # fmt: skip
+    a2 = items.set_index("invoice_id").loc["A2"]
+    assert (a2["amount_cents"], a2["paid_cents"], a2["outstanding_cents"]) == (50000, 20000, 30000)
+    assert (a2["dpd"], a2["age_days"], a2["bucket"]) == (30, 60, "1-30")
+    assert a2["customer_name"] == "Alpha Ltd"
+    assert (a2["segment"], a2["region"], a2["salesperson"]) == ("Retail", "North", "Li")
+    b1 = items.set_index("invoice_id").loc["B1"]
+    assert (b1["segment"], b1["salesperson"]) == ("Wholesale", "(none)")
+    assert (b1["outstanding_cents"], b1["bucket"]) == (-5000, "31-60")
+    assert dict(zip(items["invoice_id"], items["dpd"], strict=True))["C1"] == 181
+    assert list(items["bucket"].cat.categories) == DUE_LABELS
+    assert items["bucket"].cat.ordered
+    assert int(items["outstanding_cents"].sum()) == 308500 + 8500  # all but unapplied cash
+    settled = open_items(ledger, AS_OF, include_settled=True)
+    assert set(settled["invoice_id"]) == set(items["invoice_id"]) | {"C7", "E1"}
+    by_year = open_items(ledger, AS_OF, basis="invoice", edges=YEAR_EDGES).set_index("invoice_id")
+    assert (by_year.loc["C6", "bucket"], by_year.loc["B3", "bucket"]) == ("366-730", "731-1095")
+
+
+def test_ar_by_month(ledger):
+    frame = ar_by_month(ledger, AS_OF, months=3)
+    assert list(frame.columns) == ["month_end", *DUE_LABELS, "unapplied", "total"]
+    assert list(frame["month_end"]) == [
+        pd.Timestamp("2025-04-30"),
+        pd.Timestamp("2025-05-31"),
+        pd.Timestamp("2025-06-30"),
+    ]
+    assert frame.iloc[-1, 1:].tolist() == HAND_TOTALS
+    for row in frame.itertuples(index=False):
+        assert list(row[1:]) == aging_totals(ledger, row.month_end).iloc[0].tolist()
+    mid_month = ar_by_month(ledger, "2025-06-15", months=2)
+    assert list(mid_month["month_end"]) == [pd.Timestamp("2025-05-31"), pd.Timestamp("2025-06-15")]
+    assert len(ar_by_month(ledger, AS_OF)) == 12
+
+
+def test_to_money(ledger):
+    money = to_money(aging(ledger, AS_OF))
+    a = money.set_index("customer_id").loc["A"]
+    assert (a["current"], a["1-30"], a["unapplied"], a["total"]) == (1000.0, 300.0, -50.0, 2050.0)
+    assert to_money(money).equals(money)  # a second call does not divide again
+    items = to_money(open_items(ledger, AS_OF))
+    assert {"amount", "paid", "outstanding"} <= set(items.columns)
+    assert "amount_cents" not in items.columns
+    assert items.set_index("invoice_id").loc["A2", "outstanding"] == 300.0
+    assert items["dpd"].dtype == np.int64  # days stay days
+    plain = pd.DataFrame({"x": [12345], "y": [1]})
+    assert to_money(plain, cents_columns=["x"]).iloc[0].tolist() == [123.45, 1]
+
+
+def test_empty_ledger():
+    empty = Ledger.from_frames()
+    assert aging(empty, AS_OF).empty
+    assert aging_totals(empty, AS_OF).iloc[0].tolist() == [0] * 9
+    assert open_items(empty, AS_OF).empty
+    assert ar_summary(empty, AS_OF).total == 0
+
+
+# --- random ledgers against the plain loop ----------------------------------------
+
+DATES = ["2022-12-31", "2023-02-14", "2023-09-30", "2024-03-31", "2024-12-31", "2026-01-01"]
+CASES = [
+    ("due", BUCKET_EDGES_DEFAULT),
+    ("invoice", BUCKET_EDGES_DEFAULT),
+    ("invoice", YEAR_EDGES),
+    ("due", (7, 14, 200_000)),  # an edge past the lookup-table limit
+]
+
+
+def _check_against_reference(ledger: Ledger, as_of: str, basis: str, edges, by: str) -> None:
+    day = dt.date.fromisoformat(as_of)
+    expected = reference.aging_cells(ledger, day, edges, basis, by)
+    table = aging(ledger, as_of, basis=basis, edges=edges, by=by)
+    keys = {"customer": ["customer_id", "customer_name"], "none": []}.get(by, [by])
+    names = [*reference.labels(edges, basis), "unapplied", "total"]
+    got = {
+        tuple(r[k] for k in keys): {c: int(r[c]) for c in names} for r in table.to_dict("records")
+    }
+    assert got == expected, (as_of, basis, edges, by)
+    totals = table["total"].to_numpy()
+    assert (np.diff(totals) <= 0).all()  # sorted by total descending
+    total_ar, _, _ = reference.ar(ledger, day)
+    assert int(totals.sum()) == total_ar
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_ledgers_match_a_plain_loop(seed):
+    ledger = reference.random_ledger(seed)
+    for as_of in DATES:
+        for basis, edges in CASES:
+            for by in ("customer", "segment", "region", "salesperson", "none"):
+                _check_against_reference(ledger, as_of, basis, edges, by)
+    assert ledger_arrays(ledger).invoice_weights.dtype == np.float64
+
+
+def test_random_open_items_match_a_plain_loop():
+    ledger = reference.random_ledger(7)
+    day = dt.date(2024, 3, 31)
+    owed, _, existing = reference.outstanding(ledger, day)
+    items = open_items(ledger, day, include_settled=True)
+    assert dict(zip(items["invoice_id"], items["outstanding_cents"], strict=True)) == owed
+    by_id = {i.invoice_id: i for i in existing}
+    for row in items.itertuples():
+        inv = by_id[row.invoice_id]
+        assert row.dpd == (day - inv.due_date).days
+        assert row.age_days == (day - inv.invoice_date).days
+        assert row.bucket == reference.bucket_of(inv, day, BUCKET_EDGES_DEFAULT, "due")
+        assert row.paid_cents == inv.amount - owed[inv.invoice_id]
+    open_only = open_items(ledger, day)
+    assert set(open_only["invoice_id"]) == {k for k, v in owed.items() if v != 0}
+
+
+@pytest.mark.parametrize("by", ["segment", "region", "salesperson"])
+def test_open_items_drill_down_adds_up_to_the_aging_row(by):
+    ledger = reference.random_ledger(8)
+    items = open_items(ledger, "2024-06-30")
+    table = aging(ledger, "2024-06-30", by=by).set_index(by)
+    from_items = items.groupby(by)["outstanding_cents"].sum()
+    from_table = table["total"] - table["unapplied"]
+    assert from_items.to_dict() == from_table[from_table != 0].to_dict()
+
+
+def test_amounts_beyond_float_precision_stay_exact():
+    # Sums pass 2**53 cents, where float64 would round: the int64 path must take over.
+    ledger = reference.random_ledger(11, scale=10**9)
+    assert ledger_arrays(ledger).invoice_weights.dtype == np.int64
+    for as_of in ("2023-09-30", "2026-01-01"):
+        for by in ("customer", "none"):
+            _check_against_reference(ledger, as_of, "due", BUCKET_EDGES_DEFAULT, by)
+        total, _, _ = reference.ar(ledger, dt.date.fromisoformat(as_of))
+        assert abs(total) > 2**53
+
+
+def test_cache_is_built_once_and_reused(ledger):
+    aging(ledger, AS_OF)
+    arrays = ledger_arrays(ledger)
+    aging(ledger, "2024-01-31", by="segment")
+    open_items(ledger, AS_OF)
+    assert ledger_arrays(ledger) is arrays
+    assert _rows(aging(ledger, AS_OF), ["customer_id", "customer_name"]) == HAND_BY_CUSTOMER
