@@ -15,6 +15,10 @@ pages = [
     st.Page("pages/data.py", title="Data", icon=":material/upload_file:"),
 ]
 page = st.navigation(pages)
+st.session_state["_shell"] = True
+deep_link = st.session_state.pop("_deep_link", None)
+if deep_link:
+    st.switch_page(deep_link)
 
 with st.sidebar:
     try:

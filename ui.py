@@ -19,6 +19,18 @@ from creditdash.settings import Settings
 from creditdash.store import data_version, load_demo, load_ledger, open_store, row_counts  # noqa: F401
 
 
+def page_guard(path: str) -> None:
+    """Route a page opened by URL before the app shell ever ran through `app.py`.
+
+    Right after a server start Streamlit runs a `pages/` script on its own
+    (the old multipage mode) until some session has called st.navigation;
+    the shell then forwards to the page that was asked for.
+    """
+    if not st.session_state.get("_shell"):
+        st.session_state["_deep_link"] = path
+        st.switch_page("app.py")
+
+
 @st.cache_resource
 def settings() -> Settings:
     return Settings.from_env()
@@ -77,6 +89,23 @@ def money(value: float | None, currency: str | None = None) -> str:
         return "–"
     symbol = {"CNY": "¥", "USD": "$", "EUR": "€"}.get(currency or settings().reporting_currency, "")
     return f"{symbol}{value:,.2f}"
+
+
+def money_compact(value: float | None, currency: str | None = None) -> str:
+    """Money for a tile: ¥194.91M, ¥12.3K; the exact figure goes in the tooltip."""
+    if value is None:
+        return "–"
+    symbol = {"CNY": "¥", "USD": "$", "EUR": "€"}.get(currency or settings().reporting_currency, "")
+    size = abs(value)
+    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if size >= limit:
+            return f"{'-' if value < 0 else ''}{symbol}{size / limit:,.2f}{suffix}"
+    return f"{'-' if value < 0 else ''}{symbol}{size:,.2f}"
+
+
+def money_column(label: str, help: str | None = None):
+    """A table column of money: thousands separators, two decimals."""
+    return st.column_config.NumberColumn(label, format="%,.2f", help=help)
 
 
 def days(value: float | None) -> str:

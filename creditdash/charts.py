@@ -29,8 +29,8 @@ def _layout(fig: go.Figure, title: str, y_title: str, currency: str) -> go.Figur
         title={"text": title, "x": 0, "xanchor": "left"},
         barmode="relative",
         font={"family": FONT},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        margin={"l": 10, "r": 10, "t": 70, "b": 10},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0, "title": None},
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
         yaxis_title=f"{y_title} ({currency})",
         hovermode="x unified",
         plot_bgcolor="white",
@@ -48,25 +48,44 @@ def aging_bars(
     currency: str = "CNY",
     top: int = 20,
 ) -> go.Figure:
-    """Stacked bars: one bar per group (`key` column), one segment per bucket.
+    """Horizontal stacked bars: one bar per group (`key` column, largest on top), one segment per bucket.
 
     `table` has the bucket `labels` and `unapplied` as money columns (not cents).
     """
-    head = table.head(top)
+    head = table.head(top).iloc[::-1]
     colours = bucket_colours(labels)
     fig = go.Figure()
     for label in [*labels, "unapplied"]:
         if label not in head or not head[label].any():
             continue
         fig.add_bar(
-            x=head[key].astype(str),
-            y=head[label],
+            y=head[key].astype(str),
+            x=head[label],
             name=label,
+            orientation="h",
             marker_color=colours[label],
-            hovertemplate="%{y:,.2f}",
+            hovertemplate="%{x:,.2f}",
         )
-    _layout(fig, title, "Outstanding", currency)
-    fig.update_xaxes(type="category")
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"},
+        barmode="relative",
+        font={"family": FONT},
+        legend={
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1.0,
+            "x": 0,
+            "title": None,
+            "traceorder": "normal",
+        },
+        margin={"l": 10, "r": 10, "t": 80, "b": 10},
+        xaxis_title=f"Outstanding ({currency})",
+        hovermode="y unified",
+        plot_bgcolor="white",
+        height=max(320, 28 * len(head) + 140),
+    )
+    fig.update_xaxes(gridcolor="#e6e9ef", tickformat="~s")
+    fig.update_yaxes(type="category", automargin=True)
     return fig
 
 
@@ -111,5 +130,5 @@ def top_overdue_chart(
         xaxis_title=f"Overdue ({currency})",
         plot_bgcolor="white",
     )
-    fig.update_xaxes(gridcolor="#e6e9ef", tickformat=",.0f")
+    fig.update_xaxes(gridcolor="#e6e9ef", tickformat="~s")
     return fig

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pandas as pd
 
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d[\d,]*(\.\d+)?")
 
 
 def safe_cell(value: object) -> object:
-    """Text that a spreadsheet would evaluate gets a leading apostrophe; numbers pass."""
-    if isinstance(value, str) and value.startswith(_DANGEROUS):
+    """Text that a spreadsheet would evaluate gets a leading apostrophe; numbers (also as text) pass."""
+    if (
+        isinstance(value, str)
+        and value.startswith(_DANGEROUS)
+        and not _PLAIN_NUMBER.fullmatch(value)
+    ):
         return "'" + value
     return value
 

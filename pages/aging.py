@@ -9,6 +9,7 @@ from creditdash.errors import CreditDashError
 from creditdash.exports import to_csv_bytes, to_xlsx_bytes
 from creditdash.presentation import items_of_group, labelled_aging, parse_edges
 
+ui.page_guard("pages/aging.py")
 st.title("Receivables aging")
 if ui.empty_state():
     st.stop()
@@ -64,11 +65,9 @@ st.plotly_chart(
     ),
     key="aging_chart",
 )
-money_cols = {
-    c: st.column_config.NumberColumn(c, format="%.2f") for c in [*labels, "unapplied", "total"]
-}
+money_cols = {c: ui.money_column(c) for c in [*labels, "unapplied", "total"]}
 event = st.dataframe(
-    shown,
+    shown.drop(columns=[c for c in ("customer_id", "customer_name") if c in shown]),
     hide_index=True,
     on_select="rerun",
     selection_mode="single-row",

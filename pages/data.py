@@ -26,6 +26,7 @@ KINDS = {
     "unknown": "Not recognised",
 }
 
+ui.page_guard("pages/data.py")
 st.title("Data")
 engine = ui.engine()
 settings = ui.settings()

@@ -9,6 +9,7 @@ from creditdash import charts, kpis
 from creditdash.aging import BUCKET_EDGES_DEFAULT, bucket_labels, to_money
 from creditdash.presentation import top_overdue
 
+ui.page_guard("pages/overview.py")
 st.title("Overview")
 if ui.empty_state():
     st.stop()
@@ -24,14 +25,14 @@ st.caption(
 )
 
 TILES = [
-    ("total_ar", "Total AR", ui.money, "normal"),
+    ("total_ar", "Total AR", ui.money_compact, "off"),
     ("overdue_pct", "Overdue", ui.pct, "inverse"),
-    ("dso_countback", "DSO (countback)", ui.days, "inverse"),
-    ("bpdso", "Best possible DSO", ui.days, "inverse"),
-    ("add", "Average days delinquent", ui.days, "inverse"),
-    ("cei", "Collection effectiveness", ui.pct, "normal"),
+    ("dso_countback", "DSO countback", ui.days, "inverse"),
+    ("bpdso", "Best DSO", ui.days, "inverse"),
+    ("add", "ADD", ui.days, "inverse"),
+    ("cei", "CEI", ui.pct, "normal"),
 ]
-for column, (key, label, fmt, colour) in zip(st.columns(len(TILES)), TILES, strict=True):
+for column, (key, label, fmt, colour) in zip(st.columns([1.3, 1, 1, 1, 1, 1]), TILES, strict=True):
     value, previous = now[key], before[key]
     delta = None if value is None or previous is None else value - previous
     column.metric(
@@ -39,7 +40,8 @@ for column, (key, label, fmt, colour) in zip(st.columns(len(TILES)), TILES, stri
         fmt(value),
         delta=None if delta is None else fmt(delta).replace("¥", ""),
         delta_color=colour,
-        help=kpis.kpi_definitions[key],
+        help=kpis.kpi_definitions[key]
+        + (f" Exactly {ui.money(value)}." if key == "total_ar" else ""),
         border=True,
     )
 
@@ -62,8 +64,9 @@ with right:
             top,
             hide_index=True,
             column_config={
-                "overdue": st.column_config.NumberColumn("Overdue", format="%.2f"),
-                "total": st.column_config.NumberColumn("Total", format="%.2f"),
+                "customer": "Customer",
+                "overdue": ui.money_column("Overdue"),
+                "total": None,
                 "oldest_bucket": "Oldest bucket",
             },
         )

@@ -28,7 +28,8 @@ def test_aging_bars_one_trace_per_nonempty_bucket_in_order_with_fixed_colours():
         colours["31-60"],
         colours["unapplied"],
     ]
-    assert list(fig.data[1].y) == [3.0, 0.5]
+    assert list(fig.data[1].x) == [0.5, 3.0] and list(fig.data[1].y) == ["B", "A"]
+    assert fig.data[0].orientation == "h"
     assert fig.layout.title.text == "T" and fig.layout.barmode == "relative"
 
 

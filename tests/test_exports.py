@@ -18,6 +18,7 @@ def test_safe_cell_prefixes_every_dangerous_start_and_leaves_numbers():
         assert safe_cell(text) == "'" + text
     assert safe_cell("Acme") == "Acme"
     assert safe_cell(-12.5) == -12.5
+    assert safe_cell("-1,234.50") == "-1,234.50"
 
 
 def test_csv_has_bom_and_no_formula():

@@ -252,9 +252,11 @@ def _where(batch: ParsedBatch, table: str, key: str) -> tuple[str, str | None, i
 
 
 def _equal(a: pd.Series, b: pd.Series) -> np.ndarray:
-    both_na = a.isna().to_numpy() & b.isna().to_numpy()
-    same = a.astype(object).to_numpy() == b.astype(object).to_numpy()
-    return both_na | np.asarray(same, dtype=bool)
+    """Elementwise equality where two missing values are equal."""
+    missing = "\0missing"
+    left = a.astype(object).where(a.notna(), missing).to_numpy()
+    right = b.astype(object).where(b.notna(), missing).to_numpy()
+    return np.asarray(left == right, dtype=bool)
 
 
 def _diff(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 import streamlit as st
@@ -10,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from creditdash.store import load_demo, open_store
 
-APP = "app.py"
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TIMEOUT = 120
 
 

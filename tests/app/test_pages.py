@@ -70,7 +70,7 @@ def test_bad_upload_lists_problems_and_writes_nothing(empty_app, monkeypatch):
     at.button(key="do_import").click().run()
     assert not at.exception
     assert any("Nothing was imported" in e.value for e in at.error)
-    problems = at.dataframe(key="problems").value
+    problems = at.dataframe[1].value  # after the mapping editor
     assert set(problems["row"]) == {2, 3}
     engine = open_store(os.environ["CREDITDASH_DB_URL"])
     assert row_counts(engine)["invoices"] == 0

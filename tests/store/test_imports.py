@@ -48,9 +48,7 @@ def test_ledger_import_counts_and_reimport_changes_nothing(engine):
 def test_newer_export_upserts_and_reports_new_changed_unchanged(engine):
     import_sources(engine, [csv_source(LEDGER)])
     newer = (
-        LEDGER.replace("500.50,,", "500.50,2024-03-05,500.50").replace(
-            "2024-03-01,-100.00,,", "2024-03-01,-120.00,,"
-        )
+        LEDGER.replace("500.50,,", "500.50,2024-03-05,500.50").replace("-100.00,,", "-120.00,,")
         + "INV-5,C3,Newco,2024-03-10,2024-04-09,300.00,,\n"
     )
     summary = import_sources(engine, [csv_source(newer, "ledger-week2.csv")])
