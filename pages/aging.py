@@ -4,7 +4,7 @@ import streamlit as st
 
 import ui
 from creditdash import charts
-from creditdash.aging import bucket_labels
+from creditdash.aging import bucket_labels, to_money
 from creditdash.errors import CreditDashError
 from creditdash.exports import to_csv_bytes, to_xlsx_bytes
 from creditdash.presentation import items_of_group, labelled_aging, parse_edges
@@ -14,6 +14,7 @@ st.title("Receivables aging")
 if ui.empty_state():
     st.stop()
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 GROUPS = {
     "customer": "Customer",
     "segment": "Segment",
@@ -84,7 +85,7 @@ d2.download_button(
     "Download XLSX",
     to_xlsx_bytes({"Aging": shown}, money_columns={*labels, "unapplied", "total"}),
     f"{stem}.xlsx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    XLSX,
     key="dl_xlsx",
 )
 
@@ -93,6 +94,21 @@ if rows:
     row = table.iloc[rows[0]]
     items = items_of_group(ui.open_items(version, as_of, basis, edges), by, row)
     st.subheader(f"Open invoices: {shown.iloc[rows[0]]['group']}")
-    st.dataframe(items, hide_index=True, key="drill_down")
+    shown_items = to_money(items)
+    st.dataframe(
+        shown_items,
+        hide_index=True,
+        key="drill_down",
+        column_config={
+            c: ui.money_column(c) for c in ("amount", "paid", "outstanding") if c in shown_items
+        },
+    )
+    st.download_button(
+        "Download these invoices (XLSX)",
+        to_xlsx_bytes({"Open invoices": shown_items}, {"amount", "paid", "outstanding"}),
+        f"open_invoices_{as_of:%Y%m%d}.xlsx",
+        XLSX,
+        key="dl_items",
+    )
 else:
     st.caption("Select a row to see its open invoices.")

@@ -194,7 +194,23 @@ else:
             "status",
         ]
     ]
-    st.dataframe(view, hide_index=True, key="history")
+    st.dataframe(
+        view,
+        hide_index=True,
+        key="history",
+        column_config={
+            "import_id": st.column_config.NumberColumn("#", format="%d"),
+            "started_at": st.column_config.DatetimeColumn("When", format="YYYY-MM-DD HH:mm"),
+            "file_names": "Files",
+            "kind": "Contents",
+            "rows_read": "Rows read",
+            "rows_new": "New",
+            "rows_changed": "Changed",
+            "rows_unchanged": "Unchanged",
+            "who": "By",
+            "status": "Status",
+        },
+    )
     applied = history.loc[history["status"] == "applied", "import_id"].tolist()
     if applied:
         r1, r2 = st.columns([2, 1])

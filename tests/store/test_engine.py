@@ -1,0 +1,59 @@
+"""Engines: SQLite pragmas on every connection, migrations applied on open, both backends."""
+
+from __future__ import annotations
+
+from sqlalchemy import inspect, text
+
+from creditdash.settings import DEFAULT_DB_URL, Settings
+from creditdash.store import has_schema, make_engine, open_store
+
+
+def test_sqlite_connections_get_wal_foreign_keys_and_busy_timeout(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'sub' / 'x.sqlite'}")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+    engine.dispose()
+
+
+def test_open_store_migrates_to_head_and_is_idempotent(engine):
+    assert has_schema(engine)
+    tables = set(inspect(engine).get_table_names())
+    assert {"imports", "customers", "invoices", "payments", "rates", "row_changes"} <= tables
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+    url = engine.url.render_as_string(hide_password=False)
+    open_store(url).dispose()  # a second open changes nothing
+
+
+def test_foreign_keys_are_enforced(sqlite_engine):
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError), sqlite_engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO invoices (invoice_id, customer_id, invoice_date, due_date, amount, "
+                "currency, disputed, source, import_id) VALUES ('I', 'nobody', '2024-01-01', "
+                "'2024-01-31', 1, 'CNY', 0, 'x', 99)"
+            )
+        )
+
+
+def test_settings_from_env_defaults_and_overrides():
+    assert Settings.from_env({}).db_url == DEFAULT_DB_URL
+    s = Settings.from_env(
+        {
+            "CREDITDASH_DB_URL": "postgresql+psycopg://u@h/db",
+            "CREDITDASH_CURRENCY": "usd",
+            "CREDITDASH_DEMO": "0",
+            "CREDITDASH_MAX_UPLOAD_MB": "50",
+        }
+    )
+    assert (s.db_url, s.reporting_currency, s.load_demo_on_empty, s.max_upload_mb) == (
+        "postgresql+psycopg://u@h/db",
+        "USD",
+        False,
+        50,
+    )
