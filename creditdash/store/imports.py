@@ -205,9 +205,9 @@ def _cross_check(
 ) -> list[Problem]:
     """Problems that need the stored data: unknown invoices, currencies without a rate."""
     problems: list[Problem] = []
-    known = set(stored_invoice_ids) | set(invoices["invoice_id"])
-    applied = payments.loc[payments["invoice_id"].notna()]
-    unknown = applied.loc[~applied["invoice_id"].isin(known)]
+    applied = payments.loc[payments["invoice_id"].notna(), ["payment_id", "invoice_id"]]
+    refs = applied["invoice_id"]
+    unknown = applied.loc[~(refs.isin(invoices["invoice_id"]) | refs.isin(stored_invoice_ids))]
     for _, row in unknown.head(1000).iterrows():
         file, sheet, excel_row = _where(batch, "payments", row["payment_id"])
         problems.append(
@@ -354,6 +354,47 @@ def _update(conn: Connection, table: Table, key: str, rows: list[dict]) -> None:
     )
     params = [{f"k_{key}": r[key], **{f"v_{c}": r[c] for c in cols}} for r in rows]
     conn.execute(stmt, params)
+
+
+def _column_values(conn: Connection, name: str, s: pd.Series) -> list:
+    """One column as driver-ready Python values (None for missing)."""
+    sqlite = conn.dialect.name == "sqlite"
+    missing = s.isna().to_numpy()
+    if name.endswith("_cents"):
+        cents = s.astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+        if sqlite:  # SQLite keeps NUMERIC as REAL: the nearest double to the 2-decimal figure
+            values = (cents / 100).tolist()
+        else:
+            values = [Decimal(int(c)).scaleb(-2) if c == c else None for c in cents]
+    elif pd.api.types.is_datetime64_any_dtype(s):
+        days = s.to_numpy().astype("datetime64[D]")
+        values = days.astype(str).tolist() if sqlite else days.astype(object).tolist()
+    elif s.dtype == bool:
+        values = s.to_numpy().tolist()
+    elif pd.api.types.is_integer_dtype(s) or name == "payment_terms_days":
+        values = [None if m else int(v) for v, m in zip(s.to_numpy(object), missing, strict=True)]
+    else:
+        values = s.to_numpy(object).tolist()
+    if missing.any():
+        values = [None if m else v for v, m in zip(values, missing, strict=True)]
+    return values
+
+
+def _bulk_insert(
+    conn: Connection, table: Table, frame: pd.DataFrame, import_id: int, chunk: int = 100_000
+) -> None:
+    """Insert a canonical frame through the driver's executemany (the fast path for big files)."""
+    if frame.empty:
+        return
+    names = [_DB_NAMES.get(c, c) for c in frame.columns]
+    columns = [_column_values(conn, c, frame[c]) for c in frame.columns]
+    columns.append([import_id] * len(frame))
+    names.append("import_id")
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join([mark] * len(names))})"
+    rows = list(zip(*columns, strict=True))
+    for start in range(0, len(rows), chunk):
+        conn.exec_driver_sql(sql, rows[start : start + chunk])
 
 
 def _insert(conn: Connection, table: Table, rows: list[dict], chunk: int = 50_000) -> None:
@@ -504,7 +545,7 @@ def import_sources(
                     currency=changed["rate_key"].str.split("@").str[0],
                     rate_date=pd.to_datetime(changed["rate_key"].str.split("@").str[1]),
                 )
-            _insert(conn, model.__table__, _records(write_new, import_id))
+            _bulk_insert(conn, model.__table__, write_new, import_id)
             if len(changed):
                 _save_before(conn, import_id, table, key, before, existing[table])
                 if table == "rates":
