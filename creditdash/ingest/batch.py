@@ -1,0 +1,381 @@
+"""A batch of uploaded files -> canonical frames and every problem.
+
+`parse_sources` reads each file (`read`), finds each sheet's header and
+mapping (`mapping`), builds the staging frames of its kind (`shapes`),
+checks the rows across the whole batch (`checks`) and returns a
+`ParsedBatch`. It never raises for bad data: the caller raises
+`errors.ImportRejected` when `batch.errors` is not empty.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from creditdash import frames
+from creditdash.errors import InvalidArgument, Problem
+from creditdash.ingest import checks
+from creditdash.ingest.fields import missing_columns
+from creditdash.ingest.mapping import SheetMapping, adopt, duplicate_fields, propose, sheet_body
+from creditdash.ingest.problems import ProblemLog, SheetContext
+from creditdash.ingest.read import RawSheet, Source, read_source
+from creditdash.ingest.shapes import Masters, Options, Staged, stage
+
+ITEM_COLUMNS = [
+    "invoice_id",
+    "customer_id",
+    "invoice_date",
+    "due_date",
+    "amount_cents",
+    "open_cents",
+    "currency",
+]
+_ITEM_DTYPES = {
+    "invoice_id": "str",
+    "customer_id": "str",
+    "invoice_date": "datetime64[us]",
+    "due_date": "datetime64[us]",
+    "amount_cents": "Int64",
+    "open_cents": "int64",
+    "currency": "str",
+}
+
+
+@dataclass
+class Snapshot:
+    """One open-items export: the invoices open on `as_of` (ITEM_COLUMNS, cents).
+
+    `complete` says the export lists every open invoice, so an invoice
+    missing from it was paid.
+    """
+
+    as_of: pd.Timestamp
+    complete: bool
+    file: str
+    items: pd.DataFrame
+
+
+class RowSource(Mapping):
+    """(table, key) -> (file, sheet, excel_row) of the row a canonical row came from.
+
+    Tables: "invoices" (invoice_id), "payments" (payment_id), "customers"
+    (customer_id, the first row naming it). Lookups are built on first use.
+    """
+
+    def __init__(self, ctxs: list[SheetContext], tables: dict[str, pd.DataFrame]):
+        self._ctxs = ctxs
+        self._tables = tables  # table -> frame with columns key, _ctx, _row
+        self._index: dict[str, pd.Series] = {}
+
+    def _positions(self, table: str) -> pd.Series:
+        if table not in self._index:
+            keys = self._tables[table]["key"]
+            first = ~keys.duplicated()
+            self._index[table] = pd.Series(keys.index[first], index=keys[first].to_numpy())
+        return self._index[table]
+
+    def __getitem__(self, item: tuple[str, str]) -> tuple[str, str | None, int]:
+        table, key = item
+        if table not in self._tables or key not in self._positions(table).index:
+            raise KeyError(item)
+        row = self._tables[table].loc[self._positions(table)[key]]
+        ctx = self._ctxs[int(row["_ctx"])]
+        return ctx.file, ctx.sheet, int(row["_row"])
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        for table in self._tables:
+            for key in self._positions(table).index:
+                yield table, key
+
+    def __len__(self) -> int:
+        return sum(len(self._positions(t)) for t in self._tables)
+
+
+@dataclass
+class ParsedBatch:
+    """Everything a batch of files holds, in canonical frames (see creditdash.frames).
+
+    invoices carry amount_cents in each row's own currency; payments with
+    invoice_id <NA> are unapplied cash. `problems` lists every error and
+    warning; `row_source` tells which file, sheet and row a key came from.
+    """
+
+    customers: pd.DataFrame
+    invoices: pd.DataFrame
+    payments: pd.DataFrame
+    snapshots: list[Snapshot]
+    rates: pd.DataFrame
+    problems: list[Problem]
+    mappings: list[SheetMapping]
+    row_source: Mapping = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "warning"]
+
+
+def propose_mappings(sources: list[Source], *, sheet: str | None = None) -> list[SheetMapping]:
+    """The proposed mapping of every non-empty sheet of every file (unreadable files skipped)."""
+    log = ProblemLog()
+    return [
+        propose(raw)
+        for source in sources
+        for raw in read_source(source, log, sheet=sheet)
+        if not raw.is_empty
+    ]
+
+
+def parse_sources(
+    sources: list[Source],
+    *,
+    overrides: dict[str, str] | None = None,
+    mappings: list[SheetMapping] | None = None,
+    sheet: str | None = None,
+    as_of: dt.date | None = None,
+    complete: bool = False,
+    default_terms_days: int = 30,
+    terms_by_customer: Mapping[str, int] | None = None,
+    default_currency: str = "CNY",
+    max_bytes: int = 200 * 2**20,
+) -> ParsedBatch:
+    """Read, map, parse and check `sources`; every problem is in the result, none is raised.
+
+    overrides  header text -> field ("" or "ignore" to ignore), for every sheet
+    mappings   mappings edited by the user; they take precedence over proposals
+    as_of      the date of open-items exports (else an as-of column or title line)
+    """
+    opts = _options(as_of, complete, default_terms_days, terms_by_customer, default_currency)
+    log = ProblemLog()
+    plans, adopted = _plan(sources, log, sheet, max_bytes, mappings or [], overrides or {})
+    ctxs: list[SheetContext] = []
+    staged: list[Staged] = []
+    known = Masters()
+    for raw, mapping in sorted(plans, key=lambda p: p[1].kind != "customers"):
+        ctx = _context(raw, mapping, log)
+        if ctx is None:
+            continue
+        ctxs.append(ctx)
+        result = stage(ctx, len(ctxs) - 1, log, opts, known)
+        staged.append(result)
+        if result.kind == "customers":
+            known.learn(result.customers)
+    return _assemble(staged, ctxs, log, opts, adopted)
+
+
+def _options(as_of, complete, default_terms_days, terms_by_customer, default_currency) -> Options:
+    currency = str(default_currency).strip().upper()
+    if len(currency) != 3 or not currency.isalpha():
+        raise InvalidArgument(
+            f"`default_currency` must be a 3-letter code such as CNY. Got {default_currency!r}."
+        )
+    if int(default_terms_days) < 0:
+        raise InvalidArgument(f"`default_terms_days` must be 0 or more. Got {default_terms_days}.")
+    day = None if as_of is None else pd.Timestamp(as_of).date()
+    return Options(
+        day, bool(complete), int(default_terms_days), dict(terms_by_customer or {}), currency
+    )
+
+
+def _plan(
+    sources: list[Source],
+    log: ProblemLog,
+    sheet: str | None,
+    max_bytes: int,
+    mappings: list[SheetMapping],
+    overrides: Mapping[str, str],
+) -> tuple[list[tuple[RawSheet, SheetMapping]], list[SheetMapping]]:
+    """(sheets worth parsing with the mapping to use, every non-empty sheet's mapping).
+
+    Empty sheets and sheets of unknown kind are reported: as errors when
+    nothing else in their file can be read, else as warnings (skipped).
+    """
+    edited = {(m.file, m.sheet): m for m in mappings}
+    plans, adopted = [], []
+    for source in sources:
+        raws = read_source(source, log, sheet=sheet, max_bytes=max_bytes)
+        candidates = []
+        for raw in raws:
+            if raw.is_empty:
+                candidates.append(
+                    (raw, None, "The sheet is empty. Upload the sheet that holds the data.")
+                )
+                continue
+            mapping = adopt(
+                propose(raw), raw, user=edited.get((raw.file, raw.sheet)), overrides=overrides
+            )
+            why = None
+            if mapping.kind == "unknown":
+                found = ", ".join(repr(h) for h in mapping.headers if not h.startswith("(column "))
+                why = (
+                    "No recognisable invoice id, date or amount column "
+                    f"(columns found: {found or 'none'}). Rename the headers or map them, "
+                    'e.g. --map "Bill Ref=invoice_id".'
+                )
+            elif mapping.n_rows == 0:
+                why = "The sheet has a header but no data rows."
+            candidates.append((raw, mapping, why))
+            adopted.append(mapping)
+        usable = any(why is None for _, _, why in candidates)
+        for raw, mapping, why in candidates:
+            if why is None:
+                plans.append((raw, mapping))
+                continue
+            level = "warning" if usable and sheet is None else "error"
+            suffix = " The sheet was skipped." if level == "warning" else ""
+            log.file(raw.file, why + suffix, sheet=raw.sheet, level=level)
+    return plans, adopted
+
+
+def _context(raw: RawSheet, mapping: SheetMapping, log: ProblemLog) -> SheetContext | None:
+    """The sheet's context with its body, or None (reported) when it cannot be parsed."""
+    ctx = SheetContext(file=raw.file, sheet=raw.sheet, kind=mapping.kind, headers=mapping.fields)
+    for name, headers in duplicate_fields(mapping).items():
+        shown = " and ".join(repr(h) for h in headers)
+        log.sheet(
+            ctx,
+            f"The columns {shown} are all mapped to {name}. Map all but one of them to 'ignore'.",
+        )
+        return None
+    missing = missing_columns(mapping.kind, set(mapping.fields))
+    if missing:
+        found = ", ".join(repr(h) for h in mapping.headers if not h.startswith("(column "))
+        log.sheet(
+            ctx,
+            f"No {' / '.join(missing)} column was recognised in this {mapping.kind.replace('_', ' ')} "
+            f"sheet (columns found: {found}). Rename the header or map a column to it, "
+            'e.g. --map "Bill Ref=invoice_id".',
+        )
+        return None
+    ctx.title = [
+        " ".join(c for c in row if c.strip())
+        for row in raw.cells.iloc[: max(mapping.header_row - 1, 0)]
+        .fillna("")
+        .astype(str)
+        .to_numpy()
+        .tolist()
+    ]
+    ctx.body, totals = sheet_body(raw, mapping)
+    if totals:
+        log.rows(
+            ctx,
+            totals,
+            None,
+            "This totals row was dropped (it is not an invoice).",
+            level="warning",
+        )
+    return ctx
+
+
+def _concat(parts: list[pd.DataFrame | None]) -> pd.DataFrame:
+    parts = [p for p in parts if p is not None and len(p)]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["_ctx", "_row"])
+
+
+def _assemble(
+    staged: list[Staged],
+    ctxs: list[SheetContext],
+    log: ProblemLog,
+    opts: Options,
+    mappings: list[SheetMapping],
+) -> ParsedBatch:
+    """The batch-wide checks, then the canonical frames."""
+    invoices = _concat([s.invoices for s in staged])
+    if len(invoices):
+        invoices = checks.validate(invoices, checks.INVOICES, ctxs, log)
+        invoices = checks.deduplicate(
+            invoices, "invoice_id", checks.INVOICE_CONTENT, ctxs, log, what="invoice"
+        )
+    payments = _payments(_concat([s.payments for s in staged]), invoices, ctxs, log)
+    customers = _customers(staged, ctxs, log)
+    rates = _concat([s.rates for s in staged])
+    if len(rates):
+        rates = checks.validate(rates, checks.RATES, ctxs, log)
+    snapshots = [_snapshot(s, ctxs, log, opts) for s in staged if s.snapshot is not None]
+    tables = {
+        "invoices": _keys(invoices, "invoice_id"),
+        "payments": _keys(payments, "payment_id"),
+        "customers": _keys(customers, "customer_id"),
+    }
+    return ParsedBatch(
+        customers=frames.conform(customers, frames.CUSTOMER_COLUMNS),
+        invoices=frames.conform(invoices, frames.INVOICE_COLUMNS),
+        payments=frames.conform(payments, frames.PAYMENT_COLUMNS),
+        snapshots=snapshots,
+        rates=frames.conform(rates, frames.RATE_COLUMNS),
+        problems=log.problems,
+        mappings=mappings,
+        row_source=RowSource(ctxs, tables),
+    )
+
+
+def _keys(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    if key not in frame.columns:
+        return pd.DataFrame({"key": pd.Series(dtype="str"), "_ctx": [], "_row": []})
+    return pd.DataFrame({"key": frame[key], "_ctx": frame["_ctx"], "_row": frame["_row"]})
+
+
+def _payments(
+    payments: pd.DataFrame, invoices: pd.DataFrame, ctxs: list[SheetContext], log: ProblemLog
+) -> pd.DataFrame:
+    """Checked payments with ids; a settled ledger row pays only if its invoice was kept."""
+    if payments.empty:
+        return payments
+    ledger = (payments["source"] == "ledger").to_numpy(dtype=bool)
+    if ledger.any():
+        kept = pd.MultiIndex.from_arrays([invoices.get("_ctx", []), invoices.get("_row", [])])
+        here = pd.MultiIndex.from_arrays([payments["_ctx"], payments["_row"]])
+        payments = payments[~ledger | here.isin(kept)]
+    if len(invoices):
+        owner = invoices.set_index("invoice_id")["customer_id"]
+        payments = payments.assign(
+            customer_id=payments["customer_id"].fillna(payments["invoice_id"].map(owner))
+        )
+    unknown = (
+        "The customer is empty and the invoice this pays is not in the upload. "
+        "Fill in the customer id or name."
+    )
+    payments = checks.validate(payments, checks.PAYMENTS, ctxs, log, empty={"customer_id": unknown})
+    if payments.empty:
+        return payments
+    explicit = payments["_explicit"].astype(bool).to_numpy()
+    if not explicit.all():
+        derived = checks.payment_ids(payments[~explicit])
+        payments.loc[~explicit, "payment_id"] = derived
+    payments = checks.deduplicate(
+        payments, "payment_id", checks.PAYMENT_CONTENT, ctxs, log, what="payment"
+    )
+    checks.early_payments(payments, invoices, ctxs, log)
+    return payments
+
+
+def _customers(staged: list[Staged], ctxs: list[SheetContext], log: ProblemLog) -> pd.DataFrame:
+    """One row per customer; a customer master's values come first, then invoice rows'."""
+    parts = [s for s in staged if s.customers is not None and len(s.customers)]
+    masters = [
+        checks.validate(s.customers, checks.CUSTOMERS, ctxs, log)
+        for s in parts
+        if s.kind == "customers"
+    ]
+    rows = _concat([*masters, *(s.customers for s in parts if s.kind != "customers")])
+    if rows.empty:
+        return rows
+    return rows.groupby("customer_id", sort=False).first().reset_index()
+
+
+def _snapshot(staged: Staged, ctxs: list[SheetContext], log: ProblemLog, opts: Options) -> Snapshot:
+    as_of, items = staged.snapshot
+    items = checks.validate(items, checks.OPEN_ITEMS, ctxs, log)
+    items = checks.deduplicate(items, "invoice_id", checks.ITEM_CONTENT, ctxs, log, what="invoice")
+    file = ctxs[staged.ctx_id].file
+    out = pd.DataFrame(
+        {c: items[c] if c in items else pd.Series(dtype="object") for c in ITEM_COLUMNS}
+    )
+    out = out.astype(_ITEM_DTYPES).reset_index(drop=True)
+    return Snapshot(as_of=pd.Timestamp(as_of), complete=opts.complete, file=file, items=out)

@@ -1,0 +1,275 @@
+"""Row checks across a whole batch, on the staging frames of `shapes`.
+
+pandera schemas (validated lazily) report every empty required value,
+every due date before its invoice date and every non-positive rate; the
+functions below find duplicate ids (identical copies dropped with a
+warning, conflicting ones are errors), fill a payment's customer from its
+invoice, derive payment ids, and warn about payments dated before their
+invoice. Each returns the frame without the rows it rejected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import pandera.pandas as pa
+
+from creditdash.ingest.problems import ProblemLog, SheetContext
+
+DUE_BEFORE_INVOICE = "due date before invoice date"
+
+
+def _required(*names: str, checks: list[pa.Check] | None = None) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        {name: pa.Column(nullable=False) for name in names}, checks=checks or [], strict=False
+    )
+
+
+INVOICES = _required(
+    "invoice_id",
+    "customer_id",
+    "invoice_date",
+    "due_date",
+    "amount_cents",
+    "currency",
+    checks=[
+        pa.Check(
+            lambda df: ~(df["due_date"] < df["invoice_date"]),
+            name=DUE_BEFORE_INVOICE,
+            error=DUE_BEFORE_INVOICE,
+        )
+    ],
+)
+PAYMENTS = _required("customer_id", "payment_date", "amount_cents")
+OPEN_ITEMS = _required("invoice_id", "customer_id", "open_cents")
+CUSTOMERS = _required("customer_id")
+RATE_NOT_POSITIVE = "rate not positive"
+RATES = _required(
+    "currency",
+    "rate",
+    checks=[pa.Check(lambda df: df["rate"] > 0, name=RATE_NOT_POSITIVE, error=RATE_NOT_POSITIVE)],
+)
+
+# canonical column -> the fields whose header a problem about it cites, first present wins
+SOURCE_FIELDS = {
+    "customer_id": ("customer_id", "customer_name", "invoice_id"),
+    "amount_cents": ("paid_amount", "amount"),
+    "open_cents": ("open_amount",),
+}
+INVOICE_CONTENT = [
+    "customer_id",
+    "invoice_date",
+    "due_date",
+    "amount_cents",
+    "currency",
+    "disputed",
+]
+PAYMENT_CONTENT = ["customer_id", "invoice_id", "payment_date", "amount_cents"]
+ITEM_CONTENT = ["customer_id", "invoice_date", "due_date", "amount_cents", "open_cents", "currency"]
+
+
+def _field(ctx: SheetContext, column: str) -> str:
+    for name in SOURCE_FIELDS.get(column, (column,)):
+        if name in ctx.headers:
+            return name
+    return column
+
+
+def _empty_message(column: str) -> str:
+    what = {
+        "customer_id": "customer (id or name)",
+        "amount_cents": "amount",
+        "open_cents": "open amount",
+    }.get(column, column.replace("_", " "))
+    return f"The {what} is empty. Fill it in or delete the row."
+
+
+def report(
+    frame: pd.DataFrame,
+    ctxs: list[SheetContext],
+    log: ProblemLog,
+    column: str,
+    message: str | Callable[[int, str | None], str],
+    *,
+    level: str = "error",
+) -> None:
+    """Problems for every row of `frame` (a staging frame), grouped by sheet."""
+    for ctx_id, rows in frame.groupby("_ctx", sort=True)["_row"]:
+        ctx = ctxs[int(ctx_id)]
+        log.rows(ctx, rows.to_numpy(), _field(ctx, column), message, level=level)
+
+
+def validate(
+    frame: pd.DataFrame,
+    schema: pa.DataFrameSchema,
+    ctxs: list[SheetContext],
+    log: ProblemLog,
+    *,
+    empty: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    """The frame without the rows that fail `schema`; every failure is reported.
+
+    `empty` replaces the message for an empty value in the named columns.
+    """
+    frame = frame.reset_index(drop=True)
+    if frame.empty:
+        return frame
+    try:
+        schema.validate(frame, lazy=True)
+        return frame
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    failing = pd.Index(cases["index"].dropna().astype("int64").unique())
+    wide = cases["check"].astype(str)
+    due = cases.loc[wide == DUE_BEFORE_INVOICE, "index"].astype("int64").unique()
+    if len(due):
+        bad = frame.loc[due]
+        dates = {
+            (int(c), int(r)): (d, i)
+            for c, r, d, i in zip(
+                bad["_ctx"], bad["_row"], bad["due_date"], bad["invoice_date"], strict=True
+            )
+        }
+        for ctx_id, rows in bad.groupby("_ctx")["_row"]:
+            ctx = ctxs[int(ctx_id)]
+
+            def message(row, _value, c=int(ctx_id)):
+                d, i = dates[(c, row)]
+                return (
+                    f"The due date {d:%Y-%m-%d} is before the invoice date {i:%Y-%m-%d}. "
+                    "Correct one of the two dates."
+                )
+
+            log.rows(ctx, rows.to_numpy(), "due_date", message)
+    rates = cases.loc[wide == RATE_NOT_POSITIVE, "index"].astype("int64").unique()
+    if len(rates):
+        message = "The exchange rate must be greater than 0 (units of reporting currency per unit)."
+        report(frame.loc[rates], ctxs, log, "rate", message)
+    nulls = cases[(wide == "not_nullable") & cases["index"].notna()]
+    for column in schema.columns:
+        if column == "due_date":  # only empty when the invoice date is; reported there
+            continue
+        idx = nulls.loc[nulls["column"] == column, "index"].astype("int64").unique()
+        if len(idx):
+            message = (empty or {}).get(column) or _empty_message(column)
+            report(frame.loc[idx], ctxs, log, column, message)
+    return frame.drop(index=failing)
+
+
+def _where(ctxs: list[SheetContext], here: int, ctx_id: int, row: int) -> str:
+    if ctx_id == here:
+        return f"row {row}"
+    ctx = ctxs[ctx_id]
+    sheet = f" [{ctx.sheet}]" if ctx.sheet else ""
+    return f"row {row} of {ctx.file}{sheet}"
+
+
+def deduplicate(
+    frame: pd.DataFrame,
+    key: str,
+    content: list[str],
+    ctxs: list[SheetContext],
+    log: ProblemLog,
+    *,
+    what: str,
+    warn_copies: bool = True,
+) -> pd.DataFrame:
+    """One row per `key`: exact copies dropped (warning), different content an error."""
+    repeated = frame[key].duplicated(keep=False).to_numpy(dtype=bool)
+    if not repeated.any():
+        return frame
+    sub = frame[repeated]
+    firsts = sub[~sub[key].duplicated(keep="first")].set_index(key)
+    ref = firsts.reindex(sub[key].to_numpy())
+    ref.index = sub.index
+    differs = pd.DataFrame(
+        {c: ~((sub[c] == ref[c]).fillna(False) | (sub[c].isna() & ref[c].isna())) for c in content}
+    )
+    is_first = ~sub[key].duplicated(keep="first")
+    copy = ~is_first & ~differs.any(axis=1)
+    conflict = ~is_first & differs.any(axis=1)
+    for mask, level in ((copy, "warning"), (conflict, "error")):
+        if level == "warning" and not warn_copies:
+            continue
+        rows = sub[mask]
+        for ctx_id, group in rows.groupby("_ctx"):
+            ctx = ctxs[int(ctx_id)]
+            info = {
+                int(r): (
+                    k,
+                    _where(ctxs, int(ctx_id), int(c), int(fr)),
+                    [x for x in content if d[x]],
+                )
+                for r, k, c, fr, (_, d) in zip(
+                    group["_row"],
+                    group[key],
+                    ref.loc[group.index, "_ctx"],
+                    ref.loc[group.index, "_row"],
+                    differs.loc[group.index].iterrows(),
+                    strict=True,
+                )
+            }
+
+            def message(row, _v, info=info, level=level):
+                k, where, fields = info[row]
+                if level == "warning":
+                    return f"This row repeats {where} exactly ({what} {k}); the copy was dropped."
+                names = ", ".join(f.replace("_cents", "").replace("_", " ") for f in fields)
+                return (
+                    f"{what.capitalize()} {k} also appears on {where} with a different {names}. "
+                    f"Keep one row per {what}, or give the rows different ids."
+                )
+
+            log.rows(ctx, group["_row"].to_numpy(), key, message, level=level)
+    return frame.drop(index=sub.index[(copy | conflict).to_numpy(dtype=bool)])
+
+
+def payment_ids(payments: pd.DataFrame) -> pd.Series:
+    """Ids for payments without one: customer/date/invoice/cents, '#n' for repeats."""
+    base = (
+        payments["customer_id"].astype("str")
+        + "/"
+        + payments["payment_date"].dt.strftime("%Y-%m-%d")
+        + "/"
+        + payments["invoice_id"].astype("str").fillna("")
+        + "/"
+        + payments["amount_cents"].astype("int64").astype("str")
+    )
+    n = base.groupby(base, sort=False).cumcount()
+    suffix = ("#" + (n + 1).astype("str")).where(n > 0, "")
+    return (base + suffix).astype("str")
+
+
+def early_payments(
+    payments: pd.DataFrame, invoices: pd.DataFrame, ctxs: list[SheetContext], log: ProblemLog
+) -> None:
+    """Warn about payments dated before the invoice they pay (both in this batch)."""
+    if payments.empty or invoices.empty:
+        return
+    dates = invoices.set_index("invoice_id")["invoice_date"]
+    invoice_date = payments["invoice_id"].map(dates)
+    early = payments[(payments["payment_date"] < invoice_date).fillna(False).to_numpy(dtype=bool)]
+    if early.empty:
+        return
+    info = {
+        (int(c), int(r)): (i, d)
+        for c, r, i, d in zip(
+            early["_ctx"],
+            early["_row"],
+            early["invoice_id"],
+            invoice_date[early.index],
+            strict=True,
+        )
+    }
+    for ctx_id, group in early.groupby("_ctx"):
+        ctx = ctxs[int(ctx_id)]
+
+        def message(row, value, c=int(ctx_id)):
+            invoice, date = info[(c, row)]
+            return (
+                f"The payment date {value} is before the date of invoice {invoice} "
+                f"({date:%Y-%m-%d}). Check both dates."
+            )
+
+        log.rows(ctx, group["_row"].to_numpy(), "payment_date", message, level="warning")

@@ -1,0 +1,104 @@
+"""The canonical fields a column can map to: how each is parsed, what a bad
+value's message says, and which fields each kind of sheet uses and needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from creditdash.ingest import parse
+
+ATTRIBUTES = ["customer_name", "credit_code", "industry", "region", "segment", "salesperson"]
+_TEXT = ["invoice_id", "customer_id", "payment_id", *ATTRIBUTES]
+_DATES = ["invoice_date", "due_date", "payment_date", "as_of", "rate_date"]
+_MONEY = ["amount", "open_amount", "paid_amount", "credit_limit"]
+PARSERS: dict[str, Callable[[pd.Series], parse.Parsed]] = {
+    **{f: parse.parse_text for f in _TEXT},
+    **{f: parse.parse_dates for f in _DATES},
+    **{f: parse.parse_money for f in _MONEY},
+    "disputed": parse.parse_bool,
+    "payment_terms_days": parse.parse_days,
+    "currency": parse.parse_currency,
+    "rate": parse.parse_number,
+}
+BAD_VALUE = {
+    parse.parse_dates: "{v!r} is not a date. Write it as 2024-03-31, 3/31/2024 or 2024年3月31日.",
+    parse.parse_money: "{v!r} is not an amount. Write a number such as 1234.56, 1,234.56, "
+    "¥1,234.56 or (1,234.56).",
+    parse.parse_bool: "{v!r} is not yes or no. Use yes/no, true/false, 1/0, 是/否, Y/N or x.",
+    parse.parse_days: "{v!r} is not a number of days. Write the payment terms as a number, e.g. 30.",
+    parse.parse_currency: "{v!r} is not a currency. Use a 3-letter code such as CNY, USD or EUR.",
+    parse.parse_number: "{v!r} is not a number. Write the rate as a decimal number, e.g. 7.12.",
+}
+_CUSTOMER = [*ATTRIBUTES, "credit_limit", "payment_terms_days"]
+USES = {
+    "invoices": [
+        "invoice_id",
+        "customer_id",
+        *_CUSTOMER,
+        "invoice_date",
+        "due_date",
+        "amount",
+        "currency",
+        "disputed",
+    ],
+    "payments": [
+        "payment_id",
+        "invoice_id",
+        "customer_id",
+        *_CUSTOMER,
+        "payment_date",
+        "amount",
+        "paid_amount",
+    ],
+    "open_items": [
+        "invoice_id",
+        "customer_id",
+        *_CUSTOMER,
+        "invoice_date",
+        "due_date",
+        "amount",
+        "open_amount",
+        "currency",
+        "as_of",
+    ],
+    "customers": ["customer_id", *_CUSTOMER, "currency"],
+    "rates": ["currency", "rate", "rate_date"],
+}
+USES["ledger"] = [*USES["invoices"], "payment_date", "paid_amount"]
+REQUIRED = {
+    "invoices": [("invoice_id",), ("invoice_date",), ("amount",), ("customer_id", "customer_name")],
+    "payments": [
+        ("payment_date",),
+        ("amount", "paid_amount"),
+        ("customer_id", "customer_name", "invoice_id"),
+    ],
+    "open_items": [("invoice_id",), ("open_amount",), ("customer_id", "customer_name")],
+    "customers": [("customer_id", "customer_name")],
+    "rates": [("currency",), ("rate",)],
+}
+REQUIRED["ledger"] = REQUIRED["invoices"]
+LABELS = {
+    "invoice_id": "invoice id",
+    "customer_id": "customer id",
+    "customer_name": "customer name",
+    "invoice_date": "invoice date",
+    "payment_date": "payment (settled) date",
+    "open_amount": "open amount",
+    "paid_amount": "paid amount",
+}
+
+
+def label(name: str) -> str:
+    return LABELS.get(name, name.replace("_", " "))
+
+
+def missing_columns(kind: str, present: set[str]) -> list[str]:
+    """Labels of the required columns a sheet of `kind` lacks."""
+    return [
+        " or ".join(label(n) for n in need)
+        for need in REQUIRED.get(kind, [])
+        if not present & set(need)
+    ]

@@ -1,0 +1,108 @@
+"""Collecting problems while a batch is parsed.
+
+A `SheetContext` knows where a sheet came from and which original header
+stands for each field, so a problem found on a canonical column can be
+reported with the file, sheet, Excel row, header and raw cell text the user
+sees. `ProblemLog` gathers every problem; a rule that fails on very many
+rows of one sheet reports the first `cap` of them and one summary line, so a
+million bad rows do not become a million messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from creditdash.errors import Problem
+
+DEFAULT_CAP = 1000
+
+
+@dataclass(eq=False)
+class SheetContext:
+    """Where rows come from.
+
+    `body` holds the stripped text of every mapped field (columns are field
+    names), indexed by Excel row number (CSV line number).
+    """
+
+    file: str
+    sheet: str | None
+    kind: str
+    headers: dict[str, str] = field(default_factory=dict)  # field -> original header text
+    body: pd.DataFrame | None = None
+    title: list[str] = field(default_factory=list)  # text of the lines above the header
+
+    def header(self, name: str | None) -> str | None:
+        return None if name is None else self.headers.get(name, name)
+
+    def raw(self, name: str | None, row: int) -> str | None:
+        """The text the user typed in `name`'s column on Excel row `row`."""
+        if name is None or self.body is None or name not in self.body.columns:
+            return None
+        value = self.body.at[row, name]
+        return None if pd.isna(value) else str(value)
+
+
+@dataclass
+class ProblemLog:
+    """Every problem of a batch, in the order found."""
+
+    cap: int = DEFAULT_CAP
+    problems: list[Problem] = field(default_factory=list)
+
+    def file(self, file: str, message: str, *, sheet: str | None = None, level: str = "error"):
+        self.problems.append(Problem(file=file, sheet=sheet, message=message, level=level))
+
+    def sheet(
+        self,
+        ctx: SheetContext,
+        message: str,
+        *,
+        level: str = "error",
+        column: str | None = None,
+        row: int | None = None,
+        value: str | None = None,
+    ) -> None:
+        """A problem about a whole sheet or column (`column` is a field name)."""
+        self.problems.append(
+            Problem(
+                file=ctx.file,
+                sheet=ctx.sheet,
+                row=row,
+                column=ctx.header(column),
+                value=value,
+                message=message,
+                level=level,
+            )
+        )
+
+    def rows(
+        self,
+        ctx: SheetContext,
+        rows: Iterable[int],
+        column: str | None,
+        message: str | Callable[[int, str | None], str],
+        *,
+        level: str = "error",
+    ) -> None:
+        """One problem per Excel row in `rows`; `message` may be built from (row, value)."""
+        rows = list(rows)
+        for row in rows[: self.cap]:
+            value = ctx.raw(column, int(row))
+            text = message(int(row), value) if callable(message) else message
+            self.sheet(ctx, text, level=level, column=column, row=int(row), value=value)
+        if len(rows) > self.cap:
+            self.sheet(
+                ctx,
+                f"{len(rows) - self.cap:,} more rows have the same problem in this column "
+                f"(only the first {self.cap:,} are listed).",
+                level=level,
+                column=column,
+            )
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.level == "error" for p in self.problems)
