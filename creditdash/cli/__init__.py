@@ -1,0 +1,12 @@
+"""The command line: `python -m creditdash COMMAND ...`.
+
+Exit codes: 0 success, 1 a creditdash error (message printed), 2 bad usage,
+3 data rejected (every problem printed, nothing written).
+
+Each module in this package that defines `register(subparsers)` adds its
+commands; `register` sets `handler=function(args, ctx)` on each parser.
+"""
+
+from creditdash.cli.main import EXIT_ERROR, EXIT_REJECTED, EXIT_USAGE, build_parser, main
+
+__all__ = ["EXIT_ERROR", "EXIT_REJECTED", "EXIT_USAGE", "build_parser", "main"]

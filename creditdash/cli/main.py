@@ -1,0 +1,78 @@
+"""Parser assembly and dispatch for `python -m creditdash`."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from creditdash.errors import CreditDashError, ImportRejected
+from creditdash.settings import Settings
+
+EXIT_ERROR, EXIT_USAGE, EXIT_REJECTED = 1, 2, 3
+
+
+@dataclass
+class Context:
+    """What every command gets: the database URL, settings and where to print."""
+
+    db_url: str
+    settings: Settings
+    out: object = field(default=sys.stdout)
+
+    @cached_property
+    def engine(self):
+        from creditdash.store import open_store
+
+        return open_store(self.db_url)
+
+    @cached_property
+    def ledger(self):
+        from creditdash.store import load_ledger
+
+        return load_ledger(self.engine, self.settings.reporting_currency)
+
+
+def _command_modules() -> list:
+    import creditdash.cli as package
+
+    names = sorted(m.name for m in pkgutil.iter_modules(package.__path__))
+    modules = [importlib.import_module(f"creditdash.cli.{n}") for n in names]
+    return [m for m in modules if hasattr(m, "register")]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m creditdash",
+        description="creditdash: receivables, credit risk and cash forecasting.",
+    )
+    p.add_argument(
+        "--db", help="database URL (default: CREDITDASH_DB_URL, else data/creditdash.sqlite)"
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+    for module in _command_modules():
+        module.register(sub)
+    return p
+
+
+def main(argv: list[str] | None = None, stdout=None) -> int:
+    out = stdout or sys.stdout
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    settings = Settings.from_env()
+    ctx = Context(db_url=args.db or settings.db_url, settings=settings, out=out)
+    try:
+        return int(args.handler(args, ctx) or 0)
+    except ImportRejected as rejected:
+        for problem in rejected.problems:
+            print(problem, file=out)
+        print(f"Rejected: {len(rejected.errors)} error(s); nothing was written.", file=out)
+        return EXIT_REJECTED
+    except CreditDashError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_ERROR
