@@ -9,10 +9,21 @@ from creditdash.errors import CreditDashError
 
 st.set_page_config(page_title="creditdash", page_icon=":material/account_balance:", layout="wide")
 
+# (script, title, icon) in menu order; a page joins the menu once its script exists.
+PAGES = [
+    ("pages/overview.py", "Overview", ":material/dashboard:"),
+    ("pages/aging.py", "Receivables aging", ":material/stacked_bar_chart:"),
+    ("pages/risk.py", "Customer risk", ":material/shield:"),
+    ("pages/forecast.py", "Cash-flow forecast", ":material/waterfall_chart:"),
+    ("pages/terms.py", "Credit terms", ":material/tune:"),
+    ("pages/provisions.py", "Provisions", ":material/savings:"),
+    ("pages/policy.py", "Credit policy", ":material/policy:"),
+    ("pages/data.py", "Data", ":material/upload_file:"),
+]
 pages = [
-    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-    st.Page("pages/aging.py", title="Receivables aging", icon=":material/stacked_bar_chart:"),
-    st.Page("pages/data.py", title="Data", icon=":material/upload_file:"),
+    st.Page(path, title=title, icon=icon, default=(i == 0))
+    for i, (path, title, icon) in enumerate(PAGES)
+    if (ui.ROOT / path).is_file()
 ]
 page = st.navigation(pages)
 st.session_state["_shell"] = True

@@ -7,7 +7,9 @@ rollback invalidates it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -17,6 +19,8 @@ from creditdash import kpis as kpis_mod
 from creditdash.ledger import Ledger
 from creditdash.settings import Settings
 from creditdash.store import data_version, load_demo, load_ledger, open_store, row_counts  # noqa: F401
+
+ROOT = Path(__file__).resolve().parent
 
 
 def page_guard(path: str) -> None:
@@ -148,3 +152,28 @@ def ar_by_month(version_key: tuple, as_of: date, months: int = 12) -> pd.DataFra
 @st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
 def open_items(version_key: tuple, as_of: date, basis: str, edges: tuple[int, ...]) -> pd.DataFrame:
     return aging_mod.open_items(ledger(), as_of, basis=basis, edges=edges)
+
+
+@st.cache_data(max_entries=128, ttl=3600, show_spinner=False)
+def _computed(name: str, version_key: tuple, args: tuple, kwargs: tuple, _func: Callable):
+    return _func(ledger(), *args, **dict(kwargs))
+
+
+def computed(func: Callable, *args, **kwargs):
+    """`func(ledger, *args, **kwargs)`, cached per data version (a copy per call: small results)."""
+    name = f"{func.__module__}.{func.__qualname__}"
+    return _computed(name, version(), args, tuple(sorted(kwargs.items())), func)
+
+
+@st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
+def _shared(name: str, version_key: tuple, args: tuple, kwargs: tuple, _func: Callable):
+    return _func(ledger(), *args, **dict(kwargs))
+
+
+def shared(func: Callable, *args, **kwargs):
+    """Like `computed` but one shared object, not copies: for fitted models and big frames.
+
+    The caller must not mutate what it gets.
+    """
+    name = f"{func.__module__}.{func.__qualname__}"
+    return _shared(name, version(), args, tuple(sorted(kwargs.items())), func)

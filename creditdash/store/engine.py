@@ -41,10 +41,14 @@ def _alembic_config(engine: Engine):
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration."""
+    """Bring the schema to the newest migration of every branch.
+
+    Each domain (ledger, risk, forecast, ...) keeps its tables on its own
+    branch off the ledger's first revision, so all heads are applied.
+    """
     from alembic import command
 
-    command.upgrade(_alembic_config(engine), "head")
+    command.upgrade(_alembic_config(engine), "heads")
 
 
 def open_store(url: str) -> Engine:
@@ -56,3 +60,10 @@ def open_store(url: str) -> Engine:
 
 def has_schema(engine: Engine) -> bool:
     return inspect(engine).has_table("invoices")
+
+
+def migration_heads() -> list[str]:
+    """The newest revision of every migration branch."""
+    from alembic.script import ScriptDirectory
+
+    return list(ScriptDirectory(str(MIGRATIONS)).get_heads())
