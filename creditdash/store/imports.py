@@ -7,7 +7,6 @@ write everything in one transaction or nothing at all.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -285,24 +284,6 @@ def _diff(
     before = old.loc[~same, [key, *(f"{c}__old" for c in columns)]]
     before.columns = [key, *columns]
     return merged.loc[is_new, [key, *columns]], changed, before, int(same.sum())
-
-
-def _db_value(column: str, value):
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return None
-    if value is pd.NaT:
-        return None
-    if column.endswith("_cents"):
-        return Decimal(int(value)).scaleb(-2)
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if isinstance(value, np.floating):
-        return float(value)
-    return value
 
 
 def _records(frame: pd.DataFrame, import_id: int | None = None) -> list[dict]:
@@ -780,7 +761,3 @@ def _restore(conn: Connection, changes) -> int:
         conn.execute(update(t).where(t.c[key] == key_value).values(**values))
         count += 1
     return count
-
-
-def sha256_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
