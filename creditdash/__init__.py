@@ -1,11 +1,12 @@
 """creditdash: receivables aging, the DSO family, customer risk, cash-flow forecast.
 
-The public API for the ledger figures; domains with heavier dependencies
+The public API for the ledger figures (the modules `creditdash.aging` and
+`creditdash.kpis` hold `aging()` and `kpis()`); domains with heavier dependencies
 (`creditdash.store`, `creditdash.ingest`, risk, forecast, ...) are imported
 from their own packages.
 """
 
-from creditdash.aging import BUCKET_EDGES_DEFAULT, aging, ar_by_month, bucket_labels, open_items
+from creditdash.aging import BUCKET_EDGES_DEFAULT, ar_by_month, bucket_labels, open_items
 from creditdash.errors import (
     CreditDashError,
     ImportRejected,
@@ -15,7 +16,6 @@ from creditdash.errors import (
     NotFound,
     Problem,
 )
-from creditdash.kpis import kpis
 from creditdash.ledger import Ledger
 
 __all__ = [
@@ -28,9 +28,7 @@ __all__ = [
     "NotFitted",
     "NotFound",
     "Problem",
-    "aging",
     "ar_by_month",
     "bucket_labels",
-    "kpis",
     "open_items",
 ]

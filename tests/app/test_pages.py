@@ -89,3 +89,27 @@ def test_good_upload_imports_and_shows_in_history(empty_app):
     engine = open_store(os.environ["CREDITDASH_DB_URL"])
     assert row_counts(engine)["invoices"] == 1
     engine.dispose()
+
+
+def test_rollback_from_the_history(empty_app):
+    import os
+
+    at = run_page(empty_app, PAGES[2])
+    good = b"Invoice No,Customer ID,Invoice Date,Amount\nX1,C1,2024-01-02,12.00\n"
+    at.file_uploader(key="uploads").set_value(("good.csv", good, "text/csv")).run()
+    at.button(key="do_import").click().run()
+    at.checkbox(key="rollback_confirm").check().run()
+    at.button(key="do_rollback").click().run()
+    assert not at.exception
+    engine = open_store(os.environ["CREDITDASH_DB_URL"])
+    assert row_counts(engine)["invoices"] == 0
+    engine.dispose()
+
+
+def test_empty_database_offers_the_demo_and_template(empty_app):
+    at = run_page(empty_app, PAGES[2])
+    assert any("The database is empty" in i.value for i in at.info)
+    at.button(key="load_demo").click().run()
+    assert not at.exception
+    at.switch_page(PAGES[0]).run()
+    assert metric(at, "Total AR") != "–"

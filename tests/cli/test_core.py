@@ -160,3 +160,13 @@ def test_dry_run_and_map(db, tmp_path):
     assert "No imports yet." in run("--db", db, "imports")[1]
     code, _ = run("--db", db, "import", str(odd), *args)
     assert code == 0
+
+
+def test_demo_loads_the_demo_company_once(db, tmp_path):
+    code, text = run("--db", db, "demo", "--out", str(tmp_path / "demo"))
+    assert code == 0 and "Import #1 written." in text
+    assert (tmp_path / "demo" / "demo_ledger.xlsx").is_file()
+    code, text = run("--db", db, "demo", "--out", str(tmp_path / "demo"))
+    assert code == 0 and text.startswith("Nothing changed")
+    code, text = run("--db", db, "kpis", "--as-of", "2026-11-27", "--format", "json")
+    assert json.loads(text)["total_ar"] > 0
