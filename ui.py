@@ -49,6 +49,13 @@ def engine_for(url: str):
     return engine
 
 
+def actor():
+    """Who is using the app and in which role (the trusted local user without sign-in)."""
+    from creditdash.auth import LOCAL
+
+    return LOCAL
+
+
 def engine():
     return engine_for(settings().db_url)
 

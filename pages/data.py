@@ -154,6 +154,7 @@ if uploads:
                 default_terms_days=settings.default_terms_days,
                 max_bytes=settings.max_upload_mb * 2**20,
                 dry_run=check,
+                actor=ui.actor(),
                 progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg),
             )
         except ImportRejected as rejected:
@@ -220,7 +221,7 @@ else:
         confirm = r2.checkbox("Yes, undo it", key="rollback_confirm")
         if r2.button("Roll back", disabled=not confirm, key="do_rollback"):
             try:
-                done = rollback(engine, int(target))
+                done = rollback(engine, int(target), actor=ui.actor())
             except CreditDashError as err:
                 st.error(str(err))
             else:

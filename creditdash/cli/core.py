@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from creditdash.auth import CLI
 from creditdash.cli.args import day_list, header_mapping, iso_date, write_figures, write_rows
 
 EXIT_USAGE = 2
@@ -71,6 +72,7 @@ def cmd_import(args, ctx) -> int:
         default_terms_days=s.default_terms_days,
         max_bytes=s.max_upload_mb * 2**20,
         dry_run=args.dry_run,
+        actor=CLI,
     )
     print("\n".join(summary.lines()), file=ctx.out)
     return 0
@@ -125,7 +127,7 @@ def cmd_imports(args, ctx) -> int:
 def cmd_rollback(args, ctx) -> int:
     from creditdash.store import rollback
 
-    done = rollback(ctx.engine, args.import_id)
+    done = rollback(ctx.engine, args.import_id, actor=CLI)
     parts = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in done.items())
     print(f"Import #{args.import_id} rolled back: {parts}.", file=ctx.out)
     return 0

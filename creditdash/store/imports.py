@@ -18,6 +18,8 @@ import pandas as pd
 from sqlalchemy import Engine, Table, bindparam, select, update
 from sqlalchemy.engine import Connection
 
+from creditdash import audit
+from creditdash.auth import LOCAL, Actor
 from creditdash.errors import ImportRejected, InvalidArgument, NotFound, Problem
 from creditdash.frames import (
     CUSTOMER_COLUMNS,
@@ -405,10 +407,14 @@ def import_sources(
     default_terms_days: int = 30,
     max_bytes: int = 200 * 2**20,
     dry_run: bool = False,
-    who: str = "local",
+    actor: Actor = LOCAL,
     progress: Progress | None = None,
 ) -> ImportSummary:
-    """Import files whole or not at all. Raises ImportRejected listing every problem."""
+    """Import files whole or not at all. Raises ImportRejected listing every problem.
+
+    `actor` must be allowed to import (creditdash.auth); the import is audited.
+    """
+    actor.require("import")
     report = progress or (lambda _f, _m: None)
     started = datetime.now()
     report(0.05, "Reading files")
@@ -512,7 +518,7 @@ def import_sources(
             "rows_unchanged": summary.unchanged,
             "warnings": "\n".join(str(w) for w in summary.warnings)[:20000],
             "started_at": started,
-            "who": who,
+            "who": actor.who,
             "status": "applied",
         }
         import_id = conn.execute(Import.__table__.insert().values(**imp)).inserted_primary_key[0]
@@ -547,6 +553,17 @@ def import_sources(
             update(Import.__table__)
             .where(Import.__table__.c.import_id == import_id)
             .values(finished_at=datetime.now())
+        )
+        audit.record(
+            conn,
+            actor.who,
+            "import",
+            "import",
+            import_id,
+            after={
+                "files": summary.files,
+                **{t: vars(c) for t, c in summary.counts.items()},
+            },
         )
     summary.import_id = int(import_id)
     report(1.0, "Done")
@@ -644,11 +661,12 @@ def list_imports(engine: Engine) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(t.c.keys()))
 
 
-def rollback(engine: Engine, import_id: int, who: str = "local") -> dict[str, int]:
+def rollback(engine: Engine, import_id: int, actor: Actor = LOCAL) -> dict[str, int]:
     """Undo one import: its new rows go, rows it changed get their earlier state back.
 
-    Refused while a later import still builds on what it wrote.
+    Refused while a later import still builds on what it wrote. Audited.
     """
+    actor.require("rollback")
     with engine.begin() as conn:
         imp = (
             conn.execute(select(Import.__table__).where(Import.import_id == import_id))
@@ -693,7 +711,17 @@ def rollback(engine: Engine, import_id: int, who: str = "local") -> dict[str, in
             .where(Import.__table__.c.import_id == import_id)
             .values(status="rolled_back", rolled_back_at=datetime.now())
         )
-    return {"restored": restored, **{f"removed_{k}": v for k, v in removed.items()}}
+        done = {"restored": restored, **{f"removed_{k}": v for k, v in removed.items()}}
+        audit.record(
+            conn,
+            actor.who,
+            "rollback",
+            "import",
+            import_id,
+            before={"status": "applied", "files": imp["file_names"]},
+            after={"status": "rolled_back", **done},
+        )
+    return done
 
 
 def _refuse_if_referenced(conn: Connection, import_id: int) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from creditdash.auth import Actor
 from creditdash.ingest import Source
 from creditdash.settings import PROJECT_ROOT
 from creditdash.store.imports import ImportSummary, Progress, import_sources
@@ -32,6 +33,6 @@ def load_demo(
         engine,
         [Source.from_path(p) for p in paths],
         reporting_currency=reporting_currency,
-        who="demo",
+        actor=Actor("demo loader", "admin"),
         progress=progress,
     )

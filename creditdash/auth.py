@@ -1,0 +1,156 @@
+"""Roles and what each may do; checked in the library, not only by hiding buttons.
+
+    viewer          sees everything, changes nothing
+    analyst         + imports data, edits cash plans and scenarios, generates reports
+    credit_manager  + limits, approvals, credit policy
+    admin           + users and roles
+
+Without sign-in configured the app runs as one trusted local user
+(`LOCAL`, an admin); the command line runs as `CLI`, also trusted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import Engine, func, select
+
+from creditdash.errors import CreditDashError, InvalidArgument
+
+ROLES = ("viewer", "analyst", "credit_manager", "admin")
+
+# action -> the least role that may do it
+PERMISSIONS: dict[str, str] = {
+    "view": "viewer",
+    "import": "analyst",
+    "rollback": "analyst",
+    "edit_cash_plan": "analyst",
+    "save_scenario": "analyst",
+    "generate_report": "analyst",
+    "take_snapshot": "analyst",
+    "edit_policy": "credit_manager",
+    "request_limit": "analyst",
+    "decide_limit": "credit_manager",
+    "import_bureau": "credit_manager",
+    "manage_roles": "admin",
+}
+
+
+class PermissionDenied(CreditDashError, PermissionError):
+    """The signed-in user's role does not allow the action."""
+
+
+def allows(role: str, action: str) -> bool:
+    """True when `role` is at least the role `action` needs."""
+    if action not in PERMISSIONS:
+        raise InvalidArgument(f"`action` must be one of {sorted(PERMISSIONS)}. Got {action!r}.")
+    return ROLES.index(role) >= ROLES.index(PERMISSIONS[action])
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting and in which role."""
+
+    who: str
+    role: str
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise InvalidArgument(f"`role` must be one of {', '.join(ROLES)}. Got {self.role!r}.")
+
+    def can(self, action: str) -> bool:
+        return allows(self.role, action)
+
+    def require(self, action: str) -> None:
+        """Raise PermissionDenied unless this actor's role allows `action`."""
+        if not self.can(action):
+            need = PERMISSIONS[action].replace("_", " ")
+            raise PermissionDenied(
+                f"{self.who} is a {self.role.replace('_', ' ')}; to {action.replace('_', ' ')} "
+                f"needs the {need} role or higher. Ask an admin."
+            )
+
+
+LOCAL = Actor("local user", "admin")
+CLI = Actor("command line", "admin")
+
+
+def _table():
+    from creditdash.store.admin_models import UserRole
+
+    return UserRole.__table__
+
+
+def role_of(engine: Engine, email: str) -> str | None:
+    """The role of a signed-in email; the first user of an empty roles table becomes admin."""
+    from creditdash.audit import record
+
+    t = _table()
+    email = email.strip().lower()
+    with engine.begin() as conn:
+        found = conn.execute(select(t.c.role).where(t.c.email == email)).scalar()
+        if found:
+            return found
+        if conn.execute(select(func.count()).select_from(t)).scalar() == 0:
+            conn.execute(
+                t.insert().values(
+                    email=email, role="admin", granted_by="first sign-in", granted_at=datetime.now()
+                )
+            )
+            record(
+                conn,
+                email,
+                "role_granted",
+                "user",
+                email,
+                after={"role": "admin"},
+                detail="first signed-in user of an empty roles table",
+            )
+            return "admin"
+    return None
+
+
+def set_role(engine: Engine, actor: Actor, email: str, role: str | None) -> None:
+    """Grant `role` to `email` (None removes the user); admins only, audited."""
+    from creditdash.audit import record
+
+    actor.require("manage_roles")
+    if role is not None and role not in ROLES:
+        raise InvalidArgument(f"`role` must be one of {', '.join(ROLES)}. Got {role!r}.")
+    email = email.strip().lower()
+    if "@" not in email:
+        raise InvalidArgument(f"`email` must be an email address. Got {email!r}.")
+    t = _table()
+    with engine.begin() as conn:
+        before = conn.execute(select(t.c.role).where(t.c.email == email)).scalar()
+        admins = conn.execute(
+            select(func.count()).select_from(t).where(t.c.role == "admin")
+        ).scalar()
+        if before == "admin" and role != "admin" and admins <= 1:
+            raise InvalidArgument(f"{email} is the last admin; make someone else admin first.")
+        conn.execute(t.delete().where(t.c.email == email))
+        if role is not None:
+            conn.execute(
+                t.insert().values(
+                    email=email, role=role, granted_by=actor.who, granted_at=datetime.now()
+                )
+            )
+        record(
+            conn,
+            actor.who,
+            "role_changed",
+            "user",
+            email,
+            before={"role": before},
+            after={"role": role},
+        )
+
+
+def list_roles(engine: Engine) -> pd.DataFrame:
+    """email, role, granted_by, granted_at; one row per user."""
+    t = _table()
+    with engine.connect() as conn:
+        rows = conn.execute(select(t).order_by(t.c.email)).mappings().all()
+    return pd.DataFrame(rows, columns=["email", "role", "granted_by", "granted_at"])
