@@ -6,23 +6,31 @@ import streamlit as st
 
 import ui
 from creditdash.errors import CreditDashError
+from creditdash.i18n import LANGS, language_from_locale
 
 st.set_page_config(page_title="creditdash", page_icon=":material/account_balance:", layout="wide")
 
-# (script, title, icon) in menu order; a page joins the menu once its script exists.
+# The language: ?lang= in the URL, else the browser's locale; kept in the URL.
+if "lang" not in st.session_state:
+    asked = st.query_params.get("lang")
+    st.session_state["lang"] = asked if asked in LANGS else language_from_locale(st.context.locale)
+
+# (script, icon) in menu order; a page joins the menu once its script exists.
 PAGES = [
-    ("pages/overview.py", "Overview", ":material/dashboard:"),
-    ("pages/aging.py", "Receivables aging", ":material/stacked_bar_chart:"),
-    ("pages/risk.py", "Customer risk", ":material/shield:"),
-    ("pages/forecast.py", "Cash-flow forecast", ":material/waterfall_chart:"),
-    ("pages/terms.py", "Credit terms", ":material/tune:"),
-    ("pages/provisions.py", "Provisions", ":material/savings:"),
-    ("pages/policy.py", "Credit policy", ":material/policy:"),
-    ("pages/data.py", "Data", ":material/upload_file:"),
+    ("pages/overview.py", ":material/dashboard:"),
+    ("pages/review.py", ":material/event_note:"),
+    ("pages/aging.py", ":material/stacked_bar_chart:"),
+    ("pages/risk.py", ":material/shield:"),
+    ("pages/forecast.py", ":material/waterfall_chart:"),
+    ("pages/terms.py", ":material/tune:"),
+    ("pages/provisions.py", ":material/savings:"),
+    ("pages/policy.py", ":material/policy:"),
+    ("pages/data.py", ":material/upload_file:"),
+    ("pages/admin.py", ":material/admin_panel_settings:"),
 ]
 pages = [
-    st.Page(path, title=title, icon=icon, default=(i == 0))
-    for i, (path, title, icon) in enumerate(PAGES)
+    st.Page(path, title=ui.tr(f"nav.{path[6:-3]}"), icon=icon, default=(i == 0))
+    for i, (path, icon) in enumerate(PAGES)
     if (ui.ROOT / path).is_file()
 ]
 page = st.navigation(pages)
@@ -32,37 +40,46 @@ if deep_link:
     st.switch_page(deep_link)
 
 with st.sidebar:
+    st.segmented_control(
+        ui.tr("sidebar.language"),
+        list(LANGS),
+        format_func={"en": "English", "zh": "中文"}.get,
+        key="lang",
+        label_visibility="collapsed",
+    )
+    st.query_params["lang"] = ui.lang()
     try:
-        with st.spinner("Opening the database…"):
+        with st.spinner(ui.tr("sidebar.opening")):
             ledger = ui.ledger()
     except CreditDashError as err:
         st.error(str(err))
         st.stop()
     if ledger.is_empty:
-        st.caption("No data yet")
+        st.caption(ui.tr("sidebar.no_data"))
     else:
         first, last = ledger.first_date.date(), ledger.last_date.date()
-        if "as_of" not in st.session_state or st.session_state["as_of"] is None:
+        if st.session_state.get("as_of") is None:
             st.session_state["as_of"] = last
         st.date_input(
-            "As-of date",
-            key="as_of",
-            min_value=first,
-            help="Every page shows the receivables as they stood at the end of this day: "
-            "invoices dated on or before it, payments received on or before it.",
+            ui.tr("sidebar.as_of"), key="as_of", min_value=first, help=ui.tr("sidebar.as_of.help")
         )
+    st.toggle(ui.tr("sidebar.compact"), value=True, key="compact")
     st.divider()
     counts = ui.row_counts(ui.engine())
-    url = ui.settings().db_url
-    backend = "SQLite file" if url.startswith("sqlite") else "PostgreSQL"
-    st.caption(f"**Data source:** {backend}")
+    backend = "sqlite" if ui.settings().db_url.startswith("sqlite") else "postgres"
+    st.caption(ui.tr("sidebar.source", backend=ui.tr(f"sidebar.{backend}")))
     st.caption(
-        f"{counts['customers']:,} customers · {counts['invoices']:,} invoices · "
-        f"{counts['payments']:,} payments"
+        ui.tr(
+            "sidebar.counts",
+            customers=f"{counts['customers']:,}",
+            invoices=f"{counts['invoices']:,}",
+            payments=f"{counts['payments']:,}",
+        )
     )
     last_import = ui.last_import()
     if last_import:
-        st.caption(f"Last import: {last_import}")
-    st.caption(f"Figures in {ui.settings().reporting_currency}")
+        st.caption(ui.tr("sidebar.last_import", what=last_import))
+    st.caption(ui.tr("sidebar.currency", currency=ui.settings().reporting_currency))
+    st.caption(ui.tr("sidebar.local_user"))
 
 page.run()

@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from creditdash import aging as aging_mod
+from creditdash import i18n
 from creditdash import kpis as kpis_mod
 from creditdash.ledger import Ledger
 from creditdash.settings import Settings
@@ -47,6 +48,16 @@ def engine_for(url: str):
     if settings().load_demo_on_empty and row_counts(engine)["imports"] == 0:
         load_demo(engine, reporting_currency=settings().reporting_currency)
     return engine
+
+
+def lang() -> str:
+    """The interface language chosen in the sidebar (`en` or `zh`)."""
+    return st.session_state.get("lang") or "en"
+
+
+def tr(key: str, **params) -> str:
+    """A UI string in the chosen language (creditdash/i18n catalogues)."""
+    return i18n.t(key, lang(), **params)
 
 
 def actor():
@@ -96,22 +107,14 @@ def as_of() -> date:
 
 
 def money(value: float | None, currency: str | None = None) -> str:
-    if value is None:
-        return "–"
-    symbol = {"CNY": "¥", "USD": "$", "EUR": "€"}.get(currency or settings().reporting_currency, "")
-    return f"{symbol}{value:,.2f}"
+    """Exact money in the chosen language's format: ¥1,234,567.89."""
+    return i18n.money(value, currency or settings().reporting_currency, lang())
 
 
 def money_compact(value: float | None, currency: str | None = None) -> str:
-    """Money for a tile: ¥194.91M, ¥12.3K; the exact figure goes in the tooltip."""
-    if value is None:
-        return "–"
-    symbol = {"CNY": "¥", "USD": "$", "EUR": "€"}.get(currency or settings().reporting_currency, "")
-    size = abs(value)
-    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if size >= limit:
-            return f"{'-' if value < 0 else ''}{symbol}{size / limit:,.2f}{suffix}"
-    return f"{'-' if value < 0 else ''}{symbol}{size:,.2f}"
+    """Money for tiles: compact (¥1.23亿 / ¥123.46M) unless the user turned that off."""
+    compact = st.session_state.get("compact", True)
+    return i18n.money(value, currency or settings().reporting_currency, lang(), compact=compact)
 
 
 def money_column(label: str, help: str | None = None):
@@ -120,23 +123,20 @@ def money_column(label: str, help: str | None = None):
 
 
 def days(value: float | None) -> str:
-    return "–" if value is None else f"{value:,.1f} d"
+    unit = " 天" if lang() == "zh" else " d"
+    return "–" if value is None else i18n.number(value, lang(), 1) + unit
 
 
 def pct(value: float | None) -> str:
-    return "–" if value is None else f"{value:,.1f}%"
+    return "–" if value is None else i18n.number(value, lang(), 1) + "%"
 
 
 def empty_state() -> bool:
     """True (and a message that says what to do) when nothing is imported yet."""
     if not ledger().is_empty:
         return False
-    st.info(
-        "No receivables yet. Go to **Data** to upload a ledger export (CSV or Excel), "
-        "or load the demo company there.",
-        icon=":material/upload_file:",
-    )
-    st.page_link("pages/data.py", label="Open the Data page", icon=":material/upload:")
+    st.info(tr("empty.text"), icon=":material/upload_file:")
+    st.page_link("pages/data.py", label=tr("empty.link"), icon=":material/upload:")
     return True
 
 

@@ -25,6 +25,7 @@ def bucket_colours(labels: list[str]) -> dict[str, str]:
 
 
 def _layout(fig: go.Figure, title: str, y_title: str, currency: str) -> go.Figure:
+    """Shared look: title left, legend below, money axis with separators."""
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"},
         barmode="relative",
@@ -47,6 +48,7 @@ def aging_bars(
     title: str = "Receivables by aging bucket",
     currency: str = "CNY",
     top: int = 20,
+    x_title: str = "Outstanding",
 ) -> go.Figure:
     """Horizontal stacked bars: one bar per group (`key` column, largest on top), one segment per bucket.
 
@@ -79,7 +81,7 @@ def aging_bars(
             "traceorder": "normal",
         },
         margin={"l": 10, "r": 10, "t": 80, "b": 10},
-        xaxis_title=f"Outstanding ({currency})",
+        xaxis_title=f"{x_title} ({currency})",
         hovermode="y unified",
         plot_bgcolor="white",
         height=max(320, 28 * len(head) + 140),
@@ -95,6 +97,7 @@ def ar_by_month_chart(
     *,
     title: str = "Receivables at each month-end by aging bucket",
     currency: str = "CNY",
+    y_title: str = "Outstanding",
 ) -> go.Figure:
     """Stacked bars of AR at each month-end; `frame` has month_end and money bucket columns."""
     colours = bucket_colours(labels)
@@ -104,13 +107,17 @@ def ar_by_month_chart(
         fig.add_bar(
             x=x, y=frame[label], name=label, marker_color=colours[label], hovertemplate="%{y:,.2f}"
         )
-    _layout(fig, title, "Outstanding", currency)
+    _layout(fig, title, y_title, currency)
     fig.update_xaxes(type="category")
     return fig
 
 
 def top_overdue_chart(
-    frame: pd.DataFrame, *, title: str = "Top 10 overdue customers", currency: str = "CNY"
+    frame: pd.DataFrame,
+    *,
+    title: str = "Top 10 overdue customers",
+    currency: str = "CNY",
+    x_title: str = "Overdue",
 ) -> go.Figure:
     """Horizontal bars of overdue money by customer; `frame` has `customer` and `overdue`."""
     data = frame.iloc[::-1]
@@ -127,7 +134,7 @@ def top_overdue_chart(
         title={"text": title, "x": 0},
         font={"family": FONT},
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        xaxis_title=f"Overdue ({currency})",
+        xaxis_title=f"{x_title} ({currency})",
         plot_bgcolor="white",
     )
     fig.update_xaxes(gridcolor="#e6e9ef", tickformat="~s")

@@ -9,34 +9,28 @@ from creditdash.errors import CreditDashError
 from creditdash.exports import to_csv_bytes, to_xlsx_bytes
 from creditdash.presentation import items_of_group, labelled_aging, parse_edges
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+GROUPS = ["customer", "segment", "region", "salesperson", "none"]
+
 ui.page_guard("pages/aging.py")
-st.title("Receivables aging")
+st.title(ui.tr("aging.title"))
 if ui.empty_state():
     st.stop()
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-GROUPS = {
-    "customer": "Customer",
-    "segment": "Segment",
-    "region": "Region",
-    "salesperson": "Salesperson",
-    "none": "Whole book",
-}
 c1, c2, c3 = st.columns([1, 2, 2])
 basis = c1.radio(
-    "Basis",
+    ui.tr("aging.basis"),
     ["due", "invoice"],
-    format_func={"due": "Due date", "invoice": "Invoice date (账龄)"}.get,
+    format_func=lambda b: ui.tr(f"aging.basis.{b}"),
     key="aging_basis",
-    help="Due date: days past due (current = not yet due). Invoice date: days since the invoice.",
+    help=ui.tr("aging.basis.help"),
 )
 edges_text = c2.text_input(
-    "Bucket edges (days)",
-    "30, 60, 90, 180, 365",
-    key="aging_edges",
-    help="Upper edges of the buckets; e.g. 365, 730, 1095 for 1年以内 / 1-2年 / 2-3年 / 3年以上.",
+    ui.tr("aging.edges"), "30, 60, 90, 180, 365", key="aging_edges", help=ui.tr("aging.edges.help")
 )
-by = c3.selectbox("Group by", list(GROUPS), format_func=GROUPS.get, key="aging_by")
+by = c3.selectbox(
+    ui.tr("aging.by"), GROUPS, format_func=lambda g: ui.tr(f"group.{g}"), key="aging_by"
+)
 try:
     edges = parse_edges(edges_text)
 except CreditDashError as err:
@@ -46,69 +40,79 @@ except CreditDashError as err:
 as_of = ui.as_of()
 version = ui.version()
 labels = bucket_labels(edges, basis)
+money_columns = [*labels, "unapplied", "total"]
 table = ui.aging_table(version, as_of, basis, edges, by)
 shown = labelled_aging(table, by)
 currency = ui.settings().reporting_currency
-st.caption(
-    f"Outstanding at the end of {as_of:%Y-%m-%d} in {currency}; unapplied cash lowers each total."
-)
+st.caption(ui.tr("aging.caption", as_of=f"{as_of:%Y-%m-%d}", currency=currency))
 if shown.empty:
-    st.info("Nothing is outstanding at this date.")
+    st.info(ui.tr("aging.nothing"))
     st.stop()
 
+group_name = ui.tr(f"group.{by}")
 st.plotly_chart(
     charts.aging_bars(
         shown,
         "group",
         labels,
         currency=currency,
-        title=f"Outstanding by {GROUPS[by].lower()} (largest 20)",
+        title=ui.tr("aging.chart", group=group_name if ui.lang() == "zh" else group_name.lower()),
+        x_title=ui.tr("chart.outstanding"),
     ),
     key="aging_chart",
 )
-money_cols = {c: ui.money_column(c) for c in [*labels, "unapplied", "total"]}
 event = st.dataframe(
     shown.drop(columns=[c for c in ("customer_id", "customer_name") if c in shown]),
     hide_index=True,
     on_select="rerun",
     selection_mode="single-row",
-    column_config={"group": GROUPS[by], **money_cols},
+    column_config={
+        "group": group_name,
+        **{
+            c: ui.money_column(ui.tr(f"col.{c}") if c in ("unapplied", "total") else c)
+            for c in money_columns
+        },
+    },
     key="aging_table",
 )
-totals = shown[[*labels, "unapplied", "total"]].sum()
-st.caption("Totals: " + " · ".join(f"{k} {v:,.2f}" for k, v in totals.items()))
+totals = shown[money_columns].sum()
+st.caption(
+    ui.tr("aging.totals", totals=" · ".join(f"{k} {ui.money(v)}" for k, v in totals.items()))
+)
 
 d1, d2, _ = st.columns([1, 1, 4])
 stem = f"aging_{by}_{as_of:%Y%m%d}"
-d1.download_button("Download CSV", to_csv_bytes(shown), f"{stem}.csv", "text/csv", key="dl_csv")
+d1.download_button(
+    ui.tr("download.csv"), to_csv_bytes(shown), f"{stem}.csv", "text/csv", key="dl_csv"
+)
 d2.download_button(
-    "Download XLSX",
-    to_xlsx_bytes({"Aging": shown}, money_columns={*labels, "unapplied", "total"}),
+    ui.tr("download.xlsx"),
+    to_xlsx_bytes({"Aging": shown}, money_columns=set(money_columns)),
     f"{stem}.xlsx",
     XLSX,
     key="dl_xlsx",
 )
 
 rows = event.selection.rows if event is not None else []
-if rows:
-    row = table.iloc[rows[0]]
-    items = items_of_group(ui.open_items(version, as_of, basis, edges), by, row)
-    st.subheader(f"Open invoices: {shown.iloc[rows[0]]['group']}")
-    shown_items = to_money(items)
-    st.dataframe(
-        shown_items,
-        hide_index=True,
-        key="drill_down",
-        column_config={
-            c: ui.money_column(c) for c in ("amount", "paid", "outstanding") if c in shown_items
-        },
-    )
-    st.download_button(
-        "Download these invoices (XLSX)",
-        to_xlsx_bytes({"Open invoices": shown_items}, {"amount", "paid", "outstanding"}),
-        f"open_invoices_{as_of:%Y%m%d}.xlsx",
-        XLSX,
-        key="dl_items",
-    )
-else:
-    st.caption("Select a row to see its open invoices.")
+if not rows:
+    st.caption(ui.tr("aging.select"))
+    st.stop()
+row = table.iloc[rows[0]]
+items = items_of_group(ui.open_items(version, as_of, basis, edges), by, row)
+st.subheader(ui.tr("aging.items", group=shown.iloc[rows[0]]["group"]))
+shown_items = to_money(items)
+st.dataframe(
+    shown_items,
+    hide_index=True,
+    key="drill_down",
+    column_config={
+        c: ui.money_column(c) for c in ("amount", "paid", "outstanding") if c in shown_items
+    },
+)
+st.download_button(
+    ui.tr("download.items"),
+    to_xlsx_bytes({"Open invoices": shown_items}, {"amount", "paid", "outstanding"}),
+    f"open_invoices_{as_of:%Y%m%d}.xlsx",
+    XLSX,
+    key="dl_items",
+)

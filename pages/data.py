@@ -1,7 +1,6 @@
 """Data: upload exports, check the column mapping, import, and manage the import history."""
 
 from dataclasses import replace
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -14,72 +13,54 @@ from creditdash.ingest.synonyms import FIELDS
 from creditdash.settings import PROJECT_ROOT
 from creditdash.store import import_sources, list_imports, load_demo, rollback
 
-IGNORE = "(ignore)"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-KINDS = {
-    "ledger": "Full ledger (invoices with settlement)",
-    "invoices": "Invoices",
-    "payments": "Payments / receipts",
-    "open_items": "Open items snapshot",
-    "customers": "Customer master",
-    "rates": "Exchange rates",
-    "unknown": "Not recognised",
-}
+EXAMPLES = [
+    ("data.example.ledger", "demo_ledger.xlsx"),
+    ("data.example.customers", "demo_customers.xlsx"),
+    ("data.example.template", "template.xlsx"),
+]
 
 ui.page_guard("pages/data.py")
-st.title("Data")
+st.title(ui.tr("data.title"))
 engine = ui.engine()
 settings = ui.settings()
+actor = ui.actor()
 
 
 def example_downloads(place: str) -> None:
-    files = [
-        ("Demo ledger (invoices + payments)", "demo_ledger.xlsx"),
-        ("Demo customer master", "demo_customers.xlsx"),
-        ("Blank template", "template.xlsx"),
-    ]
-    cols = st.columns(len(files))
-    for col, (label, name) in zip(cols, files, strict=True):
+    for col, (label, name) in zip(st.columns(len(EXAMPLES)), EXAMPLES, strict=True):
         path = PROJECT_ROOT / "data" / name
         if path.is_file():
-            col.download_button(label, path.read_bytes(), name, XLSX, key=f"example_{place}_{name}")
+            col.download_button(
+                ui.tr(label), path.read_bytes(), name, XLSX, key=f"example_{place}_{name}"
+            )
 
 
 if ui.ledger().is_empty:
-    st.info(
-        "The database is empty. Upload your receivables: a full ledger export (one row per "
-        "invoice, with settled date and paid amount if you have them), invoices and payments "
-        "on two sheets, or a weekly open-items list (应收账款明细) with its date. Chinese or "
-        "English headers, CSV or Excel. The files below show the layout.",
-        icon=":material/info:",
-    )
+    st.info(ui.tr("data.empty"), icon=":material/info:")
     example_downloads("empty")
-    if st.button("Load the demo company", key="load_demo", type="primary"):
-        with st.spinner("Loading the demo company…"):
-            summary = load_demo(engine, reporting_currency=settings.reporting_currency)
-        st.success(summary.lines()[0])
+    if st.button(ui.tr("data.load_demo"), key="load_demo", type="primary"):
+        with st.spinner(ui.tr("data.loading_demo")):
+            load_demo(engine, reporting_currency=settings.reporting_currency)
         st.rerun()
 
-st.subheader("Upload")
+st.subheader(ui.tr("data.upload"))
 uploads = st.file_uploader(
-    "Ledger, open-items, customer or rate files",
+    ui.tr("data.uploader"),
     type=["csv", "txt", "xlsx", "xlsm", "xls"],
     accept_multiple_files=True,
     key="uploads",
-    help=f"Up to {settings.max_upload_mb} MB per file. Several files are imported together, "
-    "all or nothing.",
+    help=ui.tr("data.uploader.help", mb=settings.max_upload_mb),
 )
 c1, c2 = st.columns(2)
 snapshot_date = c1.date_input(
-    "Open-items export date",
+    ui.tr("data.snapshot_date"),
     value=None,
     key="snapshot_as_of",
-    help="For open-items snapshots without a date in the file: the day the list was exported.",
+    help=ui.tr("data.snapshot_date.help"),
 )
 complete = c2.checkbox(
-    "The open-items list is complete",
-    key="snapshot_complete",
-    help="Invoices missing from a complete list are taken as paid on the export date.",
+    ui.tr("data.complete"), key="snapshot_complete", help=ui.tr("data.complete.help")
 )
 
 
@@ -89,42 +70,88 @@ def proposals(files: tuple[tuple[str, bytes], ...]):
 
 
 def mapping_editor(m, index: int, revision: str):
-    title = f"{m.file}" + (f" · sheet {m.sheet}" if m.sheet else "")
+    sheet = ui.tr("data.sheet_of", sheet=m.sheet) if m.sheet else ""
     st.markdown(
-        f"**{title}**: {KINDS.get(m.kind, m.kind)}, header on row {m.header_row}, {m.n_rows:,} rows"
+        ui.tr(
+            "data.sheet",
+            title=m.file + sheet,
+            kind=ui.tr(f"kind.{m.kind}"),
+            row=m.header_row,
+            rows=f"{m.n_rows:,}",
+        )
     )
+    ignore = ui.tr("data.ignore")
     frame = pd.DataFrame(
-        {
-            "Column in file": list(m.mapping),
-            "Maps to": [v or IGNORE for v in m.mapping.values()],
-        }
+        {"column": list(m.mapping), "field": [v or ignore for v in m.mapping.values()]}
     )
     edited = st.data_editor(
         frame,
         hide_index=True,
-        disabled=["Column in file"],
+        disabled=["column"],
         column_config={
-            "Maps to": st.column_config.SelectboxColumn(options=[IGNORE, *FIELDS], required=True)
+            "column": ui.tr("data.col_in_file"),
+            "field": st.column_config.SelectboxColumn(
+                ui.tr("data.maps_to"), options=[ignore, *FIELDS], required=True
+            ),
         },
         key=f"mapping_{index}_{revision}",
     )
     chosen = {
-        h: (None if v == IGNORE else v)
-        for h, v in zip(edited["Column in file"], edited["Maps to"], strict=True)
+        h: (None if v == ignore else v)
+        for h, v in zip(edited["column"], edited["field"], strict=True)
     }
     return replace(m, mapping=chosen)
 
 
 def show_problems(problems) -> None:
     frame = pd.DataFrame([p.as_dict() for p in problems])
-    st.dataframe(frame, hide_index=True, key="problems")
+    st.dataframe(
+        frame,
+        hide_index=True,
+        key="problems",
+        column_config={c: ui.tr(f"problem.{'message' if c == 'message' else c}") for c in frame},
+    )
     st.download_button(
-        "Download the problem list (CSV)",
+        ui.tr("data.download_problems"),
         to_csv_bytes(frame),
         "import_problems.csv",
         "text/csv",
         key="dl_problems",
     )
+
+
+def run_import(sources, mappings, dry_run: bool) -> None:
+    bar = st.progress(0.0, text=ui.tr("data.starting"))
+    try:
+        summary = import_sources(
+            engine,
+            sources,
+            reporting_currency=settings.reporting_currency,
+            as_of=snapshot_date,
+            complete=complete,
+            mappings=mappings,
+            default_terms_days=settings.default_terms_days,
+            max_bytes=settings.max_upload_mb * 2**20,
+            dry_run=dry_run,
+            actor=actor,
+            progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg),
+        )
+    except ImportRejected as rejected:
+        bar.empty()
+        st.error(ui.tr("data.rejected", n=len(rejected.errors)))
+        show_problems(rejected.problems)
+        return
+    except CreditDashError as err:
+        bar.empty()
+        st.error(str(err))
+        return
+    bar.empty()
+    lines = summary.lines()
+    (st.info if summary.dry_run or summary.nothing_changed else st.success)(lines[0])
+    st.text("\n".join(line for line in lines[1:] if not line.startswith("WARNING")))
+    if summary.warnings:
+        st.warning(ui.tr("data.warnings", n=len(summary.warnings)))
+        show_problems(summary.warnings)
 
 
 if uploads:
@@ -136,100 +163,51 @@ if uploads:
     except CreditDashError as err:
         st.error(str(err))
         st.stop()
-    st.caption("Check how each column is read; change any row before importing.")
+    st.caption(ui.tr("data.check_mapping"))
     mappings = [mapping_editor(m, i, revision) for i, m in enumerate(proposed)]
     b1, b2, _ = st.columns([1, 1, 4])
-    check = b1.button("Check only", key="dry_run")
-    go = b2.button("Import", type="primary", key="do_import")
+    check = b1.button(ui.tr("data.check_only"), key="dry_run")
+    go = b2.button(
+        ui.tr("data.import"), type="primary", key="do_import", disabled=not actor.can("import")
+    )
     if check or go:
-        bar = st.progress(0.0, text="Starting")
-        try:
-            summary = import_sources(
-                engine,
-                sources,
-                reporting_currency=settings.reporting_currency,
-                as_of=snapshot_date,
-                complete=complete,
-                mappings=mappings,
-                default_terms_days=settings.default_terms_days,
-                max_bytes=settings.max_upload_mb * 2**20,
-                dry_run=check,
-                actor=ui.actor(),
-                progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg),
-            )
-        except ImportRejected as rejected:
-            bar.empty()
-            st.error(
-                f"Nothing was imported: {len(rejected.errors)} problem(s) to fix. "
-                "Every problem is listed with its file, sheet, row and column."
-            )
-            show_problems(rejected.problems)
-        except CreditDashError as err:
-            bar.empty()
-            st.error(str(err))
-        else:
-            bar.empty()
-            lines = summary.lines()
-            (st.info if summary.dry_run or summary.nothing_changed else st.success)(lines[0])
-            st.text("\n".join(line for line in lines[1:] if not line.startswith("WARNING")))
-            if summary.warnings:
-                st.warning(f"{len(summary.warnings)} warning(s): the import went ahead.")
-                show_problems(summary.warnings)
+        run_import(sources, mappings, dry_run=check)
 
-st.subheader("Import history")
+st.subheader(ui.tr("data.history"))
 history = list_imports(engine)
 if history.empty:
-    st.caption("No imports yet.")
+    st.caption(ui.tr("data.no_imports"))
 else:
-    view = history[
-        [
-            "import_id",
-            "started_at",
-            "file_names",
-            "kind",
-            "rows_read",
-            "rows_new",
-            "rows_changed",
-            "rows_unchanged",
-            "who",
-            "status",
-        ]
-    ]
-    st.dataframe(
-        view,
-        hide_index=True,
-        key="history",
-        column_config={
-            "import_id": st.column_config.NumberColumn("#", format="%d"),
-            "started_at": st.column_config.DatetimeColumn("When", format="YYYY-MM-DD HH:mm"),
-            "file_names": "Files",
-            "kind": "Contents",
-            "rows_read": "Rows read",
-            "rows_new": "New",
-            "rows_changed": "Changed",
-            "rows_unchanged": "Unchanged",
-            "who": "By",
-            "status": "Status",
-        },
-    )
+    columns = {
+        "import_id": st.column_config.NumberColumn("#", format="%d"),
+        "started_at": st.column_config.DatetimeColumn(
+            ui.tr("hist.when"), format="YYYY-MM-DD HH:mm"
+        ),
+        "file_names": ui.tr("hist.files"),
+        "kind": ui.tr("hist.kind"),
+        "rows_read": ui.tr("hist.read"),
+        "rows_new": ui.tr("hist.new"),
+        "rows_changed": ui.tr("hist.changed"),
+        "rows_unchanged": ui.tr("hist.unchanged"),
+        "who": ui.tr("hist.by"),
+        "status": ui.tr("hist.status"),
+    }
+    st.dataframe(history[list(columns)], hide_index=True, key="history", column_config=columns)
     applied = history.loc[history["status"] == "applied", "import_id"].tolist()
-    if applied:
+    if applied and actor.can("rollback"):
         r1, r2 = st.columns([2, 1])
         target = r1.selectbox(
-            "Import to roll back", applied, format_func=lambda i: f"#{i}", key="rollback_id"
+            ui.tr("data.rollback_which"), applied, format_func=lambda i: f"#{i}", key="rollback_id"
         )
-        confirm = r2.checkbox("Yes, undo it", key="rollback_confirm")
-        if r2.button("Roll back", disabled=not confirm, key="do_rollback"):
+        confirm = r2.checkbox(ui.tr("data.rollback_confirm"), key="rollback_confirm")
+        if r2.button(ui.tr("data.rollback"), disabled=not confirm, key="do_rollback"):
             try:
-                done = rollback(engine, int(target), actor=ui.actor())
+                done = rollback(engine, int(target), actor=actor)
             except CreditDashError as err:
                 st.error(str(err))
             else:
-                st.success(f"Import #{target} rolled back ({done['restored']} row(s) restored).")
+                st.toast(ui.tr("data.rolled_back", id=target, n=done["restored"]))
                 st.rerun()
 
-with st.expander("Example files and blank template"):
+with st.expander(ui.tr("data.examples")):
     example_downloads("footer")
-    st.caption(
-        f"Database: {Path(settings.db_url).name if settings.db_url.startswith('sqlite') else 'PostgreSQL'}"
-    )

@@ -5,12 +5,12 @@ from datetime import timedelta
 import streamlit as st
 
 import ui
-from creditdash import charts, kpis
+from creditdash import charts
 from creditdash.aging import BUCKET_EDGES_DEFAULT, bucket_labels, to_money
 from creditdash.presentation import top_overdue
 
 ui.page_guard("pages/overview.py")
-st.title("Overview")
+st.title(ui.tr("overview.title"))
 if ui.empty_state():
     st.stop()
 
@@ -19,29 +19,26 @@ version = ui.version()
 now = ui.kpis_at(version, as_of)
 before = ui.kpis_at(version, as_of - timedelta(days=7))
 currency = ui.settings().reporting_currency
-st.caption(
-    f"As of {as_of:%Y-%m-%d}; flows over the {now['window_days']} days before it. "
-    "Changes are against the same figure one week earlier."
-)
+st.caption(ui.tr("overview.caption", as_of=f"{as_of:%Y-%m-%d}", days=now["window_days"]))
 
 TILES = [
-    ("total_ar", "Total AR", ui.money_compact, "off"),
-    ("overdue_pct", "Overdue", ui.pct, "inverse"),
-    ("dso_countback", "DSO countback", ui.days, "inverse"),
-    ("bpdso", "Best DSO", ui.days, "inverse"),
-    ("add", "ADD", ui.days, "inverse"),
-    ("cei", "CEI", ui.pct, "normal"),
+    ("total_ar", ui.money_compact, "off"),
+    ("overdue_pct", ui.pct, "inverse"),
+    ("dso_countback", ui.days, "inverse"),
+    ("bpdso", ui.days, "inverse"),
+    ("add", ui.days, "inverse"),
+    ("cei", ui.pct, "normal"),
 ]
-for column, (key, label, fmt, colour) in zip(st.columns([1.3, 1, 1, 1, 1, 1]), TILES, strict=True):
+for column, (key, fmt, colour) in zip(st.columns([1.3, 1, 1, 1, 1, 1]), TILES, strict=True):
     value, previous = now[key], before[key]
     delta = None if value is None or previous is None else value - previous
+    exact = ui.tr("kpi.exactly", value=ui.money(value)) if key == "total_ar" else ""
     column.metric(
-        label,
+        ui.tr(f"kpi.{key}"),
         fmt(value),
         delta=None if delta is None else fmt(delta).replace("¥", ""),
         delta_color=colour,
-        help=kpis.kpi_definitions[key]
-        + (f" Exactly {ui.money(value)}." if key == "total_ar" else ""),
+        help=ui.tr(f"kpi.help.{key}") + exact,
         border=True,
     )
 
@@ -50,23 +47,37 @@ left, right = st.columns([3, 2])
 with left:
     monthly = ui.ar_by_month(version, as_of)
     st.plotly_chart(
-        charts.ar_by_month_chart(to_money(monthly), labels, currency=currency),
+        charts.ar_by_month_chart(
+            to_money(monthly),
+            labels,
+            currency=currency,
+            title=ui.tr("chart.ar_by_month"),
+            y_title=ui.tr("chart.outstanding"),
+        ),
         key="ar_by_month",
     )
 with right:
     table = ui.aging_table(version, as_of, "due", BUCKET_EDGES_DEFAULT, "customer")
     top = top_overdue(table, labels, n=10)
     if top.empty:
-        st.success("No customer has an overdue balance at this date.")
+        st.success(ui.tr("overview.no_overdue"))
     else:
-        st.plotly_chart(charts.top_overdue_chart(top, currency=currency), key="top_overdue")
+        st.plotly_chart(
+            charts.top_overdue_chart(
+                top,
+                currency=currency,
+                title=ui.tr("chart.top_overdue"),
+                x_title=ui.tr("chart.overdue"),
+            ),
+            key="top_overdue",
+        )
         st.dataframe(
             top,
             hide_index=True,
             column_config={
-                "customer": "Customer",
-                "overdue": ui.money_column("Overdue"),
+                "customer": ui.tr("col.customer"),
+                "overdue": ui.money_column(ui.tr("col.overdue")),
                 "total": None,
-                "oldest_bucket": "Oldest bucket",
+                "oldest_bucket": ui.tr("col.oldest_bucket"),
             },
         )

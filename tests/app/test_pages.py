@@ -113,3 +113,18 @@ def test_empty_database_offers_the_demo_and_template(empty_app):
     assert not at.exception
     at.switch_page(PAGES[0]).run()
     assert metric(at, "Total AR") != "–"
+
+
+def test_language_switch_translates_the_page(demo_app):
+    at = run_page(demo_app, PAGES[0])
+    assert at.title[0].value == "Overview"
+    at.segmented_control(key="lang").set_value("zh").run()
+    assert not at.exception
+    assert at.title[0].value == "总览"
+    assert any(m.label == "应收总额" for m in at.metric)
+
+
+def test_lang_query_parameter_opens_in_chinese(demo_app):
+    demo_app.query_params["lang"] = "zh"
+    at = run_page(demo_app, PAGES[1])
+    assert at.title[0].value == "应收账龄"
