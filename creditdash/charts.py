@@ -36,7 +36,7 @@ def _layout(fig: go.Figure, title: str, y_title: str, currency: str) -> go.Figur
         hovermode="x unified",
         plot_bgcolor="white",
     )
-    fig.update_yaxes(gridcolor="#e6e9ef", separatethousands=True, tickformat=",.0f")
+    fig.update_yaxes(gridcolor="#e6e9ef", tickformat="~s")
     return fig
 
 
