@@ -15,6 +15,8 @@ if "lang" not in st.session_state:
     asked = st.query_params.get("lang")
     st.session_state["lang"] = asked if asked in LANGS else language_from_locale(st.context.locale)
 
+actor = ui.sign_in()
+
 # (script, icon) in menu order; a page joins the menu once its script exists.
 PAGES = [
     ("pages/overview.py", ":material/dashboard:"),
@@ -28,10 +30,11 @@ PAGES = [
     ("pages/data.py", ":material/upload_file:"),
     ("pages/admin.py", ":material/admin_panel_settings:"),
 ]
+ADMIN_ONLY = {"pages/admin.py"}
 pages = [
     st.Page(path, title=ui.tr(f"nav.{path[6:-3]}"), icon=icon, default=(i == 0))
     for i, (path, icon) in enumerate(PAGES)
-    if (ui.ROOT / path).is_file()
+    if (ui.ROOT / path).is_file() and (path not in ADMIN_ONLY or actor.can("manage_roles"))
 ]
 page = st.navigation(pages)
 st.session_state["_shell"] = True
@@ -80,6 +83,10 @@ with st.sidebar:
     if last_import:
         st.caption(ui.tr("sidebar.last_import", what=last_import))
     st.caption(ui.tr("sidebar.currency", currency=ui.settings().reporting_currency))
-    st.caption(ui.tr("sidebar.local_user"))
+    if ui.auth_configured():
+        st.caption(ui.tr("auth.signed_in", who=actor.who, role=ui.tr(f"role.{actor.role}")))
+        st.button(ui.tr("auth.logout"), on_click=st.logout, key="logout")
+    else:
+        st.caption(ui.tr("sidebar.local_user"))
 
 page.run()

@@ -60,11 +60,48 @@ def tr(key: str, **params) -> str:
     return i18n.t(key, lang(), **params)
 
 
-def actor():
-    """Who is using the app and in which role (the trusted local user without sign-in)."""
-    from creditdash.auth import LOCAL
+def auth_configured() -> bool:
+    """True when `.streamlit/secrets.toml` has an [auth] section (sign-in required)."""
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:
+        return False
 
-    return LOCAL
+
+def sign_in():
+    """The acting user: the local admin without [auth], else the signed-in user and role.
+
+    Stops the run with a sign-in button (or a "no role yet" notice) otherwise.
+    """
+    from creditdash.auth import LOCAL, Actor, role_of
+
+    if not auth_configured():
+        st.session_state["_actor"] = LOCAL
+        return LOCAL
+    if not st.user.is_logged_in:
+        st.title("creditdash")
+        st.write(tr("auth.please"))
+        st.button(tr("auth.login"), on_click=st.login, type="primary", key="login")
+        st.stop()
+    email = str(st.user.get("email") or "")
+    role = role_of(engine(), email) if email else None
+    if role is None:
+        st.warning(tr("auth.no_role", email=email or "?"))
+        st.button(tr("auth.logout"), on_click=st.logout, key="logout_norole")
+        st.stop()
+    actor = Actor(email, role)
+    st.session_state["_actor"] = actor
+    return actor
+
+
+def actor():
+    """Who is using the app and in which role (set by `sign_in` in app.py on every run)."""
+    from creditdash.auth import LOCAL, Actor
+
+    found = st.session_state.get("_actor")
+    if found is not None:
+        return found
+    return Actor("anonymous", "viewer") if auth_configured() else LOCAL
 
 
 def engine():

@@ -15,7 +15,8 @@ LITERAL_KEY = re.compile(r"""\btr\(\s*["']([a-z_][\w.]*)["']""")
 UI_FILES = [ROOT / "app.py", ROOT / "ui.py", *sorted((ROOT / "pages").glob("*.py"))]
 # keys built at run time: family -> the members the code asks for
 DYNAMIC = {
-    "nav": ["overview", "aging", "data"],
+    "nav": ["overview", "aging", "data", "admin"],
+    "role": ["viewer", "analyst", "credit_manager", "admin", "none"],
     "kpi": ["total_ar", "overdue_pct", "dso_countback", "bpdso", "add", "cei"],
     "kpi.help": ["total_ar", "overdue_pct", "dso_countback", "bpdso", "add", "cei"],
     "group": ["customer", "segment", "region", "salesperson", "none"],

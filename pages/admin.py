@@ -1,0 +1,87 @@
+"""Admin: who has which role, and the audit trail of every change."""
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from creditdash.audit import audit_log
+from creditdash.auth import ROLES, list_roles, set_role
+from creditdash.errors import CreditDashError
+from creditdash.exports import to_csv_bytes, to_xlsx_bytes
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+ui.page_guard("pages/admin.py")
+st.title(ui.tr("admin.title"))
+engine = ui.engine()
+actor = ui.actor()
+if not actor.can("manage_roles"):
+    st.error(ui.tr("admin.denied"))
+    st.stop()
+
+st.subheader(ui.tr("admin.roles"))
+if not ui.auth_configured():
+    st.info(ui.tr("admin.no_auth"))
+roles = list_roles(engine)
+st.dataframe(
+    roles.assign(role=roles["role"].map(lambda r: ui.tr(f"role.{r}"))),
+    hide_index=True,
+    key="roles",
+    column_config={
+        "email": ui.tr("admin.email"),
+        "role": ui.tr("admin.role"),
+        "granted_by": ui.tr("admin.granted_by"),
+        "granted_at": st.column_config.DatetimeColumn(
+            ui.tr("admin.granted_at"), format="YYYY-MM-DD HH:mm"
+        ),
+    },
+)
+with st.form("grant", clear_on_submit=True):
+    c1, c2, c3 = st.columns([3, 2, 1])
+    email = c1.text_input(ui.tr("admin.email"), key="grant_email")
+    role = c2.selectbox(
+        ui.tr("admin.role"),
+        [*ROLES, "none"],
+        format_func=lambda r: ui.tr(f"role.{r}"),
+        key="grant_role",
+    )
+    if c3.form_submit_button(ui.tr("admin.save"), type="primary"):
+        try:
+            set_role(engine, actor, email, None if role == "none" else role)
+        except CreditDashError as err:
+            st.error(str(err))
+        else:
+            st.success(ui.tr("admin.saved", email=email.strip().lower()))
+            st.rerun()
+st.caption(ui.tr("admin.roles_help"))
+
+st.subheader(ui.tr("admin.audit"))
+log = audit_log(engine)
+actions = sorted(log["action"].unique()) if not log.empty else []
+chosen = st.multiselect(ui.tr("admin.actions"), actions, key="audit_actions")
+shown = log if not chosen else log[log["action"].isin(chosen)]
+if shown.empty:
+    st.caption(ui.tr("admin.audit_empty"))
+else:
+    st.dataframe(
+        shown,
+        hide_index=True,
+        key="audit",
+        column_config={"at": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")},
+    )
+    stamp = f"{pd.Timestamp.now():%Y%m%d_%H%M}"
+    d1, d2, _ = st.columns([1, 1, 4])
+    d1.download_button(
+        ui.tr("download.csv"),
+        to_csv_bytes(shown),
+        f"audit_{stamp}.csv",
+        "text/csv",
+        key="dl_audit_csv",
+    )
+    d2.download_button(
+        ui.tr("download.xlsx"),
+        to_xlsx_bytes({"Audit": shown}),
+        f"audit_{stamp}.xlsx",
+        XLSX,
+        key="dl_audit_xlsx",
+    )
