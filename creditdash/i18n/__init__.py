@@ -47,7 +47,9 @@ def language_from_locale(locale: str | None) -> str:
     return "zh" if (locale or "").lower().startswith("zh") else "en"
 
 
-def money(value: float | None, currency: str = "CNY", lang: str = "en", compact: bool = False) -> str:
+def money(
+    value: float | None, currency: str = "CNY", lang: str = "en", compact: bool = False
+) -> str:
     """`¥1,234,567.89`; with compact, `¥123.46M` (en) or `¥1.23亿` (zh). None prints as a dash."""
     if value is None:
         return "–"

@@ -1,0 +1,135 @@
+"""Risk commands: risk (one row per customer), alerts (the watchlist), import-bureau."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from creditdash.cli.args import header_mapping, iso_date, write_rows
+
+EXIT_USAGE = 2
+
+
+def register(sub) -> None:
+    rk = sub.add_parser("risk", help="score, grade, PD and recommended limit per customer")
+    rk.add_argument("--as-of", type=iso_date, required=True)
+    rk.add_argument("--format", choices=["csv", "json", "table"], default="table")
+    rk.add_argument("--no-pd", action="store_true", help="skip the PD model (scorecard only)")
+    rk.add_argument("--out", type=Path)
+    rk.set_defaults(handler=cmd_risk)
+
+    al = sub.add_parser("alerts", help="the credit policy's rules evaluated into a watchlist")
+    al.add_argument("--as-of", type=iso_date, required=True)
+    al.add_argument("--format", choices=["csv", "json", "table"], default="table")
+    al.set_defaults(handler=cmd_alerts)
+
+    ib = sub.add_parser("import-bureau", help="import third-party credit report files")
+    ib.add_argument("paths", nargs="+", type=Path)
+    ib.add_argument("--provider", help="provider name when the file has no provider column")
+    ib.add_argument("--report-date", type=iso_date, help="date of reports without a date column")
+    ib.add_argument("--scale", help="score scale such as 0-100 or 300-850")
+    ib.add_argument(
+        "--map", action="append", type=header_mapping, default=[], metavar="HEADER=field"
+    )
+    ib.add_argument(
+        "--confirm-names", action="store_true", help="accept customers matched by name only"
+    )
+    ib.add_argument("--skip-unmatched", action="store_true", help="skip rows with no customer")
+    ib.add_argument("--authorisation", default="", help="the customer's authorisation on file")
+    ib.add_argument("--who", default="cli", help="who imports (kept with each report)")
+    ib.set_defaults(handler=cmd_import_bureau)
+
+
+def _context(ctx):
+    from creditdash.risk.bureau import read_reports
+    from creditdash.risk.policy_store import current_policy
+    from creditdash.risk.requests import approved_limits
+
+    return current_policy(ctx.engine), read_reports(ctx.engine), approved_limits(ctx.engine)
+
+
+def _write(rows: list[dict], columns: list[str], args, ctx) -> None:
+    out = getattr(args, "out", None)
+    if out:
+        encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
+        with open(out, "w", encoding=encoding, newline="") as fh:
+            write_rows(rows, columns, args.format, fh)
+        print(f"Wrote {len(rows)} row(s) to {out}", file=ctx.out)
+    else:
+        write_rows(rows, columns, args.format, ctx.out)
+
+
+def cmd_risk(args, ctx) -> int:
+    from creditdash.risk.assess import OUTPUT_COLUMNS, assess, output_rows
+
+    policy, bureau, limits = _context(ctx)
+    result = assess(ctx.ledger, args.as_of, policy.policy, bureau, limits, with_pd=not args.no_pd)
+    if result["pd_note"]:
+        print(f"note: {result['pd_note']}", file=sys.stderr)
+    frame = output_rows(result["table"])
+    rows = [
+        {k: (None if _missing(v) else v) for k, v in r.items()} for r in frame.to_dict("records")
+    ]
+    _write(rows, OUTPUT_COLUMNS, args, ctx)
+    return 0
+
+
+def _missing(value: object) -> bool:
+    try:
+        return bool(value != value) or value is None  # NaN and NA
+    except (TypeError, ValueError):
+        return value is None
+
+
+def cmd_alerts(args, ctx) -> int:
+    from creditdash.risk.assess import watchlist
+    from creditdash.risk.policy import ACTION_LABELS
+
+    policy, bureau, limits = _context(ctx)
+    hits = watchlist(ctx.ledger, args.as_of, policy.policy, bureau, limits)
+    if hits.empty and args.format == "table":
+        print(f"No alerts at {args.as_of}.", file=ctx.out)
+        return 0
+    columns = ["customer_id", "customer_name", "rule", "action", "detail", "exposure", "new"]
+    rows = [
+        {
+            "customer_id": r.customer_id,
+            "customer_name": r.customer_name,
+            "rule": r.rule,
+            "action": ACTION_LABELS[r.action],
+            "detail": r.detail,
+            "exposure": f"{r.exposure_cents / 100:.2f}",
+            "new": "new" if r.new else "",
+        }
+        for r in hits.itertuples()
+    ]
+    write_rows(rows, columns, args.format, ctx.out)
+    return 0
+
+
+def cmd_import_bureau(args, ctx) -> int:
+    from creditdash.ingest import Source
+    from creditdash.risk.bureau import FileProvider, import_reports
+
+    missing = [str(p) for p in args.paths if not p.is_file()]
+    if missing:
+        print(f"error: no such file: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_USAGE
+    provider = FileProvider(
+        [Source.from_path(p) for p in args.paths],
+        provider=args.provider,
+        report_date=args.report_date,
+        scale=args.scale,
+        overrides=dict(args.map),
+    )
+    summary = import_reports(
+        ctx.engine,
+        provider,
+        ctx.ledger.customers,
+        who=args.who,
+        authorisation=args.authorisation,
+        confirm_names=args.confirm_names,
+        skip_unmatched=args.skip_unmatched,
+    )
+    print("\n".join(summary.lines()), file=ctx.out)
+    return 0

@@ -1,0 +1,35 @@
+"""Customer risk: features at an as-of date, scorecard, PD model, limits, policy, rules,
+third-party reports (see each module's docstring)."""
+
+from creditdash.risk.assess import (
+    assess,
+    grade_summary,
+    output_rows,
+    risk_table,
+    score_history,
+    watchlist,
+)
+from creditdash.risk.features import features_at
+from creditdash.risk.pd_model import PDModel, fit_pd_model, training_design
+from creditdash.risk.policy import DEFAULT_POLICY, check_policy, default_policy
+from creditdash.risk.scorecard import explain, score_customers
+from creditdash.risk.validation import backtest
+
+__all__ = [
+    "DEFAULT_POLICY",
+    "PDModel",
+    "assess",
+    "backtest",
+    "check_policy",
+    "default_policy",
+    "explain",
+    "features_at",
+    "fit_pd_model",
+    "grade_summary",
+    "output_rows",
+    "risk_table",
+    "score_customers",
+    "score_history",
+    "training_design",
+    "watchlist",
+]

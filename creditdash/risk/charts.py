@@ -1,0 +1,114 @@
+"""Risk charts: pure functions from frames to plotly Figures (money in currency units)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from creditdash.charts import FONT
+
+GRADE_COLOURS = ["#2e7d5b", "#7cb342", "#f2c14e", "#e0582f", "#8e1f2f", "#4a1020", "#2b0a14"]
+
+
+def grade_colours(grades: list[str]) -> dict[str, str]:
+    return {g: GRADE_COLOURS[min(i, len(GRADE_COLOURS) - 1)] for i, g in enumerate(grades)}
+
+
+def _style(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"},
+        font={"family": FONT},
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        plot_bgcolor="white",
+        height=height,
+    )
+    fig.update_xaxes(gridcolor="#e6e9ef")
+    fig.update_yaxes(gridcolor="#e6e9ef")
+    return fig
+
+
+def grade_distribution(summary: pd.DataFrame, *, currency: str = "CNY") -> go.Figure:
+    """Two panels: customers per grade and exposure per grade. `summary` has grade,
+    customers, exposure (money)."""
+    colours = grade_colours(list(summary["grade"]))
+    marker = [colours[g] for g in summary["grade"]]
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("Customers", f"Exposure ({currency})"))
+    fig.add_bar(x=summary["grade"], y=summary["customers"], marker_color=marker, name="Customers",
+                hovertemplate="Grade %{x}: %{y} customers<extra></extra>", row=1, col=1)  # fmt: skip
+    fig.add_bar(x=summary["grade"], y=summary["exposure"], marker_color=marker, name="Exposure",
+                hovertemplate="Grade %{x}: %{y:,.2f}<extra></extra>", row=1, col=2)  # fmt: skip
+    fig.update_layout(showlegend=False)
+    fig.update_yaxes(tickformat="~s", row=1, col=2)
+    return _style(fig, "Grade distribution and exposure by grade")
+
+
+def risk_map(table: pd.DataFrame, grades: list[str], *, currency: str = "CNY") -> go.Figure:
+    """Score (x) against exposure (y), bubble area ~ overdue, colour = grade. `table` has
+    customer, score, grade, exposure, overdue (money)."""
+    colours = grade_colours(grades)
+    fig = go.Figure()
+    top = max(float(table["overdue"].max()), 1.0) if len(table) else 1.0
+    for grade in grades:
+        part = table[table["grade"] == grade]
+        if part.empty:
+            continue
+        fig.add_scatter(
+            x=part["score"], y=part["exposure"], mode="markers", name=f"Grade {grade}",
+            marker={"color": colours[grade], "size": 6 + 40 * (part["overdue"].clip(lower=0) / top) ** 0.5,
+                    "line": {"width": 0.5, "color": "white"}, "opacity": 0.8},
+            customdata=part[["customer", "overdue"]].to_numpy(),
+            hovertemplate="%{customdata[0]}<br>score %{x:.0f}<br>exposure %{y:,.2f}"
+            "<br>overdue %{customdata[1]:,.2f}<extra></extra>",
+        )  # fmt: skip
+    fig.update_xaxes(title="Score (0-100, higher is safer)", range=[0, 101])
+    fig.update_yaxes(title=f"Exposure ({currency})", tickformat="~s")
+    fig.update_layout(legend={"orientation": "h", "y": -0.2, "x": 0})
+    return _style(fig, "Risk map: score against exposure (bubble size = overdue)", 440)
+
+
+def score_history_chart(history: pd.DataFrame, grades: list[dict]) -> go.Figure:
+    """One customer's score over time; grade bands shaded. `history` has as_of, score."""
+    fig = go.Figure()
+    colours = grade_colours([g["grade"] for g in grades])
+    upper = 100.0
+    for g in grades:
+        fig.add_hrect(y0=g["min_score"], y1=upper, fillcolor=colours[g["grade"]], opacity=0.08,
+                      line_width=0, annotation_text=g["grade"], annotation_position="right")  # fmt: skip
+        upper = g["min_score"]
+    fig.add_scatter(x=history["as_of"], y=history["score"], mode="lines+markers", name="Score",
+                    line={"color": "#1f4e79"}, hovertemplate="%{x|%Y-%m-%d}: %{y:.1f}<extra></extra>")  # fmt: skip
+    fig.update_yaxes(range=[0, 100], title="Score")
+    return _style(fig, "Score history (month ends)", 320)
+
+
+def payment_behaviour(payments: pd.DataFrame, *, currency: str = "CNY") -> go.Figure:
+    """Days late (payment - due) of each payment by payment date; size ~ amount.
+    `payments` has payment_date, days_late, amount (money), invoice_id."""
+    fig = go.Figure()
+    top = max(float(payments["amount"].max()), 1.0) if len(payments) else 1.0
+    late = payments["days_late"] > 0
+    for mask, name, colour in ((~late, "On time or early", "#2e7d5b"), (late, "Late", "#e0582f")):
+        part = payments[mask]
+        fig.add_scatter(
+            x=part["payment_date"], y=part["days_late"], mode="markers", name=name,
+            marker={"color": colour, "size": 5 + 25 * (part["amount"] / top) ** 0.5, "opacity": 0.7},
+            customdata=part[["invoice_id", "amount"]].to_numpy(),
+            hovertemplate="%{customdata[0]}: %{y} days, %{customdata[1]:,.2f}<extra></extra>",
+        )  # fmt: skip
+    fig.add_hline(y=0, line_color="#8a94a6", line_dash="dot")
+    fig.update_yaxes(title="Days after due date")
+    fig.update_layout(legend={"orientation": "h", "y": -0.2, "x": 0})
+    return _style(fig, f"Payment behaviour (bubble size = amount, {currency})", 340)
+
+
+def calibration_chart(calibration: pd.DataFrame) -> go.Figure:
+    """Predicted PD against observed default rate per grade (out-of-time back-test)."""
+    fig = go.Figure()
+    fig.add_bar(x=calibration["grade"], y=calibration["predicted"], name="Predicted (mean PD)",
+                marker_color="#1f4e79", hovertemplate="%{y:.1%}<extra></extra>")  # fmt: skip
+    fig.add_bar(x=calibration["grade"], y=calibration["observed"], name="Observed default rate",
+                marker_color="#e0582f", hovertemplate="%{y:.1%}<extra></extra>")  # fmt: skip
+    fig.update_yaxes(tickformat=".0%", title="Within 12 months")
+    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.2, "x": 0})
+    return _style(fig, "Calibration by grade (later dates the model never saw)", 340)

@@ -1,0 +1,236 @@
+"""The credit policy as data: grades, scorecard weights, limits, rules, penalties, rewards.
+
+A policy is a plain dict (stored as JSON, versioned in the database by
+`creditdash.risk.policy_store`). `DEFAULT_POLICY` is the first version a
+new database gets; `check_policy` validates an edited one and names the
+first rule it breaks.
+
+Scorecard: every feature has a `weight` (the weights sum to 100) and
+`bands`, a list of `[threshold, share]`. A customer loses `weight x share`
+points for the last band whose threshold its value reaches (`>=` when
+higher values are worse, `<` when `lower_is_worse`). Score = 100 - points
+lost; the grade is the first grade whose `min_score` the score reaches,
+then capped by `caps` (e.g. 90+ days past due is at best grade D).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from creditdash.errors import InvalidArgument
+
+Policy = dict[str, Any]
+
+ACTIONS = ("warn", "hold", "cash_in_advance", "review_increase")
+ACTION_LABELS = {
+    "warn": "Warn",
+    "hold": "Hold new orders",
+    "cash_in_advance": "Cash in advance",
+    "review_increase": "Review for a limit increase",
+}
+ACTION_SEVERITY = {"review_increase": 0, "warn": 1, "hold": 2, "cash_in_advance": 3}
+RULE_KINDS = (
+    "over_limit",
+    "oldest_dpd",
+    "score_drop",
+    "bureau_downgrade",
+    "concentration",
+    "chronic_late",
+    "legal_events",
+    "clean_record",
+)
+
+FEATURE_LABELS = {
+    "days_late_recent": "Days late, last 6 months (amount-weighted)",
+    "days_late_trend": "Change in days late vs the 12 months before",
+    "share_paid_late": "Share paid late, last 12 months",
+    "worst_dpd_open": "Oldest open item, days past due",
+    "overdue_share": "Overdue share of exposure",
+    "utilisation": "Limit utilisation",
+    "disputed_share": "Disputed share of open items",
+    "tenure_days": "Tenure (days since first invoice)",
+    "concentration": "Share of total receivables",
+    "bureau_score": "Third-party score (0-100)",
+    "legal_events": "Legal / enforcement events (third party)",
+}
+
+DEFAULT_POLICY: Policy = {
+    "grades": [
+        {"grade": "A", "min_score": 80, "max_terms_days": 90, "limit_multiplier": 1.25,
+         "review_months": 12},
+        {"grade": "B", "min_score": 65, "max_terms_days": 60, "limit_multiplier": 1.0,
+         "review_months": 12},
+        {"grade": "C", "min_score": 50, "max_terms_days": 45, "limit_multiplier": 0.75,
+         "review_months": 6},
+        {"grade": "D", "min_score": 35, "max_terms_days": 30, "limit_multiplier": 0.4,
+         "review_months": 3},
+        {"grade": "E", "min_score": 0, "max_terms_days": 0, "limit_multiplier": 0.0,
+         "review_months": 1},
+    ],
+    "scorecard": {
+        "days_late_recent": {"weight": 20, "bands": [[5, 0.2], [15, 0.45], [30, 0.7], [60, 1.0]]},
+        "days_late_trend": {"weight": 10, "bands": [[5, 0.3], [15, 0.7], [30, 1.0]]},
+        "share_paid_late": {"weight": 10, "bands": [[0.25, 0.3], [0.5, 0.6], [0.8, 1.0]]},
+        "worst_dpd_open": {"weight": 15, "bands": [[1, 0.1], [31, 0.4], [61, 0.7], [91, 1.0]]},
+        "overdue_share": {"weight": 10, "bands": [[0.1, 0.3], [0.3, 0.6], [0.6, 1.0]]},
+        "utilisation": {"weight": 10, "bands": [[0.8, 0.3], [1.0, 0.7], [1.2, 1.0]]},
+        "disputed_share": {"weight": 5, "bands": [[0.05, 0.5], [0.2, 1.0]]},
+        "tenure_days": {"weight": 5, "lower_is_worse": True, "bands": [[365, 0.5], [180, 1.0]]},
+        "concentration": {"weight": 5, "bands": [[0.05, 0.5], [0.1, 1.0]]},
+        "bureau_score": {"weight": 10, "lower_is_worse": True,
+                         "bands": [[60, 0.3], [40, 0.7], [20, 1.0]]},
+    },
+    "caps": [
+        {"feature": "worst_dpd_open", "threshold": 91, "max_grade": "D"},
+        {"feature": "legal_events", "threshold": 1, "max_grade": "C"},
+    ],
+    "chronic_late": {"min_share_late": 0.75, "min_days_late": 15, "max_days_late": 30},
+    "limits": {
+        "grace_days": 15,
+        "net_worth_share": 0.10,
+        "working_capital_share": 0.20,
+        "round_to": 1000,
+    },
+    "rules": [
+        {"id": "over_limit", "kind": "over_limit", "threshold": 0, "action": "hold"},
+        {"id": "oldest_60", "kind": "oldest_dpd", "threshold": 60, "action": "warn"},
+        {"id": "oldest_90", "kind": "oldest_dpd", "threshold": 90, "action": "cash_in_advance"},
+        {"id": "score_drop", "kind": "score_drop", "threshold": 15, "action": "warn"},
+        {"id": "bureau_down", "kind": "bureau_downgrade", "threshold": 10, "action": "warn"},
+        {"id": "concentration", "kind": "concentration", "threshold": 10, "action": "warn"},
+        {"id": "chronic_late", "kind": "chronic_late", "threshold": 0, "action": "warn"},
+        {"id": "legal", "kind": "legal_events", "threshold": 1, "action": "hold"},
+        {"id": "clean_record", "kind": "clean_record", "threshold": 12,
+         "action": "review_increase"},
+    ],
+    "penalties": {"late_interest_pct_year": 6.0, "late_fee": 0},
+    "rewards": {"early_discount_pct": 1.0, "early_discount_days": 10, "limit_increase_pct": 10},
+}  # fmt: skip
+
+
+def default_policy() -> Policy:
+    """A fresh copy of DEFAULT_POLICY."""
+    return copy.deepcopy(DEFAULT_POLICY)
+
+
+def policy_from_json(text: str) -> Policy:
+    """A policy parsed from JSON text and checked; InvalidArgument says what is wrong."""
+    try:
+        policy = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise InvalidArgument(
+            f"The policy is not valid JSON: {err.msg} at line {err.lineno}, column {err.colno}."
+        ) from None
+    return check_policy(policy)
+
+
+def policy_to_json(policy: Mapping) -> str:
+    return json.dumps(policy, ensure_ascii=False, indent=2, sort_keys=False)
+
+
+def check_policy(policy: object) -> Policy:
+    """`policy` if it follows the rules above, else InvalidArgument naming the part and value."""
+    if not isinstance(policy, dict):
+        raise InvalidArgument(f"The policy must be a JSON object. Got {type(policy).__name__}.")
+    for key in ("grades", "scorecard", "rules", "limits", "chronic_late"):
+        if key not in policy:
+            raise InvalidArgument(f"The policy has no `{key}` section.")
+    _check_grades(policy["grades"])
+    _check_scorecard(policy["scorecard"])
+    grades = {g["grade"] for g in policy["grades"]}
+    for cap in policy.get("caps", []):
+        if cap.get("max_grade") not in grades:
+            raise InvalidArgument(
+                f"`caps`: max_grade must be one of {sorted(grades)}. Got {cap.get('max_grade')!r}."
+            )
+    for rule in policy["rules"]:
+        _check_rule(rule)
+    return policy
+
+
+def _number(value: object, where: str, low: float | None = None) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidArgument(f"{where} must be a number. Got {value!r}.")
+    if low is not None and value < low:
+        raise InvalidArgument(f"{where} must be >= {low}. Got {value!r}.")
+    return float(value)
+
+
+def _check_grades(grades: object) -> None:
+    if not isinstance(grades, list) or not grades:
+        raise InvalidArgument("`grades` must be a non-empty list of grades.")
+    scores = []
+    for g in grades:
+        name = g.get("grade") if isinstance(g, dict) else None
+        if not name:
+            raise InvalidArgument(f"Every grade needs a `grade` name. Got {g!r}.")
+        scores.append(_number(g.get("min_score"), f"Grade {name}: `min_score`", 0))
+        _number(g.get("limit_multiplier"), f"Grade {name}: `limit_multiplier`", 0)
+        _number(g.get("max_terms_days"), f"Grade {name}: `max_terms_days`", 0)
+    if any(b >= a for a, b in zip(scores, scores[1:], strict=False)):
+        raise InvalidArgument(
+            f"`grades` must go from best to worst with falling `min_score`. Got {scores}."
+        )
+    if scores[-1] != 0:
+        raise InvalidArgument(
+            f"The last grade must have `min_score` 0 so that every score gets a grade. "
+            f"Got {scores[-1]:g}."
+        )
+
+
+def _check_scorecard(card: object) -> None:
+    if not isinstance(card, dict) or not card:
+        raise InvalidArgument("`scorecard` must map feature names to weights and bands.")
+    total = 0.0
+    for feature, spec in card.items():
+        if feature not in FEATURE_LABELS:
+            raise InvalidArgument(
+                f"`scorecard` names unknown feature {feature!r}. "
+                f"Use one of: {', '.join(FEATURE_LABELS)}."
+            )
+        total += _number(spec.get("weight"), f"Scorecard `{feature}`: `weight`", 0)
+        bands = spec.get("bands")
+        if not isinstance(bands, list) or not bands:
+            raise InvalidArgument(
+                f"Scorecard `{feature}`: `bands` must be a list of [threshold, share]."
+            )
+        for band in bands:
+            if not (isinstance(band, list) and len(band) == 2):
+                raise InvalidArgument(
+                    f"Scorecard `{feature}`: each band is [threshold, share]. Got {band!r}."
+                )
+            share = _number(band[1], f"Scorecard `{feature}`: band share", 0)
+            if share > 1:
+                raise InvalidArgument(
+                    f"Scorecard `{feature}`: a band's share of the weight must be <= 1. Got {share:g}."
+                )
+    if abs(total - 100) > 1e-9:
+        raise InvalidArgument(f"The scorecard weights must sum to 100. Got {total:g}.")
+
+
+def _check_rule(rule: object) -> None:
+    if not isinstance(rule, dict) or "id" not in rule:
+        raise InvalidArgument(f"Every rule needs an `id`. Got {rule!r}.")
+    rid = rule["id"]
+    if rule.get("kind") not in RULE_KINDS:
+        raise InvalidArgument(
+            f"Rule {rid!r}: `kind` must be one of {', '.join(RULE_KINDS)}. Got {rule.get('kind')!r}."
+        )
+    if rule.get("action") not in ACTIONS:
+        raise InvalidArgument(
+            f"Rule {rid!r}: `action` must be one of {', '.join(ACTIONS)}. Got {rule.get('action')!r}."
+        )
+    _number(rule.get("threshold"), f"Rule {rid!r}: `threshold`", 0)
+
+
+def grade_names(policy: Mapping) -> list[str]:
+    """Grade names, best first."""
+    return [g["grade"] for g in policy["grades"]]
+
+
+def grade_table(policy: Mapping) -> dict[str, dict]:
+    """Grade name -> its settings."""
+    return {g["grade"]: g for g in policy["grades"]}

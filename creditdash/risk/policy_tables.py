@@ -1,0 +1,92 @@
+"""The policy as editable tables (for the policy page) and back: grades, scorecard, rules, rest."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Mapping
+
+import pandas as pd
+
+from creditdash.errors import InvalidArgument
+from creditdash.risk.policy import FEATURE_LABELS, Policy, check_policy
+
+TABLE_SECTIONS = ("grades", "scorecard", "rules")
+
+
+def grades_frame(policy: Mapping) -> pd.DataFrame:
+    """grade, min_score, max_terms_days, limit_multiplier, review_months."""
+    return pd.DataFrame(policy["grades"])
+
+
+def scorecard_frame(policy: Mapping) -> pd.DataFrame:
+    """feature, label, weight, lower_is_worse, bands (JSON text [[threshold, share], ...])."""
+    return pd.DataFrame(
+        [
+            {
+                "feature": f,
+                "label": FEATURE_LABELS[f],
+                "weight": float(spec["weight"]),
+                "lower_is_worse": bool(spec.get("lower_is_worse", False)),
+                "bands": json.dumps(spec["bands"]),
+            }
+            for f, spec in policy["scorecard"].items()
+        ]
+    )
+
+
+def rules_frame(policy: Mapping) -> pd.DataFrame:
+    """id, kind, threshold, action."""
+    return pd.DataFrame(policy["rules"], columns=["id", "kind", "threshold", "action"])
+
+
+def other_json(policy: Mapping) -> str:
+    """Every section that is not a table, as indented JSON text."""
+    rest = {k: v for k, v in policy.items() if k not in TABLE_SECTIONS}
+    return json.dumps(rest, ensure_ascii=False, indent=2)
+
+
+def policy_from_tables(
+    grades: pd.DataFrame, scorecard: pd.DataFrame, rules: pd.DataFrame, other: str
+) -> Policy:
+    """A checked policy from the edited tables and the JSON text of the other sections."""
+    try:
+        rest = json.loads(other)
+    except json.JSONDecodeError as err:
+        raise InvalidArgument(
+            f"The other settings are not valid JSON: {err.msg} at line {err.lineno}."
+        ) from None
+    if not isinstance(rest, dict):
+        raise InvalidArgument("The other settings must be a JSON object { ... }.")
+    policy: Policy = copy.deepcopy(rest)
+    policy["grades"] = [
+        {k: _plain(v) for k, v in row.items()}
+        for row in grades.dropna(how="all").to_dict("records")
+    ]
+    card = {}
+    for row in scorecard.to_dict("records"):
+        try:
+            bands = json.loads(row["bands"])
+        except (TypeError, json.JSONDecodeError):
+            raise InvalidArgument(
+                f"Scorecard `{row['feature']}`: bands must be JSON such as [[5, 0.2], [15, 0.5]]. "
+                f"Got {row['bands']!r}."
+            ) from None
+        spec = {"weight": _plain(row["weight"]), "bands": bands}
+        if row.get("lower_is_worse"):
+            spec["lower_is_worse"] = True
+        card[row["feature"]] = spec
+    policy["scorecard"] = card
+    policy["rules"] = [
+        {k: _plain(v) for k, v in row.items()} for row in rules.dropna(how="all").to_dict("records")
+    ]
+    return check_policy(policy)
+
+
+def _plain(value: object) -> object:
+    """numpy scalars as Python numbers (whole floats as int), so the JSON reads naturally."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value

@@ -1,0 +1,85 @@
+"""Policy as data: validation messages, versions in the database, changes between versions."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from creditdash.errors import InvalidArgument, NotFound
+from creditdash.risk.policy import check_policy, default_policy, policy_from_json
+from creditdash.risk.policy_store import (
+    current_policy,
+    policy_changes,
+    policy_version,
+    policy_versions,
+    save_policy,
+)
+
+
+def test_default_policy_is_created_on_first_use(engine):
+    first = current_policy(engine)
+    assert first.version == 1 and first.author == "system"
+    assert first.policy == default_policy()
+    assert current_policy(engine).version == 1  # not created twice
+
+
+def test_saving_adds_a_version_and_keeps_the_old(engine):
+    policy = default_policy()
+    policy["grades"][0]["min_score"] = 85
+    saved = save_policy(engine, policy, who="li.na", note="Tighter grade A")
+    assert saved.version == 2 and current_policy(engine).policy["grades"][0]["min_score"] == 85
+    assert policy_version(engine, 1).policy["grades"][0]["min_score"] == 80
+    versions = policy_versions(engine)
+    assert list(versions["version"]) == [2, 1]
+    assert versions.iloc[0]["author"] == "li.na" and versions.iloc[0]["note"] == "Tighter grade A"
+    changes = policy_changes(policy_version(engine, 1).policy, saved.policy)
+    assert changes.to_dict("records") == [
+        {"path": "grades[A].min_score", "before": "80", "after": "85"}
+    ]
+
+
+def test_saving_needs_a_name_and_a_valid_policy(engine):
+    with pytest.raises(InvalidArgument, match="`who` must name the person"):
+        save_policy(engine, default_policy(), who=" ")
+    bad = default_policy()
+    bad["scorecard"]["utilisation"]["weight"] = 20
+    with pytest.raises(InvalidArgument, match="weights must sum to 100. Got 110"):
+        save_policy(engine, bad, who="x")
+    assert current_policy(engine).version == 1
+    with pytest.raises(NotFound, match="Policy version 7 does not exist"):
+        policy_version(engine, 7)
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda p: p.pop("rules"), "no `rules` section"),
+        (lambda p: p["grades"][1].update(min_score=90), "falling `min_score`"),
+        (lambda p: p["grades"][-1].update(min_score=10), "last grade must have `min_score` 0"),
+        (
+            lambda p: p["scorecard"].update(colour={"weight": 0, "bands": [[1, 1]]}),
+            "unknown feature 'colour'",
+        ),
+        (
+            lambda p: p["scorecard"]["utilisation"].update(bands=[[1, 2]]),
+            "share of the weight must be <= 1",
+        ),
+        (lambda p: p["rules"][0].update(action="shout"), "`action` must be one of"),
+        (lambda p: p["rules"][0].update(kind="moon"), "`kind` must be one of"),
+        (lambda p: p["rules"][0].update(threshold="ten"), "`threshold` must be a number"),
+        (lambda p: p["caps"][0].update(max_grade="Z"), "max_grade must be one of"),
+        (lambda p: p["grades"][0].update(limit_multiplier=-1), "`limit_multiplier` must be >= 0"),
+    ],
+)
+def test_policy_rules_name_what_is_wrong(edit, message):
+    policy = default_policy()
+    edit(policy)
+    with pytest.raises(InvalidArgument, match=message):
+        check_policy(policy)
+
+
+def test_policy_json_errors():
+    with pytest.raises(InvalidArgument, match="not valid JSON: .* line 1"):
+        policy_from_json("{oops")
+    assert policy_from_json(json.dumps(default_policy())) == default_policy()
