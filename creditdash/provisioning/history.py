@@ -1,0 +1,182 @@
+"""Roll rates between aging buckets from the company's own history, and the loss rates they imply.
+
+At consecutive month-ends m and m' (one month later) every invoice's
+outstanding and bucket are taken from the ledger as it stood then. Of the
+balance that left bucket b during the month, either paid or aged unpaid
+into a later bucket, the roll rate of b is the share that left unpaid:
+
+    roll(b) = sum of balance moved on, still unpaid at m' / (that + balance paid)
+
+With 30-day buckets nearly every balance leaves its bucket within a month,
+so this is the textbook "share of a bucket's balance still unpaid one
+month later in the next bucket"; with wider buckets (91-180, or the yearly
+bands of the invoice-date basis) it stays the probability of leaving the
+bucket unpaid. A 31-day month can carry a balance past a 30-day bucket; it
+counts as rolled from the bucket it started in.
+
+Write-off: the last, open-ended bucket (`>365` days past due with the
+default edges) is treated as written off; its loss rate is 100%. The loss
+rate of bucket b is the product of the roll rates from b to that bucket.
+A bucket with no balance leaving it in the whole history has no roll rate;
+it is taken as 100% (the cautious reading) and listed in `assumed`.
+
+Only invoices count (credit notes and unapplied cash are left out); the
+customers passed in `exclude` (individually assessed) are left out too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from creditdash.aging import BUCKET_EDGES_DEFAULT, Basis, bucket_labels, checked_edges
+from creditdash.errors import InsufficientHistory, InvalidArgument
+from creditdash.ledger import (
+    DateLike,
+    Ledger,
+    LedgerArrays,
+    day_number,
+    day_to_timestamp,
+    ledger_arrays,
+)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Invoices dated <= day (sorted positions 0..n-1): outstanding cents (float) and bucket code."""
+
+    day: int
+    outstanding: np.ndarray
+    bucket: np.ndarray
+
+
+@dataclass
+class SnapshotCache:
+    """Snapshots of one ledger at given days, built once per (day, basis, edges)."""
+
+    arrays: LedgerArrays
+    _snapshots: dict = field(default_factory=dict)
+
+    def at(self, day: int, basis: str, edges: tuple[int, ...]) -> Snapshot:
+        key = (day, basis, edges)
+        if key not in self._snapshots:
+            self._snapshots[key] = _snapshot(self.arrays, day, basis, edges)
+        return self._snapshots[key]
+
+
+@dataclass(frozen=True)
+class RollRates:
+    """Roll rates at an as-of date.
+
+    monthly     one row per month (column `month_end`, the later month-end of
+                the pair), one column per bucket but the last: the roll rate
+                that month (NaN where nothing left the bucket)
+    flows       one row per bucket but the last: rolled and exited money
+                (currency units) summed over the months, and `roll_rate`
+    loss_rates  Series over every bucket label: product of roll rates to the
+                last bucket (1.0 for the last)
+    assumed     buckets without history, whose roll rate was taken as 1.0
+    """
+
+    monthly: pd.DataFrame
+    flows: pd.DataFrame
+    loss_rates: pd.Series
+    assumed: tuple[str, ...]
+
+
+def month_ends_before(as_of_day: int, count: int) -> list[int]:
+    """The last `count` month-ends on or before `as_of_day`, oldest first (day numbers)."""
+    stamp = day_to_timestamp(as_of_day)
+    month = np.datetime64(stamp.date(), "M")
+    last_day_of_month = (month + 1).astype("datetime64[D]").astype(np.int64) - 1
+    newest = month if last_day_of_month == as_of_day else month - 1
+    months = newest - np.arange(count - 1, -1, -1)
+    return ((months + 1).astype("datetime64[D]").astype(np.int64) - 1).tolist()
+
+
+def roll_rates(
+    ledger: Ledger,
+    as_of: DateLike,
+    *,
+    basis: Basis = "due",
+    edges: Sequence[int] = BUCKET_EDGES_DEFAULT,
+    months: int = 12,
+    exclude: Iterable[str] = (),
+    cache: SnapshotCache | None = None,
+) -> RollRates:
+    """Roll and loss rates over the `months` months ending at the last month-end <= as_of."""
+    edges = checked_edges(edges)
+    labels = bucket_labels(edges, basis)
+    if isinstance(months, bool) or not isinstance(months, int) or months < 1:
+        raise InvalidArgument(f"`months` must be a whole number >= 1. Got {months!r}.")
+    arrays = ledger_arrays(ledger)
+    cache = cache or SnapshotCache(arrays)
+    kept = customers_kept(arrays, exclude)
+    ends = month_ends_before(day_number(as_of), months + 1)
+    width = len(labels) - 1
+    rolled = np.zeros((months, width))
+    exited = np.zeros((months, width))
+    for i, (start, stop) in enumerate(zip(ends, ends[1:], strict=False)):
+        before, after = cache.at(start, basis, edges), cache.at(stop, basis, edges)
+        rolled[i], exited[i] = _flows(arrays, before, after, kept, width)
+    if exited.sum() == 0:
+        raise InsufficientHistory(
+            f"Roll rates need invoices open at a month-end in the {months} months before "
+            f"{day_to_timestamp(day_number(as_of)).date()} and paid or aged since; there are none."
+        )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        monthly = rolled / exited
+        average = rolled.sum(axis=0) / exited.sum(axis=0)
+    assumed = tuple(label for label, r in zip(labels, average, strict=False) if np.isnan(r))
+    rates = np.where(np.isnan(average), 1.0, average)
+    loss = np.append(np.cumprod(rates[::-1])[::-1], 1.0)
+    month_table = pd.DataFrame(monthly, columns=labels[:-1])
+    month_table.insert(0, "month_end", [day_to_timestamp(d) for d in ends[1:]])
+    flows = pd.DataFrame(
+        {
+            "bucket": labels[:-1],
+            "rolled": rolled.sum(axis=0) / 100,
+            "exited": exited.sum(axis=0) / 100,
+            "roll_rate": average,
+        }
+    )
+    return RollRates(month_table, flows, pd.Series(loss, index=labels, name="loss_rate"), assumed)
+
+
+def customers_kept(arrays: LedgerArrays, exclude: Iterable[str]) -> np.ndarray:
+    """Mask over customer codes: True unless the customer_id is in `exclude`."""
+    excluded = set(map(str, exclude))
+    return ~arrays.customers["customer_id"].isin(excluded).to_numpy()
+
+
+def _snapshot(arrays: LedgerArrays, day: int, basis: str, edges: tuple[int, ...]) -> Snapshot:
+    n, m = arrays.invoices_until(day), arrays.payments_until(day)
+    target = arrays.payment_invoice[:m]
+    applied = (target >= 0) & (target < n)
+    paid = np.bincount(target[applied], weights=arrays.payment_amount[:m][applied], minlength=n)
+    outstanding = arrays.invoice_amount[:n] - paid
+    reference = arrays.due_day[:n] if basis == "due" else arrays.invoice_day[:n]
+    bounds = np.asarray((0, *edges) if basis == "due" else edges, dtype=np.int64)
+    bucket = np.searchsorted(bounds, day - reference, side="left")
+    return Snapshot(day, outstanding, bucket)
+
+
+def _flows(
+    arrays: LedgerArrays, before: Snapshot, after: Snapshot, kept: np.ndarray, width: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(rolled, exited) money in cents per bucket 0..width-1 between two snapshots."""
+    n = len(before.outstanding)
+    out_before = np.clip(before.outstanding, 0, None)
+    out_after = np.clip(after.outstanding[:n], 0, out_before)
+    moved_on = after.bucket[:n] > before.bucket
+    rolled = np.where(moved_on, out_after, 0.0)
+    exited = rolled + (out_before - out_after)
+    live = (out_before > 0) & (before.bucket < width) & kept[arrays.invoice_customer[:n]]
+    codes = before.bucket[live]
+    return (
+        np.bincount(codes, weights=rolled[live], minlength=width)[:width],
+        np.bincount(codes, weights=exited[live], minlength=width)[:width],
+    )

@@ -1,0 +1,68 @@
+"""Credit-term simulation: textbook formulas, the simulator on the company's ledger, sensitivity.
+
+formulas    pure functions checked against textbook examples (`switch_npv`,
+            `annual_incremental`, `cost_of_forgoing_discount`,
+            `break_even_default_rate`)
+baseline    what the chosen customers do today, measured from the ledger
+simulator   new terms and assumptions applied to the baseline; tornado,
+            break-even values, scenarios side by side
+charts      the waterfall of the net effect and the tornado (plotly)
+"""
+
+from creditdash.simulate.baseline import (
+    BASELINE_DEFINITIONS,
+    Baseline,
+    Selection,
+    customer_grades,
+    measure_baseline,
+    selection_options,
+)
+from creditdash.simulate.formulas import (
+    IncrementalEffect,
+    annual_incremental,
+    break_even_default_rate,
+    cash_per_dso_day,
+    cost_of_forgoing_discount,
+    receivables,
+    switch_npv,
+)
+from creditdash.simulate.simulator import (
+    ASSUMPTIONS,
+    COMPONENTS,
+    Scenario,
+    SimulationResult,
+    break_even,
+    compare,
+    parse_inputs,
+    plausible_ranges,
+    scenario_inputs,
+    simulate,
+    tornado,
+)
+
+__all__ = [
+    "ASSUMPTIONS",
+    "BASELINE_DEFINITIONS",
+    "COMPONENTS",
+    "Baseline",
+    "IncrementalEffect",
+    "Scenario",
+    "Selection",
+    "SimulationResult",
+    "annual_incremental",
+    "break_even",
+    "break_even_default_rate",
+    "cash_per_dso_day",
+    "compare",
+    "cost_of_forgoing_discount",
+    "customer_grades",
+    "measure_baseline",
+    "parse_inputs",
+    "plausible_ranges",
+    "receivables",
+    "scenario_inputs",
+    "selection_options",
+    "simulate",
+    "switch_npv",
+    "tornado",
+]

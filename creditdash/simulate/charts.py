@@ -1,0 +1,97 @@
+"""Charts of the credit-term simulator: pure functions returning plotly Figures."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from creditdash.charts import FONT
+
+GAIN, LOSS, TOTAL = "#2e7d5b", "#c0392b", "#34495e"
+LABELS = {
+    "contribution": "Contribution",
+    "bad_debt": "Bad debt",
+    "discount_cost": "Discounts",
+    "carrying_cost": "Carrying cost",
+    "late_interest": "Late interest",
+    "net": "Net effect",
+}
+
+
+def waterfall(components: pd.DataFrame, *, currency: str = "CNY", title: str | None = None):
+    """The net annual effect built up from its components.
+
+    `components` is `SimulationResult.components()`: component, amount
+    (signed, + adds to profit), the last row being `net`.
+    """
+    names = [LABELS.get(c, c) for c in components["component"]]
+    measures = ["relative"] * (len(components) - 1) + ["total"]
+    fig = go.Figure(
+        go.Waterfall(
+            x=names,
+            y=components["amount"],
+            measure=measures,
+            increasing={"marker": {"color": GAIN}},
+            decreasing={"marker": {"color": LOSS}},
+            totals={"marker": {"color": TOTAL}},
+            texttemplate="%{y:,.0f}",
+            textposition="outside",
+            hovertemplate="%{x}: %{y:,.2f}<extra></extra>",
+            connector={"line": {"color": "#b0b7c3"}},
+        )
+    )
+    fig.update_layout(
+        title={"text": title or "Net annual effect, component by component", "x": 0},
+        font={"family": FONT},
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        yaxis_title=f"A year ({currency})",
+        plot_bgcolor="white",
+        showlegend=False,
+    )
+    fig.update_yaxes(gridcolor="#e6e9ef", tickformat="~s")
+    return fig
+
+
+def tornado_chart(table: pd.DataFrame, base_net: float, *, currency: str = "CNY"):
+    """Horizontal bars of the net effect with each assumption at its low and high value.
+
+    `table` is `simulate.tornado(...)` (widest swing first, drawn on top);
+    bars start at the scenario's own net effect `base_net`.
+    """
+    rows = table.iloc[::-1]
+    labels = [
+        f"{r.label} ({_short(r.low)} – {_short(r.high)})" for r in rows.itertuples(index=False)
+    ]
+    fig = go.Figure()
+    for column, name, colour in (
+        ("net_low", "Low value", "#5b8def"),
+        ("net_high", "High value", "#f08a3c"),
+    ):
+        fig.add_bar(
+            y=labels,
+            x=rows[column] - base_net,
+            base=base_net,
+            orientation="h",
+            name=name,
+            marker_color=colour,
+            customdata=rows[column],
+            hovertemplate="net %{customdata:,.0f}<extra>" + name + "</extra>",
+        )
+    fig.add_vline(x=base_net, line_color=TOTAL, line_dash="dot")
+    fig.update_layout(
+        title={"text": "Sensitivity of the net effect (tornado)", "x": 0},
+        barmode="overlay",
+        font={"family": FONT},
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        xaxis_title=f"Net annual effect ({currency})",
+        legend={"orientation": "h", "y": -0.2, "x": 0},
+        plot_bgcolor="white",
+        height=max(300, 60 * len(rows) + 120),
+    )
+    fig.update_xaxes(gridcolor="#e6e9ef", tickformat="~s")
+    fig.update_yaxes(automargin=True)
+    return fig
+
+
+def _short(value: float) -> str:
+    return f"{value:.1%}" if abs(value) < 10 else f"{value:,.0f}"
