@@ -1,0 +1,91 @@
+"""Review commands: `report` (the weekly review pack) and `snapshot` (record a week's figures).
+
+    python -m creditdash report --as-of 2026-11-27 --out review.xlsx \\
+        [--html review.html] [--pdf review.pdf] [--salesperson NAME] [--region NAME]
+    python -m creditdash snapshot --as-of 2026-11-27 [--weeks 8] [--replace]
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from creditdash.cli.args import iso_date
+
+
+def register(sub) -> None:
+    rp = sub.add_parser("report", help="the weekly review pack: XLSX, and HTML / PDF if asked")
+    rp.add_argument("--as-of", type=iso_date, required=True, help="week-ending date")
+    rp.add_argument("--out", type=Path, required=True, help="the XLSX workbook to write")
+    rp.add_argument("--html", type=Path, help="also write the self-contained HTML report")
+    rp.add_argument("--pdf", type=Path, help="also write the PDF (needs chromium)")
+    rp.add_argument("--salesperson", help="filter the customer lists to one salesperson")
+    rp.add_argument("--region", help="filter the customer lists to one region")
+    rp.add_argument("--weeks", type=int, default=8, help="weeks of history for the trends")
+    rp.add_argument(
+        "--snapshot", action="store_true", help="record the week's snapshot first (if missing)"
+    )
+    rp.set_defaults(handler=cmd_report)
+
+    sp = sub.add_parser("snapshot", help="record the weekly review snapshot of a date")
+    sp.add_argument("--as-of", type=iso_date, help="week-ending date (default: the newest data)")
+    sp.add_argument("--weeks", type=int, default=1, help="also record the weeks before (backfill)")
+    sp.add_argument(
+        "--replace", action="store_true", help="re-record a week already recorded from older data"
+    )
+    sp.set_defaults(handler=cmd_snapshot)
+
+
+def cmd_report(args, ctx) -> int:
+    from creditdash.errors import InvalidArgument
+    from creditdash.report import html_to_pdf, review_html, review_xlsx
+    from creditdash.review import build_review, take_snapshot
+
+    if args.out.suffix.lower() != ".xlsx":
+        raise InvalidArgument(f"`--out` must name an .xlsx file. Got {str(args.out)!r}.")
+    ledger = ctx.ledger
+    if ledger.is_empty:
+        raise InvalidArgument("There is no data to report on: import a ledger first.")
+    if args.snapshot:
+        take_snapshot(ctx.engine, ledger, args.as_of, trigger="cli")
+    review = build_review(
+        ledger,
+        args.as_of,
+        engine=ctx.engine,
+        weeks=args.weeks,
+        salesperson=args.salesperson,
+        region=args.region,
+    )
+    args.out.write_bytes(review_xlsx(review))
+    print(f"Wrote {args.out}", file=ctx.out)
+    page = review_html(review) if (args.html or args.pdf) else None
+    if args.html:
+        args.html.write_text(page, encoding="utf-8")
+        print(f"Wrote {args.html}", file=ctx.out)
+    if args.pdf:
+        args.pdf.write_bytes(html_to_pdf(page))
+        print(f"Wrote {args.pdf}", file=ctx.out)
+    for note in review.notes:
+        print(f"note: {note}", file=ctx.out)
+    return 0
+
+
+def cmd_snapshot(args, ctx) -> int:
+    from creditdash.errors import InvalidArgument
+    from creditdash.review import backfill_snapshots, take_snapshot
+
+    ledger = ctx.ledger
+    if ledger.is_empty:
+        raise InvalidArgument("There is no data to snapshot: import a ledger first.")
+    as_of = args.as_of or ledger.last_date.date()
+    if args.weeks > 1:
+        infos = backfill_snapshots(ctx.engine, ledger, as_of, args.weeks)
+    else:
+        infos = [take_snapshot(ctx.engine, ledger, as_of, trigger="cli", replace=args.replace)]
+    for info in infos:
+        state = "recorded" if info.created else "already recorded"
+        print(
+            f"Week ending {info.week_ending:%Y-%m-%d}: {state} (snapshot #{info.snapshot_id}, "
+            f"import #{info.import_id})",
+            file=ctx.out,
+        )
+    return 0
