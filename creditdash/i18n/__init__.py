@@ -1,6 +1,7 @@
 """Chinese and English: the UI's string catalogues and number formats.
 
-Every UI string lives in `en.json` and `zh.json` under the same key;
+Every UI string lives under the same key in `en/*.json` and `zh/*.json`
+(one file per area, e.g. `core.json`, `risk.json`; keys are unique across files);
 `t(key, lang, **params)` returns it with `{param}` filled in. Numbers and
 money go through Babel: `¥1,234,567.89`, and compact figures as 123.46M
 in English or 1.23亿 / 1.23万 in Chinese.
@@ -27,7 +28,14 @@ def catalogue(lang: str) -> dict[str, str]:
     """The strings of one language (key -> text with `{param}` placeholders)."""
     if lang not in LANGS:
         raise InvalidArgument(f"`lang` must be one of {', '.join(LANGS)}. Got {lang!r}.")
-    return json.loads((_HERE / f"{lang}.json").read_text(encoding="utf-8"))
+    merged: dict[str, str] = {}
+    for path in sorted((_HERE / lang).glob("*.json")):
+        part = json.loads(path.read_text(encoding="utf-8"))
+        clash = sorted(set(part) & set(merged))
+        if clash:
+            raise InvalidArgument(f"{path.name} repeats keys already defined: {clash[:5]}")
+        merged.update(part)
+    return merged
 
 
 def t(key: str, lang: str = "en", **params: object) -> str:
