@@ -77,6 +77,15 @@ LOCAL = Actor("local user", "admin")
 CLI = Actor("command line", "admin")
 
 
+def as_actor(who: Actor | str) -> Actor:
+    """An Actor as given, or a trusted caller named by `who` (the command line, scripts)."""
+    if isinstance(who, Actor):
+        return who
+    if not str(who).strip():
+        raise InvalidArgument("`who` must name the person acting. Got an empty name.")
+    return Actor(str(who).strip(), "admin")
+
+
 def _table():
     from creditdash.store.admin_models import UserRole
 

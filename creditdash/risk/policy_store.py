@@ -16,6 +16,8 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from creditdash import audit
+from creditdash.auth import Actor, as_actor
 from creditdash.errors import InvalidArgument, NotFound
 from creditdash.risk.policy import Policy, check_policy, default_policy
 from creditdash.store.risk_models import PolicyVersion
@@ -57,10 +59,16 @@ def current_policy(engine: Engine) -> StoredPolicy:
         return _stored(row)
 
 
-def save_policy(engine: Engine, policy: Policy, who: str, note: str = "") -> StoredPolicy:
-    """Check `policy` and store it as the next version by `who` (a new row, nothing overwritten)."""
-    if not who or not who.strip():
+def save_policy(engine: Engine, policy: Policy, who: Actor | str, note: str = "") -> StoredPolicy:
+    """Check `policy` and store it as the next version by `who` (a new row, nothing overwritten).
+
+    `who` must be allowed to edit the policy (creditdash.auth); the new version is audited.
+    """
+    if isinstance(who, str) and not who.strip():
         raise InvalidArgument("`who` must name the person saving the policy. Got an empty name.")
+    actor = as_actor(who)
+    actor.require("edit_policy")
+    who = actor.who
     check_policy(policy)
     current_policy(engine)  # version 1 exists before version 2
     with Session(engine) as s, s.begin():
@@ -73,6 +81,16 @@ def save_policy(engine: Engine, policy: Policy, who: str, note: str = "") -> Sto
             note=note.strip(),
         )
         s.add(row)
+        s.flush()
+        audit.record(
+            s.connection(),
+            who,
+            "policy_version",
+            "credit_policy",
+            row.version,
+            after=policy,
+            detail=row.note or None,
+        )
         return _stored(row)
 
 

@@ -14,6 +14,8 @@ import pandas as pd
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from creditdash import audit
+from creditdash.auth import Actor, as_actor
 from creditdash.errors import InvalidArgument, NotFound
 from creditdash.money import cents_to_decimal
 from creditdash.store.risk_models import LimitDecision, LimitRequest
@@ -36,10 +38,13 @@ def submit_request(
     customer_id: str,
     requested_limit_cents: int,
     reason: str,
-    who: str,
+    who: Actor | str,
     current_limit_cents: int | None = None,
 ) -> int:
-    """Record a request for a new limit; returns its id."""
+    """Record a request for a new limit (audited); returns its id."""
+    actor = as_actor(_need(who, "who") if isinstance(who, str) else who)
+    actor.require("request_limit")
+    who = actor.who
     if requested_limit_cents < 0:
         raise InvalidArgument(
             f"`requested_limit` must be >= 0. Got {requested_limit_cents / 100:,.2f}."
@@ -58,12 +63,27 @@ def submit_request(
     with Session(engine) as s, s.begin():
         s.add(row)
         s.flush()
+        audit.record(
+            s.connection(),
+            who,
+            "limit_requested",
+            "customer",
+            row.customer_id,
+            before={"limit": None if current_limit_cents is None else current_limit_cents / 100},
+            after={"requested_limit": requested_limit_cents / 100, "request_id": row.request_id},
+            detail=row.reason,
+        )
         return int(row.request_id)
 
 
-def decide_request(engine: Engine, request_id: int, approve: bool, reason: str, who: str) -> str:
-    """Approve or reject a pending request, with a reason; returns the new status."""
-    reason, who = _need(reason, "reason"), _need(who, "who")
+def decide_request(
+    engine: Engine, request_id: int, approve: bool, reason: str, who: Actor | str
+) -> str:
+    """Approve or reject a pending request, with a reason (audited); returns the new status."""
+    reason = _need(reason, "reason")
+    actor = as_actor(_need(who, "who") if isinstance(who, str) else who)
+    actor.require("decide_limit")
+    who = actor.who
     status = "approved" if approve else "rejected"
     with Session(engine) as s, s.begin():
         row = s.get(LimitRequest, request_id)
@@ -85,7 +105,25 @@ def decide_request(engine: Engine, request_id: int, approve: bool, reason: str, 
                 reason=reason,
             )
         )
+        audit.record(
+            s.connection(),
+            who,
+            f"limit_{status}",
+            "customer",
+            row.customer_id,
+            before={"status": "pending", "limit": _money(row.current_limit)},
+            after={
+                "status": status,
+                "limit": _money(row.requested_limit),
+                "request_id": request_id,
+            },
+            detail=reason,
+        )
     return status
+
+
+def _money(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
 
 
 def _cents(value: Decimal | None) -> int | None:

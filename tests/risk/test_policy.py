@@ -83,3 +83,18 @@ def test_policy_json_errors():
     with pytest.raises(InvalidArgument, match="not valid JSON: .* line 1"):
         policy_from_json("{oops")
     assert policy_from_json(json.dumps(default_policy())) == default_policy()
+
+
+def test_policy_versions_need_the_role_and_are_audited(engine):
+    from creditdash.audit import audit_log
+    from creditdash.auth import Actor, PermissionDenied
+
+    with pytest.raises(PermissionDenied, match="to edit policy needs the credit manager role"):
+        save_policy(engine, default_policy(), who=Actor("ann@x.cn", "analyst"))
+    saved = save_policy(engine, default_policy(), who=Actor("mo@x.cn", "credit_manager"), note="n")
+    [entry] = audit_log(engine, action="policy_version").to_dict("records")
+    assert (entry["who"], entry["entity_id"], entry["detail"]) == (
+        "mo@x.cn",
+        str(saved.version),
+        "n",
+    )

@@ -55,3 +55,25 @@ def test_requests_need_reason_who_and_a_sane_limit(engine):
         decide_request(engine, rid, True, "ok", who="")
     with pytest.raises(NotFound, match="#999 does not exist"):
         decide_request(engine, 999, True, "ok", who="b")
+
+
+def test_limit_decisions_need_the_role_and_land_in_the_audit_log(engine):
+    from creditdash.audit import audit_log
+    from creditdash.auth import Actor, PermissionDenied
+
+    analyst = Actor("ann@x.cn", "analyst")
+    manager = Actor("mo@x.cn", "credit_manager")
+    rid = submit_request(
+        engine, "C1", 5_000_000, "New project", who=analyst, current_limit_cents=3_000_000
+    )
+    with pytest.raises(PermissionDenied, match="needs the credit manager role"):
+        decide_request(engine, rid, True, "ok", who=analyst)
+    with pytest.raises(PermissionDenied):
+        submit_request(engine, "C1", 1, "x", who=Actor("v@x.cn", "viewer"))
+    decide_request(engine, rid, True, "Good record", who=manager)
+    log = audit_log(engine)
+    assert log["action"].tolist() == ["limit_approved", "limit_requested"]
+    assert log["who"].tolist() == ["mo@x.cn", "ann@x.cn"]
+    assert (
+        '"limit": 50000.0' in log.iloc[0]["after"] and '"limit": 30000.0' in log.iloc[0]["before"]
+    )
