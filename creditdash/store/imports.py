@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 
 from creditdash import audit
 from creditdash.auth import LOCAL, Actor
-from creditdash.errors import ImportRejected, InvalidArgument, NotFound, Problem
+from creditdash.errors import CreditDashError, ImportRejected, InvalidArgument, NotFound, Problem
 from creditdash.frames import (
     CUSTOMER_COLUMNS,
     INVOICE_COLUMNS,
@@ -409,10 +409,13 @@ def import_sources(
     dry_run: bool = False,
     actor: Actor = LOCAL,
     progress: Progress | None = None,
+    snapshot: bool = True,
 ) -> ImportSummary:
     """Import files whole or not at all. Raises ImportRejected listing every problem.
 
     `actor` must be allowed to import (creditdash.auth); the import is audited.
+    With `snapshot`, the week of the newest data is then recorded for the
+    weekly review (creditdash.review), so its history is real, not recomputed.
     """
     actor.require("import")
     report = progress or (lambda _f, _m: None)
@@ -566,8 +569,31 @@ def import_sources(
             },
         )
     summary.import_id = int(import_id)
+    if snapshot:
+        report(0.97, "Recording the week's snapshot")
+        _record_week(engine, reporting_currency, summary)
     report(1.0, "Done")
     return summary
+
+
+def _record_week(engine: Engine, currency: str, summary: ImportSummary) -> None:
+    """Snapshot the week of the newest data after an import."""
+    from creditdash.review import take_snapshot
+    from creditdash.store.load import load_ledger
+
+    try:
+        ledger = load_ledger(engine, currency)
+        if ledger.is_empty:
+            return
+        take_snapshot(engine, ledger, ledger.last_date, trigger="import", replace=True)
+    except CreditDashError as err:  # the import stands; say why the week was not recorded
+        summary.warnings.append(
+            Problem(
+                file=", ".join(summary.files),
+                level="warning",
+                message=f"The import is saved, but the weekly snapshot was not recorded: {err}",
+            )
+        )
 
 
 def _update_rates(conn: Connection, rows: pd.DataFrame, import_id: int) -> None:

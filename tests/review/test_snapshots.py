@@ -23,9 +23,19 @@ INV-3,C1,Acme,张伟,2026-11-25,2026-12-25,300.00,
 """
 
 
-def _import(engine, text: str, name: str):
-    import_sources(engine, [Source(name, text.encode("utf-8"))])
+def _import(engine, text: str, name: str, snapshot: bool = False):
+    import_sources(engine, [Source(name, text.encode("utf-8"))], snapshot=snapshot)
     return load_ledger(engine)
+
+
+def test_each_import_records_the_week_of_its_newest_data(engine):
+    _import(engine, FIRST, "first.csv", snapshot=True)
+    _import(engine, SECOND, "second.csv", snapshot=True)
+    weeks = list_snapshots(engine)
+    assert set(weeks["trigger"]) == {"import"}
+    assert weeks["week_ending"].astype(str).tolist()[0] == "2026-11-25"
+    _import(engine, SECOND, "second.csv", snapshot=True)  # nothing changed: nothing recorded
+    assert len(list_snapshots(engine)) == len(weeks)
 
 
 def test_a_past_week_reads_back_unchanged_after_a_later_import(engine):
