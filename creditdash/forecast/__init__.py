@@ -1,0 +1,35 @@
+"""Cash-flow forecast: payment timing, collections, new sales, cash plan, stress, back-test.
+
+timing.py       PaymentTiming: per-customer payment-delay curves (shrunk, censored)
+collections.py  CollectionsForecast: open invoices -> weekly totals, P10/P50/P90
+sales.py        SalesForecast: weekly invoicing (statsmodels) -> new-sales collections
+weekly.py       cash_forecast: both layers in one weekly frame
+cashplan.py     the 13-week cash plan, first shortfall, saved plans
+stress.py       scenarios: pay later, largest customers delay, a group defaults
+backtest.py     rolling-origin back-test against the two baselines
+charts.py       plotly figures
+"""
+
+from creditdash.forecast.backtest import BacktestResult, backtest, wape
+from creditdash.forecast.cashplan import CashPlan, first_shortfall, plan_table
+from creditdash.forecast.collections import CollectionsForecast
+from creditdash.forecast.sales import SalesForecast
+from creditdash.forecast.stress import Scenario, run_scenarios
+from creditdash.forecast.timing import PaymentTiming
+from creditdash.forecast.weekly import CashForecast, cash_forecast
+
+__all__ = [
+    "BacktestResult",
+    "CashForecast",
+    "CashPlan",
+    "CollectionsForecast",
+    "PaymentTiming",
+    "SalesForecast",
+    "Scenario",
+    "backtest",
+    "cash_forecast",
+    "first_shortfall",
+    "plan_table",
+    "run_scenarios",
+    "wape",
+]

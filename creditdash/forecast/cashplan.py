@@ -1,0 +1,243 @@
+"""The 13-week cash plan: opening cash + receipts - disbursements, against a minimum.
+
+A plan is a name, opening cash, a minimum cash level and weekly lines per
+category (money in cents, entered as positive numbers):
+
+    other_receipts    money in besides customer collections
+    payroll, suppliers, tax, loan_service, other     money out
+
+`plan_table` rolls it forward with the forecast collections (week 1 opens
+with the opening cash; each week closes at opening + collections + other
+receipts - disbursements; the next week opens there). The prudent closing
+`closing_p10` uses the P10 of collections to date (from the simulations). Plans are saved in the `cash_plans` tables.
+
+plan_table frame (int64 cents): week, start, end, opening_cents,
+collections_cents, other_receipts_cents, payroll_cents, suppliers_cents,
+tax_cents, loan_service_cents, other_cents, net_cents, closing_cents,
+closing_p10_cents, below_minimum (bool, on the expected closing)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from creditdash.errors import InvalidArgument, NotFound
+from creditdash.store.forecast_models import CashPlanLine, CashPlanRecord
+
+RECEIPTS = ("other_receipts",)
+DISBURSEMENTS = ("payroll", "suppliers", "tax", "loan_service", "other")
+CATEGORIES = RECEIPTS + DISBURSEMENTS
+CATEGORY_LABELS = {
+    "other_receipts": "Other receipts",
+    "payroll": "Payroll",
+    "suppliers": "Suppliers",
+    "tax": "Tax",
+    "loan_service": "Loan service",
+    "other": "Other payments",
+}
+
+
+@dataclass(frozen=True)
+class CashPlan:
+    """A named plan; `lines` has `week` (1..weeks) and one cents column per category."""
+
+    name: str
+    opening_cash_cents: int
+    minimum_cash_cents: int
+    lines: pd.DataFrame = field(default_factory=lambda: blank_lines(13))
+
+
+def blank_lines(weeks: int = 13) -> pd.DataFrame:
+    """week 1..weeks and a zero cents column per category."""
+    frame = pd.DataFrame({"week": np.arange(1, weeks + 1)})
+    for c in CATEGORIES:
+        frame[f"{c}_cents"] = np.zeros(weeks, dtype=np.int64)
+    return frame
+
+
+def lines_from_money(frame: pd.DataFrame, weeks: int = 13) -> pd.DataFrame:
+    """Lines in cents from a table in money units (edited or uploaded).
+
+    Accepts `week` and the category names (or their labels, any case);
+    missing categories are zero, missing weeks are zero. Amounts must be
+    numbers >= 0; a bad cell raises InvalidArgument naming its row and column.
+    """
+    names = {_norm(c): c for c in CATEGORIES} | {_norm(v): k for k, v in CATEGORY_LABELS.items()}
+    renamed = {}
+    for col in frame.columns:
+        key = _norm(str(col))
+        if key == "week":
+            renamed[col] = "week"
+        elif key in names:
+            renamed[col] = names[key]
+    data = frame.rename(columns=renamed)
+    if "week" not in data:
+        raise InvalidArgument(
+            "The cash plan needs a `week` column (1 to 13). Got columns: "
+            f"{', '.join(map(str, frame.columns))}."
+        )
+    week = pd.to_numeric(data["week"], errors="coerce")
+    bad = week.isna() | (week % 1 != 0) | (week < 1) | (week > weeks)
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InvalidArgument(
+            f"`week` must be a whole number from 1 to {weeks}. Row {row + 1}: "
+            f"{frame.iloc[row][[c for c, v in renamed.items() if v == 'week'][0]]!r}."
+        )
+    out = blank_lines(weeks)
+    for cat in CATEGORIES:
+        if cat not in data:
+            continue
+        values = pd.to_numeric(data[cat].fillna(0), errors="coerce")
+        wrong = values.isna() | (values < 0)
+        if wrong.any():
+            row = int(np.flatnonzero(wrong.to_numpy())[0])
+            raise InvalidArgument(
+                f"`{CATEGORY_LABELS[cat]}` must be an amount >= 0 (enter payments as positive "
+                f"numbers). Row {row + 1}: {data[cat].iloc[row]!r}."
+            )
+        cents = np.rint(values.to_numpy(dtype=np.float64) * 100).astype(np.int64)
+        sums = np.bincount(week.to_numpy(dtype=np.int64) - 1, weights=cents, minlength=weeks)
+        out[f"{cat}_cents"] = np.rint(sums[:weeks]).astype(np.int64)
+    return out
+
+
+def lines_to_money(lines: pd.DataFrame) -> pd.DataFrame:
+    """Lines for editing: week and one money column per category label."""
+    frame = pd.DataFrame({"week": lines["week"].to_numpy()})
+    for c in CATEGORIES:
+        frame[CATEGORY_LABELS[c]] = lines[f"{c}_cents"].to_numpy() / 100
+    return frame
+
+
+def _norm(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def plan_table(forecast: pd.DataFrame, plan: CashPlan) -> pd.DataFrame:
+    """Roll the plan forward on `forecast` (week, start, end, total_expected_cents, cumulative_p10_cents)."""
+    weeks = len(forecast)
+    lines = plan.lines.set_index("week").reindex(range(1, weeks + 1), fill_value=0)
+    frame = forecast[["week", "start", "end"]].copy()
+    collections = forecast["total_expected_cents"].to_numpy(dtype=np.int64)
+    prudent = forecast["cumulative_p10_cents"].to_numpy(dtype=np.int64)
+    frame["collections_cents"] = collections
+    for c in CATEGORIES:
+        frame[f"{c}_cents"] = lines[f"{c}_cents"].to_numpy(dtype=np.int64)
+    outflow = sum(frame[f"{c}_cents"].to_numpy() for c in DISBURSEMENTS)
+    other_in = frame["other_receipts_cents"].to_numpy()
+    net = collections + other_in - outflow
+    closing = plan.opening_cash_cents + np.cumsum(net)
+    frame.insert(3, "opening_cents", np.concatenate([[plan.opening_cash_cents], closing[:-1]]))
+    frame["net_cents"] = net
+    frame["closing_cents"] = closing
+    frame["closing_p10_cents"] = plan.opening_cash_cents + prudent + np.cumsum(other_in - outflow)
+    frame["below_minimum"] = closing < plan.minimum_cash_cents
+    return frame
+
+
+def first_shortfall(
+    table: pd.DataFrame, minimum_cents: int, column: str = "closing_cents"
+) -> dict | None:
+    """The first week whose closing balance is below the minimum: week, start, end, closing, shortfall."""
+    below = np.flatnonzero(table[column].to_numpy() < minimum_cents)
+    if not len(below):
+        return None
+    row = table.iloc[below[0]]
+    return {
+        "week": int(row["week"]),
+        "start": row["start"],
+        "end": row["end"],
+        "closing_cents": int(row[column]),
+        "shortfall_cents": int(minimum_cents - row[column]),
+    }
+
+
+# ------------------------------------------------------------------ storage
+def save_plan(engine: Engine, plan: CashPlan) -> None:
+    """Create or replace the plan called `plan.name`."""
+    name = plan.name.strip()
+    if not name:
+        raise InvalidArgument("A cash plan needs a name. Got an empty name.")
+    with Session(engine) as s, s.begin():
+        record = s.scalars(select(CashPlanRecord).where(CashPlanRecord.name == name)).first()
+        if record is None:
+            record = CashPlanRecord(name=name)
+            s.add(record)
+        record.opening_cash = _decimal(plan.opening_cash_cents)
+        record.minimum_cash = _decimal(plan.minimum_cash_cents)
+        record.updated_at = datetime.now()
+        s.flush()
+        for line in s.scalars(select(CashPlanLine).where(CashPlanLine.plan_id == record.plan_id)):
+            s.delete(line)
+        s.flush()
+        for rec in plan.lines.to_dict("records"):
+            for c in CATEGORIES:
+                if rec[f"{c}_cents"]:
+                    s.add(
+                        CashPlanLine(
+                            plan_id=record.plan_id,
+                            week=int(rec["week"]),
+                            category=c,
+                            amount=_decimal(rec[f"{c}_cents"]),
+                        )
+                    )
+
+
+def load_plan(engine: Engine, name: str, weeks: int = 13) -> CashPlan:
+    """The saved plan called `name`, or NotFound."""
+    with Session(engine) as s:
+        record = s.scalars(select(CashPlanRecord).where(CashPlanRecord.name == name)).first()
+        if record is None:
+            known = ", ".join(list_plans(engine)) or "none"
+            raise NotFound(f"No cash plan named {name!r}. Saved plans: {known}.")
+        lines = blank_lines(weeks)
+        for line in s.scalars(select(CashPlanLine).where(CashPlanLine.plan_id == record.plan_id)):
+            if 1 <= line.week <= weeks and line.category in CATEGORIES:
+                lines.loc[line.week - 1, f"{line.category}_cents"] = _cents(line.amount)
+        return CashPlan(name, _cents(record.opening_cash), _cents(record.minimum_cash), lines)
+
+
+def list_plans(engine: Engine) -> list[str]:
+    """Names of saved plans, alphabetical."""
+    with Session(engine) as s:
+        return list(s.scalars(select(CashPlanRecord.name).order_by(CashPlanRecord.name)))
+
+
+def delete_plan(engine: Engine, name: str) -> None:
+    with Session(engine) as s, s.begin():
+        record = s.scalars(select(CashPlanRecord).where(CashPlanRecord.name == name)).first()
+        if record is None:
+            raise NotFound(f"No cash plan named {name!r}.")
+        for line in s.scalars(select(CashPlanLine).where(CashPlanLine.plan_id == record.plan_id)):
+            s.delete(line)
+        s.delete(record)
+
+
+def _decimal(cents: int) -> Decimal:
+    return Decimal(int(cents)) / 100
+
+
+def _cents(value: Decimal) -> int:
+    return int((Decimal(value) * 100).to_integral_value())
+
+
+def read_plan_file(name: str, data: bytes, weeks: int = 13) -> pd.DataFrame:
+    """Plan lines (cents) from an uploaded CSV or XLSX: `week` and one column per category."""
+    import io
+
+    try:
+        if name.lower().endswith((".xlsx", ".xls")):
+            frame = pd.read_excel(io.BytesIO(data), engine="calamine")
+        else:
+            frame = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    except Exception as err:  # noqa: BLE001 - any unreadable file gets the same message
+        raise InvalidArgument(f"{name}: not a readable CSV or XLSX file ({err}).") from None
+    return lines_from_money(frame, weeks)

@@ -1,0 +1,91 @@
+"""Cash plan: rolling balance, first shortfall, line validation, saved plans."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from creditdash.errors import InvalidArgument, NotFound
+from creditdash.forecast.cashplan import (
+    CashPlan,
+    blank_lines,
+    delete_plan,
+    first_shortfall,
+    lines_from_money,
+    lines_to_money,
+    list_plans,
+    load_plan,
+    plan_table,
+    read_plan_file,
+    save_plan,
+)
+from creditdash.forecast.collections import week_bounds
+
+
+def _forecast(collections: list[int]) -> pd.DataFrame:
+    frame = week_bounds("2025-03-20", len(collections))
+    frame["total_expected_cents"] = collections
+    frame["cumulative_p10_cents"] = pd.Series(collections).cumsum() // 2
+    return frame
+
+
+def test_first_shortfall_week_and_size_by_hand():
+    # opening 100, collections 50 a week, payroll 80 a week: 70, 40, 10, -20 ...
+    lines = blank_lines(4)
+    lines["payroll_cents"] = 8_000
+    plan = CashPlan("t", 10_000, 3_000, lines)
+    table = plan_table(_forecast([5_000] * 4), plan)
+    assert list(table["closing_cents"]) == [7_000, 4_000, 1_000, -2_000]
+    assert list(table["opening_cents"]) == [10_000, 7_000, 4_000, 1_000]
+    short = first_shortfall(table, plan.minimum_cash_cents)
+    assert short["week"] == 3 and short["shortfall_cents"] == 2_000
+    assert short["start"] == pd.Timestamp("2025-04-04")
+    assert first_shortfall(table, -5_000) is None
+
+
+def test_other_receipts_add_and_prudent_closing_uses_p10():
+    lines = blank_lines(2)
+    lines["other_receipts_cents"] = 1_000
+    table = plan_table(_forecast([4_000, 4_000]), CashPlan("t", 0, 0, lines))
+    assert list(table["closing_cents"]) == [5_000, 10_000]
+    assert list(table["closing_p10_cents"]) == [3_000, 6_000]
+
+
+def test_lines_from_money_accepts_labels_and_rejects_bad_cells():
+    frame = pd.DataFrame({"Week": [1, 2, 2], "Payroll": [100.5, 0, 10], "TAX": [None, 5, 0]})
+    lines = lines_from_money(frame, 3)
+    assert list(lines["payroll_cents"]) == [10_050, 1_000, 0]
+    assert list(lines["tax_cents"]) == [0, 500, 0]
+    assert lines_to_money(lines)["Payroll"].iloc[0] == 100.5
+    with pytest.raises(InvalidArgument, match="needs a `week` column"):
+        lines_from_money(pd.DataFrame({"Payroll": [1]}))
+    with pytest.raises(InvalidArgument, match="`week` must be a whole number from 1 to 13. Row 1"):
+        lines_from_money(pd.DataFrame({"week": [14], "Payroll": [1]}))
+    with pytest.raises(InvalidArgument, match="`Payroll` must be an amount >= 0.*Row 2"):
+        lines_from_money(pd.DataFrame({"week": [1, 2], "Payroll": [1, -5]}))
+    with pytest.raises(InvalidArgument, match="bad.csv: not a readable CSV or XLSX"):
+        read_plan_file("bad.csv", b"\xff\xfe\x00garbage\x00")
+
+
+def test_read_plan_file_csv():
+    data = "week,Payroll,Suppliers\n1,1000,200\n3,1000,\n".encode("utf-8-sig")
+    lines = read_plan_file("plan.csv", data)
+    assert lines["payroll_cents"].sum() == 200_000
+    assert lines["suppliers_cents"].iloc[0] == 20_000
+
+
+def test_saved_plans_round_trip(engine):
+    lines = blank_lines(13)
+    lines.loc[0, "payroll_cents"] = 123_456
+    lines.loc[12, "loan_service_cents"] = 99
+    save_plan(engine, CashPlan("Base", 5_000_000, 1_000_000, lines))
+    save_plan(engine, CashPlan("Base", 6_000_000, 1_000_000, lines))  # replaces
+    plan = load_plan(engine, "Base")
+    assert plan.opening_cash_cents == 6_000_000
+    pd.testing.assert_frame_equal(plan.lines, lines)
+    assert list_plans(engine) == ["Base"]
+    delete_plan(engine, "Base")
+    with pytest.raises(NotFound, match="No cash plan named 'Base'"):
+        load_plan(engine, "Base")
+    with pytest.raises(InvalidArgument, match="needs a name"):
+        save_plan(engine, CashPlan(" ", 0, 0, lines))
