@@ -7,12 +7,14 @@ weekly.py       cash_forecast: both layers in one weekly frame
 cashplan.py     the 13-week cash plan, first shortfall, saved plans
 stress.py       scenarios: pay later, largest customers delay, a group defaults
 backtest.py     rolling-origin back-test against the two baselines
+promises.py     weekly_forecast / invoice_forecast: what the weekly review records
 charts.py       plotly figures
 """
 
 from creditdash.forecast.backtest import BacktestResult, backtest, wape
 from creditdash.forecast.cashplan import CashPlan, first_shortfall, plan_table
 from creditdash.forecast.collections import CollectionsForecast
+from creditdash.forecast.promises import invoice_forecast, weekly_forecast
 from creditdash.forecast.sales import SalesForecast
 from creditdash.forecast.stress import Scenario, run_scenarios
 from creditdash.forecast.timing import PaymentTiming
@@ -29,7 +31,9 @@ __all__ = [
     "backtest",
     "cash_forecast",
     "first_shortfall",
+    "invoice_forecast",
     "plan_table",
     "run_scenarios",
     "wape",
+    "weekly_forecast",
 ]
