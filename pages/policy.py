@@ -16,7 +16,13 @@ from creditdash.risk.policy_store import (
 )
 
 ui.page_guard("pages/policy.py")
-st.title("Credit policy")
+st.title(ui.tr("policy.title"))
+
+
+def headers(columns, **special) -> dict:
+    """column_config for a table: every column's header from the `policy.col` family."""
+    return {c: special.get(c, ui.tr(f"policy.col.{c}")) for c in columns}
+
 
 engine = ui.engine()
 try:
@@ -26,66 +32,86 @@ except CreditDashError as err:
     st.stop()
 policy = stored.policy
 st.caption(
-    f"Version {stored.version} in force, saved by {stored.author} on "
-    f"{stored.created_at:%Y-%m-%d %H:%M}. {stored.note} Saving adds a new version; "
-    "the old ones stay below."
+    ui.tr(
+        "policy.caption",
+        version=stored.version,
+        author=stored.author,
+        when=f"{stored.created_at:%Y-%m-%d %H:%M}",
+        note=stored.note,
+    )
 )
 rev = f"v{stored.version}"  # editors restart from the stored version after a save
 grades_tab, card_tab, rules_tab, other_tab, history_tab = st.tabs(
-    ["Grades", "Scorecard", "Rules and actions", "Limits and other settings", "Versions"]
+    [ui.tr(f"policy.tab.{t}") for t in ("grades", "scorecard", "rules", "other", "versions")]
 )
 with grades_tab:
-    st.caption("Best grade first; a customer gets the first grade whose minimum score it reaches. "
-               "The limit multiplier scales the recommended limit; 0 means cash in advance.")  # fmt: skip
-    grades = st.data_editor(tables.grades_frame(policy), hide_index=True, key=f"pol_grades_{rev}")
-with card_tab:
-    st.caption("Weights sum to 100. A customer loses weight x share for the last band its value "
-               "reaches (below the threshold when lower is worse). Score = 100 - points lost.")  # fmt: skip
-    card = st.data_editor(
-        tables.scorecard_frame(policy), hide_index=True, disabled=["feature", "label"],
-        key=f"pol_card_{rev}",
-    )  # fmt: skip
-    st.caption(f"Sum of weights: {card['weight'].sum():g}")
-with rules_tab:
-    st.caption(
-        "Rules are evaluated at the as-of date into the watchlist on the Customer risk page."
+    st.caption(ui.tr("policy.grades.caption"))
+    grade_table = tables.grades_frame(policy)
+    grades = st.data_editor(
+        grade_table,
+        hide_index=True,
+        key=f"pol_grades_{rev}",
+        column_config=headers(grade_table.columns),
     )
+with card_tab:
+    st.caption(ui.tr("policy.card.caption"))
+    card_table = tables.scorecard_frame(policy)
+    # the label column is read-only and ignored on saving: shown in the user's language
+    card_table["label"] = card_table["feature"].map(lambda f: ui.tr(f"risk.feature.{f}"))
+    card = st.data_editor(
+        card_table, hide_index=True, disabled=["feature", "label"], key=f"pol_card_{rev}",
+        column_config=headers(card_table.columns),
+    )  # fmt: skip
+    st.caption(ui.tr("policy.card.sum", total=f"{card['weight'].sum():g}"))
+with rules_tab:
+    st.caption(ui.tr("policy.rules.caption"))
+    rule_table = tables.rules_frame(policy)
     rules = st.data_editor(
-        tables.rules_frame(policy), hide_index=True, num_rows="dynamic", key=f"pol_rules_{rev}",
-        column_config={
-            "kind": st.column_config.SelectboxColumn("kind", options=list(RULE_KINDS), required=True),
-            "action": st.column_config.SelectboxColumn("action", options=list(ACTIONS), required=True),
-            "threshold": st.column_config.NumberColumn("threshold", min_value=0),
-        },
+        rule_table, hide_index=True, num_rows="dynamic", key=f"pol_rules_{rev}",
+        column_config=headers(
+            rule_table.columns,
+            kind=st.column_config.SelectboxColumn(
+                ui.tr("policy.col.kind"), options=list(RULE_KINDS), required=True,
+                format_func=lambda k: ui.tr(f"policy.kind.{k}"),
+            ),
+            action=st.column_config.SelectboxColumn(
+                ui.tr("policy.col.action"), options=list(ACTIONS), required=True,
+                format_func=lambda a: ui.tr(f"risk.action.{a}"),
+            ),
+            threshold=st.column_config.NumberColumn(ui.tr("policy.col.threshold"), min_value=0),
+        ),
     )  # fmt: skip
 with other_tab:
-    st.caption("Limits (grace days, net-worth share, rounding), chronic lateness, grade caps, "
-               "penalties (late interest, fees) and rewards (early-payment discount, limit increase).")  # fmt: skip
-    other = st.text_area("Other settings (JSON)", tables.other_json(policy), height=420,
+    st.caption(ui.tr("policy.other.caption"))
+    other = st.text_area(ui.tr("policy.other.label"), tables.other_json(policy), height=420,
                          key=f"pol_other_{rev}")  # fmt: skip
 with history_tab:
     versions = policy_versions(engine)
-    st.dataframe(versions, hide_index=True, key="pol_versions")
-    st.download_button("Download versions (CSV)", to_csv_bytes(versions), "policy_versions.csv",
+    st.dataframe(
+        versions, hide_index=True, key="pol_versions", column_config=headers(versions.columns)
+    )
+    st.download_button(ui.tr("policy.download"), to_csv_bytes(versions), "policy_versions.csv",
                        "text/csv", key="pol_dl_versions")  # fmt: skip
     if len(versions) > 1:
-        older = st.selectbox("Compare the version in force with", list(versions["version"][1:]),
+        older = st.selectbox(ui.tr("policy.compare"), list(versions["version"][1:]),
                              key="pol_compare")  # fmt: skip
         changes = policy_changes(policy_version(engine, int(older)).policy, policy)
-        st.dataframe(changes, hide_index=True, key="pol_changes")
+        st.dataframe(
+            changes, hide_index=True, key="pol_changes", column_config=headers(changes.columns)
+        )
 
 with st.form("pol_save"):
     c1, c2 = st.columns([1, 3])
-    who = c1.text_input("Your name", key="pol_who")
-    note = c2.text_input("What changed and why", key="pol_note")
-    if st.form_submit_button("Save as a new version"):
+    who = c1.text_input(ui.tr("policy.who"), key="pol_who")
+    note = c2.text_input(ui.tr("policy.note"), key="pol_note")
+    if st.form_submit_button(ui.tr("policy.save")):
         try:
             edited = tables.policy_from_tables(grades, card, rules, other)
             if edited == policy:
-                st.info("Nothing changed.")
+                st.info(ui.tr("policy.unchanged"))
             else:
                 saved = save_policy(engine, edited, who, note)
-                st.success(f"Saved version {saved.version}.")
+                st.success(ui.tr("policy.saved", version=saved.version))
                 st.rerun()
         except CreditDashError as err:
             st.error(str(err))

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
+import numpy as np
 import pandas as pd
 
 from creditdash.risk.policy import ACTION_LABELS, FEATURE_LABELS
+from creditdash.risk.scorecard import band_shares
+
+Label = Callable[[str], str]
+# the scorecard's own wording of a band (scorecard.explain), with the values as placeholders
+BAND_TEXTS = {
+    "no_data": "no data: no points lost",
+    "best": "within the best band",
+    "lost": "{sign} {threshold}: loses {share} of the weight",
+}
 
 PORTFOLIO_COLUMNS = {
     "customer_id": "Customer ID",
@@ -29,8 +41,28 @@ def _money(series: pd.Series) -> pd.Series:
     return series.astype("float64") / 100
 
 
-def portfolio_view(table: pd.DataFrame) -> pd.DataFrame:
-    """One row per customer with PORTFOLIO_COLUMNS' keys, money in currency units."""
+def _flags(flags: pd.Series, label: Label, sep: str) -> pd.Series:
+    return flags.map(lambda text: sep.join(label(f) for f in text.split(";") if f))
+
+
+def portfolio_view(
+    table: pd.DataFrame,
+    *,
+    flag_label: Label | None = None,
+    flag_sep: str = ";",
+    binding_label: Label | None = None,
+) -> pd.DataFrame:
+    """One row per customer with PORTFOLIO_COLUMNS' keys, money in currency units.
+
+    `flag_label` names each flag (a rule id or in_default) and `flag_sep` joins them;
+    `binding_label` names the binding limit method. Without them the ids show as they are.
+    """
+    flags = table["flags"] if flag_label is None else _flags(table["flags"], flag_label, flag_sep)
+    binding = (
+        table["binding"]
+        if binding_label is None
+        else table["binding"].map(lambda m: binding_label(m) if m else m)
+    )
     return pd.DataFrame(
         {
             "customer_id": table["customer_id"],
@@ -42,12 +74,12 @@ def portfolio_view(table: pd.DataFrame) -> pd.DataFrame:
             "overdue": _money(table["overdue_cents"]),
             "credit_limit": _money(table["credit_limit_cents"]),
             "recommended_limit": _money(table["recommended_limit_cents"]),
-            "binding": table["binding"],
+            "binding": binding,
             "utilisation": table["utilisation"],
             "over_limit": _money(table["over_limit_cents"]),
             "worst_dpd_open": table["worst_dpd_open"],
             "days_late_recent": table["days_late_recent"].round(1),
-            "flags": table["flags"],
+            "flags": flags,
         }
     )
 
@@ -65,24 +97,70 @@ def risk_map_frame(table: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def watchlist_view(hits: pd.DataFrame) -> pd.DataFrame:
-    """new, customer_id, customer_name, grade, action (label), rule, detail, exposure (money)."""
+def watchlist_view(
+    hits: pd.DataFrame,
+    *,
+    action_labels: Mapping[str, str] = ACTION_LABELS,
+    new_label: str = "new",
+    rule_label: Label | None = None,
+) -> pd.DataFrame:
+    """new, customer_id, customer_name, grade, action (label), rule, detail, exposure (money).
+
+    `new` holds `new_label` for alerts that are new this week, else ""; `rule_label` names
+    each rule id (the id itself without it)."""
     return pd.DataFrame(
         {
-            "new": hits["new"].map({True: "new", False: ""}),
+            "new": hits["new"].map({True: new_label, False: ""}),
             "customer_id": hits["customer_id"],
             "customer_name": hits["customer_name"],
             "grade": hits["grade"],
-            "action": hits["action"].map(ACTION_LABELS),
-            "rule": hits["rule"],
+            "action": hits["action"].map(action_labels),
+            "rule": hits["rule"] if rule_label is None else hits["rule"].map(rule_label),
             "detail": hits["detail"],
             "exposure": _money(hits["exposure_cents"]),
         }
     )
 
 
-def explanation_view(explained: pd.DataFrame) -> pd.DataFrame:
-    """label, value (rounded), band, weight, points_lost."""
+def explanation_view(
+    explained: pd.DataFrame,
+    policy: Mapping | None = None,
+    *,
+    feature_labels: Mapping[str, str] = FEATURE_LABELS,
+    band_texts: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """label, value (rounded), band, weight, points_lost.
+
+    With `policy` and `band_texts` (BAND_TEXTS' keys, e.g. in another language) the band
+    column is worded anew from the policy's scorecard; otherwise it is `explain`'s text.
+    """
+    band = explained["band"]
+    if policy is not None and band_texts is not None:
+        card = policy["scorecard"]
+        band = pd.Series(
+            [
+                _band_text(v, card[f], band_texts)
+                for f, v in zip(explained["feature"], explained["value"], strict=True)
+            ],
+            index=explained.index,
+        )
     return explained.assign(
-        label=explained["feature"].map(FEATURE_LABELS), value=explained["value"].round(3)
+        label=explained["feature"].map(feature_labels),
+        value=explained["value"].round(3),
+        band=band,
     )[["label", "value", "band", "weight", "points_lost"]]
+
+
+def _band_text(value: float, spec: Mapping, texts: Mapping[str, str]) -> str:
+    """The band that applied to `value`, as `scorecard.explain` words it, from `texts`."""
+    if np.isnan(value):
+        return texts["no_data"]
+    share = float(band_shares(np.array([value]), spec)[0])
+    if share == 0:
+        return texts["best"]
+    lower = spec.get("lower_is_worse")
+    hits = [b for b in spec["bands"] if (value < b[0] if lower else value >= b[0])]
+    band = min(hits, key=lambda b: b[0]) if lower else max(hits, key=lambda b: b[0])
+    return texts["lost"].format(
+        sign="<" if lower else ">=", threshold=f"{band[0]:g}", share=f"{share:.0%}"
+    )

@@ -9,10 +9,51 @@ import pytest
 
 from creditdash import i18n
 from creditdash.errors import InvalidArgument
+from creditdash.forecast.cashplan import CATEGORIES as CASH_CATEGORIES
+from creditdash.review.story import TILES
+from creditdash.risk.limits import METHODS
+from creditdash.risk.pd_model import MODEL_INPUTS
+from creditdash.risk.policy import ACTIONS, DEFAULT_POLICY, FEATURE_LABELS, RULE_KINDS
+from creditdash.risk.present import BAND_TEXTS
+from creditdash.risk.requests import STATUSES
+from creditdash.simulate.charts import LABELS as WATERFALL_LABELS
+from creditdash.simulate.simulator import ASSUMPTIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 LITERAL_KEY = re.compile(r"""\btr\(\s*["']([a-z_][\w.]*)["']""")
 UI_FILES = [ROOT / "app.py", ROOT / "ui.py", *sorted((ROOT / "pages").glob("*.py"))]
+TERMS_OUT = ["dso_new", "ar_new", "cash_released", "carrying_cost", "discount_cost", "bad_debt"]
+TERMS_OUT += ["contribution", "late_interest", "net", "npv"]
+TERMS_WC = ["wcr", "dso", "dio", "dpo", "ccc", "cash_per_dso_day", "overdue_financing_cost"]
+# column headers of the risk and policy pages' tables
+RISK_COLUMNS = [
+    "customer_id", "customer_name", "score", "grade", "pd", "exposure", "overdue",
+    "credit_limit", "recommended_limit", "binding", "utilisation", "over_limit",
+    "worst_dpd_open", "days_late_recent", "flags", "new", "action", "rule", "detail", "label",
+    "value", "band", "weight", "points_lost", "method", "figure", "binds", "invoice_id",
+    "invoice_date", "due_date", "amount", "paid", "outstanding", "dpd",
+    "age_days", "bucket", "disputed", "outstanding", "provider", "report_date", "score_scale",
+    "score_normalised", "rating", "recommended_limit", "insured_limit",
+    "net_worth", "working_capital", "bureau_pd", "legal_events", "source_file",
+    "imported_at", "imported_by", "authorisation", "request_id", "current_limit",
+    "requested_limit", "reason", "requested_by", "requested_at", "status", "decided_by",
+    "decided_at", "decision_reason", "bureau_provider", "bureau_score", "bureau_grade",
+    "grade_gap", "above_bureau_limit", "above_insured", "disagree", "feature", "coef",
+    "std_err", "ci_low", "ci_high", "p_value", "odds_ratio",
+]  # fmt: skip
+POLICY_COLUMNS = [
+    "grade", "min_score", "max_terms_days", "limit_multiplier", "review_months", "feature",
+    "label", "weight", "lower_is_worse", "bands", "id", "kind", "threshold", "action",
+    "version", "author", "created_at", "note", "path", "before", "after",
+]  # fmt: skip
+REVIEW_TILES = [key for key, *_ in TILES]  # the review page's KPI tiles
+# column headers of the forecast page's tables: the weekly forecast, then the scenario summary
+FORECAST_COLUMNS = [
+    "week", "start", "end", "expected", "p10", "p50", "p90", "new_sales",
+    "new_sales_collections", "new_sales_p10", "new_sales_p90", "total_expected", "total_p10",
+    "total_p90", "cumulative_p10", "scenario", "collections_13w", "closing_week_13",
+    "first_week_below_minimum", "shortfall",
+]  # fmt: skip
 # keys built at run time: family -> the members the code asks for
 DYNAMIC = {
     "nav": ["overview", "aging", "data", "admin"],
@@ -24,6 +65,51 @@ DYNAMIC = {
     "kind": ["ledger", "invoices", "payments", "open_items", "customers", "rates", "unknown"],
     "problem": ["level", "file", "sheet", "row", "column", "value", "message"],
     "col": ["unapplied", "total"],
+    "review.unknown": ["salesperson", "region"],
+    "review.weekday": ["0", "1", "2", "3", "4", "5", "6"],
+    "review.trigger": ["import", "manual", "cli", "backfill"],
+    "review.tile": REVIEW_TILES,
+    "review.def": REVIEW_TILES,
+    "review.chart.score": ["salesperson", "region"],
+    "review.download_scores": ["salesperson", "region"],
+    "review.snap": [
+        "snapshot_id",
+        "week_ending",
+        "created_at",
+        "import_id",
+        "data_version",
+        "trigger",
+        "current",
+    ],
+    "terms.kind": ["all", "grade", "segment", "region", "customers"],
+    "terms.values": ["segment", "region", "customers"],
+    "terms.selection": ["all", "grade", "segment", "region", "customers"],
+    "terms.tile": ["credit_sales", "ar", "dso", "terms_days", "days_late", "bad_debt_rate"],
+    "terms.def": ["credit_sales", "ar", "dso", "terms_days", "days_late", "bad_debt_rate"],
+    "terms.out": TERMS_OUT,
+    "terms.out.help": TERMS_OUT,
+    "terms.component": list(WATERFALL_LABELS),  # components() rows
+    "terms.assumption": list(ASSUMPTIONS),  # tornado() rows
+    "terms.wc": TERMS_WC,
+    "terms.wc.help": TERMS_WC,
+    "prov.basis": ["due", "invoice"],
+    "prov.portfolio": ["none", "segment", "region", "grade"],
+    "prov.source": ["history", "hand"],
+    "risk.tab": ["portfolio", "watchlist", "detail", "outside", "model"],
+    "risk.col": RISK_COLUMNS,
+    "risk.flag": [rule["id"] for rule in DEFAULT_POLICY["rules"]] + ["in_default"],
+    "risk.action": list(ACTIONS),
+    "risk.feature": list(FEATURE_LABELS),
+    "risk.var": ["const", *MODEL_INPUTS, "log_tenure_months"],  # PD model coefficients
+    "risk.binding": list(METHODS),
+    "risk.method": list(METHODS),
+    "risk.status": list(STATUSES),
+    "risk.band": list(BAND_TEXTS),
+    "policy.tab": ["grades", "scorecard", "rules", "other", "versions"],
+    "policy.kind": list(RULE_KINDS),
+    "policy.col": POLICY_COLUMNS,
+    "forecast.category": list(CASH_CATEGORIES),  # cash-plan editor headers
+    "forecast.col": FORECAST_COLUMNS,
 }
 
 
