@@ -40,7 +40,7 @@ page = st.navigation(pages)
 st.session_state["_shell"] = True
 deep_link = st.session_state.pop("_deep_link", None)
 if deep_link:
-    st.switch_page(deep_link)
+    st.switch_page(deep_link, query_params=st.query_params.to_dict())
 
 with st.sidebar:
     st.segmented_control(

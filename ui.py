@@ -29,11 +29,12 @@ def page_guard(path: str) -> None:
 
     Right after a server start Streamlit runs a `pages/` script on its own
     (the old multipage mode) until some session has called st.navigation;
-    the shell then forwards to the page that was asked for.
+    the shell then forwards to the page that was asked for, query string and all.
     """
     if not st.session_state.get("_shell"):
         st.session_state["_deep_link"] = path
-        st.switch_page("app.py")
+        query = st.query_params.to_dict()
+        st.switch_page("app.py", query_params=query)
 
 
 @st.cache_resource
@@ -58,6 +59,26 @@ def lang() -> str:
 def tr(key: str, **params) -> str:
     """A UI string in the chosen language (creditdash/i18n catalogues)."""
     return i18n.t(key, lang(), **params)
+
+
+def _coded(code: str | None, params: dict | None, english: str) -> str:
+    """The catalogue text of `code` in the chosen language, else the English message."""
+    if not code or lang() == "en" or code not in i18n.catalogue(lang()):
+        return english
+    try:
+        return i18n.t(code, lang(), **(params or {}))
+    except (KeyError, IndexError, ValueError):  # a text whose placeholders the params lack
+        return english
+
+
+def problem_text(problem) -> str:
+    """A `Problem`'s message in the chosen language (its English message when it has no code)."""
+    return _coded(problem.code, problem.params, problem.message)
+
+
+def error_text(err: Exception) -> str:
+    """A `CreditDashError`'s message in the chosen language (`str(err)` when it has no code)."""
+    return _coded(getattr(err, "code", None), getattr(err, "params", None), str(err))
 
 
 def auth_configured() -> bool:
