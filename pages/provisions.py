@@ -6,13 +6,13 @@ import ui
 from creditdash.errors import CreditDashError
 from creditdash.exports import to_csv_bytes, to_xlsx_bytes
 from creditdash.presentation import parse_edges
-from creditdash.provisioning import provision, provision_trend
+from creditdash.provisioning import WHOLE_BOOK, provision, provision_trend
 from creditdash.provisioning.charts import roll_rate_chart, trend_chart
 from creditdash.simulate import customer_grades, selection_options
 from creditdash.store.terms import list_individual, remove_individual, set_individual
 
 ui.page_guard("pages/provisions.py")
-st.title("Provisions")
+st.title(ui.tr("prov.title"))
 if ui.empty_state():
     st.stop()
 
@@ -20,16 +20,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 as_of = ui.as_of()
 currency = ui.settings().reporting_currency
 engine = ui.engine()
-WRITE_OFF = (
-    "Write-off = the last, open-ended bucket (>365 days past due with the default edges): "
-    "its loss rate is 100%."
-)
-ROLL_HELP = (
-    "Roll rate of a bucket = of the balance that left it during a month (paid, or aged unpaid "
-    "into a later bucket), the share that left unpaid; with 30-day buckets, the share of the "
-    "bucket's balance still unpaid one month later in the next bucket. Loss rate = the product "
-    "of the roll rates from the bucket to write-off, x (1 + overlay), capped at 100%. " + WRITE_OFF
-)
+WRITE_OFF = ui.tr("prov.write_off")
+ROLL_HELP = ui.tr("prov.roll_help", write_off=WRITE_OFF)
 
 
 def _grades():
@@ -41,41 +33,45 @@ def _grades():
 
 
 grades = _grades()
-PORTFOLIOS = {"none": "Whole book", "segment": "Segment", "region": "Region", "grade": "Risk grade"}
+PORTFOLIOS = ["none", "segment", "region", "grade"]
+# the matrix names the whole book's portfolio WHOLE_BOOK; shown in the user's language
+PORTFOLIO_NAMES = {WHOLE_BOOK: ui.tr("prov.whole_book")}
 c1, c2, c3, c4, c5 = st.columns([1.2, 1.6, 1, 1, 1])
 basis = c1.radio(
-    "Basis",
+    ui.tr("prov.basis"),
     ["due", "invoice"],
-    format_func={"due": "Due date", "invoice": "Invoice date (账龄)"}.get,
+    format_func={b: ui.tr(f"prov.basis.{b}") for b in ("due", "invoice")}.get,
     key="prov_basis",
-    help="Due date: days past due. Invoice date (账龄): days since the invoice, in your bands.",
+    help=ui.tr("prov.basis.help"),
 )
 edges_text = c2.text_input(
-    "Bucket edges (days)",
+    ui.tr("prov.edges"),
     "30, 60, 90, 180, 365" if basis == "due" else "365, 730, 1095",
     key=f"prov_edges_{basis}",
-    help="Upper edges of the buckets; the last, open-ended bucket is treated as written off.",
+    help=ui.tr("prov.edges.help"),
 )
 by = c3.selectbox(
-    "Portfolio",
+    ui.tr("prov.portfolio"),
     [p for p in PORTFOLIOS if p != "grade" or grades is not None],
-    format_func=PORTFOLIOS.get,
+    format_func={p: ui.tr(f"prov.portfolio.{p}") for p in PORTFOLIOS}.get,
     key="prov_by",
 )
-months = c4.slider("History (months)", 3, 24, 12, key="prov_months", help="Months of roll rates.")
+months = c4.slider(
+    ui.tr("prov.months"), 3, 24, 12, key="prov_months", help=ui.tr("prov.months.help")
+)
 overlay = c5.number_input(
-    "Forward-looking overlay %",
+    ui.tr("prov.overlay"),
     -50.0,
     200.0,
     0.0,
     5.0,
     key="prov_overlay",
-    help="Loss rates from history x (1 + overlay): e.g. +10 when the outlook is worse than the past year.",
+    help=ui.tr("prov.overlay.help"),
 )
 source = st.radio(
-    "Loss rates",
+    ui.tr("prov.source"),
     ["history", "hand"],
-    format_func={"history": "From our history (roll rates)", "hand": "Entered by hand"}.get,
+    format_func={s: ui.tr(f"prov.source.{s}") for s in ("history", "hand")}.get,
     horizontal=True,
     key="prov_source",
 )
@@ -93,16 +89,14 @@ try:
     }
     result = ui.computed(provision, as_of, **settings)
     if source == "hand":
-        st.caption(
-            "Rates per bucket (rows) and portfolio (columns), as fractions (0.05 = 5%); "
-            "prefilled with the rates from history."
-        )
+        st.caption(ui.tr("prov.hand.caption"))
         start = result.wide("loss_rate")
         edited = st.data_editor(
             start,
             hide_index=True,
             disabled=["bucket"],
             key=f"prov_rates_{basis}_{edges}_{by}",
+            column_config={"bucket": ui.tr("prov.col.bucket"), **PORTFOLIO_NAMES},
         )
         result = ui.computed(provision, as_of, **{**settings, "rates": edited})
     trend = ui.computed(provision_trend, as_of, points=7, **settings)
@@ -113,66 +107,62 @@ except CreditDashError as err:
 previous = trend["total"].iloc[-2]
 balance = float(result.matrix["balance"].sum() + result.individual["balance"].sum())
 tiles = [
+    (ui.tr("prov.total"), ui.money_compact(result.total), ui.tr("prov.total.help")),
     (
-        "Provision",
-        ui.money_compact(result.total),
-        None,
-        "Collective (balance x loss rate over the matrix) + individually assessed.",
-    ),
-    (
-        "Collective",
+        ui.tr("prov.collective"),
         ui.money_compact(result.collective),
-        None,
-        "ECL = sum over buckets and portfolios of balance x loss rate.",
+        ui.tr("prov.collective.help"),
     ),
     (
-        "Individual (单项计提)",
+        ui.tr("prov.individual"),
         ui.money_compact(result.individual_total),
-        None,
-        "Open balance x the customer's own rate, for customers assessed individually.",
+        ui.tr("prov.individual.help"),
     ),
     (
-        "Since last month-end",
+        ui.tr("prov.change"),
         ui.money_compact(result.total - previous),
-        None,
-        f"Provision now - provision at {trend['date'].iloc[-2]:%Y-%m-%d} (rates as they stood then).",
+        ui.tr("prov.change.help", date=f"{trend['date'].iloc[-2]:%Y-%m-%d}"),
     ),
     (
-        "Coverage",
+        ui.tr("prov.coverage"),
         ui.pct(result.total / balance * 100 if balance else None),
-        None,
-        "Provision / gross open invoice balance (credit notes and unapplied cash left out).",
+        ui.tr("prov.coverage.help"),
     ),
 ]
-for column, (label, text, delta, formula) in zip(st.columns(len(tiles)), tiles, strict=True):
-    column.metric(label, text, delta=delta, help=formula, border=True)
+for column, (label, text, formula) in zip(st.columns(len(tiles)), tiles, strict=True):
+    column.metric(label, text, help=formula, border=True)
 
-st.subheader("Provision matrix")
+st.subheader(ui.tr("prov.matrix"))
 st.caption(
-    f"Open invoice balances at {as_of:%Y-%m-%d} by bucket and portfolio, in {currency}. "
-    + ("Rates from history. " if result.roll is not None else "Rates entered by hand. ")
-    + WRITE_OFF
+    ui.tr(
+        "prov.matrix.caption",
+        as_of=f"{as_of:%Y-%m-%d}",
+        currency=currency,
+        rates=ui.tr("prov.rates.history" if result.roll is not None else "prov.rates.hand"),
+        write_off=WRITE_OFF,
+    )
 )
 matrix = result.matrix.assign(bucket=result.matrix["bucket"].astype(str))
 st.dataframe(
-    matrix,
+    matrix.replace({"portfolio": PORTFOLIO_NAMES}),
     hide_index=True,
     key="prov_matrix",
     column_config={
-        "balance": ui.money_column("Balance", help="Open invoice balance (positive outstanding)."),
-        "loss_rate": st.column_config.NumberColumn("Loss rate", format="percent", help=ROLL_HELP),
-        "ecl": ui.money_column("ECL", help="Balance x loss rate."),
+        "portfolio": ui.tr("prov.col.portfolio"),
+        "bucket": ui.tr("prov.col.bucket"),
+        "balance": ui.money_column(ui.tr("prov.col.balance"), help=ui.tr("prov.col.balance.help")),
+        "loss_rate": st.column_config.NumberColumn(
+            ui.tr("prov.col.loss_rate"), format="percent", help=ROLL_HELP
+        ),
+        "ecl": ui.money_column(ui.tr("prov.col.ecl"), help=ui.tr("prov.col.ecl.help")),
     },
 )
 wide = result.wide("ecl")
 
 if result.roll is not None:
-    st.subheader("Roll rates", help=ROLL_HELP)
+    st.subheader(ui.tr("prov.roll"), help=ROLL_HELP)
     if result.roll.assumed:
-        st.warning(
-            "No history for bucket(s) " + ", ".join(result.roll.assumed) + ": their roll rate is "
-            "taken as 100%."
-        )
+        st.warning(ui.tr("prov.roll.assumed", buckets=", ".join(result.roll.assumed)))
     left, right = st.columns([1, 1])
     flows = result.roll.flows.assign(loss_rate=result.roll.loss_rates.iloc[:-1].to_numpy())
     left.dataframe(
@@ -180,50 +170,77 @@ if result.roll is not None:
         hide_index=True,
         key="prov_flows",
         column_config={
-            "rolled": ui.money_column(
-                "Rolled unpaid", help="Balance that aged into a later bucket unpaid."
-            ),
-            "exited": ui.money_column("Left the bucket", help="Rolled + paid while in the bucket."),
+            "bucket": ui.tr("prov.col.bucket"),
+            "rolled": ui.money_column(ui.tr("prov.col.rolled"), help=ui.tr("prov.col.rolled.help")),
+            "exited": ui.money_column(ui.tr("prov.col.exited"), help=ui.tr("prov.col.exited.help")),
             "roll_rate": st.column_config.NumberColumn(
-                "Roll rate", format="percent", help=ROLL_HELP
+                ui.tr("prov.col.roll_rate"), format="percent", help=ROLL_HELP
             ),
             "loss_rate": st.column_config.NumberColumn(
-                "Loss rate",
+                ui.tr("prov.col.loss_rate"),
                 format="percent",
-                help="Product of the roll rates to write-off (before overlay).",
+                help=ui.tr("prov.col.loss_rate.help"),
             ),
         },
     )
-    right.plotly_chart(roll_rate_chart(result.roll.monthly), key="prov_roll_chart")
+    right.plotly_chart(
+        roll_rate_chart(
+            result.roll.monthly,
+            title=ui.tr("prov.chart.roll"),
+            y_title=ui.tr("prov.chart.roll.y"),
+        ),
+        key="prov_roll_chart",
+    )
 
-st.subheader("Trend")
-st.plotly_chart(trend_chart(trend, currency=currency), key="prov_trend")
+st.subheader(ui.tr("prov.trend"))
+st.plotly_chart(
+    trend_chart(
+        trend,
+        currency=currency,
+        title=ui.tr("prov.chart.trend"),
+        y_title=ui.tr("prov.chart.trend.y", currency=currency),
+        y2_title=ui.tr("prov.chart.trend.y2"),
+        names={
+            "collective": ui.tr("prov.chart.trend.collective"),
+            "individual": ui.tr("prov.chart.trend.individual"),
+            "coverage": ui.tr("prov.chart.trend.coverage"),
+        },
+    ),
+    key="prov_trend",
+)
 
-st.subheader("Individually assessed customers (单项计提)")
-st.caption("Taken out of the matrix and of the roll-rate history; provided at their own rate.")
+st.subheader(ui.tr("prov.ind"))
+st.caption(ui.tr("prov.ind.caption"))
 if result.individual.empty:
-    st.caption("None yet.")
+    st.caption(ui.tr("prov.ind.none"))
 else:
     st.dataframe(
         result.individual,
         hide_index=True,
         key="prov_individual",
         column_config={
-            "balance": ui.money_column("Open balance"),
-            "rate": st.column_config.NumberColumn("Rate", format="percent"),
-            "ecl": ui.money_column("ECL", help="Open balance x rate."),
+            "customer_id": ui.tr("prov.col.customer_id"),
+            "customer_name": ui.tr("prov.col.customer_name"),
+            "balance": ui.money_column(ui.tr("prov.col.open_balance")),
+            "rate": st.column_config.NumberColumn(ui.tr("prov.col.rate"), format="percent"),
+            "ecl": ui.money_column(ui.tr("prov.col.ecl"), help=ui.tr("prov.col.ind_ecl.help")),
+            "reason": ui.tr("prov.col.reason"),
         },
     )
 with st.form("prov_add_individual"):
     f1, f2, f3 = st.columns([1.2, 1, 2])
     customer = f1.selectbox(
-        "Customer", selection_options(ui.ledger(), "customers"), key="prov_customer"
+        ui.tr("prov.ind.customer"),
+        selection_options(ui.ledger(), "customers"),
+        key="prov_customer",
     )
-    rate = f2.number_input("Rate %", 0.0, 100.0, 100.0, 5.0, key="prov_rate")
+    rate = f2.number_input(ui.tr("prov.ind.rate"), 0.0, 100.0, 100.0, 5.0, key="prov_rate")
     reason = f3.text_input(
-        "Reason", key="prov_reason", placeholder="e.g. in bankruptcy proceedings"
+        ui.tr("prov.ind.reason"),
+        key="prov_reason",
+        placeholder=ui.tr("prov.ind.reason.placeholder"),
     )
-    if st.form_submit_button("Assess individually"):
+    if st.form_submit_button(ui.tr("prov.ind.assess")):
         try:
             actor = ui.actor()
             actor.require("edit_policy")
@@ -234,9 +251,9 @@ with st.form("prov_add_individual"):
 if not result.individual.empty:
     r1, r2 = st.columns([2, 1])
     back = r1.selectbox(
-        "Return a customer to the matrix", result.individual["customer_id"], key="prov_back"
+        ui.tr("prov.ind.back_which"), result.individual["customer_id"], key="prov_back"
     )
-    if r2.button("Return to the matrix", key="prov_remove"):
+    if r2.button(ui.tr("prov.ind.back"), key="prov_remove"):
         try:
             ui.actor().require("edit_policy")
             remove_individual(engine, back)
@@ -255,9 +272,11 @@ if result.roll is not None:
     sheets["Roll rates by month"] = result.roll.monthly
 d1, d2, _ = st.columns([1, 1, 4])
 stem = f"provision_{as_of:%Y%m%d}"
-d1.download_button("Download CSV", to_csv_bytes(matrix), f"{stem}.csv", "text/csv", key="prov_csv")
+d1.download_button(
+    ui.tr("download.csv"), to_csv_bytes(matrix), f"{stem}.csv", "text/csv", key="prov_csv"
+)
 d2.download_button(
-    "Download XLSX",
+    ui.tr("download.xlsx"),
     to_xlsx_bytes(
         sheets, {"balance", "ecl", "collective", "individual", "total", "rolled", "exited"}
     ),

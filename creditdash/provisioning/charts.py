@@ -2,38 +2,61 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 import plotly.graph_objects as go
 
 from creditdash.charts import FONT, bucket_colours
 
+TREND_NAMES = {
+    "collective": "Collective (matrix)",
+    "individual": "Individual (单项计提)",
+    "coverage": "Coverage % (right)",
+}
 
-def trend_chart(trend: pd.DataFrame, *, currency: str = "CNY") -> go.Figure:
+
+def trend_chart(
+    trend: pd.DataFrame,
+    *,
+    currency: str = "CNY",
+    title: str = "Provision at recent month-ends",
+    y_title: str | None = None,
+    y2_title: str = "Coverage %",
+    names: Mapping[str, str] | None = None,
+) -> go.Figure:
     """Stacked bars of the provision (collective, individual) per date, coverage as a line.
 
-    `trend` is `provisioning.provision_trend(...)`.
+    `trend` is `provisioning.provision_trend(...)`. `names` names the
+    collective, individual and coverage series (default `TREND_NAMES`);
+    `y_title` defaults to "Provision (currency)".
     """
+    names = {**TREND_NAMES, **(names or {})}
     x = pd.to_datetime(trend["date"]).dt.strftime("%Y-%m-%d")
     fig = go.Figure()
-    fig.add_bar(x=x, y=trend["collective"], name="Collective (matrix)", marker_color="#5b8def")
-    fig.add_bar(x=x, y=trend["individual"], name="Individual (单项计提)", marker_color="#c0392b")
+    fig.add_bar(x=x, y=trend["collective"], name=names["collective"], marker_color="#5b8def")
+    fig.add_bar(x=x, y=trend["individual"], name=names["individual"], marker_color="#c0392b")
     fig.add_scatter(
         x=x,
         y=trend["coverage"] * 100,
-        name="Coverage % (right)",
+        name=names["coverage"],
         yaxis="y2",
         mode="lines+markers",
         line={"color": "#34495e"},
         hovertemplate="%{y:.2f}%",
     )
     fig.update_layout(
-        title={"text": "Provision at recent month-ends", "x": 0},
+        title={"text": title, "x": 0},
         barmode="stack",
         font={"family": FONT},
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        yaxis={"title": f"Provision ({currency})", "tickformat": "~s", "gridcolor": "#e6e9ef"},
+        yaxis={
+            "title": y_title or f"Provision ({currency})",
+            "tickformat": "~s",
+            "gridcolor": "#e6e9ef",
+        },
         yaxis2={
-            "title": "Coverage %",
+            "title": y2_title,
             "overlaying": "y",
             "side": "right",
             "rangemode": "tozero",
@@ -47,7 +70,12 @@ def trend_chart(trend: pd.DataFrame, *, currency: str = "CNY") -> go.Figure:
     return fig
 
 
-def roll_rate_chart(monthly: pd.DataFrame) -> go.Figure:
+def roll_rate_chart(
+    monthly: pd.DataFrame,
+    *,
+    title: str = "Roll rate by bucket, month by month",
+    y_title: str = "Rolled unpaid (%)",
+) -> go.Figure:
     """One line per bucket: its roll rate month by month (`RollRates.monthly`)."""
     labels = [c for c in monthly.columns if c != "month_end"]
     colours = bucket_colours([*labels, "_"])
@@ -63,10 +91,10 @@ def roll_rate_chart(monthly: pd.DataFrame) -> go.Figure:
             hovertemplate="%{y:.1f}%",
         )
     fig.update_layout(
-        title={"text": "Roll rate by bucket, month by month", "x": 0},
+        title={"text": title, "x": 0},
         font={"family": FONT},
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        yaxis={"title": "Rolled unpaid (%)", "gridcolor": "#e6e9ef", "rangemode": "tozero"},
+        yaxis={"title": y_title, "gridcolor": "#e6e9ef", "rangemode": "tozero"},
         legend={"orientation": "h", "y": -0.2, "x": 0, "title": None},
         plot_bgcolor="white",
         hovermode="x unified",

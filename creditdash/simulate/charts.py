@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -18,13 +20,22 @@ LABELS = {
 }
 
 
-def waterfall(components: pd.DataFrame, *, currency: str = "CNY", title: str | None = None):
+def waterfall(
+    components: pd.DataFrame,
+    *,
+    currency: str = "CNY",
+    title: str | None = None,
+    y_title: str | None = None,
+    labels: Mapping[str, str] | None = None,
+):
     """The net annual effect built up from its components.
 
     `components` is `SimulationResult.components()`: component, amount
-    (signed, + adds to profit), the last row being `net`.
+    (signed, + adds to profit), the last row being `net`. `labels` names
+    the components (default `LABELS`); `y_title` defaults to "A year (currency)".
     """
-    names = [LABELS.get(c, c) for c in components["component"]]
+    labels = {**LABELS, **(labels or {})}
+    names = [labels.get(c, c) for c in components["component"]]
     measures = ["relative"] * (len(components) - 1) + ["total"]
     fig = go.Figure(
         go.Waterfall(
@@ -44,7 +55,7 @@ def waterfall(components: pd.DataFrame, *, currency: str = "CNY", title: str | N
         title={"text": title or "Net annual effect, component by component", "x": 0},
         font={"family": FONT},
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        yaxis_title=f"A year ({currency})",
+        yaxis_title=y_title or f"A year ({currency})",
         plot_bgcolor="white",
         showlegend=False,
     )
@@ -52,38 +63,52 @@ def waterfall(components: pd.DataFrame, *, currency: str = "CNY", title: str | N
     return fig
 
 
-def tornado_chart(table: pd.DataFrame, base_net: float, *, currency: str = "CNY"):
+def tornado_chart(
+    table: pd.DataFrame,
+    base_net: float,
+    *,
+    currency: str = "CNY",
+    title: str = "Sensitivity of the net effect (tornado)",
+    x_title: str | None = None,
+    labels: Mapping[str, str] | None = None,
+    legend: tuple[str, str] = ("Low value", "High value"),
+    net_name: str = "net",
+):
     """Horizontal bars of the net effect with each assumption at its low and high value.
 
     `table` is `simulate.tornado(...)` (widest swing first, drawn on top);
-    bars start at the scenario's own net effect `base_net`.
+    bars start at the scenario's own net effect `base_net`. `labels` names
+    the assumptions (default the table's `label`); `legend` names the low
+    and high bars; `x_title` defaults to "Net annual effect (currency)".
     """
     rows = table.iloc[::-1]
-    labels = [
-        f"{r.label} ({_short(r.low)} – {_short(r.high)})" for r in rows.itertuples(index=False)
+    names = labels or {}
+    ticks = [
+        f"{names.get(r.assumption, r.label)} ({_short(r.low)} – {_short(r.high)})"
+        for r in rows.itertuples(index=False)
     ]
     fig = go.Figure()
     for column, name, colour in (
-        ("net_low", "Low value", "#5b8def"),
-        ("net_high", "High value", "#f08a3c"),
+        ("net_low", legend[0], "#5b8def"),
+        ("net_high", legend[1], "#f08a3c"),
     ):
         fig.add_bar(
-            y=labels,
+            y=ticks,
             x=rows[column] - base_net,
             base=base_net,
             orientation="h",
             name=name,
             marker_color=colour,
             customdata=rows[column],
-            hovertemplate="net %{customdata:,.0f}<extra>" + name + "</extra>",
+            hovertemplate=net_name + " %{customdata:,.0f}<extra>" + name + "</extra>",
         )
     fig.add_vline(x=base_net, line_color=TOTAL, line_dash="dot")
     fig.update_layout(
-        title={"text": "Sensitivity of the net effect (tornado)", "x": 0},
+        title={"text": title, "x": 0},
         barmode="overlay",
         font={"family": FONT},
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        xaxis_title=f"Net annual effect ({currency})",
+        xaxis_title=x_title or f"Net annual effect ({currency})",
         legend={"orientation": "h", "y": -0.2, "x": 0},
         plot_bgcolor="white",
         height=max(300, 60 * len(rows) + 120),
