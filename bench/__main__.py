@@ -1,7 +1,12 @@
-"""Prints each speed figure beside its target. Run with `make bench`."""
+"""Prints each speed figure beside its target. Run with `make bench`.
+
+`python -m bench SECTION...` runs only some sections: aging, import, risk,
+forecast, terms, report, app.
+"""
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import tempfile
@@ -124,6 +129,9 @@ def main() -> int:
             bench_aging_kpis()
         if not only or "import" in only:
             bench_imports(Path(tmp))
+        for section in ("risk", "forecast", "terms", "report"):
+            if not only or section in only:
+                importlib.import_module(f"bench.{section}").run(report)
         if not only or "app" in only:
             from bench.app import bench_app
 
