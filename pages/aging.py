@@ -34,7 +34,7 @@ by = c3.selectbox(
 try:
     edges = parse_edges(edges_text)
 except CreditDashError as err:
-    st.error(str(err))
+    st.error(ui.error_text(err))
     st.stop()
 
 as_of = ui.as_of()
@@ -82,15 +82,23 @@ st.caption(
 
 d1, d2, _ = st.columns([1, 1, 4])
 stem = f"aging_{by}_{as_of:%Y%m%d}"
+# Both files are built on click: the xlsx takes ~1 s per 10,000 rows, too slow for every
+# rerun. A click needs no rerun; one would also drop a second click landing during it.
 d1.download_button(
-    ui.tr("download.csv"), to_csv_bytes(shown), f"{stem}.csv", "text/csv", key="dl_csv"
+    ui.tr("download.csv"),
+    lambda: to_csv_bytes(shown),
+    f"{stem}.csv",
+    "text/csv",
+    key="dl_csv",
+    on_click="ignore",
 )
 d2.download_button(
     ui.tr("download.xlsx"),
-    to_xlsx_bytes({"Aging": shown}, money_columns=set(money_columns)),
+    lambda: to_xlsx_bytes({"Aging": shown}, money_columns=set(money_columns)),
     f"{stem}.xlsx",
     XLSX,
     key="dl_xlsx",
+    on_click="ignore",
 )
 
 rows = event.selection.rows if event is not None else []

@@ -1,0 +1,161 @@
+"""Browser fixtures: the app served by `streamlit run` on a fresh database, driven by chromium.
+
+Debian's chromium is launched directly (`playwright install` cannot download
+a browser here). Every test is marked `e2e` and skips, saying why, when that
+chromium is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = ROOT / "test-output" / "screenshots"
+# the demo company is imported on the first page load (~10 s, more on a busy machine)
+FIRST_LOAD_MS = 180_000
+ACTION_MS = 60_000
+
+
+@dataclass(frozen=True)
+class Served:
+    """A running app: its base URL and the database it writes to."""
+
+    url: str
+    db_url: str
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _serve(folder: Path, demo: bool) -> Iterator[Served]:
+    """`streamlit run app.py` on an empty SQLite file in `folder`, until the generator closes."""
+    port = _free_port()
+    db_url = f"sqlite:///{folder / 'e2e.sqlite'}"
+    env = dict(os.environ, CREDITDASH_DB_URL=db_url, CREDITDASH_DEMO="1" if demo else "0")
+    command = [str(Path(sys.executable).with_name("streamlit")), "run", "app.py"]
+    command += ["--server.port", str(port), "--server.headless", "true"]
+    command += ["--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
+    log_path = folder / "streamlit.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                if proc.poll() is not None:
+                    pytest.fail(f"streamlit exited with {proc.returncode}: {log_path.read_text()}")
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
+                        break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        pytest.fail(f"no /_stcore/health after 60 s: {log_path.read_text()}")
+                    time.sleep(0.1)
+            yield Served(url, db_url)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=3)  # a throwaway server: no need to wait out its sessions
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@pytest.fixture
+def empty_app(tmp_path) -> Iterator[Served]:
+    """The app on an empty database (no demo company)."""
+    yield from _serve(tmp_path, demo=False)
+
+
+@pytest.fixture(scope="module")
+def demo_app(tmp_path_factory) -> Iterator[Served]:
+    """The app on an empty database that it fills with the demo company on the first load."""
+    yield from _serve(tmp_path_factory.mktemp("demo_app"), demo=True)
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Without the browser, skip every e2e test before its server starts."""
+    if CHROMIUM.is_file():
+        return
+    skip = pytest.mark.skip(
+        reason=f"browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)"
+    )
+    for item in items:
+        if item.get_closest_marker("e2e"):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=ACTION_MS)  # a rerun on a busy 2-core runner can take seconds
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser context (English, downloads on) and its page."""
+    context = browser.new_context(
+        viewport={"width": 1600, "height": 1000}, locale="en-US", accept_downloads=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(ACTION_MS)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def shot(request, page):
+    """`shot(step)` saves a full-page screenshot to test-output/screenshots/<test>-<step>.png."""
+    test = re.sub(r"[^\w.-]+", "-", request.node.name).strip("-")
+
+    def save(step: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{test}-{step}.png"
+        full_page_screenshot(page, path)
+        return path
+
+    return save
+
+
+def full_page_screenshot(page, path: Path) -> None:
+    """The whole page: Streamlit scrolls inside its main block, so grow the viewport to fit it."""
+    size = page.viewport_size
+    height = page.evaluate(
+        """() => Math.max(...[...document.querySelectorAll(
+             "[data-testid='stMain'], [data-testid='stMain'] > div, [data-testid='stSidebarContent']"
+           )].map(e => e.scrollHeight))"""
+    )
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], height)})
+    try:
+        page.wait_for_timeout(300)  # let plotly redraw at the new size
+        page.screenshot(path=path, full_page=True)
+    finally:
+        page.set_viewport_size(size)
