@@ -45,11 +45,20 @@ MONEY = {"amount", "paid", "outstanding", "current_limit", "requested_limit", "r
 
 
 def headers(columns, **special) -> dict:
-    """column_config for a table: every column's header from the `risk.col` family."""
-    money = {
-        c: ui.money_column(special.get(c, named("risk.col", c))) for c in columns if c in MONEY
-    }
-    return {c: money.get(c) or special.get(c, named("risk.col", c)) for c in columns}
+    """column_config for a table: every column's header from the `risk.col` family.
+
+    `special` gives a column its own header or column config; money columns get
+    thousands separators.
+    """
+    config = {}
+    for c in columns:
+        if c in special:
+            config[c] = special[c]
+        elif c in MONEY:
+            config[c] = ui.money_column(named("risk.col", c))
+        else:
+            config[c] = named("risk.col", c)
+    return config
 
 
 def downloads(frame, stem: str, key: str, money: set[str] | None = None) -> None:

@@ -55,7 +55,9 @@ def charts_drawn(page, count: int) -> list[int]:
 
 
 def no_exception(page) -> None:
+    """No Python traceback and no front-end error box on the page."""
     expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(page.get_by_text("Minified React error")).to_have_count(0)
 
 
 def upload(page, path) -> None:
