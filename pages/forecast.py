@@ -13,22 +13,25 @@ from creditdash.forecast.stress import Scenario, run_scenarios
 from creditdash.forecast.weekly import cash_forecast
 
 ui.page_guard("pages/forecast.py")
-st.title("Cash-flow forecast")
+st.title(ui.tr("forecast.title"))
 if ui.empty_state():
     st.stop()
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def column_labels(frame: pd.DataFrame, money: list[str]) -> dict:
+    """Headers in the user's language (forecast.col.<name>); `money` columns as money."""
+    labels = {c: ui.tr(f"forecast.col.{c}") for c in frame.columns}
+    return {c: ui.money_column(label) if c in money else label for c, label in labels.items()}
+
+
 as_of = ui.as_of()
 currency = ui.settings().reporting_currency
 weeks = 13
-st.caption(
-    f"Week 1 is the 7 days after {as_of:%Y-%m-%d}; figures in {currency}. Open invoices are "
-    "collected on each customer's own payment history (amount-weighted, recent behaviour first, "
-    "shrunk to its segment and the book when history is thin); new sales on a statsmodels "
-    "invoicing forecast."
-)
+st.caption(ui.tr("forecast.caption", as_of=f"{as_of:%Y-%m-%d}", currency=currency))
 try:
-    with st.spinner("Forecasting…"):
+    with st.spinner(ui.tr("forecast.spinner")):
         forecast = ui.shared(cash_forecast, as_of, weeks)
 except CreditDashError as err:
     st.error(str(err))
@@ -38,55 +41,65 @@ shown_weekly = to_money(weekly)
 
 c1, c2, c3, c4 = st.columns(4)
 c1.metric(
-    "Open invoices collected (13 wk)",
+    ui.tr("forecast.metric.open", weeks=weeks),
     ui.money_compact(weekly["expected_cents"].sum() / 100),
-    help="Sum over 13 weeks of outstanding x P(paid in the week), per open invoice.",
+    help=ui.tr("forecast.metric.open.help", weeks=weeks),
 )
 c2.metric(
-    "New sales collected (13 wk)",
+    ui.tr("forecast.metric.new", weeks=weeks),
     ui.money_compact(weekly["new_sales_collections_cents"].sum() / 100),
-    help="Forecast invoicing per week x the book's curve of days from invoice to payment. "
-    f"Invoicing model: {weekly.attrs.get('sales_model')}.",
+    help=ui.tr("forecast.metric.new.help", model=weekly.attrs.get("sales_model")),
 )
 c3.metric(
-    "Open AR not expected in 13 wk",
+    ui.tr("forecast.metric.later", weeks=weeks),
     ui.money_compact(
         (
             forecast.invoices["outstanding_cents"] - forecast.invoices["expected_in_horizon_cents"]
         ).sum()
         / 100
     ),
-    help="Outstanding of open invoices minus what they are expected to bring within 13 weeks "
-    "(later payments, disputes, deep-overdue items and never-paid risk).",
+    help=ui.tr("forecast.metric.later.help", weeks=weeks),
 )
 c4.metric(
-    "Total collected (13 wk)",
+    ui.tr("forecast.metric.total", weeks=weeks),
     ui.money_compact(weekly["total_expected_cents"].sum() / 100),
-    help="Expected total of both layers. Its P10 (from 1,000 simulations in which a customer's "
-    f"invoices move together) is {ui.money(weekly['cumulative_p10_cents'].iloc[-1] / 100)}.",
+    help=ui.tr(
+        "forecast.metric.total.help", p10=ui.money(weekly["cumulative_p10_cents"].iloc[-1] / 100)
+    ),
 )
-st.plotly_chart(charts.collections_chart(weekly, currency), key="fc_chart")
-with st.expander("Weekly figures"):
+WEEK_LABEL = ui.tr("forecast.chart.week")  # how the x axis names a week: "W1 03-21"
+st.plotly_chart(
+    charts.collections_chart(
+        weekly,
+        currency,
+        title=ui.tr("forecast.chart.collections"),
+        y_title=ui.tr("forecast.chart.cash"),
+        names=(ui.tr("forecast.chart.open_invoices"), ui.tr("forecast.chart.new_sales")),
+        week_label=WEEK_LABEL,
+    ),
+    key="fc_chart",
+)
+with st.expander(ui.tr("forecast.weekly")):
     st.dataframe(
         shown_weekly,
         hide_index=True,
         key="fc_weekly",
-        column_config={c: ui.money_column(c) for c in shown_weekly.columns[3:]},
+        column_config=column_labels(shown_weekly, list(shown_weekly.columns[3:])),
     )
 d1, d2, d3, _ = st.columns([1, 1, 1.4, 3])
 d1.download_button(
-    "Forecast CSV", to_csv_bytes(shown_weekly), f"forecast_{as_of:%Y%m%d}.csv", "text/csv",
-    key="fc_dl_csv",
+    ui.tr("forecast.download.csv"), to_csv_bytes(shown_weekly), f"forecast_{as_of:%Y%m%d}.csv",
+    "text/csv", key="fc_dl_csv",
 )  # fmt: skip
 d2.download_button(
-    "Forecast XLSX",
+    ui.tr("forecast.download.xlsx"),
     to_xlsx_bytes({"Forecast": shown_weekly}, set(shown_weekly.columns[3:])),
     f"forecast_{as_of:%Y%m%d}.xlsx",
     XLSX,
     key="fc_dl_xlsx",
 )
 d3.download_button(
-    "Per-invoice detail XLSX",
+    ui.tr("forecast.download.invoices"),
     to_xlsx_bytes({"Invoices": to_money(forecast.invoices)}),
     f"forecast_invoices_{as_of:%Y%m%d}.xlsx",
     XLSX,
@@ -94,33 +107,38 @@ d3.download_button(
 )
 
 # ------------------------------------------------------------ cash plan
-st.subheader("13-week cash plan")
+st.subheader(ui.tr("forecast.plan.title", weeks=weeks))
+NEW_PLAN = "(new plan)"  # the option (and widget-key part) of an unsaved plan
 engine = ui.engine()
 saved = cashplan.list_plans(engine)
 p1, p2, p3 = st.columns([2, 1, 1])
-choice = p1.selectbox("Plan", ["(new plan)", *saved], key="fc_plan_choice")
+choice = p1.selectbox(
+    ui.tr("forecast.plan.choice"),
+    [NEW_PLAN, *saved],
+    format_func=lambda p: ui.tr("forecast.plan.new") if p == NEW_PLAN else p,
+    key="fc_plan_choice",
+)
 revision = st.session_state.setdefault("fc_plan_rev", 0)
 source = st.session_state.get("fc_plan_source")
 if source is None or source[0] != choice:
     plan = (
         cashplan.load_plan(engine, choice)
-        if choice != "(new plan)"
-        else cashplan.CashPlan("My plan", 0, 0)
+        if choice != NEW_PLAN
+        else cashplan.CashPlan(ui.tr("forecast.plan.default_name"), 0, 0)
     )
     st.session_state["fc_plan_source"] = (choice, plan)
     source = (choice, plan)
 plan = source[1]
 opening = p2.number_input(
-    "Opening cash", value=plan.opening_cash_cents / 100, step=100_000.0, key=f"fc_open_{choice}",
-    help="Cash in the bank at the end of the as-of date.",
+    ui.tr("forecast.plan.opening"), value=plan.opening_cash_cents / 100, step=100_000.0,
+    key=f"fc_open_{choice}", help=ui.tr("forecast.plan.opening.help"),
 )  # fmt: skip
 minimum = p3.number_input(
-    "Minimum cash", value=plan.minimum_cash_cents / 100, step=100_000.0, key=f"fc_min_{choice}",
-    help="The balance the company must not go below (covenant or buffer).",
+    ui.tr("forecast.plan.minimum"), value=plan.minimum_cash_cents / 100, step=100_000.0,
+    key=f"fc_min_{choice}", help=ui.tr("forecast.plan.minimum.help"),
 )  # fmt: skip
 upload = st.file_uploader(
-    "Upload plan lines (CSV or XLSX: week, Other receipts, Payroll, Suppliers, Tax, "
-    "Loan service, Other payments)",
+    ui.tr("forecast.plan.upload"),
     type=["csv", "xlsx"],
     key="fc_plan_upload",
 )
@@ -138,7 +156,14 @@ edited = st.data_editor(
     hide_index=True,
     disabled=["week"],
     key=f"fc_plan_editor_{choice}_{revision}",
-    column_config={label: ui.money_column(label) for label in cashplan.CATEGORY_LABELS.values()},
+    # the editor's columns are the categories' English labels, which lines_from_money reads back
+    column_config={
+        "week": ui.tr("forecast.col.week"),
+        **{
+            label: ui.money_column(ui.tr(f"forecast.category.{category}"))
+            for category, label in cashplan.CATEGORY_LABELS.items()
+        },
+    },
 )
 try:
     lines = cashplan.lines_from_money(edited, weeks)
@@ -150,55 +175,84 @@ table = cashplan.plan_table(weekly, current)
 short = cashplan.first_shortfall(table, current.minimum_cash_cents)
 if short:
     st.error(
-        f"Cash falls below the minimum in week {short['week']} "
-        f"({short['start']:%Y-%m-%d} – {short['end']:%Y-%m-%d}): closing "
-        f"{ui.money(short['closing_cents'] / 100)}, short by "
-        f"**{ui.money(short['shortfall_cents'] / 100)}**.",
+        ui.tr(
+            "forecast.plan.short",
+            week=short["week"],
+            start=f"{short['start']:%Y-%m-%d}",
+            end=f"{short['end']:%Y-%m-%d}",
+            closing=ui.money(short["closing_cents"] / 100),
+            shortfall=ui.money(short["shortfall_cents"] / 100),
+        ),
         icon=":material/warning:",
     )
 else:
     prudent = cashplan.first_shortfall(table, current.minimum_cash_cents, "closing_p10_cents")
     if prudent:
         st.warning(
-            f"The expected balance stays above the minimum, but at P10 collections it falls "
-            f"below in week {prudent['week']} by {ui.money(prudent['shortfall_cents'] / 100)}."
+            ui.tr(
+                "forecast.plan.short_p10",
+                week=prudent["week"],
+                shortfall=ui.money(prudent["shortfall_cents"] / 100),
+            )
         )
     else:
-        st.success("The closing balance stays above the minimum in all 13 weeks.")
+        st.success(ui.tr("forecast.plan.ok", weeks=weeks))
 s1, s2, _ = st.columns([2, 1, 3])
-name = s1.text_input("Save as", plan.name, key="fc_plan_name")
-if s2.button("Save plan", key="fc_plan_save"):
+name = s1.text_input(ui.tr("forecast.plan.save_as"), plan.name, key="fc_plan_name")
+if s2.button(ui.tr("forecast.plan.save"), key="fc_plan_save"):
     try:
         cashplan.save_plan(
             engine,
             cashplan.CashPlan(name, current.opening_cash_cents, current.minimum_cash_cents, lines),
         )
-        st.toast(f"Saved cash plan {name!r}.")
+        st.toast(ui.tr("forecast.plan.saved", name=name))
     except CreditDashError as err:
         st.error(str(err))
 
 # ------------------------------------------------------------ stress
-st.subheader("Stress scenarios")
+st.subheader(ui.tr("forecast.stress.title"))
 segments = sorted(set(ui.ledger().customers["segment"].dropna().astype(str)) - {""})
 x1, x2, x3, x4 = st.columns(4)
-late = x1.number_input("Everyone pays later by (days)", 0, 180, 15, key="fc_st_days")
-top = x2.number_input("Largest customers that delay", 1, 50, 5, key="fc_st_top")
-top_days = x3.number_input("… by (days)", 0, 180, 30, key="fc_st_top_days")
-group = x4.selectbox("Segment that defaults", segments or ["(none)"], key="fc_st_segment")
+late = x1.number_input(ui.tr("forecast.stress.late"), 0, 180, 15, key="fc_st_days")
+top = x2.number_input(ui.tr("forecast.stress.top"), 1, 50, 5, key="fc_st_top")
+top_days = x3.number_input(ui.tr("forecast.stress.top_days"), 0, 180, 30, key="fc_st_top_days")
+group = x4.selectbox(
+    ui.tr("forecast.stress.segment"),
+    segments or [ui.tr("forecast.stress.no_segment")],
+    key="fc_st_segment",
+)
 scenarios = [
-    Scenario(f"All pay {late} d later", "delay_all", days=int(late)),
-    Scenario(f"Top {top} delay {top_days} d", "delay_largest", days=int(top_days), top=int(top)),
-    Scenario(f"{group} defaults", "default", attribute="segment", value=group),
+    Scenario(ui.tr("forecast.scenario.delay_all", days=late), "delay_all", days=int(late)),
+    Scenario(
+        ui.tr("forecast.scenario.delay_largest", top=top, days=top_days),
+        "delay_largest",
+        days=int(top_days),
+        top=int(top),
+    ),
+    Scenario(
+        ui.tr("forecast.scenario.default", group=group), "default", attribute="segment", value=group
+    ),
 ]
 stress = run_scenarios(ui.ledger(), forecast, scenarios)
 tables = {}
 for name_, part in stress.groupby("scenario", sort=False):
+    if name_ == "Base case":  # run_scenarios' first part: the plan's own table stands for it
+        tables[ui.tr("forecast.scenario.base")] = table
+        continue
     frame = part.reset_index(drop=True)
     frame["cumulative_p10_cents"] = frame["total_p10_cents"].cumsum()
     tables[name_] = cashplan.plan_table(frame, current)
-tables["Base case"] = table
 st.plotly_chart(
-    charts.balance_chart(tables, current.minimum_cash_cents, currency), key="fc_balance"
+    charts.balance_chart(
+        tables,
+        current.minimum_cash_cents,
+        currency,
+        title=ui.tr("forecast.chart.balance"),
+        y_title=ui.tr("forecast.chart.cash"),
+        minimum_name=ui.tr("forecast.chart.minimum"),
+        week_label=WEEK_LABEL,
+    ),
+    key="fc_balance",
 )
 rows = []
 for name_, t in tables.items():
@@ -213,11 +267,11 @@ for name_, t in tables.items():
 summary = pd.DataFrame(rows)
 st.dataframe(
     summary, hide_index=True, key="fc_stress_table",
-    column_config={c: ui.money_column(c) for c in ("collections_13w", "closing_week_13", "shortfall")},
+    column_config=column_labels(summary, ["collections_13w", "closing_week_13", "shortfall"]),
 )  # fmt: skip
 plan_xlsx = {"Cash plan": to_money(table), "Scenarios": summary}
 st.download_button(
-    "Cash plan and scenarios XLSX",
+    ui.tr("forecast.stress.download"),
     to_xlsx_bytes(plan_xlsx),
     f"cash_plan_{as_of:%Y%m%d}.xlsx",
     XLSX,
@@ -225,35 +279,55 @@ st.download_button(
 )
 
 # ------------------------------------------------------------ back-test
-st.subheader("Track record (back-test)")
+st.subheader(ui.tr("forecast.bt.title"))
 try:
-    with st.spinner("Back-testing the last 12 origins…"):
+    with st.spinner(ui.tr("forecast.bt.spinner")):
         bt = ui.shared(recent_backtest, as_of)
 except CreditDashError as err:
     st.info(str(err))
     st.stop()
 summ = bt.summary
 b1, b2, b3, b4 = st.columns(4)
-b1.metric("WAPE, model", ui.pct(summ["wape"]),
-          help="sum |actual - forecast| / sum actual over 13 weeks, averaged over origins.")  # fmt: skip
-b2.metric("WAPE, due-date baseline", ui.pct(summ["baseline_due_date"]),
-          help="Every open invoice paid in full on its due date (overdue: week 1).")  # fmt: skip
-b3.metric("WAPE, average-delay baseline", ui.pct(summ["baseline_avg_delay"]),
-          help="Paid on due date + the customer's amount-weighted average delay so far.")  # fmt: skip
-b4.metric("P10-P90 coverage", ui.pct(summ["coverage_p10_p90"]),
-          help="Share of back-test weeks whose actual collections fell inside the band "
-          "(target 70-90%).")  # fmt: skip
+b1.metric(ui.tr("forecast.bt.wape"), ui.pct(summ["wape"]), help=ui.tr("forecast.bt.wape.help"))
+b2.metric(ui.tr("forecast.bt.due"), ui.pct(summ["baseline_due_date"]),
+          help=ui.tr("forecast.bt.due.help"))  # fmt: skip
+b3.metric(ui.tr("forecast.bt.delay"), ui.pct(summ["baseline_avg_delay"]),
+          help=ui.tr("forecast.bt.delay.help"))  # fmt: skip
+b4.metric(ui.tr("forecast.bt.coverage"), ui.pct(summ["coverage_p10_p90"]),
+          help=ui.tr("forecast.bt.coverage.help"))  # fmt: skip
 if summ["approximate_weeks"]:
-    st.caption(
-        f"{summ['approximate_weeks']} week(s) include payments derived from open-items "
-        "snapshots: their dates are export dates, so those weeks are approximate."
-    )
+    st.caption(ui.tr("forecast.bt.approximate", weeks=summ["approximate_weeks"]))
+# plotly names months in English; Chinese dates read as 2025-03-21
+date_format = "%Y-%m-%d" if ui.lang() == "zh" else None
 g1, g2 = st.columns(2)
-g1.plotly_chart(charts.backtest_chart(bt.weeks, 3, currency), key="fc_bt_chart")
-g2.plotly_chart(charts.wape_chart(bt.origins), key="fc_bt_wape")
+g1.plotly_chart(
+    charts.backtest_chart(
+        bt.weeks,
+        3,
+        currency,
+        title=ui.tr("forecast.chart.backtest"),
+        y_title=ui.tr("forecast.chart.cash"),
+        names=(ui.tr("forecast.chart.forecast_from"), ui.tr("forecast.chart.actual_after")),
+        date_format=date_format,
+    ),
+    key="fc_bt_chart",
+)
+g2.plotly_chart(
+    charts.wape_chart(
+        bt.origins,
+        title=ui.tr("forecast.chart.wape"),
+        names=(
+            ui.tr("forecast.chart.model"),
+            ui.tr("forecast.chart.baseline_avg_delay"),
+            ui.tr("forecast.chart.baseline_due_date"),
+        ),
+        date_format=date_format,
+    ),
+    key="fc_bt_wape",
+)
 bt_frame = to_money(bt.origins)
 st.download_button(
-    "Back-test XLSX",
+    ui.tr("forecast.bt.download"),
     to_xlsx_bytes({"Origins": bt_frame, "Weeks": to_money(bt.weeks)}),
     f"backtest_{as_of:%Y%m%d}.xlsx",
     XLSX,

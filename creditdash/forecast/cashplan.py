@@ -42,6 +42,16 @@ CATEGORY_LABELS = {
     "loan_service": "Loan service",
     "other": "Other payments",
 }
+# headers of Chinese plan files, besides the names and labels above (any case, spaces ignored)
+HEADER_ALIASES = {
+    "week": ("周", "周次"),
+    "other_receipts": ("其他收入", "其他收款"),
+    "payroll": ("工资", "薪酬"),
+    "suppliers": ("供应商", "供应商付款"),
+    "tax": ("税费", "税金"),
+    "loan_service": ("还贷", "还本付息"),
+    "other": ("其他支出", "其他付款"),
+}
 
 
 @dataclass(frozen=True)
@@ -65,18 +75,17 @@ def blank_lines(weeks: int = 13) -> pd.DataFrame:
 def lines_from_money(frame: pd.DataFrame, weeks: int = 13) -> pd.DataFrame:
     """Lines in cents from a table in money units (edited or uploaded).
 
-    Accepts `week` and the category names (or their labels, any case);
-    missing categories are zero, missing weeks are zero. Amounts must be
-    numbers >= 0; a bad cell raises InvalidArgument naming its row and column.
+    Accepts `week` and the category names, their labels or their Chinese
+    headers (`HEADER_ALIASES`: 周, 其他收入, 工资, 供应商, 税费, 还贷, 其他支出),
+    any case; missing categories are zero, missing weeks are zero. Amounts
+    must be numbers >= 0; a bad cell raises InvalidArgument naming its row
+    and its column as the file spells it.
     """
-    names = {_norm(c): c for c in CATEGORIES} | {_norm(v): k for k, v in CATEGORY_LABELS.items()}
-    renamed = {}
-    for col in frame.columns:
-        key = _norm(str(col))
-        if key == "week":
-            renamed[col] = "week"
-        elif key in names:
-            renamed[col] = names[key]
+    names = {_norm(c): c for c in ("week", *CATEGORIES)}
+    names |= {_norm(v): k for k, v in CATEGORY_LABELS.items()}
+    names |= {_norm(a): k for k, aliases in HEADER_ALIASES.items() for a in aliases}
+    renamed = {col: names[_norm(str(col))] for col in frame.columns if _norm(str(col)) in names}
+    header = {v: str(k) for k, v in renamed.items()}  # category -> the column as given
     data = frame.rename(columns=renamed)
     if "week" not in data:
         raise InvalidArgument(
@@ -100,7 +109,7 @@ def lines_from_money(frame: pd.DataFrame, weeks: int = 13) -> pd.DataFrame:
         if wrong.any():
             row = int(np.flatnonzero(wrong.to_numpy())[0])
             raise InvalidArgument(
-                f"`{CATEGORY_LABELS[cat]}` must be an amount >= 0 (enter payments as positive "
+                f"`{header[cat]}` must be an amount >= 0 (enter payments as positive "
                 f"numbers). Row {row + 1}: {data[cat].iloc[row]!r}."
             )
         cents = np.rint(values.to_numpy(dtype=np.float64) * 100).astype(np.int64)

@@ -74,6 +74,23 @@ def test_read_plan_file_csv():
     assert lines["suppliers_cents"].iloc[0] == 20_000
 
 
+def test_read_plan_file_chinese_headers():
+    # the headers of the Chinese cash-plan template; 税费 and 还贷 left out are zero
+    data = "周,其他收入,工资,供应商,其他支出\n1,50,1000,200.5,\n2,,1000,,30\n".encode("utf-8-sig")
+    lines = read_plan_file("现金计划.csv", data, 2)
+    assert list(lines["other_receipts_cents"]) == [5_000, 0]
+    assert list(lines["payroll_cents"]) == [100_000, 100_000]
+    assert list(lines["suppliers_cents"]) == [20_050, 0]
+    assert list(lines["other_cents"]) == [0, 3_000]
+    assert lines["tax_cents"].sum() == lines["loan_service_cents"].sum() == 0
+    both = lines_from_money(pd.DataFrame({"周次": [1], "税费": [7], "还贷": [8], "Payroll": [9]}))
+    assert both.iloc[0][["tax_cents", "loan_service_cents", "payroll_cents"]].tolist() == [
+        700, 800, 900
+    ]  # fmt: skip
+    with pytest.raises(InvalidArgument, match="`工资` must be an amount >= 0.*Row 2"):
+        lines_from_money(pd.DataFrame({"周": [1, 2], "工资": [1, -5]}))
+
+
 def test_saved_plans_round_trip(engine):
     lines = blank_lines(13)
     lines.loc[0, "payroll_cents"] = 123_456
