@@ -52,8 +52,13 @@ def engine_for(url: str):
 
 
 def lang() -> str:
-    """The interface language chosen in the sidebar (`en` or `zh`)."""
-    return st.session_state.get("lang") or "en"
+    """The interface language chosen in the sidebar (`en` or `zh`).
+
+    A page that runs without the shell (see `page_guard`) has no sidebar; it
+    keeps the language the URL carries (`?lang=`, which the shell keeps in step).
+    """
+    chosen = st.session_state.get("lang") or st.query_params.get("lang")
+    return chosen if chosen in i18n.LANGS else "en"
 
 
 def tr(key: str, **params) -> str:
@@ -63,11 +68,13 @@ def tr(key: str, **params) -> str:
 
 def _coded(code: str | None, params: dict | None, english: str) -> str:
     """The catalogue text of `code` in the chosen language, else the English message."""
-    if not code or lang() == "en" or code not in i18n.catalogue(lang()):
+    language = lang()
+    text = i18n.catalogue(language).get(code) if code and language != "en" else None
+    if text is None:
         return english
     try:
-        return i18n.t(code, lang(), **(params or {}))
-    except (KeyError, IndexError, ValueError):  # a text whose placeholders the params lack
+        return text.format(**(params or {}))
+    except (KeyError, IndexError, TypeError, ValueError):  # params that do not fit the text
         return english
 
 

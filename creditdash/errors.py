@@ -7,16 +7,28 @@
      ├── NotFitted                  a model used before fit()
      └── NotFound                   an id (import, customer, ...) that does not exist
 
-Messages name the argument or column, the rule and the value.
+Messages name the argument or column, the rule and the value. An error or
+`Problem` may also carry a `code` (a key of creditdash/i18n/*/problems.json)
+and the `params` its text is filled with, so the UI can show it in the
+user's language; `message` / `str(err)` stay English.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 class CreditDashError(Exception):
-    """Base of every error a user may see."""
+    """Base of every error a user may see.
+
+    `code` and `params`, when given, translate the message: the English
+    catalogue text of `code` filled with `params` is `str(err)`.
+    """
+
+    def __init__(self, *args: object, code: str | None = None, params: dict | None = None):
+        super().__init__(*args)
+        self.code = code
+        self.params = params
 
 
 class InvalidArgument(CreditDashError, ValueError):
@@ -41,7 +53,8 @@ class Problem:
 
     `row` is the row number as the user sees it in Excel (1-based, header
     included) or the line number in a CSV; None when the problem is about
-    the whole file or sheet.
+    the whole file or sheet. `code` and `params` translate `message` (see the
+    module docstring); `message` is always the English text.
     """
 
     file: str
@@ -51,6 +64,8 @@ class Problem:
     column: str | None = None
     value: str | None = None
     level: str = "error"  # "error" stops the import; "warning" is reported only
+    code: str | None = None
+    params: dict | None = field(default=None, hash=False)
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -105,6 +105,7 @@ def mapping_editor(m, index: int, revision: str):
 
 def show_problems(problems) -> None:
     frame = pd.DataFrame([p.as_dict() for p in problems])
+    frame["message"] = [ui.problem_text(p) for p in problems]
     st.dataframe(
         frame,
         hide_index=True,
@@ -143,7 +144,7 @@ def run_import(sources, mappings, dry_run: bool) -> None:
         return
     except CreditDashError as err:
         bar.empty()
-        st.error(str(err))
+        st.error(ui.error_text(err))
         return
     bar.empty()
     lines = summary.lines()
@@ -161,7 +162,7 @@ if uploads:
     try:
         proposed = proposals(files)
     except CreditDashError as err:
-        st.error(str(err))
+        st.error(ui.error_text(err))
         st.stop()
     st.caption(ui.tr("data.check_mapping"))
     mappings = [mapping_editor(m, i, revision) for i, m in enumerate(proposed)]
@@ -204,7 +205,7 @@ else:
             try:
                 done = rollback(engine, int(target), actor=actor)
             except CreditDashError as err:
-                st.error(str(err))
+                st.error(ui.error_text(err))
             else:
                 st.toast(ui.tr("data.rolled_back", id=target, n=done["restored"]))
                 st.rerun()

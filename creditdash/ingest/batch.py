@@ -20,7 +20,7 @@ from creditdash.errors import InvalidArgument, Problem
 from creditdash.ingest import checks
 from creditdash.ingest.fields import missing_columns
 from creditdash.ingest.mapping import SheetMapping, adopt, duplicate_fields, propose, sheet_body
-from creditdash.ingest.problems import ProblemLog, SheetContext
+from creditdash.ingest.problems import Message, ProblemLog, SheetContext, message
 from creditdash.ingest.read import RawSheet, Source, read_source
 from creditdash.ingest.shapes import Masters, Options, Staged, stage
 
@@ -42,6 +42,11 @@ _ITEM_DTYPES = {
     "open_cents": "int64",
     "currency": "str",
 }
+_SHEET_EMPTY = message(
+    "ingest.sheet_empty", "The sheet is empty. Upload the sheet that holds the data."
+)
+_NO_ROWS = message("ingest.sheet_no_rows", "The sheet has a header but no data rows.")
+_MAP_EXAMPLE = 'e.g. --map "Bill Ref=invoice_id".'
 
 
 @dataclass
@@ -203,23 +208,16 @@ def _plan(
         candidates = []
         for raw in raws:
             if raw.is_empty:
-                candidates.append(
-                    (raw, None, "The sheet is empty. Upload the sheet that holds the data.")
-                )
+                candidates.append((raw, None, _SHEET_EMPTY))
                 continue
             mapping = adopt(
                 propose(raw), raw, user=edited.get((raw.file, raw.sheet)), overrides=overrides
             )
             why = None
             if mapping.kind == "unknown":
-                found = ", ".join(repr(h) for h in mapping.headers if not h.startswith("(column "))
-                why = (
-                    "No recognisable invoice id, date or amount column "
-                    f"(columns found: {found or 'none'}). Rename the headers or map them, "
-                    'e.g. --map "Bill Ref=invoice_id".'
-                )
+                why = _unrecognised(mapping)
             elif mapping.n_rows == 0:
-                why = "The sheet has a header but no data rows."
+                why = _NO_ROWS
             candidates.append((raw, mapping, why))
             adopted.append(mapping)
         usable = any(why is None for _, _, why in candidates)
@@ -227,31 +225,49 @@ def _plan(
             if why is None:
                 plans.append((raw, mapping))
                 continue
-            level = "warning" if usable and sheet is None else "error"
-            suffix = " The sheet was skipped." if level == "warning" else ""
-            log.file(raw.file, why + suffix, sheet=raw.sheet, level=level)
+            if usable and sheet is None:
+                log.file(raw.file, _skipped(why), sheet=raw.sheet, level="warning")
+            else:
+                log.file(raw.file, why, sheet=raw.sheet)
     return plans, adopted
+
+
+def _found(mapping: SheetMapping) -> str:
+    """The sheet's header texts as `'A', 'B'` (columns without a header left out)."""
+    return ", ".join(repr(h) for h in mapping.headers if not h.startswith("(column "))
+
+
+def _unrecognised(mapping: SheetMapping) -> Message:
+    """A sheet of unknown kind: no invoice id, date or amount column was found."""
+    found = _found(mapping)
+    if not found:
+        return message(
+            "ingest.sheet_unrecognised_no_headers",
+            "No recognisable invoice id, date or amount column (columns found: none). "
+            "Rename the headers or map them, " + _MAP_EXAMPLE,
+        )
+    return message(
+        "ingest.sheet_unrecognised",
+        "No recognisable invoice id, date or amount column (columns found: {found}). "
+        "Rename the headers or map them, " + _MAP_EXAMPLE,
+        found=found,
+    )
+
+
+def _skipped(why: Message) -> Message:
+    """`why` as a warning: the sheet is left out and the rest of the file imported."""
+    return Message(f"{why.code}.skipped", why.text + " The sheet was skipped.", why.params)
 
 
 def _context(raw: RawSheet, mapping: SheetMapping, log: ProblemLog) -> SheetContext | None:
     """The sheet's context with its body, or None (reported) when it cannot be parsed."""
     ctx = SheetContext(file=raw.file, sheet=raw.sheet, kind=mapping.kind, headers=mapping.fields)
     for name, headers in duplicate_fields(mapping).items():
-        shown = " and ".join(repr(h) for h in headers)
-        log.sheet(
-            ctx,
-            f"The columns {shown} are all mapped to {name}. Map all but one of them to 'ignore'.",
-        )
+        log.sheet(ctx, _same_field(name, headers))
         return None
     missing = missing_columns(mapping.kind, set(mapping.fields))
     if missing:
-        found = ", ".join(repr(h) for h in mapping.headers if not h.startswith("(column "))
-        log.sheet(
-            ctx,
-            f"No {' / '.join(missing)} column was recognised in this {mapping.kind.replace('_', ' ')} "
-            f"sheet (columns found: {found}). Rename the header or map a column to it, "
-            'e.g. --map "Bill Ref=invoice_id".',
-        )
+        log.sheet(ctx, _missing(mapping, missing))
         return None
     ctx.title = [
         " ".join(c for c in row if c.strip())
@@ -263,14 +279,46 @@ def _context(raw: RawSheet, mapping: SheetMapping, log: ProblemLog) -> SheetCont
     ]
     ctx.body, totals = sheet_body(raw, mapping)
     if totals:
-        log.rows(
-            ctx,
-            totals,
-            None,
-            "This totals row was dropped (it is not an invoice).",
-            level="warning",
+        dropped = message(
+            "ingest.totals_row_dropped", "This totals row was dropped (it is not an invoice)."
         )
+        log.rows(ctx, totals, None, dropped, level="warning")
     return ctx
+
+
+def _missing(mapping: SheetMapping, missing: list[str]) -> Message:
+    """Required columns absent; one code per kind, so the kind translates with the sentence."""
+    template = (
+        "No {missing} column was recognised in this "
+        + mapping.kind.replace("_", " ")
+        + " sheet (columns found: {found}). Rename the header or map a column to it, "
+        + _MAP_EXAMPLE
+    )
+    return message(
+        f"ingest.missing_columns.{mapping.kind}",
+        template,
+        missing=" / ".join(missing),
+        found=_found(mapping),
+    )
+
+
+def _same_field(name: str, headers: list[str]) -> Message:
+    """Several columns mapped to field `name` (two in practice; more get one joined list)."""
+    if len(headers) == 2:
+        return message(
+            "ingest.columns_same_field",
+            "The columns {first!r} and {second!r} are all mapped to {field}. "
+            "Map all but one of them to 'ignore'.",
+            first=headers[0],
+            second=headers[1],
+            field=name,
+        )
+    return message(
+        "ingest.columns_same_field.many",
+        "The columns {columns} are all mapped to {field}. Map all but one of them to 'ignore'.",
+        columns=" and ".join(repr(h) for h in headers),
+        field=name,
+    )
 
 
 def _concat(parts: list[pd.DataFrame | None]) -> pd.DataFrame:
@@ -337,9 +385,10 @@ def _payments(
         payments = payments.assign(
             customer_id=payments["customer_id"].fillna(payments["invoice_id"].map(owner))
         )
-    unknown = (
+    unknown = message(
+        "ingest.payment_customer_unknown",
         "The customer is empty and the invoice this pays is not in the upload. "
-        "Fill in the customer id or name."
+        "Fill in the customer id or name.",
     )
     payments = checks.validate(payments, checks.PAYMENTS, ctxs, log, empty={"customer_id": unknown})
     if payments.empty:

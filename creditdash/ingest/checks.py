@@ -15,7 +15,7 @@ from collections.abc import Callable
 import pandas as pd
 import pandera.pandas as pa
 
-from creditdash.ingest.problems import ProblemLog, SheetContext
+from creditdash.ingest.problems import Message, ProblemLog, SheetContext, message
 
 DUE_BEFORE_INVOICE = "due date before invoice date"
 
@@ -76,13 +76,14 @@ def _field(ctx: SheetContext, column: str) -> str:
     return column
 
 
-def _empty_message(column: str) -> str:
+def _empty_message(column: str) -> Message:
+    """`ingest.empty.<column>`: one code per column, so the column's name is translated too."""
     what = {
         "customer_id": "customer (id or name)",
         "amount_cents": "amount",
         "open_cents": "open amount",
     }.get(column, column.replace("_", " "))
-    return f"The {what} is empty. Fill it in or delete the row."
+    return message(f"ingest.empty.{column}", f"The {what} is empty. Fill it in or delete the row.")
 
 
 def report(
@@ -90,7 +91,7 @@ def report(
     ctxs: list[SheetContext],
     log: ProblemLog,
     column: str,
-    message: str | Callable[[int, str | None], str],
+    message: str | Message | Callable[[int, str | None], str | Message],
     *,
     level: str = "error",
 ) -> None:
@@ -106,7 +107,7 @@ def validate(
     ctxs: list[SheetContext],
     log: ProblemLog,
     *,
-    empty: dict[str, str] | None = None,
+    empty: dict[str, Message] | None = None,
 ) -> pd.DataFrame:
     """The frame without the rows that fail `schema`; every failure is reported.
 
@@ -134,35 +135,69 @@ def validate(
         for ctx_id, rows in bad.groupby("_ctx")["_row"]:
             ctx = ctxs[int(ctx_id)]
 
-            def message(row, _value, c=int(ctx_id)):
+            def before(row, _value, c=int(ctx_id)):
                 d, i = dates[(c, row)]
-                return (
-                    f"The due date {d:%Y-%m-%d} is before the invoice date {i:%Y-%m-%d}. "
-                    "Correct one of the two dates."
+                return message(
+                    "ingest.due_before_invoice",
+                    "The due date {due} is before the invoice date {invoice}. "
+                    "Correct one of the two dates.",
+                    due=f"{d:%Y-%m-%d}",
+                    invoice=f"{i:%Y-%m-%d}",
                 )
 
-            log.rows(ctx, rows.to_numpy(), "due_date", message)
+            log.rows(ctx, rows.to_numpy(), "due_date", before)
     rates = cases.loc[wide == RATE_NOT_POSITIVE, "index"].astype("int64").unique()
     if len(rates):
-        message = "The exchange rate must be greater than 0 (units of reporting currency per unit)."
-        report(frame.loc[rates], ctxs, log, "rate", message)
+        not_positive = message(
+            "ingest.rate_not_positive",
+            "The exchange rate must be greater than 0 (units of reporting currency per unit).",
+        )
+        report(frame.loc[rates], ctxs, log, "rate", not_positive)
     nulls = cases[(wide == "not_nullable") & cases["index"].notna()]
     for column in schema.columns:
         if column == "due_date":  # only empty when the invoice date is; reported there
             continue
         idx = nulls.loc[nulls["column"] == column, "index"].astype("int64").unique()
         if len(idx):
-            message = (empty or {}).get(column) or _empty_message(column)
-            report(frame.loc[idx], ctxs, log, column, message)
+            text = (empty or {}).get(column) or _empty_message(column)
+            report(frame.loc[idx], ctxs, log, column, text)
     return frame.drop(index=failing)
 
 
-def _where(ctxs: list[SheetContext], here: int, ctx_id: int, row: int) -> str:
+def _where(ctxs: list[SheetContext], here: int, ctx_id: int, row: int) -> dict[str, object]:
+    """Parameters naming a row: its number, and its file and sheet when not on sheet `here`."""
     if ctx_id == here:
-        return f"row {row}"
+        return {"row": row}
     ctx = ctxs[ctx_id]
-    sheet = f" [{ctx.sheet}]" if ctx.sheet else ""
-    return f"row {row} of {ctx.file}{sheet}"
+    return {"row": row, "file": ctx.file, "sheet": f" [{ctx.sheet}]" if ctx.sheet else ""}
+
+
+def _duplicate(
+    what: str, level: str, key: str, where: dict[str, object], fields: list[str]
+) -> Message:
+    """A repeated `what` id: an exact copy (warning) or different content (error).
+
+    One code per kind of id and per place of the first row (`.elsewhere`: another
+    file or sheet), so each translates as a whole sentence.
+    """
+    elsewhere = "file" in where
+    at = "row {row} of {file}{sheet}" if elsewhere else "row {row}"
+    variant = f"{what}.elsewhere" if elsewhere else what
+    if level == "warning":
+        return message(
+            f"ingest.duplicate_copy.{variant}",
+            f"This row repeats {at} exactly ({what} {{id}}); the copy was dropped.",
+            id=key,
+            **where,
+        )
+    return message(
+        f"ingest.duplicate_conflict.{variant}",
+        f"{what.capitalize()} {{id}} also appears on {at} with a different {{fields}}. "
+        f"Keep one row per {what}, or give the rows different ids.",
+        id=key,
+        fields=", ".join(f.replace("_cents", "").replace("_", " ") for f in fields),
+        **where,
+    )
 
 
 def deduplicate(
@@ -211,17 +246,11 @@ def deduplicate(
                 )
             }
 
-            def message(row, _v, info=info, level=level):
+            def duplicate(row, _v, info=info, level=level):
                 k, where, fields = info[row]
-                if level == "warning":
-                    return f"This row repeats {where} exactly ({what} {k}); the copy was dropped."
-                names = ", ".join(f.replace("_cents", "").replace("_", " ") for f in fields)
-                return (
-                    f"{what.capitalize()} {k} also appears on {where} with a different {names}. "
-                    f"Keep one row per {what}, or give the rows different ids."
-                )
+                return _duplicate(what, level, k, where, fields)
 
-            log.rows(ctx, group["_row"].to_numpy(), key, message, level=level)
+            log.rows(ctx, group["_row"].to_numpy(), key, duplicate, level=level)
     return frame.drop(index=sub.index[(copy | conflict).to_numpy(dtype=bool)])
 
 
@@ -265,11 +294,15 @@ def early_payments(
     for ctx_id, group in early.groupby("_ctx"):
         ctx = ctxs[int(ctx_id)]
 
-        def message(row, value, c=int(ctx_id)):
+        def early(row, value, c=int(ctx_id)):
             invoice, date = info[(c, row)]
-            return (
-                f"The payment date {value} is before the date of invoice {invoice} "
-                f"({date:%Y-%m-%d}). Check both dates."
+            return message(
+                "ingest.payment_before_invoice",
+                "The payment date {value} is before the date of invoice {invoice} "
+                "({invoice_date}). Check both dates.",
+                value=value,
+                invoice=invoice,
+                invoice_date=f"{date:%Y-%m-%d}",
             )
 
-        log.rows(ctx, group["_row"].to_numpy(), "payment_date", message, level="warning")
+        log.rows(ctx, group["_row"].to_numpy(), "payment_date", early, level="warning")

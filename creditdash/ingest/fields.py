@@ -23,14 +23,33 @@ PARSERS: dict[str, Callable[[pd.Series], parse.Parsed]] = {
     "currency": parse.parse_currency,
     "rate": parse.parse_number,
 }
+# parser -> (catalogue code, English template) of the message for a cell it cannot read
 BAD_VALUE = {
-    parse.parse_dates: "{v!r} is not a date. Write it as 2024-03-31, 3/31/2024 or 2024年3月31日.",
-    parse.parse_money: "{v!r} is not an amount. Write a number such as 1234.56, 1,234.56, "
-    "¥1,234.56 or (1,234.56).",
-    parse.parse_bool: "{v!r} is not yes or no. Use yes/no, true/false, 1/0, 是/否, Y/N or x.",
-    parse.parse_days: "{v!r} is not a number of days. Write the payment terms as a number, e.g. 30.",
-    parse.parse_currency: "{v!r} is not a currency. Use a 3-letter code such as CNY, USD or EUR.",
-    parse.parse_number: "{v!r} is not a number. Write the rate as a decimal number, e.g. 7.12.",
+    parse.parse_dates: (
+        "ingest.bad_date",
+        "{value!r} is not a date. Write it as 2024-03-31, 3/31/2024 or 2024年3月31日.",
+    ),
+    parse.parse_money: (
+        "ingest.bad_amount",
+        "{value!r} is not an amount. Write a number such as 1234.56, 1,234.56, "
+        "¥1,234.56 or (1,234.56).",
+    ),
+    parse.parse_bool: (
+        "ingest.bad_flag",
+        "{value!r} is not yes or no. Use yes/no, true/false, 1/0, 是/否, Y/N or x.",
+    ),
+    parse.parse_days: (
+        "ingest.bad_days",
+        "{value!r} is not a number of days. Write the payment terms as a number, e.g. 30.",
+    ),
+    parse.parse_currency: (
+        "ingest.bad_currency",
+        "{value!r} is not a currency. Use a 3-letter code such as CNY, USD or EUR.",
+    ),
+    parse.parse_number: (
+        "ingest.bad_number",
+        "{value!r} is not a number. Write the rate as a decimal number, e.g. 7.12.",
+    ),
 }
 _CUSTOMER = [*ATTRIBUTES, "credit_limit", "payment_terms_days"]
 USES = {

@@ -80,12 +80,31 @@ _MONTHS = {
 
 @dataclass
 class ColumnNote:
-    """A finding about a whole column; `row`/`value` show one example cell."""
+    """A finding about a whole column; `row`/`value` show one example cell.
+
+    `message` is English; `code` and `params` translate it (i18n/*/problems.json).
+    """
 
     level: str
     message: str
     row: int | None = None
     value: str | None = None
+    code: str | None = None
+    params: dict[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def coded(
+        cls,
+        level: str,
+        code: str,
+        template: str,
+        *,
+        row: int | None = None,
+        value: str | None = None,
+        **params: object,
+    ) -> ColumnNote:
+        """A note whose message is `template` (the English text of `code`) filled with `params`."""
+        return cls(level, template.format(**params), row, value, code, params)
 
 
 @dataclass
@@ -210,13 +229,20 @@ def _day_month(
         r1, r2 = text.index[pos[first[0]]], text.index[pos[other[0]]]
         v1, v2 = text.iloc[pos[first[0]]], text.iloc[pos[other[0]]]
         orders = ("D/M/YYYY", "M/D/YYYY") if dm_wins else ("M/D/YYYY", "D/M/YYYY")
-        note = ColumnNote(
+        note = ColumnNote.coded(
             "error",
-            f"This column mixes date orders: row {r1} ({v1!r}) can only be {orders[0]} but "
-            f"row {r2} ({v2!r}) can only be {orders[1]}. Use one date format in the whole "
-            "column (ISO dates such as 2024-03-31 are safest).",
+            "ingest.date_orders_mixed",
+            "This column mixes date orders: row {first_row} ({first_value!r}) can only be "
+            "{first_order} but row {second_row} ({second_value!r}) can only be {second_order}. "
+            "Use one date format in the whole column (ISO dates such as 2024-03-31 are safest).",
             row=int(r2),
             value=str(v2),
+            first_row=int(r1),
+            first_value=str(v1),
+            first_order=orders[0],
+            second_row=int(r2),
+            second_value=str(v2),
+            second_order=orders[1],
         )
         void[other] = True
         day_first_order = bool(dm_wins)
@@ -224,24 +250,45 @@ def _day_month(
         day_first_order = bool(len(day_first))
         either = np.flatnonzero((a <= 12) & (b <= 12) & (a != b))
         if len(either):
-            example = text.iloc[pos[either[0]]]
-            order = "D/M/YYYY (day first)" if day_first_order else "M/D/YYYY (month first)"
             evidence = day_first if day_first_order else month_first
-            if len(evidence):
-                row, value = text.index[pos[evidence[0]]], text.iloc[pos[evidence[0]]]
-                why = f"because row {row} has {value!r}"
-            else:
-                why = "because no date in the column settles it; if they are day-first, use ISO dates (2024-03-31) instead"
-            note = ColumnNote(
-                "warning",
-                f"{len(either):,} date{'s' if len(either) > 1 else ''} such as {example!r} "
-                "could be month-first or day-first; "
-                f"all were read as {order} {why}.",
-            )
+            note = _ambiguous(text, pos, either, evidence, day_first_order)
     month, day = (b, a) if day_first_order else (a, b)
     dates = _assemble(y, month, day)
     dates[void] = np.datetime64("NaT")
     return dates, void, note
+
+
+def _ambiguous(
+    text: pd.Series, pos: np.ndarray, either: np.ndarray, evidence: np.ndarray, day_first: bool
+) -> ColumnNote:
+    """The warning that dates like 3/4/2024 were read in the order the column implies.
+
+    One code per case (day first or month first because of a row, month first for
+    want of one; one date or several), so each translates as a whole sentence.
+    """
+    n, example = len(either), str(text.iloc[pos[either[0]]])
+    head = "{n:,} date such as {example!r}" if n == 1 else "{n:,} dates such as {example!r}"
+    head += " could be month-first or day-first; all were read as "
+    suffix = ".one" if n == 1 else ""
+    if not len(evidence):
+        return ColumnNote.coded(
+            "warning",
+            "ingest.dates_ambiguous.unsettled" + suffix,
+            head + "M/D/YYYY (month first) because no date in the column settles it; "
+            "if they are day-first, use ISO dates (2024-03-31) instead.",
+            n=n,
+            example=example,
+        )
+    order = "D/M/YYYY (day first)" if day_first else "M/D/YYYY (month first)"
+    return ColumnNote.coded(
+        "warning",
+        f"ingest.dates_ambiguous.{'day_first' if day_first else 'month_first'}" + suffix,
+        head + order + " because row {evidence_row} has {evidence_value!r}.",
+        n=n,
+        example=example,
+        evidence_row=int(text.index[pos[evidence[0]]]),
+        evidence_value=str(text.iloc[pos[evidence[0]]]),
+    )
 
 
 def find_date(text: str) -> dt.date | None:

@@ -6,6 +6,12 @@ reported with the file, sheet, Excel row, header and raw cell text the user
 sees. `ProblemLog` gathers every problem; a rule that fails on very many
 rows of one sheet reports the first `cap` of them and one summary line, so a
 million bad rows do not become a million messages.
+
+Messages are `Message`s: the English text with the catalogue code and the
+parameters that render it in another language (creditdash/i18n/*/problems.json).
+`message(code, template, **params)` builds one from the English template,
+which is the code's text in en/problems.json; a plain string is still taken
+and becomes a problem without a code.
 """
 
 from __future__ import annotations
@@ -18,6 +24,35 @@ import pandas as pd
 from creditdash.errors import Problem
 
 DEFAULT_CAP = 1000
+
+
+@dataclass(frozen=True)
+class Message:
+    """A problem's English `text`, and the catalogue `code` and `params` that render it."""
+
+    code: str
+    text: str
+    params: dict[str, object] = field(default_factory=dict, hash=False)
+
+    def problem(self, **where: object) -> Problem:
+        """A `Problem` saying this; `where` holds its other fields (file, row, level, ...)."""
+        return Problem(message=self.text, code=self.code, params=self.params, **where)
+
+
+def message(code: str, template: str, **params: object) -> Message:
+    """`template` (the text of `code` in i18n/en/problems.json) filled in with `params`.
+
+    Params are plain values (text, numbers) and never named `key` or `lang`,
+    which are `i18n.t`'s own arguments.
+    """
+    return Message(code, template.format(**params), params)
+
+
+def _problem(message: str | Message, **where: object) -> Problem:
+    """A `Problem` saying `message`; a plain string makes one without a code."""
+    if isinstance(message, Message):
+        return message.problem(**where)
+    return Problem(message=message, **where)
 
 
 @dataclass(eq=False)
@@ -53,13 +88,15 @@ class ProblemLog:
     cap: int = DEFAULT_CAP
     problems: list[Problem] = field(default_factory=list)
 
-    def file(self, file: str, message: str, *, sheet: str | None = None, level: str = "error"):
-        self.problems.append(Problem(file=file, sheet=sheet, message=message, level=level))
+    def file(
+        self, file: str, message: str | Message, *, sheet: str | None = None, level: str = "error"
+    ) -> None:
+        self.problems.append(_problem(message, file=file, sheet=sheet, level=level))
 
     def sheet(
         self,
         ctx: SheetContext,
-        message: str,
+        message: str | Message,
         *,
         level: str = "error",
         column: str | None = None,
@@ -68,13 +105,13 @@ class ProblemLog:
     ) -> None:
         """A problem about a whole sheet or column (`column` is a field name)."""
         self.problems.append(
-            Problem(
+            _problem(
+                message,
                 file=ctx.file,
                 sheet=ctx.sheet,
                 row=row,
                 column=ctx.header(column),
                 value=value,
-                message=message,
                 level=level,
             )
         )
@@ -84,7 +121,7 @@ class ProblemLog:
         ctx: SheetContext,
         rows: Iterable[int],
         column: str | None,
-        message: str | Callable[[int, str | None], str],
+        message: str | Message | Callable[[int, str | None], str | Message],
         *,
         level: str = "error",
     ) -> None:
@@ -95,14 +132,18 @@ class ProblemLog:
             text = message(int(row), value) if callable(message) else message
             self.sheet(ctx, text, level=level, column=column, row=int(row), value=value)
         if len(rows) > self.cap:
-            self.sheet(
-                ctx,
-                f"{len(rows) - self.cap:,} more rows have the same problem in this column "
-                f"(only the first {self.cap:,} are listed).",
-                level=level,
-                column=column,
-            )
+            more = _more_rows(len(rows) - self.cap, self.cap)
+            self.sheet(ctx, more, level=level, column=column)
 
     @property
     def has_errors(self) -> bool:
         return any(p.level == "error" for p in self.problems)
+
+
+def _more_rows(n: int, cap: int) -> Message:
+    return message(
+        "ingest.more_rows",
+        "{n:,} more rows have the same problem in this column (only the first {cap:,} are listed).",
+        n=n,
+        cap=cap,
+    )

@@ -22,7 +22,7 @@ import pandas as pd
 import python_calamine
 
 from creditdash.ingest.csvtext import decode, read_csv_text
-from creditdash.ingest.problems import ProblemLog
+from creditdash.ingest.problems import Message, ProblemLog, message
 
 ZIP_MAX_RATIO = 50
 ZIP_BIG_BYTES = 100 * 2**20
@@ -80,29 +80,49 @@ def read_source(
     if len(data) > max_bytes:
         log.file(
             name,
-            f"The file is {_size(len(data))}; the limit is {_size(max_bytes)}. "
-            "Split it or upload fewer rows.",
+            message(
+                "ingest.file_too_large",
+                "The file is {size}; the limit is {limit}. Split it or upload fewer rows.",
+                size=_size(len(data)),
+                limit=_size(max_bytes),
+            ),
         )
         return []
     if not data:
-        log.file(name, "The file is empty. Upload the export that holds the data.")
+        log.file(
+            name,
+            message(
+                "ingest.file_empty", "The file is empty. Upload the export that holds the data."
+            ),
+        )
         return []
     ext = Path(name).suffix.lower()
     content = sniff(data)
     if ext in CSV_EXTENSIONS:
         if content != "text":
-            log.file(name, _mismatch(content, "a CSV text file"))
+            log.file(name, _mismatch(content))
             return []
         return _read_text(name, data, log)
     if ext in ZIP_WORKBOOK_EXTENSIONS | OLE_WORKBOOK_EXTENSIONS:
         wanted = "zip" if ext in ZIP_WORKBOOK_EXTENSIONS else "ole"
         if content != wanted:
-            log.file(name, _mismatch(content, f"an Excel workbook ({ext})"))
+            log.file(name, _mismatch(content, ext))
             return []
         if wanted == "zip" and not _zip_is_safe(name, data, log):
             return []
         return _read_workbook(name, data, log, sheet)
-    log.file(name, f"Files of type '{ext or 'none'}' cannot be read. Upload .csv, .xlsx or .xls.")
+    if ext:
+        unreadable = message(
+            "ingest.file_type_unsupported",
+            "Files of type '{ext}' cannot be read. Upload .csv, .xlsx or .xls.",
+            ext=ext,
+        )
+    else:
+        unreadable = message(
+            "ingest.file_no_extension",
+            "Files of type 'none' cannot be read. Upload .csv, .xlsx or .xls.",
+        )
+    log.file(name, unreadable)
     return []
 
 
@@ -130,22 +150,35 @@ def sniff(data: bytes) -> str:
     return "binary" if controls > len(head) // 100 else "text"
 
 
-def _mismatch(content: str, expected: str) -> str:
-    seen = {
-        "zip": "a ZIP archive such as an .xlsx workbook",
-        "ole": "an Excel 97-2003 (.xls) workbook or a password-protected file",
-        "html": "a web page (HTML/XML) saved under a spreadsheet name",
-        "text": "a text (CSV) file",
-        "binary": "binary data that no spreadsheet program wrote",
-    }[content]
-    fix = {
-        "zip": "Rename it to .xlsx, or export it again as CSV.",
-        "ole": "Rename it to .xls, remove the password, or save it again as .xlsx.",
-        "html": "Open it in Excel and save it as .xlsx, or export it as CSV.",
-        "text": "Rename it to .csv.",
-        "binary": "Upload the CSV or Excel export itself.",
-    }[content]
-    return f"The file's name says {expected}, but its content is {seen}. {fix}"
+_SEEN = {
+    "zip": "a ZIP archive such as an .xlsx workbook",
+    "ole": "an Excel 97-2003 (.xls) workbook or a password-protected file",
+    "html": "a web page (HTML/XML) saved under a spreadsheet name",
+    "text": "a text (CSV) file",
+    "binary": "binary data that no spreadsheet program wrote",
+}
+_FIX = {
+    "zip": "Rename it to .xlsx, or export it again as CSV.",
+    "ole": "Rename it to .xls, remove the password, or save it again as .xlsx.",
+    "html": "Open it in Excel and save it as .xlsx, or export it as CSV.",
+    "text": "Rename it to .csv.",
+    "binary": "Upload the CSV or Excel export itself.",
+}
+
+
+def _mismatch(content: str, workbook_ext: str | None = None) -> Message:
+    """A CSV (or, with `workbook_ext`, a workbook) whose bytes are `content` (see `sniff`).
+
+    One code per case, `ingest.not_csv.<content>` or `ingest.not_workbook.<content>`,
+    so each can be translated as a whole sentence.
+    """
+    expected = "a CSV text file" if workbook_ext is None else "an Excel workbook ({ext})"
+    template = (
+        f"The file's name says {expected}, but its content is {_SEEN[content]}. {_FIX[content]}"
+    )
+    if workbook_ext is None:
+        return message(f"ingest.not_csv.{content}", template)
+    return message(f"ingest.not_workbook.{content}", template, ext=workbook_ext)
 
 
 def _zip_is_safe(name: str, data: bytes, log: ProblemLog) -> bool:
@@ -155,7 +188,14 @@ def _zip_is_safe(name: str, data: bytes, log: ProblemLog) -> bool:
             members = archive.infolist()
             names = {m.filename for m in members}
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        log.file(name, f"The workbook is damaged and cannot be opened ({exc}). Save it again.")
+        log.file(
+            name,
+            message(
+                "ingest.workbook_damaged",
+                "The workbook is damaged and cannot be opened ({error}). Save it again.",
+                error=str(exc),
+            ),
+        )
         return False
     inflated = sum(m.file_size for m in members)
     packed = max(sum(m.compress_size for m in members), 1)
@@ -164,15 +204,24 @@ def _zip_is_safe(name: str, data: bytes, log: ProblemLog) -> bool:
     ):
         log.file(
             name,
-            f"The workbook would expand from {packed / 2**20:,.1f} MB to "
-            f"{inflated / 2**20:,.0f} MB; that is not a normal spreadsheet (zip bomb?). "
-            "Export the data again as CSV or a plain .xlsx.",
+            message(
+                "ingest.zip_bomb",
+                "The workbook would expand from {packed_mb:,.1f} MB to {inflated_mb:,.0f} MB; "
+                "that is not a normal spreadsheet (zip bomb?). "
+                "Export the data again as CSV or a plain .xlsx.",
+                packed_mb=packed / 2**20,
+                inflated_mb=inflated / 2**20,
+            ),
         )
         return False
     if not ({"[Content_Types].xml", "mimetype"} & names):
         log.file(
             name,
-            "The file is a ZIP archive but not an Excel workbook. Upload the .xlsx export itself.",
+            message(
+                "ingest.zip_not_workbook",
+                "The file is a ZIP archive but not an Excel workbook. "
+                "Upload the .xlsx export itself.",
+            ),
         )
         return False
     return True
@@ -183,8 +232,11 @@ def _read_text(name: str, data: bytes, log: ProblemLog) -> list[RawSheet]:
     if decoded is None:
         log.file(
             name,
-            "The file's text encoding cannot be recognised. Save it as CSV UTF-8 (or GBK) "
-            "from Excel and upload it again.",
+            message(
+                "ingest.encoding_unknown",
+                "The file's text encoding cannot be recognised. Save it as CSV UTF-8 (or GBK) "
+                "from Excel and upload it again.",
+            ),
         )
         return []
     text, encoding = decoded
@@ -200,11 +252,22 @@ def _read_workbook(name: str, data: bytes, log: ProblemLog, only: str | None) ->
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError:
         log.file(
-            name, "The workbook is password-protected. Remove the password and upload it again."
+            name,
+            message(
+                "ingest.workbook_password",
+                "The workbook is password-protected. Remove the password and upload it again.",
+            ),
         )
         return []
     except Exception as exc:  # calamine raises several unrelated types for damaged files
-        log.file(name, f"The workbook cannot be read ({exc}). Open it in Excel and save it again.")
+        log.file(
+            name,
+            message(
+                "ingest.workbook_unreadable",
+                "The workbook cannot be read ({error}). Open it in Excel and save it again.",
+                error=str(exc),
+            ),
+        )
         return []
     names = [
         m.name for m in book.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet
@@ -212,7 +275,13 @@ def _read_workbook(name: str, data: bytes, log: ProblemLog, only: str | None) ->
     if only is not None:
         if only not in names:
             log.file(
-                name, f"The workbook has no sheet {only!r}; its sheets are: {', '.join(names)}."
+                name,
+                message(
+                    "ingest.sheet_not_found",
+                    "The workbook has no sheet {sheet!r}; its sheets are: {sheets}.",
+                    sheet=only,
+                    sheets=", ".join(names),
+                ),
             )
             return []
         names = [only]
@@ -223,7 +292,10 @@ def _read_workbook(name: str, data: bytes, log: ProblemLog, only: str | None) ->
             rows = sheet.to_python(skip_empty_area=False)
             merged = sheet.merged_cell_ranges or []
         except Exception as exc:  # a damaged sheet should not hide the others
-            log.file(name, f"The sheet cannot be read ({exc}).", sheet=sheet_name)
+            unreadable = message(
+                "ingest.sheet_unreadable", "The sheet cannot be read ({error}).", error=str(exc)
+            )
+            log.file(name, unreadable, sheet=sheet_name)
             continue
         cells = _cells_frame(rows, merged)
         sheets.append(RawSheet(file=name, sheet=sheet_name, cells=cells, merged=list(merged)))

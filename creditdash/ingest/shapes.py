@@ -25,7 +25,7 @@ import pandas as pd
 
 from creditdash.ingest import parse
 from creditdash.ingest.fields import ATTRIBUTES, BAD_VALUE, PARSERS, USES
-from creditdash.ingest.problems import ProblemLog, SheetContext
+from creditdash.ingest.problems import Message, ProblemLog, SheetContext, message
 
 
 @dataclass(frozen=True)
@@ -93,12 +93,16 @@ def stage(
         parsed[name] = result
         bad = result.bad.to_numpy(dtype=bool)
         if bad.any():
-            template = BAD_VALUE[parser]
-            log.rows(ctx, body.index[bad], name, lambda _r, v, t=template: t.format(v=v))
-        for note in result.notes:
-            log.sheet(
-                ctx, note.message, level=note.level, column=name, row=note.row, value=note.value
+            code, template = BAD_VALUE[parser]
+            log.rows(
+                ctx,
+                body.index[bad],
+                name,
+                lambda _r, v, c=code, t=template: message(c, t, value=v),
             )
+        for note in result.notes:
+            said = Message(note.code, note.message, note.params) if note.code else note.message
+            log.sheet(ctx, said, level=note.level, column=name, row=note.row, value=note.value)
         broken |= bad
         if result.void is not None:
             broken |= result.void.to_numpy(dtype=bool)
@@ -172,18 +176,18 @@ def _due_dates(f: _Frame, log: ProblemLog, opts: Options, known: Masters) -> pd.
             days = days.fillna(customer.map(dict(lookup)).astype("Float64"))
     days = days.fillna(opts.default_terms_days).astype("int64")
     due[need] = invoice_date[need] + pd.to_timedelta(days.to_numpy(), unit="D")
-    log.sheet(
-        f.ctx,
-        f"The due date was missing on {_rows(int(need.sum()))} and was set to the invoice date "
-        f"plus the customer's payment terms (default {opts.default_terms_days} days).",
-        level="warning",
-        column="due_date" if f.has("due_date") else None,
+    n = int(need.sum())
+    filled = message(
+        "ingest.due_date_filled.one" if n == 1 else "ingest.due_date_filled",
+        "The due date was missing on {n:,} "
+        + ("row" if n == 1 else "rows")
+        + " and was set to the invoice date plus the customer's payment terms "
+        "(default {days} days).",
+        n=n,
+        days=opts.default_terms_days,
     )
+    log.sheet(f.ctx, filled, level="warning", column="due_date" if f.has("due_date") else None)
     return due
-
-
-def _rows(n: int) -> str:
-    return f"{n:,} row" if n == 1 else f"{n:,} rows"
 
 
 def _drop_sum_rows(f: _Frame, key: str, money: str, log: ProblemLog) -> None:
@@ -198,13 +202,12 @@ def _drop_sum_rows(f: _Frame, key: str, money: str, log: ProblemLog) -> None:
     totals = blank & (amounts == total)
     rows = f.rows[totals.to_numpy(dtype=bool)]
     if len(rows):
-        log.rows(
-            f.ctx,
-            rows,
-            money,
-            "This looks like a totals row (its amount is the sum of the rows above); it was dropped.",
-            level="warning",
+        dropped = message(
+            "ingest.sum_row_dropped",
+            "This looks like a totals row (its amount is the sum of the rows above); "
+            "it was dropped.",
         )
+        log.rows(f.ctx, rows, money, dropped, level="warning")
         keep = ~f.rows.isin(rows)
         f.rows = f.rows[keep]
         f.values = {k: v[keep] for k, v in f.values.items()}
@@ -234,8 +237,11 @@ def _settlements(f: _Frame, log: ProblemLog, invoices: pd.DataFrame) -> pd.DataF
     if not f.has("payment_date"):
         log.sheet(
             f.ctx,
-            "The sheet has a paid amount but no settled/payment date column, so no payments were "
-            "recorded. Map the column with the payment date to payment_date.",
+            message(
+                "ingest.paid_without_date_column",
+                "The sheet has a paid amount but no settled/payment date column, so no payments "
+                "were recorded. Map the column with the payment date to payment_date.",
+            ),
             level="warning",
             column="paid_amount",
         )
@@ -243,14 +249,12 @@ def _settlements(f: _Frame, log: ProblemLog, invoices: pd.DataFrame) -> pd.DataF
     settled = f.values["payment_date"]
     undated = (paid.notna() & (paid != 0) & settled.isna()).to_numpy(dtype=bool)
     if undated.any():
-        log.rows(
-            f.ctx,
-            f.rows[undated],
-            "paid_amount",
+        unpaid = message(
+            "ingest.paid_without_date",
             "This row has a paid amount but no settled date, so no payment was recorded. "
             "Add the date it was paid.",
-            level="warning",
         )
+        log.rows(f.ctx, f.rows[undated], "paid_amount", unpaid, level="warning")
     take = (settled.notna() & (paid.isna() | (paid != 0))).to_numpy(dtype=bool)
     rows = invoices[take]
     amount = paid[take].fillna(rows["amount_cents"])
@@ -314,12 +318,13 @@ def _snapshot_date(f: _Frame, log: ProblemLog, opts: Options) -> pd.Timestamp | 
             return pd.Timestamp(dates[0])
         if len(dates) > 1:
             shown = ", ".join(f"{pd.Timestamp(d):%Y-%m-%d}" for d in sorted(dates)[:5])
-            log.sheet(
-                f.ctx,
-                f"The as-of column holds several dates ({shown}); one open-items list must have "
+            several = message(
+                "ingest.as_of_several",
+                "The as-of column holds several dates ({dates}); one open-items list must have "
                 "one as-of date. Split the file by date or pass the as-of date.",
-                column="as_of",
+                dates=shown,
             )
+            log.sheet(f.ctx, several, column="as_of")
             return None
     for line in f.ctx.title:
         found = parse.find_date(line)
@@ -327,8 +332,11 @@ def _snapshot_date(f: _Frame, log: ProblemLog, opts: Options) -> pd.Timestamp | 
             return pd.Timestamp(found)
     log.sheet(
         f.ctx,
-        "This open-items list has no as-of date. Pass it (--as-of 2024-03-31, or the as-of date "
-        "field), add an as-of column, or put it in a title line such as '截至2024年3月31日'.",
+        message(
+            "ingest.as_of_missing",
+            "This open-items list has no as-of date. Pass it (--as-of 2024-03-31, or the as-of "
+            "date field), add an as-of column, or put it in a title line such as '截至2024年3月31日'.",
+        ),
     )
     return None
 

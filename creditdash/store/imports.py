@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import NoReturn
 
 import numpy as np
 import pandas as pd
@@ -28,6 +29,7 @@ from creditdash.frames import (
     conform,
 )
 from creditdash.ingest import ParsedBatch, SheetMapping, Source, parse_sources
+from creditdash.ingest.problems import message
 from creditdash.store.load import read_customers, read_invoices, read_payments, read_rates
 from creditdash.store.models import (
     Customer,
@@ -157,14 +159,15 @@ def _snapshot_rows(
         drop = prior - listed
         rises = drop[drop < 0]
         if len(rises):
-            warnings.append(
-                Problem(
-                    file=snap.file,
-                    level="warning",
-                    message=f"{len(rises)} invoice(s) show a higher open amount on {as_of:%Y-%m-%d} "
-                    f"than before (e.g. {rises.index[0]}); their balance is kept as last known.",
-                )
+            rose = message(
+                "import.open_amount_rose",
+                "{n} invoice(s) show a higher open amount on {as_of} than before "
+                "(e.g. {example}); their balance is kept as last known.",
+                n=len(rises),
+                as_of=f"{as_of:%Y-%m-%d}",
+                example=str(rises.index[0]),
             )
+            warnings.append(rose.problem(file=snap.file, level="warning"))
         paid = drop[drop > 0]
         if snap.complete:
             gone = state[(state != 0) & ~state.index.isin(listed.index)]
@@ -212,29 +215,38 @@ def _cross_check(
     for _, row in unknown.head(1000).iterrows():
         file, sheet, excel_row = _where(batch, "payments", row["payment_id"])
         problems.append(
-            Problem(
+            _UNKNOWN_INVOICE.problem(
                 file=file,
                 sheet=sheet,
                 row=excel_row,
                 column="invoice_id",
                 value=str(row["invoice_id"]),
-                message="The payment refers to an invoice that is neither in this upload nor "
-                "stored; import the invoice first or leave the invoice column empty for "
-                "unapplied cash.",
             )
         )
     rated = set(rates["currency"]) | set(batch.rates["currency"]) | {reporting_currency}
     for code in sorted(set(invoices["currency"].dropna()) - rated):
+        no_rate = message(
+            "import.no_rate",
+            "No exchange rate from {currency} to the reporting currency {reporting}: "
+            "upload a rates file (currency, date, rate) with it.",
+            currency=code,
+            reporting=reporting_currency,
+        )
         problems.append(
-            Problem(
+            no_rate.problem(
                 file=", ".join(sorted({m.file for m in batch.mappings})) or "upload",
                 column="currency",
                 value=code,
-                message=f"No exchange rate from {code} to the reporting currency "
-                f"{reporting_currency}: upload a rates file (currency, date, rate) with it.",
             )
         )
     return problems
+
+
+_UNKNOWN_INVOICE = message(
+    "import.unknown_invoice",
+    "The payment refers to an invoice that is neither in this upload nor stored; import the "
+    "invoice first or leave the invoice column empty for unapplied cash.",
+)
 
 
 def _where(batch: ParsedBatch, table: str, key: str) -> tuple[str, str | None, int | None]:
@@ -587,12 +599,13 @@ def _record_week(engine: Engine, currency: str, summary: ImportSummary) -> None:
             return
         take_snapshot(engine, ledger, ledger.last_date, trigger="import", replace=True)
     except CreditDashError as err:  # the import stands; say why the week was not recorded
+        not_recorded = message(
+            "import.week_not_recorded",
+            "The import is saved, but the weekly snapshot was not recorded: {error}",
+            error=str(err),
+        )
         summary.warnings.append(
-            Problem(
-                file=", ".join(summary.files),
-                level="warning",
-                message=f"The import is saved, but the weekly snapshot was not recorded: {err}",
-            )
+            not_recorded.problem(file=", ".join(summary.files), level="warning")
         )
 
 
@@ -700,10 +713,19 @@ def rollback(engine: Engine, import_id: int, actor: Actor = LOCAL) -> dict[str, 
             .first()
         )
         if imp is None:
-            raise NotFound(f"`import_id` {import_id} does not exist; `imports` lists the imports.")
+            _refuse(
+                NotFound,
+                "import.not_found",
+                "`import_id` {import_id} does not exist; `imports` lists the imports.",
+                import_id=import_id,
+            )
         if imp["status"] != "applied":
-            raise InvalidArgument(
-                f"Import #{import_id} was already rolled back on {imp['rolled_back_at']:%Y-%m-%d %H:%M}."
+            _refuse(
+                InvalidArgument,
+                "import.already_rolled_back",
+                "Import #{import_id} was already rolled back on {when}.",
+                import_id=import_id,
+                when=f"{imp['rolled_back_at']:%Y-%m-%d %H:%M}",
             )
         later = conn.execute(
             select(RowChange.import_id)
@@ -713,8 +735,13 @@ def rollback(engine: Engine, import_id: int, actor: Actor = LOCAL) -> dict[str, 
             .limit(1)
         ).scalar()
         if later is not None:
-            raise InvalidArgument(
-                f"Import #{later} changed rows that import #{import_id} wrote: roll back #{later} first."
+            _refuse(
+                InvalidArgument,
+                "import.rollback_blocked.changed",
+                "Import #{later} changed rows that import #{import_id} wrote: "
+                "roll back #{later} first.",
+                later=later,
+                import_id=import_id,
             )
         _refuse_if_referenced(conn, import_id)
         changes = conn.execute(
@@ -766,9 +793,13 @@ def _refuse_if_referenced(conn: Connection, import_id: int) -> None:
             .limit(1)
         ).scalar()
         if other is not None:
-            raise InvalidArgument(
-                f"Import #{other} has rows for customers that import #{import_id} created: "
-                f"roll back #{other} first."
+            _refuse(
+                InvalidArgument,
+                "import.rollback_blocked.customers",
+                "Import #{later} has rows for customers that import #{import_id} created: "
+                "roll back #{later} first.",
+                later=other,
+                import_id=import_id,
             )
     inv_changed = select(RowChange.row_key).where(
         (RowChange.import_id == import_id) & (RowChange.table_name == "invoices")
@@ -782,10 +813,20 @@ def _refuse_if_referenced(conn: Connection, import_id: int) -> None:
         .limit(1)
     ).scalar()
     if other is not None:
-        raise InvalidArgument(
-            f"Import #{other} has payments for invoices that import #{import_id} created: "
-            f"roll back #{other} first."
+        _refuse(
+            InvalidArgument,
+            "import.rollback_blocked.invoices",
+            "Import #{later} has payments for invoices that import #{import_id} created: "
+            "roll back #{later} first.",
+            later=other,
+            import_id=import_id,
         )
+
+
+def _refuse(error: type[CreditDashError], code: str, template: str, **params: object) -> NoReturn:
+    """Raise `error` with `template` (the English text of `code`) filled in with `params`."""
+    said = message(code, template, **params)
+    raise error(said.text, code=said.code, params=said.params)
 
 
 def _restore(conn: Connection, changes) -> int:
