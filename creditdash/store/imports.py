@@ -30,7 +30,14 @@ from creditdash.frames import (
 )
 from creditdash.ingest import ParsedBatch, SheetMapping, Source, parse_sources
 from creditdash.ingest.problems import message
-from creditdash.store.load import read_customers, read_invoices, read_payments, read_rates
+from creditdash.ledger import Ledger
+from creditdash.store.load import (
+    read_customers,
+    read_invoices,
+    read_payments,
+    read_rates,
+    to_reporting,
+)
 from creditdash.store.models import (
     Customer,
     Import,
@@ -583,18 +590,52 @@ def import_sources(
     summary.import_id = int(import_id)
     if snapshot:
         report(0.97, "Recording the week's snapshot")
-        _record_week(engine, reporting_currency, summary)
+        _record_week(engine, lambda: _ledger_after(existing, plans, reporting_currency), summary)
     report(1.0, "Done")
     return summary
 
 
-def _record_week(engine: Engine, currency: str, summary: ImportSummary) -> None:
+def _ledger_after(existing: dict, plans: dict, currency: str) -> Ledger:
+    """The stored ledger as this import leaves it, from the frames already in hand.
+
+    Each table is what was stored, less the rows the import replaced, plus its
+    new and changed rows: what re-reading the database would give, without
+    reading it again.
+    """
+    frames = {}
+    for table, (_model, key, _columns) in _TABLES.items():
+        new, changed, _before = plans[table]
+        stored = existing[table]
+        replaced = stored[key].isin(changed[key]) if len(changed) else None
+        kept = stored.loc[~replaced] if replaced is not None else stored
+        parts = [f for f in (kept, new, changed) if len(f)]
+        frames[table] = pd.concat(parts, ignore_index=True) if parts else stored.iloc[0:0]
+    rates = frames["rates"]
+    if len(rates) and rates["currency"].isna().any():
+        split = rates["rate_key"].str.split("@")
+        rates = rates.assign(
+            currency=split.str[0], rate_date=pd.to_datetime(split.str[1]).astype("datetime64[us]")
+        )
+    rates = rates.assign(rate=rates["rate"].astype(float))
+    customers = conform(frames["customers"], CUSTOMER_COLUMNS)
+    invoices, payments = to_reporting(
+        conform(frames["invoices"], INVOICE_COLUMNS),
+        conform(frames["payments"], PAYMENT_COLUMNS),
+        customers,
+        rates,
+        currency,
+    )
+    return Ledger.from_frames(customers, invoices, payments, currency=currency)
+
+
+def _record_week(
+    engine: Engine, ledger_after: Callable[[], Ledger], summary: ImportSummary
+) -> None:
     """Snapshot the week of the newest data after an import."""
     from creditdash.review import take_snapshot
-    from creditdash.store.load import load_ledger
 
     try:
-        ledger = load_ledger(engine, currency)
+        ledger = ledger_after()
         if ledger.is_empty:
             return
         take_snapshot(engine, ledger, ledger.last_date, trigger="import", replace=True)

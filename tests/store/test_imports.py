@@ -196,3 +196,26 @@ def test_changed_rows_keep_their_before_state(engine):
     import_sources(engine, [csv_source(LEDGER.replace("-100.00", "-120.00"), "w2.csv")])
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(RowChange)).scalar() == 1
+
+
+def test_the_week_recorded_at_import_equals_the_stored_ledger_read_back(engine):
+    import json
+
+    from creditdash.review import load_snapshot, week_figures
+
+    import_sources(engine, [csv_source(LEDGER)], snapshot=False)
+    newer = LEDGER.replace("-100.00", "-120.00") + (
+        "INV-5,C3,Newco,2024-03-10,2024-04-09,300.00,,\n"
+        "INV-6,C1,Acme,2024-03-12,2024-04-11,100.00,,\n"
+    )
+    usd = "Invoice No,Customer ID,Invoice Date,Amount,Currency\nU1,C9,2024-03-11,100.00,USD\n"
+    rates = "Currency,Rate Date,Rate\nUSD,2024-01-01,7.10\n"
+    import_sources(
+        engine,
+        [csv_source(newer, "w2.csv"), csv_source(usd, "usd.csv"), csv_source(rates, "r.csv")],
+    )
+    _, recorded = load_snapshot(engine, "2024-03-12")
+    expected = week_figures(load_ledger(engine), "2024-03-12")
+    assert json.loads(json.dumps(recorded, default=str)) == json.loads(
+        json.dumps(expected, default=str)
+    )
