@@ -107,6 +107,8 @@ def sign_in():
         st.session_state["_actor"] = LOCAL
         return LOCAL
     if not st.user.is_logged_in:
+        # an empty, hidden menu: no page (nor the pages/ listing) before sign-in
+        st.navigation([st.Page(_signed_out, title="creditdash")], position="hidden")
         st.title("creditdash")
         st.write(tr("auth.please"))
         st.button(tr("auth.login"), on_click=st.login, type="primary", key="login")
@@ -114,12 +116,17 @@ def sign_in():
     email = str(st.user.get("email") or "")
     role = role_of(engine(), email) if email else None
     if role is None:
+        st.navigation([st.Page(_signed_out, title="creditdash")], position="hidden")
         st.warning(tr("auth.no_role", email=email or "?"))
         st.button(tr("auth.logout"), on_click=st.logout, key="logout_norole")
         st.stop()
     actor = Actor(email, role)
     st.session_state["_actor"] = actor
     return actor
+
+
+def _signed_out() -> None:
+    """The only page before sign-in (its content is drawn by `sign_in`)."""
 
 
 def actor():

@@ -39,9 +39,15 @@ def example_downloads(place: str) -> None:
 if ui.ledger().is_empty:
     st.info(ui.tr("data.empty"), icon=":material/info:")
     example_downloads("empty")
-    if st.button(ui.tr("data.load_demo"), key="load_demo", type="primary"):
+    if st.button(
+        ui.tr("data.load_demo"), key="load_demo", type="primary", disabled=not actor.can("import")
+    ):
         with st.spinner(ui.tr("data.loading_demo")):
-            load_demo(engine, reporting_currency=settings.reporting_currency)
+            try:
+                load_demo(engine, reporting_currency=settings.reporting_currency, actor=actor)
+            except CreditDashError as err:
+                st.error(ui.error_text(err))
+                st.stop()
         st.rerun()
 
 st.subheader(ui.tr("data.upload"))

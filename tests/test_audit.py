@@ -41,3 +41,10 @@ def test_the_database_refuses_to_change_audit_rows(engine, statement):
     with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
         conn.execute(text(statement))
     assert len(audit_log(engine)) == 1
+
+
+def test_a_viewer_cannot_load_the_demo_company(engine, tmp_path):
+    from creditdash.store import load_demo
+
+    with pytest.raises(PermissionDenied):
+        load_demo(engine, tmp_path, actor=Actor("v@x.cn", "viewer"))

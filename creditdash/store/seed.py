@@ -20,8 +20,12 @@ def load_demo(
     *,
     reporting_currency: str = "CNY",
     progress: Progress | None = None,
+    actor: Actor | None = None,
 ) -> ImportSummary:
-    """Write the demo company's files (if missing) and import them."""
+    """Write the demo company's files (if missing) and import them as `actor`.
+
+    Without an actor it is the app's own first-start loader (trusted).
+    """
     from creditdash.demo import generate_demo, write_demo_files
 
     folder = Path(out_dir) if out_dir else PROJECT_ROOT / "data"
@@ -33,6 +37,6 @@ def load_demo(
         engine,
         [Source.from_path(p) for p in paths],
         reporting_currency=reporting_currency,
-        actor=Actor("demo loader", "admin"),
+        actor=actor or Actor("demo loader", "admin"),
         progress=progress,
     )

@@ -7,6 +7,7 @@ chromium is missing.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import socket
@@ -50,18 +51,29 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _serve(folder: Path, demo: bool) -> Iterator[Served]:
-    """`streamlit run app.py` on an empty SQLite file in `folder`, until the generator closes."""
-    port = _free_port()
+def _serve(
+    folder: Path,
+    demo: bool,
+    port: int | None = None,
+    host: str = "127.0.0.1",
+    secrets: Path | None = None,
+) -> Iterator[Served]:
+    """`streamlit run app.py` on an empty SQLite file in `folder`, until the generator closes.
+
+    `secrets` replaces `.streamlit/secrets.toml` (`--secrets.files`): the repo's stays untouched.
+    """
+    port = port or _free_port()
     db_url = f"sqlite:///{folder / 'e2e.sqlite'}"
     env = dict(os.environ, CREDITDASH_DB_URL=db_url, CREDITDASH_DEMO="1" if demo else "0")
     command = [str(Path(sys.executable).with_name("streamlit")), "run", "app.py"]
     command += ["--server.port", str(port), "--server.headless", "true"]
     command += ["--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
+    if secrets is not None:
+        command += ["--secrets.files", str(secrets)]
     log_path = folder / "streamlit.log"
     with log_path.open("wb") as log:
         proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
+        url = f"http://{host}:{port}"
         try:
             deadline = time.monotonic() + 60
             while True:
@@ -94,6 +106,74 @@ def empty_app(tmp_path) -> Iterator[Served]:
 def demo_app(tmp_path_factory) -> Iterator[Served]:
     """The app on an empty database that it fills with the demo company on the first load."""
     yield from _serve(tmp_path_factory.mktemp("demo_app"), demo=True)
+
+
+@dataclass(frozen=True)
+class Provider:
+    """A running `oidc-provider-mock`: its base URL (the login form takes any subject)."""
+
+    url: str
+
+    @property
+    def metadata_url(self) -> str:
+        return f"{self.url}/.well-known/openid-configuration"
+
+
+@pytest.fixture(scope="module")
+def oidc_provider(tmp_path_factory) -> Iterator[Provider]:
+    """`python -m oidc_provider_mock` on 127.0.0.1 and a free port, until the module ends."""
+    if importlib.util.find_spec("oidc_provider_mock") is None:  # not imported: it runs apart
+        pytest.skip(
+            "the sign-in test needs oidc-provider-mock (pip install -r requirements-dev.txt)"
+        )
+    port = _free_port()
+    provider = Provider(f"http://127.0.0.1:{port}")
+    log_path = tmp_path_factory.mktemp("oidc") / "oidc.log"
+    command = [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1"]
+    command += ["--port", str(port)]
+    env = dict(os.environ, NO_COLOR="1")
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                if proc.poll() is not None:
+                    pytest.fail(f"oidc-provider-mock exited: {log_path.read_text()}")
+                try:
+                    with urllib.request.urlopen(provider.metadata_url, timeout=1):
+                        break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        pytest.fail(f"no OIDC metadata after 30 s: {log_path.read_text()}")
+                    time.sleep(0.1)
+            yield provider
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@pytest.fixture
+def signin_app(tmp_path, oidc_provider) -> Iterator[Served]:
+    """The app on an empty database with sign-in through `oidc_provider`.
+
+    Served on `localhost` (the host of `redirect_uri`, so the auth cookie is sent back).
+    """
+    port = _free_port()
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(
+        "[auth]\n"
+        f'redirect_uri = "http://localhost:{port}/oauth2callback"\n'
+        'cookie_secret = "e2e-cookie-secret-0123456789abcdef"\n'
+        'client_id = "creditdash-e2e"\n'
+        'client_secret = "e2e-client-secret"\n'
+        f'server_metadata_url = "{oidc_provider.metadata_url}"\n',
+        encoding="utf-8",
+    )
+    yield from _serve(tmp_path, demo=False, port=port, host="localhost", secrets=secrets)
 
 
 def pytest_collection_modifyitems(config, items) -> None:
