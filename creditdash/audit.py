@@ -62,6 +62,21 @@ def record(
     )
 
 
+def record_event(
+    engine: Engine,
+    who: str,
+    action: str,
+    entity: str,
+    entity_id: object = None,
+    *,
+    after: object = None,
+    detail: str | None = None,
+) -> None:
+    """`record` in a transaction of its own, for actions that change no other table."""
+    with engine.begin() as conn:
+        record(conn, who, action, entity, entity_id, after=after, detail=detail)
+
+
 def audit_log(
     engine: Engine, *, limit: int | None = None, action: str | None = None
 ) -> pd.DataFrame:

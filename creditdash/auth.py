@@ -1,7 +1,7 @@
 """Roles and what each may do; checked in the library, not only by hiding buttons.
 
     viewer          sees everything, changes nothing
-    analyst         + imports data, edits cash plans and scenarios, generates reports
+    analyst         + imports data, edits cash plans and scenarios
     credit_manager  + limits, approvals, credit policy
     admin           + users and roles
 
@@ -24,11 +24,11 @@ ROLES = ("viewer", "analyst", "credit_manager", "admin")
 # action -> the least role that may do it
 PERMISSIONS: dict[str, str] = {
     "view": "viewer",
+    "generate_report": "viewer",  # a pack is a view of the figures; it is audited
     "import": "analyst",
     "rollback": "analyst",
     "edit_cash_plan": "analyst",
     "save_scenario": "analyst",
-    "generate_report": "analyst",
     "take_snapshot": "analyst",
     "edit_policy": "credit_manager",
     "request_limit": "analyst",

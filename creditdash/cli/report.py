@@ -1,7 +1,8 @@
 """Review commands: `report` (the weekly review pack) and `snapshot` (record a week's figures).
 
     python -m creditdash report --as-of 2026-11-27 --out review.xlsx \\
-        [--html review.html] [--pdf review.pdf] [--salesperson NAME] [--region NAME]
+        [--html review.html] [--pdf review.pdf] [--salesperson NAME] [--region NAME] \\
+        [--lang en|zh]
     python -m creditdash snapshot --as-of 2026-11-27 [--weeks 8] [--replace]
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from creditdash.cli.args import iso_date
+from creditdash.i18n import LANGS
 
 
 def register(sub) -> None:
@@ -21,6 +23,9 @@ def register(sub) -> None:
     rp.add_argument("--salesperson", help="filter the customer lists to one salesperson")
     rp.add_argument("--region", help="filter the customer lists to one region")
     rp.add_argument("--weeks", type=int, default=8, help="weeks of history for the trends")
+    rp.add_argument(
+        "--lang", choices=LANGS, default="en", help="language of the pack's texts (default: en)"
+    )
     rp.add_argument(
         "--snapshot", action="store_true", help="record the week's snapshot first (if missing)"
     )
@@ -36,6 +41,8 @@ def register(sub) -> None:
 
 
 def cmd_report(args, ctx) -> int:
+    from creditdash.audit import record_event
+    from creditdash.auth import CLI
     from creditdash.errors import InvalidArgument
     from creditdash.report import html_to_pdf, review_html, review_xlsx
     from creditdash.review import build_review, take_snapshot
@@ -55,15 +62,18 @@ def cmd_report(args, ctx) -> int:
         salesperson=args.salesperson,
         region=args.region,
     )
-    args.out.write_bytes(review_xlsx(review))
+    args.out.write_bytes(review_xlsx(review, lang=args.lang))
     print(f"Wrote {args.out}", file=ctx.out)
-    page = review_html(review) if (args.html or args.pdf) else None
+    page = review_html(review, lang=args.lang) if (args.html or args.pdf) else None
     if args.html:
         args.html.write_text(page, encoding="utf-8")
         print(f"Wrote {args.html}", file=ctx.out)
     if args.pdf:
         args.pdf.write_bytes(html_to_pdf(page))
         print(f"Wrote {args.pdf}", file=ctx.out)
+    written = [str(p) for p in (args.out, args.html, args.pdf) if p]
+    record_event(ctx.engine, CLI.who, "report_generated", "review_pack", args.as_of.isoformat(),
+                 after={"files": written, "lang": args.lang})  # fmt: skip
     for note in review.notes:
         print(f"note: {note}", file=ctx.out)
     return 0

@@ -1,7 +1,8 @@
 """The review pack as PDF: the HTML report printed by a headless chromium.
 
 Chromium runs the inline plotly JavaScript, so the charts print as drawn;
-with Debian's fonts-noto-cjk installed, Chinese text renders.
+with Debian's fonts-noto-cjk installed, Chinese text renders. `review_pdf`
+prints the review's HTML report in the reader's language.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import tempfile
 from pathlib import Path
 
 from creditdash.errors import CreditDashError
+from creditdash.report.html import review_html
+from creditdash.review.story import Review
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "chrome")
 TIMEOUT_S = 120
@@ -68,3 +71,8 @@ def html_to_pdf(html: str, chromium: str | None = None) -> bytes:
                 f"chromium could not print the PDF (exit code {done.returncode}): {' '.join(tail)}"
             )
         return out.read_bytes()
+
+
+def review_pdf(review: Review, lang: str = "en", chromium: str | None = None) -> bytes:
+    """The review pack as PDF: `review_html(review, lang=lang)` printed by chromium."""
+    return html_to_pdf(review_html(review, lang=lang), chromium)

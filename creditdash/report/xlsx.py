@@ -6,6 +6,10 @@ Watchlist (every open alert), Chronic late, Concentration, Salesperson and
 Region scorecards (ranked, with trends), Trends, and Grades / Forecast /
 Provision when those sections exist; Notes says what was omitted.
 
+Every sheet name, heading, header and note comes from the `pack.` and
+`review.` catalogues in the pack's language (`lang`, "en" or "zh"); the
+figures are the same in either.
+
 Every text cell goes through `creditdash.exports.safe_cell` and is written
 with `write_string`, and the workbook is opened with strings_to_formulas and
 strings_to_urls off: no spreadsheet evaluates a customer's name.
@@ -23,9 +27,9 @@ from xlsxwriter.worksheet import Worksheet
 
 from creditdash.charts import bucket_colours
 from creditdash.exports import safe_cell
-from creditdash.kpis import kpi_definitions
-from creditdash.review.scorecards import scorecard_definitions
-from creditdash.review.story import Review, extra_definitions, section_frame
+from creditdash.i18n import t
+from creditdash.report import labels
+from creditdash.review.story import Review, section_frame
 
 MONEY, PCT, DAYS, INT, TEXT, DATE = "money", "pct", "days", "int", "text", "date"
 _NUM_FORMATS = {MONEY: "#,##0.00", PCT: "0.00", DAYS: "0.0", INT: "0", DATE: "yyyy-mm-dd"}
@@ -40,36 +44,39 @@ class _Formats:
     good: object
     bad: object
     buckets: dict
+    lang: str = "en"  # the language of every text the pack writes
 
 
-def review_xlsx(review: Review) -> bytes:
-    """The review pack workbook as bytes."""
+def review_xlsx(review: Review, lang: str = "en") -> bytes:
+    """The review pack workbook as bytes, its texts in `lang` ("en" or "zh")."""
     buf = io.BytesIO()
     options = {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True}
     book = xlsxwriter.Workbook(buf, options)
-    fmt = _formats(book, review)
+    fmt = _formats(book, review, lang)
     _summary(book, review, fmt)
     _aging(book, review, fmt)
     _movers(book, review, fmt)
     _alerts(book, review, fmt)
-    _table_sheet(book, fmt, "Watchlist", "Open alerts: ledger rules and the risk watchlist",
-                 review.alerts_open, {"amount": MONEY})  # fmt: skip
-    _table_sheet(book, fmt, "Chronic late", extra_definitions["chronic_late"], review.chronic_late,
+    _table_sheet(book, fmt, t("pack.sheet.watchlist", lang), t("pack.watchlist_title", lang),
+                 labels.values(review.alerts_open, lang), {"amount": MONEY})  # fmt: skip
+    _table_sheet(book, fmt, t("pack.sheet.chronic_late", lang),
+                 t("review.def.chronic_late", lang), review.chronic_late,
                  {"total": MONEY, "current": MONEY, "late_share_pct": PCT,
                   "avg_days_late": DAYS, "invoices_paid": INT})  # fmt: skip
     top10 = review.current["concentration"]["top10_pct"]
-    _table_sheet(book, fmt, "Concentration",
-                 f"Top-10 share of total AR: {'–' if top10 is None else f'{top10:.2f}%'}",
+    _table_sheet(book, fmt, t("pack.sheet.concentration", lang),
+                 t("pack.top10", lang, pct="–" if top10 is None else f"{top10:.2f}%"),
                  review.top_customers, {"total": MONEY, "overdue": MONEY, "share_pct": PCT})  # fmt: skip
-    for by, label in (("salesperson", "Salesperson"), ("region", "Region")):
-        _scorecards(book, review, fmt, by, label)
+    for by in ("salesperson", "region"):
+        _scorecards(book, review, fmt, by)
     _trends(book, review, fmt)
     for name in ("grades", "forecast", "provision"):
         sec = review.sections.get(name, {})
         if sec.get("available"):
-            frame = section_frame(sec)
+            frame = labels.values(section_frame(sec), lang)
             money = {c: MONEY for c in frame.columns if c in sec.get("money", [])}
-            _table_sheet(book, fmt, name.capitalize(), f"From {sec['source']}", frame, money)
+            _table_sheet(book, fmt, labels.section(name, lang),
+                         t("pack.from", lang, source=sec["source"]), frame, money)  # fmt: skip
     _notes(book, review, fmt)
     book.close()
     return buf.getvalue()
@@ -79,34 +86,35 @@ def review_xlsx(review: Review) -> bytes:
 
 
 def _summary(book: Workbook, review: Review, fmt: _Formats) -> None:
-    ws = _sheet(book, "Summary", landscape=False)
-    ws.write_string(0, 0, "Weekly credit review", fmt.title)
+    lang = fmt.lang
+    ws = _sheet(book, t("pack.sheet.summary", lang), lang, landscape=False)
+    ws.write_string(0, 0, t("pack.title", lang), fmt.title)
     source = review.recorded.get("current")
     recorded = (
-        f"recorded snapshot #{source.snapshot_id} ({source.created_at:%Y-%m-%d %H:%M}, "
-        f"import #{source.import_id})"
+        t("pack.recorded", lang, id=source.snapshot_id, import_id=source.import_id,
+          created=f"{source.created_at:%Y-%m-%d %H:%M}")
         if source
-        else "computed from the ledger now (no snapshot recorded for this week)"
-    )
-    ws.write_string(1, 0, safe_cell(f"Week ending {review.as_of:%Y-%m-%d} · {review.currency} · "
-                                    f"{recorded}"), fmt.subtitle)  # fmt: skip
+        else t("pack.computed", lang)
+    )  # fmt: skip
+    ws.write_string(1, 0, safe_cell(t("pack.week_line", lang, week=f"{review.as_of:%Y-%m-%d}",
+                                      currency=review.currency, source=recorded)),
+                    fmt.subtitle)  # fmt: skip
     if review.salesperson or review.region:
         who = " / ".join(x for x in (review.salesperson, review.region) if x)
-        ws.write_string(2, 0, safe_cell(f"Customer lists filtered to {who}; KPIs are the whole book."),
-                        fmt.subtitle)  # fmt: skip
-    headers = ["Figure", "Now", "A week ago", "4 weeks ago", "Change (week)", "Change (4 weeks)",
-               "Definition"]  # fmt: skip
+        ws.write_string(2, 0, safe_cell(t("pack.filtered", lang, who=who)), fmt.subtitle)
+    headers = ["figure", "now", "week_ago", "four_weeks_ago", "change_week", "change_4_weeks",
+               "definition"]  # fmt: skip
     top = 4
     for c, h in enumerate(headers):
-        ws.write_string(top, c, h, fmt.header)
+        ws.write_string(top, c, t(f"pack.head.{h}", lang), fmt.header)
     for i, r in enumerate(review.kpis.itertuples(), start=top + 1):
         unit = {"money": MONEY, "pct": PCT, "days": DAYS}.get(r.unit, PCT)
-        ws.write_string(i, 0, r.label)
+        ws.write_string(i, 0, t(f"review.tile.{r.key}", lang))
         for c, value in enumerate((r.value, r.week_ago, r.four_weeks_ago), start=1):
             _number(ws, i, c, value, fmt.cells[unit])
         for c, change in ((4, r.wow), (5, r.four_week)):
             _number(ws, i, c, change, _change_format(fmt, r.better, change, unit))
-        ws.write_string(i, 6, kpi_definitions.get(r.key) or extra_definitions.get(r.key, ""))
+        ws.write_string(i, 6, t(f"review.def.{r.key}", lang))
     ws.set_column(0, 0, 26)
     ws.set_column(1, 5, 17)
     ws.set_column(6, 6, 90)
@@ -115,15 +123,16 @@ def _summary(book: Workbook, review: Review, fmt: _Formats) -> None:
     ws.print_area(0, 0, end + 20, 6)
     chart = book.add_chart({"type": "line"})
     weeks = len(review.trends)
-    for column, name, colour in ((1, "Total AR", "#4c6ef5"), (2, "Overdue AR", "#c0392b")):
+    trends = _sheet_name(t("pack.sheet.trends", lang))
+    for column, key, colour in ((1, "total_ar", "#4c6ef5"), (2, "overdue_ar", "#c0392b")):
         chart.add_series({
-            "name": name,
-            "categories": ["Trends", 1, 0, weeks, 0],
-            "values": ["Trends", 1, column, weeks, column],
+            "name": t(f"review.tile.{key}", lang),
+            "categories": [trends, 1, 0, weeks, 0],
+            "values": [trends, 1, column, weeks, column],
             "line": {"color": colour, "width": 2.25},
             "marker": {"type": "circle", "size": 5, "fill": {"color": colour}},
         })  # fmt: skip
-    chart.set_title({"name": "Total and overdue AR, week by week"})
+    chart.set_title({"name": t("review.chart.trend", lang)})
     chart.set_y_axis({"num_format": "#,##0", "major_gridlines": {"visible": True}})
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 760, "height": 320})
@@ -131,36 +140,36 @@ def _summary(book: Workbook, review: Review, fmt: _Formats) -> None:
 
 
 def _aging(book: Workbook, review: Review, fmt: _Formats) -> None:
-    ws = _sheet(book, "Aging")
-    ws.write_string(
-        0, 0, f"AR by aging bucket (due-date basis) at {review.as_of:%Y-%m-%d}", fmt.title
-    )
+    lang = fmt.lang
+    name = _sheet_name(t("pack.sheet.aging", lang))
+    ws = _sheet(book, name, lang)
+    ws.write_string(0, 0, t("pack.aging_title", lang, date=f"{review.as_of:%Y-%m-%d}"), fmt.title)
     frame = review.aging.rename(columns={"now": "now", "wow": "change_week",
                                          "four_week": "change_4_weeks"})  # fmt: skip
     first, last = _write_frame(
-        ws, 2, frame, fmt, {c: MONEY for c in frame.columns if c != "bucket"}
+        ws, 2, labels.values(frame, lang), fmt, {c: MONEY for c in frame.columns if c != "bucket"}
     )
     for i, bucket in enumerate(frame["bucket"], start=first):
         style = fmt.buckets.get(bucket)
         if style is not None:
-            ws.write_string(i, 0, bucket, style)
+            ws.write_string(i, 0, labels.bucket(bucket, lang), style)
     chart = book.add_chart({"type": "column"})
     n = len(frame) - 1  # without the total row
     colours = bucket_colours([b for b in frame["bucket"] if b not in ("unapplied", "total")])
     chart.add_series({
-        "name": "Now",
-        "categories": ["Aging", first, 0, first + n - 1, 0],
-        "values": ["Aging", first, 1, first + n - 1, 1],
+        "name": t("review.chart.now", lang),
+        "categories": [name, first, 0, first + n - 1, 0],
+        "values": [name, first, 1, first + n - 1, 1],
         "points": [{"fill": {"color": colours.get(b, "#8a94a6")}} for b in frame["bucket"][:n]],
     })  # fmt: skip
     chart.add_series({
-        "name": "A week ago",
-        "categories": ["Aging", first, 0, first + n - 1, 0],
-        "values": ["Aging", first, 2, first + n - 1, 2],
+        "name": t("review.chart.week_ago", lang),
+        "categories": [name, first, 0, first + n - 1, 0],
+        "values": [name, first, 2, first + n - 1, 2],
         "fill": {"none": True},
         "border": {"color": "#222222"},
     })  # fmt: skip
-    chart.set_title({"name": "AR by bucket: now and a week ago"})
+    chart.set_title({"name": t("pack.aging_chart", lang)})
     chart.set_y_axis({"num_format": "#,##0"})
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 720, "height": 320})
@@ -168,40 +177,44 @@ def _aging(book: Workbook, review: Review, fmt: _Formats) -> None:
 
 
 def _movers(book: Workbook, review: Review, fmt: _Formats) -> None:
-    ws = _sheet(book, "Movers")
-    ws.write_string(0, 0, "Biggest movers: change in overdue AR since a week earlier", fmt.title)
+    lang = fmt.lang
+    ws = _sheet(book, t("pack.sheet.movers", lang), lang)
+    ws.write_string(0, 0, t("pack.movers_title", lang), fmt.title)
     money = {c: MONEY for c in ("overdue_before", "overdue_now", "change", "total_now")}
-    ws.write_string(2, 0, "Overdue grew most", fmt.subtitle)
+    ws.write_string(2, 0, t("review.movers.up", lang), fmt.subtitle)
     _, last = _write_frame(ws, 3, review.movers_up, fmt, money, freeze=True)
-    ws.write_string(last + 2, 0, "Overdue shrank most", fmt.subtitle)
+    ws.write_string(last + 2, 0, t("review.movers.down", lang), fmt.subtitle)
     _write_frame(ws, last + 3, review.movers_down, fmt, money, freeze=False)
 
 
 def _alerts(book: Workbook, review: Review, fmt: _Formats) -> None:
-    ws = _sheet(book, "Alerts")
-    ws.write_string(0, 0, "Alerts new and resolved since a week earlier", fmt.title)
-    ws.write_string(2, 0, f"New ({len(review.alerts_new)})", fmt.subtitle)
-    _, last = _write_frame(ws, 3, review.alerts_new, fmt, {"amount": MONEY}, freeze=True)
-    ws.write_string(last + 2, 0, f"Resolved ({len(review.alerts_resolved)})", fmt.subtitle)
-    _write_frame(ws, last + 3, review.alerts_resolved, fmt, {"amount": MONEY}, freeze=False)
+    lang = fmt.lang
+    ws = _sheet(book, t("pack.sheet.alerts", lang), lang)
+    ws.write_string(0, 0, t("pack.alerts_title", lang), fmt.title)
+    ws.write_string(2, 0, t("pack.new", lang, n=len(review.alerts_new)), fmt.subtitle)
+    new, resolved = (labels.values(f, lang) for f in (review.alerts_new, review.alerts_resolved))
+    _, last = _write_frame(ws, 3, new, fmt, {"amount": MONEY}, freeze=True)
+    ws.write_string(last + 2, 0, t("pack.resolved", lang, n=len(resolved)), fmt.subtitle)
+    _write_frame(ws, last + 3, resolved, fmt, {"amount": MONEY}, freeze=False)
 
 
-def _scorecards(book: Workbook, review: Review, fmt: _Formats, by: str, label: str) -> None:
+def _scorecards(book: Workbook, review: Review, fmt: _Formats, by: str) -> None:
+    lang = fmt.lang
     table = review.scorecards.get(by, pd.DataFrame())
-    name = f"{label} scorecards"
+    name = _sheet_name(t(f"pack.sheet.scorecards.{by}", lang))
     if table.empty:
-        _table_sheet(book, fmt, name, "No balances at this date.", table, {})
+        _table_sheet(book, fmt, name, t("review.scorecards.none", lang), table, {})
         return
     shown = table.drop(columns=["overdue_pct_trend", "cei_trend"]).rename(columns={"group": by})
     units = {"rank": INT, "customers": INT, "ar": MONEY, "overdue": MONEY, "overdue_pct": PCT,
              "sales": MONEY, "dso": DAYS, "cei": PCT, "write_offs": MONEY, "cei_4w": PCT,
              "overdue_pct_4w": PCT, "rank_4w": INT}  # fmt: skip
-    ws = _sheet(book, name)
+    ws = _sheet(book, name, lang)
     ws.write_string(
-        0, 0, f"{label} scorecards at {review.as_of:%Y-%m-%d}, ranked by CEI", fmt.title
+        0, 0, t(f"pack.score_title.{by}", lang, date=f"{review.as_of:%Y-%m-%d}"), fmt.title
     )
-    ws.write_string(1, 0, " ".join(scorecard_definitions[k] for k in ("cei", "write_offs", "rank")),
-                    fmt.subtitle)  # fmt: skip
+    ws.write_string(1, 0, " ".join(t(f"review.score_def.{k}", lang)
+                                   for k in ("cei", "write_offs", "rank")), fmt.subtitle)  # fmt: skip
     first, last = _write_frame(ws, 3, shown, fmt, units)
     columns = list(shown.columns)
     pct_col, ar_col = columns.index("overdue_pct"), columns.index("ar")
@@ -216,14 +229,13 @@ def _scorecards(book: Workbook, review: Review, fmt: _Formats, by: str, label: s
                                                       "value": 0, "format": fmt.good})  # fmt: skip
     chart = book.add_chart({"type": "bar"})
     cei_col = columns.index("cei")
-    sheet_ref = name[:31]
     chart.add_series({
-        "name": "CEI",
-        "categories": [sheet_ref, first, 1, last, 1],
-        "values": [sheet_ref, first, cei_col, last, cei_col],
+        "name": t("review.tile.cei", lang),
+        "categories": [name, first, 1, last, 1],
+        "values": [name, first, cei_col, last, cei_col],
         "fill": {"color": "#2e7d5b"},
     })  # fmt: skip
-    chart.set_title({"name": f"CEI by {label.lower()}"})
+    chart.set_title({"name": t(f"pack.score_chart.{by}", lang)})
     chart.set_y_axis({"reverse": True})
     chart.set_legend({"none": True})
     chart.set_size({"width": 620, "height": max(260, 22 * len(shown) + 90)})
@@ -231,7 +243,7 @@ def _scorecards(book: Workbook, review: Review, fmt: _Formats, by: str, label: s
 
 
 def _trends(book: Workbook, review: Review, fmt: _Formats) -> None:
-    ws = _sheet(book, "Trends")
+    ws = _sheet(book, t("pack.sheet.trends", fmt.lang), fmt.lang)
     frame = review.trends.copy()
     frame["week_ending"] = frame["week_ending"].dt.date
     units = {"total_ar": MONEY, "overdue_ar": MONEY, "receipts": MONEY, "week_ending": DATE}
@@ -240,9 +252,10 @@ def _trends(book: Workbook, review: Review, fmt: _Formats) -> None:
 
 
 def _notes(book: Workbook, review: Review, fmt: _Formats) -> None:
-    ws = _sheet(book, "Notes", landscape=False)
-    ws.write_string(0, 0, "Notes", fmt.title)
-    lines = review.notes or ["Every section is included."]
+    lang = fmt.lang
+    ws = _sheet(book, t("pack.sheet.notes", lang), lang, landscape=False)
+    ws.write_string(0, 0, t("pack.sheet.notes", lang), fmt.title)
+    lines = [labels.note(n, lang) for n in review.notes] or [t("pack.all_included", lang)]
     for i, line in enumerate(lines, start=2):
         ws.write_string(i, 0, safe_cell(line))
     ws.set_column(0, 0, 120)
@@ -250,10 +263,10 @@ def _notes(book: Workbook, review: Review, fmt: _Formats) -> None:
 
 def _table_sheet(book: Workbook, fmt: _Formats, name: str, title: str, frame: pd.DataFrame,
                  units: dict) -> None:  # fmt: skip
-    ws = _sheet(book, name)
+    ws = _sheet(book, name, fmt.lang)
     ws.write_string(0, 0, safe_cell(title), fmt.subtitle)
     if frame.empty:
-        ws.write_string(2, 0, "Nothing to show for this week.")
+        ws.write_string(2, 0, t("pack.nothing", fmt.lang))
         return
     _write_frame(ws, 2, frame, fmt, units)
 
@@ -261,7 +274,7 @@ def _table_sheet(book: Workbook, fmt: _Formats, name: str, title: str, frame: pd
 # --- cells --------------------------------------------------------------------------------
 
 
-def _formats(book: Workbook, review: Review) -> _Formats:
+def _formats(book: Workbook, review: Review, lang: str) -> _Formats:
     base = {"font_name": "Noto Sans CJK SC", "font_size": 10}
     cells = {u: book.add_format({**base, "num_format": f}) for u, f in _NUM_FORMATS.items()}
     for unit, num in _NUM_FORMATS.items():  # changes coloured by whether they are good news
@@ -293,28 +306,40 @@ def _formats(book: Workbook, review: Review) -> _Formats:
         good=book.add_format({"font_color": "#1e6b45"}),
         bad=book.add_format({"font_color": "#b02a1f"}),
         buckets=buckets,
+        lang=lang,
     )
 
 
-def _sheet(book: Workbook, name: str, landscape: bool = True) -> Worksheet:
-    ws = book.add_worksheet(name[:31])
+def _sheet_name(name: str) -> str:
+    """A worksheet name as Excel takes it: at most 31 characters."""
+    return name[:31]
+
+
+def _sheet(book: Workbook, name: str, lang: str, landscape: bool = True) -> Worksheet:
+    name = _sheet_name(name)
+    ws = book.add_worksheet(name)
     if landscape:
         ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.fit_to_pages(1, 0)
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    ws.set_header(f'&L&"Noto Sans CJK SC"creditdash weekly review&R{name}')
-    ws.set_footer("&LPrinted &D&RPage &P of &N")
+    font = '&"Noto Sans CJK SC"'
+    ws.set_header(f"&L{font}{t('pack.print.header', lang)}&R{font}{name}")
+    ws.set_footer(f"&L{font}{t('pack.print.printed', lang)}&R{font}{t('pack.print.page', lang)}")
     ws.hide_gridlines(0)
     return ws
 
 
 def _write_frame(ws: Worksheet, top: int, frame: pd.DataFrame, fmt: _Formats, units: dict,
                  *, default: str | None = None, freeze: bool = True) -> tuple[int, int]:  # fmt: skip
-    """Header at row `top`, data below; returns (first data row, last data row)."""
+    """Header at row `top` (the columns' names in the pack's language), data below.
+
+    Returns (first data row, last data row).
+    """
     columns = list(frame.columns)
-    for c, name in enumerate(columns):
-        ws.write_string(top, c, safe_cell(str(name)), fmt.header)
+    headers = [labels.column(name, fmt.lang) for name in columns]
+    for c, header in enumerate(headers):
+        ws.write_string(top, c, safe_cell(header), fmt.header)
     for r, row in enumerate(frame.itertuples(index=False), start=top + 1):
         for c, value in enumerate(row):
             unit = units.get(columns[c], default)
@@ -327,7 +352,7 @@ def _write_frame(ws: Worksheet, top: int, frame: pd.DataFrame, fmt: _Formats, un
         ws.autofilter(top, 0, last, len(columns) - 1)
     for c, name in enumerate(columns):
         texts = frame[name].head(200).map(str) if len(frame) else pd.Series(dtype=str)
-        longest = max([len(str(name)), *(_display_width(t) for t in texts)], default=10)
+        longest = max([_display_width(headers[c]), *map(_display_width, texts)], default=10)
         ws.set_column(c, c, min(48, max(10, longest + 2)))
     return top + 1, last
 

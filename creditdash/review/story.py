@@ -377,7 +377,10 @@ def broken_promises(
                 "invoice_id": broken["invoice_id"].astype(str),
                 "customer_id": broken["invoice_id"].astype(str).map(still_open["customer_id"]),
                 "expected_date": pd.to_datetime(broken[date_column]).dt.date,
-                "outstanding": broken["invoice_id"].astype(str).map(still_open["outstanding_cents"])
+                "outstanding": broken["invoice_id"]
+                .astype(str)
+                .map(still_open["outstanding_cents"])
+                .astype("float64")
                 / 100,
             }
         ).reset_index(drop=True),

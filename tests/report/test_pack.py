@@ -133,7 +133,7 @@ def test_report_command_figures_equal_the_kpis_command(db, tmp_path):
 
 def test_snapshot_command_records_once(db):
     code, text = run("--db", db, "snapshot", "--as-of", "2026-11-20")
-    assert code == 0 and "Week ending 2026-11-20: recorded (snapshot #1" in text
+    assert code == 0 and "Week ending 2026-11-20: recorded (snapshot #" in text
     code, text = run("--db", db, "snapshot", "--as-of", "2026-11-20")
     assert "already recorded" in text
     code, text = run("--db", db, "snapshot", "--as-of", "2026-11-20", "--weeks", "3")
@@ -153,3 +153,14 @@ def test_report_on_an_empty_database(tmp_path, capsys):
     assert "There is no data to report on" in capsys.readouterr().err
     code, _ = run("--db", url, "snapshot")
     assert code == 1 and "There is no data to snapshot" in capsys.readouterr().err
+
+
+def test_report_generation_is_audited(db, tmp_path):
+    from creditdash.audit import audit_log
+    from creditdash.store import open_store
+
+    code, _ = run("--db", db, "report", "--as-of", "2026-11-20", "--out", str(tmp_path / "p.xlsx"))
+    assert code == 0
+    [entry] = audit_log(open_store(db), action="report_generated").to_dict("records")
+    assert entry["who"] == "command line" and entry["entity_id"] == "2026-11-20"
+    assert "p.xlsx" in entry["after"]
