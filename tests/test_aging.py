@@ -7,7 +7,6 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
-import reference
 
 from creditdash.aging import (
     BUCKET_EDGES_DEFAULT,
@@ -22,6 +21,7 @@ from creditdash.aging import (
 )
 from creditdash.errors import InvalidArgument
 from creditdash.ledger import Ledger, ledger_arrays
+from tests import reference
 
 AS_OF = "2025-06-30"
 DUE_LABELS = ["current", "1-30", "31-60", "61-90", "91-180", "181-365", ">365"]

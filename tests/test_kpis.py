@@ -6,7 +6,6 @@ import datetime as dt
 from fractions import Fraction
 
 import pytest
-import reference
 
 from creditdash.errors import InvalidArgument
 from creditdash.kpis import (
@@ -26,6 +25,7 @@ from creditdash.kpis import (
     turnover,
 )
 from creditdash.ledger import Ledger
+from tests import reference
 
 # --- worked examples (spec/metrics.md) ----------------------------------------------
 
