@@ -11,6 +11,7 @@ from creditdash.forecast import cashplan, charts
 from creditdash.forecast.backtest import recent_backtest
 from creditdash.forecast.stress import Scenario, run_scenarios
 from creditdash.forecast.weekly import cash_forecast
+from creditdash.simulate.baseline import customer_grades
 
 ui.page_guard("pages/forecast.py")
 st.title(ui.tr("forecast.title"))
@@ -212,15 +213,30 @@ if s2.button(ui.tr("forecast.plan.save"), key="fc_plan_save"):
 # ------------------------------------------------------------ stress
 st.subheader(ui.tr("forecast.stress.title"))
 segments = sorted(set(ui.ledger().customers["segment"].dropna().astype(str)) - {""})
+grades = ui.computed(customer_grades, as_of)
+# each option's label -> (what it selects, its value)
+groups = {s: ("segment", s) for s in segments}
+if grades is not None:
+    groups |= {ui.tr("forecast.stress.grade", grade=g): ("grade", g) for g in sorted(set(grades))}
 x1, x2, x3, x4 = st.columns(4)
 late = x1.number_input(ui.tr("forecast.stress.late"), 0, 180, 15, key="fc_st_days")
 top = x2.number_input(ui.tr("forecast.stress.top"), 1, 50, 5, key="fc_st_top")
 top_days = x3.number_input(ui.tr("forecast.stress.top_days"), 0, 180, 30, key="fc_st_top_days")
-group = x4.selectbox(
+chosen = x4.selectbox(
     ui.tr("forecast.stress.segment"),
-    segments or [ui.tr("forecast.stress.no_segment")],
+    list(groups) or [ui.tr("forecast.stress.no_segment")],
     key="fc_st_segment",
 )
+kind, value = groups.get(chosen, ("segment", chosen))
+if kind == "grade":
+    in_grade = tuple(grades.index[grades == value])
+    defaults = Scenario(
+        ui.tr("forecast.scenario.default", group=chosen), "default", customers=in_grade
+    )
+else:
+    defaults = Scenario(
+        ui.tr("forecast.scenario.default", group=value), "default", attribute="segment", value=value
+    )
 scenarios = [
     Scenario(ui.tr("forecast.scenario.delay_all", days=late), "delay_all", days=int(late)),
     Scenario(
@@ -229,9 +245,7 @@ scenarios = [
         days=int(top_days),
         top=int(top),
     ),
-    Scenario(
-        ui.tr("forecast.scenario.default", group=group), "default", attribute="segment", value=group
-    ),
+    defaults,
 ]
 stress = run_scenarios(ui.ledger(), forecast, scenarios)
 tables = {}

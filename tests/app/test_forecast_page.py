@@ -26,3 +26,14 @@ def test_minimum_above_balance_calls_out_the_first_week(demo_app):
     at.number_input(key="fc_min_(new plan)").set_value(1e12).run()
     assert not at.exception
     assert any("falls below the minimum in week 1" in e.value for e in at.error)
+
+
+def test_a_risk_grade_can_default_in_the_stress_scenarios(demo_app):
+    at = run_page(demo_app, PAGE)
+    box = at.selectbox(key="fc_st_segment")
+    grade_e = next(o for o in box.options if "Grade E" in str(o))
+    assert grade_e
+    box.select_index(box.options.index(grade_e)).run()
+    assert not at.exception
+    names = [str(v) for frame in at.dataframe for v in frame.value.iloc[:, 0].tolist()]
+    assert any("Grade E customers" in n for n in names)
