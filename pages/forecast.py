@@ -248,14 +248,8 @@ scenarios = [
     defaults,
 ]
 stress = run_scenarios(ui.ledger(), forecast, scenarios)
-tables = {}
-for name_, part in stress.groupby("scenario", sort=False):
-    if name_ == "Base case":  # run_scenarios' first part: the plan's own table stands for it
-        tables[ui.tr("forecast.scenario.base")] = table
-        continue
-    frame = part.reset_index(drop=True)
-    frame["cumulative_p10_cents"] = frame["total_p10_cents"].cumsum()
-    tables[name_] = cashplan.plan_table(frame, current)
+# the plan's own table stands for the base case
+tables = {ui.tr("forecast.scenario.base"): table, **cashplan.scenario_plans(stress, current)}
 st.plotly_chart(
     charts.balance_chart(
         tables,

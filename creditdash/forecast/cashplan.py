@@ -250,3 +250,20 @@ def read_plan_file(name: str, data: bytes, weeks: int = 13) -> pd.DataFrame:
     except Exception as err:  # noqa: BLE001 - any unreadable file gets the same message
         raise InvalidArgument(f"{name}: not a readable CSV or XLSX file ({err}).") from None
     return lines_from_money(frame, weeks)
+
+
+def scenario_plans(stress: pd.DataFrame, plan: CashPlan) -> dict[str, pd.DataFrame]:
+    """The plan rolled forward on each stressed scenario of `run_scenarios` (base case left out).
+
+    Keys are the scenario names in their order; values are `plan_table` frames.
+    """
+    from creditdash.forecast.stress import BASE_CASE
+
+    tables = {}
+    for name, part in stress.groupby("scenario", sort=False):
+        if name == BASE_CASE:
+            continue
+        frame = part.reset_index(drop=True)
+        frame["cumulative_p10_cents"] = frame["total_p10_cents"].cumsum()
+        tables[name] = plan_table(frame, plan)
+    return tables

@@ -33,6 +33,9 @@ KINDS = ("delay_all", "delay_largest", "default")
 ATTRIBUTES = ("segment", "region", "salesperson")
 
 
+BASE_CASE = "Base case"  # the name of run_scenarios' first, unstressed part
+
+
 @dataclass(frozen=True)
 class Scenario:
     name: str
@@ -62,7 +65,7 @@ def run_scenarios(ledger: Ledger, base: CashForecast, scenarios: list[Scenario])
     fitted = base.collections
     day = fitted.as_of_
     as_of = day_to_timestamp(day)
-    parts = [_frame("Base case", base.weekly)]
+    parts = [_frame(BASE_CASE, base.weekly)]
     n_cust = len(arrays.customers)
     for sc in scenarios:
         shift = np.zeros(n_cust, dtype=np.int64)

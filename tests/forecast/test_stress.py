@@ -42,3 +42,15 @@ def test_scenario_errors():
         Scenario("x", "delay_largest", days=5)
     with pytest.raises(InvalidArgument, match="`attribute` must be one of"):
         Scenario("x", "default", attribute="colour", value="red")
+
+
+def test_each_stressed_scenario_gets_its_own_cash_plan(ledger, base):
+    from creditdash.forecast.cashplan import CashPlan, scenario_plans
+
+    stress = run_scenarios(ledger, base, [Scenario("late", "delay_all", days=21)])
+    plans = scenario_plans(stress, CashPlan("p", 1_000_00, 0))
+    assert list(plans) == ["late"]
+    late = stress[stress["scenario"] == "late"]["total_expected_cents"].sum()
+    closing = plans["late"].iloc[-1]
+    assert [c for c in plans["late"].columns if "closing" in c]
+    assert closing[[c for c in plans["late"].columns if "closing" in c][0]] == 1_000_00 + late
