@@ -8,14 +8,22 @@
      └── NotFound                   an id (import, customer, ...) that does not exist
 
 Messages name the argument or column, the rule and the value. An error or
-`Problem` may also carry a `code` (a key of creditdash/i18n/*/problems.json)
-and the `params` its text is filled with, so the UI can show it in the
-user's language; `message` / `str(err)` stay English.
+`Problem` also carries a `code` (a key of the catalogues in creditdash/i18n/,
+`errors.json` for raised errors, `problems.json` for import problems) and the
+`params` its text is filled with, so the UI can show it in the user's
+language; `message` / `str(err)` stay English. Raise errors through
+`coded`, whose template is the English catalogue text (a test holds the two
+equal):
+
+    raise InvalidArgument.coded(
+        "risk.weights_total", "The weights must add up to 100. Got {total}.", total=total
+    )
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Self
 
 
 class CreditDashError(Exception):
@@ -29,6 +37,11 @@ class CreditDashError(Exception):
         super().__init__(*args)
         self.code = code
         self.params = params
+
+    @classmethod
+    def coded(cls, code: str, template: str, **params: object) -> Self:
+        """The error saying `template` (the English text of `code`) filled in with `params`."""
+        return cls(template.format(**params), code=code, params=params)
 
 
 class InvalidArgument(CreditDashError, ValueError):

@@ -49,7 +49,7 @@ with st.form("grant", clear_on_submit=True):
         try:
             set_role(engine, actor, email, None if role == "none" else role)
         except CreditDashError as err:
-            st.error(str(err))
+            st.error(ui.error_text(err))
         else:
             st.success(ui.tr("admin.saved", email=email.strip().lower()))
             st.rerun()

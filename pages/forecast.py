@@ -35,7 +35,7 @@ try:
     with st.spinner(ui.tr("forecast.spinner")):
         forecast = ui.shared(cash_forecast, as_of, weeks)
 except CreditDashError as err:
-    st.error(str(err))
+    st.error(ui.error_text(err))
     st.stop()
 weekly = forecast.weekly
 shown_weekly = to_money(weekly)
@@ -151,7 +151,7 @@ if upload is not None and st.session_state.get("fc_plan_uploaded") != upload.fil
         st.session_state["fc_plan_rev"] = revision + 1
         st.rerun()
     except CreditDashError as err:
-        st.error(str(err))
+        st.error(ui.error_text(err))
 edited = st.data_editor(
     cashplan.lines_to_money(plan.lines),
     hide_index=True,
@@ -170,7 +170,7 @@ try:
     lines = cashplan.lines_from_money(edited, weeks)
     current = cashplan.CashPlan(plan.name, round(opening * 100), round(minimum * 100), lines)
 except CreditDashError as err:
-    st.error(str(err))
+    st.error(ui.error_text(err))
     st.stop()
 table = cashplan.plan_table(weekly, current)
 short = cashplan.first_shortfall(table, current.minimum_cash_cents)
@@ -208,7 +208,7 @@ if s2.button(ui.tr("forecast.plan.save"), key="fc_plan_save"):
         )
         st.toast(ui.tr("forecast.plan.saved", name=name))
     except CreditDashError as err:
-        st.error(str(err))
+        st.error(ui.error_text(err))
 
 # ------------------------------------------------------------ stress
 st.subheader(ui.tr("forecast.stress.title"))

@@ -28,7 +28,7 @@ engine = ui.engine()
 try:
     stored = current_policy(engine)
 except CreditDashError as err:
-    st.error(str(err))
+    st.error(ui.error_text(err))
     st.stop()
 policy = stored.policy
 st.caption(
@@ -114,4 +114,4 @@ with st.form("pol_save"):
                 st.success(ui.tr("policy.saved", version=saved.version))
                 st.rerun()
         except CreditDashError as err:
-            st.error(str(err))
+            st.error(ui.error_text(err))

@@ -101,7 +101,7 @@ try:
         result = ui.computed(provision, as_of, **{**settings, "rates": edited})
     trend = ui.computed(provision_trend, as_of, points=7, **settings)
 except CreditDashError as err:
-    st.error(str(err))
+    st.error(ui.error_text(err))
     st.stop()
 
 previous = trend["total"].iloc[-2]
@@ -247,7 +247,7 @@ with st.form("prov_add_individual"):
             set_individual(engine, customer, rate / 100, reason, who=actor.who)
             st.rerun()
         except CreditDashError as err:
-            st.error(str(err))
+            st.error(ui.error_text(err))
 if not result.individual.empty:
     r1, r2 = st.columns([2, 1])
     back = r1.selectbox(
@@ -259,7 +259,7 @@ if not result.individual.empty:
             remove_individual(engine, back)
             st.rerun()
         except CreditDashError as err:
-            st.error(str(err))
+            st.error(ui.error_text(err))
 
 sheets = {
     "Matrix": matrix,

@@ -96,7 +96,7 @@ try:
         compute=lambda w, optional: ui.computed(week_figures, w, optional=optional),
     )
 except CreditDashError as err:
-    st.error(str(err))
+    st.error(ui.error_text(err))
     st.stop()
 
 currency = ui.settings().reporting_currency
@@ -315,7 +315,7 @@ if p4.button(label, key="rv_snapshot", disabled=not ui.actor().can("take_snapsho
             engine, ledger, week, trigger="manual", replace=info is not None, actor=ui.actor()
         )
     except CreditDashError as err:
-        st.error(str(err))
+        st.error(ui.error_text(err))
     else:
         said = {"id": taken.snapshot_id, "week": f"{week:%Y-%m-%d}"}
         if taken.created:

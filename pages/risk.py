@@ -77,7 +77,7 @@ try:
     with st.spinner(ui.tr("risk.scoring")):
         result = ui.computed(risk_overview, as_of, stored.json, bureau, limits)
 except CreditDashError as err:
-    st.error(str(err))
+    st.error(ui.error_text(err))
     st.stop()
 
 table, hits = result["table"], result["watchlist"]
@@ -316,7 +316,7 @@ with detail:
                                      None if current != current or current is None else int(current))  # fmt: skip
                 st.success(ui.tr("risk.req.recorded", id=rid))
             except CreditDashError as err:
-                st.error(str(err))
+                st.error(ui.error_text(err))
     pending = requests[requests["status"] == "pending"]
     if not pending.empty:
         with st.form("decide_request"):
@@ -342,7 +342,7 @@ with detail:
                         ui.tr("risk.req.decided", id=rid, status=named("risk.status", status))
                     )
                 except CreditDashError as err:
-                    st.error(str(err))
+                    st.error(ui.error_text(err))
 
 with outside:
     view = disagreements(table, policy)
@@ -390,7 +390,7 @@ with outside:
                 column_config={c: ui.tr(f"problem.{c}") for c in (problems or [{}])[0]},
             )
         except CreditDashError as err:
-            st.error(str(err))
+            st.error(ui.error_text(err))
 
 with model:
     if result["coef"] is None:
@@ -426,4 +426,4 @@ with model:
                     key="risk_calibration",
                 )
             except CreditDashError as err:
-                st.error(str(err))
+                st.error(ui.error_text(err))

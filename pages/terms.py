@@ -81,7 +81,7 @@ try:
     selection = Selection(kind, tuple(values))
     baseline = ui.computed(measure_baseline, as_of, selection, grades if kind == "grade" else None)
 except CreditDashError as err:
-    st.error(str(err))
+    st.error(ui.error_text(err))
     st.stop()
 
 st.subheader(
@@ -158,7 +158,7 @@ try:
     result = simulate(baseline, scenario)
     spread = tornado(baseline, scenario)
 except CreditDashError as err:
-    st.error(str(err))
+    st.error(ui.error_text(err))
     st.stop()
 
 # --- results -----------------------------------------------------------------
@@ -280,7 +280,7 @@ if s2.button(ui.tr("terms.save"), key="terms_save"):
         save_scenario(engine, name, scenario_inputs(selection, scenario), who=actor.who)
         st.success(ui.tr("terms.saved_one", name=repr(name.strip())))
     except CreditDashError as err:
-        st.error(str(err))
+        st.error(ui.error_text(err))
 saved = list_scenarios(engine)
 if saved.empty:
     st.caption(ui.tr("terms.no_saved"))
@@ -299,7 +299,7 @@ else:
             base = ui.computed(measure_baseline, as_of, saved_selection, saved_grades)
             results[row.name] = simulate(base, saved_scenario)
     except CreditDashError as err:
-        st.error(str(err))
+        st.error(ui.error_text(err))
     if results:
         side = compare({CURRENT: result, **results})
         st.dataframe(
@@ -325,7 +325,7 @@ else:
             delete_scenario(engine, gone)
             st.rerun()
         except CreditDashError as err:
-            st.error(str(err))
+            st.error(ui.error_text(err))
 
 # --- working capital ----------------------------------------------------------
 st.subheader(ui.tr("terms.wc"))
@@ -357,7 +357,7 @@ try:
         cost_of_capital=scenario.cost_of_capital,
     )
 except CreditDashError as err:
-    st.error(str(err))
+    st.error(ui.error_text(err))
     st.stop()
 # the help texts are WORKING_CAPITAL_DEFINITIONS, in the catalogue under terms.wc.help.<key>
 wc_tiles = [
