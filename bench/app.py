@@ -8,12 +8,9 @@ script state is `notRunning` and its plotly charts have drawn their SVG.
 from __future__ import annotations
 
 import os
-import socket
 import sqlite3
 import statistics
-import subprocess
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -22,17 +19,9 @@ from pathlib import Path
 import pandas as pd
 
 from bench.synthetic import synthetic_frames
+from tests.process import CHROMIUM, CHROMIUM_ARGS, free_port, running, streamlit_command
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 CHART = ".js-plotly-plot .main-svg"
 LOAD_TIMEOUT_MS = 600_000
@@ -70,44 +59,16 @@ _RERUN_DONE = """([mark, text]) => {
 }"""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def serve(db_path: Path) -> Iterator[str]:
     """Streamlit on `db_path` (no demo load); yields the base URL once /_stcore/health answers."""
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, CREDITDASH_DB_URL=f"sqlite:///{db_path}", CREDITDASH_DEMO="0")
-    command = [str(ROOT / ".venv" / "bin" / "streamlit"), "run", "app.py"]
-    command += ["--server.port", str(port), "--server.headless", "true"]
-    command += ["--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
-    log = db_path.with_suffix(".log").open("wb")
-    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    command = streamlit_command(ROOT / ".venv" / "bin" / "streamlit", port)
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {proc.returncode}; see {log.name}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
+    log_path = db_path.with_suffix(".log")
+    with running(command, f"{url}/_stcore/health", log_path, cwd=ROOT, env=env, stop_timeout=20):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 @contextmanager

@@ -10,27 +10,16 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.process import CHROMIUM, CHROMIUM_ARGS, free_port, running, streamlit_command
+
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 # the demo company is imported on the first page load (~10 s, more on a busy machine)
 FIRST_LOAD_MS = 180_000
@@ -45,12 +34,6 @@ class Served:
     db_url: str
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _serve(
     folder: Path,
     demo: bool,
@@ -62,38 +45,23 @@ def _serve(
 
     `secrets` replaces `.streamlit/secrets.toml` (`--secrets.files`): the repo's stays untouched.
     """
-    port = port or _free_port()
+    port = port or free_port()
     db_url = f"sqlite:///{folder / 'e2e.sqlite'}"
     env = dict(os.environ, CREDITDASH_DB_URL=db_url, CREDITDASH_DEMO="1" if demo else "0")
-    command = [str(Path(sys.executable).with_name("streamlit")), "run", "app.py"]
-    command += ["--server.port", str(port), "--server.headless", "true"]
-    command += ["--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
+    command = streamlit_command(Path(sys.executable).with_name("streamlit"), port)
     if secrets is not None:
         command += ["--secrets.files", str(secrets)]
-    log_path = folder / "streamlit.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        url = f"http://{host}:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                if proc.poll() is not None:
-                    pytest.fail(f"streamlit exited with {proc.returncode}: {log_path.read_text()}")
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
-                        break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        pytest.fail(f"no /_stcore/health after 60 s: {log_path.read_text()}")
-                    time.sleep(0.1)
-            yield Served(url, db_url)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=3)  # a throwaway server: no need to wait out its sessions
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    url = f"http://{host}:{port}"
+    # a throwaway server: no need to wait out its sessions when it stops
+    with running(
+        command,
+        f"{url}/_stcore/health",
+        folder / "streamlit.log",
+        cwd=ROOT,
+        env=env,
+        stop_timeout=3,
+    ):
+        yield Served(url, db_url)
 
 
 @pytest.fixture
@@ -126,34 +94,14 @@ def oidc_provider(tmp_path_factory) -> Iterator[Provider]:
         pytest.skip(
             "the sign-in test needs oidc-provider-mock (pip install -r requirements-dev.txt)"
         )
-    port = _free_port()
+    port = free_port()
     provider = Provider(f"http://127.0.0.1:{port}")
     log_path = tmp_path_factory.mktemp("oidc") / "oidc.log"
     command = [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1"]
     command += ["--port", str(port)]
     env = dict(os.environ, NO_COLOR="1")
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                if proc.poll() is not None:
-                    pytest.fail(f"oidc-provider-mock exited: {log_path.read_text()}")
-                try:
-                    with urllib.request.urlopen(provider.metadata_url, timeout=1):
-                        break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        pytest.fail(f"no OIDC metadata after 30 s: {log_path.read_text()}")
-                    time.sleep(0.1)
-            yield provider
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    with running(command, provider.metadata_url, log_path, env=env, start_timeout=30):
+        yield provider
 
 
 @pytest.fixture
@@ -162,7 +110,7 @@ def signin_app(tmp_path, oidc_provider) -> Iterator[Served]:
 
     Served on `localhost` (the host of `redirect_uri`, so the auth cookie is sent back).
     """
-    port = _free_port()
+    port = free_port()
     secrets = tmp_path / "secrets.toml"
     secrets.write_text(
         "[auth]\n"
