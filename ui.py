@@ -73,7 +73,7 @@ def _coded(code: str | None, params: dict | None, english: str) -> str:
     if text is None:
         return english
     try:
-        return text.format(**(params or {}))
+        return i18n.t(code, language, **(params or {}))  # renders Text params in `language`
     except (KeyError, IndexError, TypeError, ValueError):  # params that do not fit the text
         return english
 
@@ -187,6 +187,18 @@ def money_compact(value: float | None, currency: str | None = None) -> str:
     """Money for tiles: compact (¥1.23亿 / ¥123.46M) unless the user turned that off."""
     compact = st.session_state.get("compact", True)
     return i18n.money(value, currency or settings().reporting_currency, lang(), compact=compact)
+
+
+def bucket_name(label: str) -> str:
+    """An aging bucket's label as the reader says it ("current" is 未到期 in Chinese)."""
+    return tr(f"bucket.{label}") if label in ("current", "unapplied", "total") else label
+
+
+def plot(fig, **kwargs) -> None:
+    """`st.plotly_chart` with money axes in the reader's units (万 / 亿 or K / M / B)."""
+    from creditdash.charts import localise_money_axes
+
+    st.plotly_chart(localise_money_axes(fig, lang()), **kwargs)
 
 
 def money_column(label: str, help: str | None = None):

@@ -6,6 +6,9 @@ darkening as an item gets older.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -49,11 +52,14 @@ def aging_bars(
     currency: str = "CNY",
     top: int = 20,
     x_title: str = "Outstanding",
+    names: Mapping[str, str] | None = None,
 ) -> go.Figure:
     """Horizontal stacked bars: one bar per group (`key` column, largest on top), one segment per bucket.
 
-    `table` has the bucket `labels` and `unapplied` as money columns (not cents).
+    `table` has the bucket `labels` and `unapplied` as money columns (not cents);
+    `names` gives a legend name per column where it differs (e.g. translated).
     """
+    names = names or {}
     head = table.head(top).iloc[::-1]
     colours = bucket_colours(labels)
     fig = go.Figure()
@@ -63,7 +69,7 @@ def aging_bars(
         fig.add_bar(
             y=head[key].astype(str),
             x=head[label],
-            name=label,
+            name=names.get(label, label),
             orientation="h",
             marker_color=colours[label],
             hovertemplate="%{x:,.2f}",
@@ -98,14 +104,23 @@ def ar_by_month_chart(
     title: str = "Receivables at each month-end by aging bucket",
     currency: str = "CNY",
     y_title: str = "Outstanding",
+    names: Mapping[str, str] | None = None,
 ) -> go.Figure:
-    """Stacked bars of AR at each month-end; `frame` has month_end and money bucket columns."""
+    """Stacked bars of AR at each month-end; `frame` has month_end and money bucket columns.
+
+    `names` gives a legend name per bucket where it differs from its label.
+    """
+    names = names or {}
     colours = bucket_colours(labels)
     fig = go.Figure()
     x = pd.to_datetime(frame["month_end"]).dt.strftime("%Y-%m")
     for label in labels:
         fig.add_bar(
-            x=x, y=frame[label], name=label, marker_color=colours[label], hovertemplate="%{y:,.2f}"
+            x=x,
+            y=frame[label],
+            name=names.get(label, label),
+            marker_color=colours[label],
+            hovertemplate="%{y:,.2f}",
         )
     _layout(fig, title, y_title, currency)
     fig.update_xaxes(type="category")
@@ -139,3 +154,99 @@ def top_overdue_chart(
     )
     fig.update_xaxes(gridcolor="#e6e9ef", tickformat="~s")
     return fig
+
+
+# Units for a money axis, largest first: (size, suffix) per language. Chinese counts in
+# 万 (10^4) and 亿 (10^8); English in thousands, millions, billions.
+AXIS_UNITS = {
+    "en": [(1e9, "B"), (1e6, "M"), (1e3, "K")],
+    "zh": [(1e8, "亿"), (1e4, "万")],
+}
+_NICE_STEPS = (1, 2, 2.5, 5, 10)
+
+
+def money_ticks(low: float, high: float, lang: str = "en", count: int = 5) -> tuple[list, list]:
+    """Tick values and labels for a money axis spanning `low`..`high` (money, not cents).
+
+    About `count` round steps (1, 2, 2.5 or 5 x 10^k); every label uses the one
+    unit of the largest tick: 0, 0.5亿, 1亿, 1.5亿 in Chinese; 0, 50M, 100M in English.
+    """
+    low, high = min(low, 0.0), max(high, 0.0)
+    span = high - low
+    if not np.isfinite(span) or span <= 0:
+        return [0.0], ["0"]
+    raw = span / max(count, 1)
+    power = 10.0 ** np.floor(np.log10(raw))
+    step = next(s * power for s in _NICE_STEPS if s * power >= raw * (1 - 1e-9))
+    first, last = np.floor(low / step), np.ceil(high / step)
+    values = [float(k * step) for k in np.arange(first, last + 1)]
+    biggest = max(abs(v) for v in values)
+    size, suffix = next(((s, u) for s, u in AXIS_UNITS[lang] if biggest >= s), (1.0, ""))
+    decimals = next(
+        d for d in range(4) if abs(round(step / size, d) - step / size) < 1e-9 or d == 3
+    )
+    texts = [_tick_text(v / size, decimals, suffix) for v in values]
+    return values, texts
+
+
+def _tick_text(value: float, decimals: int, suffix: str) -> str:
+    if value == 0:
+        return "0"
+    text = f"{value:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text + suffix
+
+
+def localise_money_axes(fig: go.Figure, lang: str = "en") -> go.Figure:
+    """Money axes (tick format `~s`) labelled in the language's units (万 / 亿, K / M / B).
+
+    The span of each such axis is read from its traces; stacked bars
+    (barmode stack / relative) add up per category. Other axes stay as they are.
+    """
+    spans: dict[str, list[float]] = {}
+    stacked = fig.layout.barmode in ("stack", "relative")
+    for trace in fig.data:
+        for axis, values, cats in _money_values(trace):
+            name = _axis_name(fig, trace, axis)
+            if name is None:
+                continue
+            span = spans.setdefault(name, [0.0, 0.0, {}, {}])
+            if stacked and trace.type == "bar" and cats is not None:
+                for cat, v in zip(cats, values, strict=False):
+                    side = span[2] if v >= 0 else span[3]
+                    side[cat] = side.get(cat, 0.0) + v
+            elif len(values):
+                span[0] = min(span[0], float(np.nanmin(values)))
+                span[1] = max(span[1], float(np.nanmax(values)))
+    for name, (low, high, ups, downs) in spans.items():
+        low = min([low, *downs.values()])
+        high = max([high, *ups.values()])
+        values, texts = money_ticks(low, high, lang)
+        fig.layout[name].update(tickmode="array", tickvals=values, ticktext=texts)
+    return fig
+
+
+def _money_values(trace):
+    """(axis letter, finite values, categories or None) of the trace's money dimension(s)."""
+    out = []
+    for axis in ("x", "y"):
+        raw = getattr(trace, axis, None)
+        if raw is None:
+            continue
+        values = pd.to_numeric(pd.Series(list(raw)), errors="coerce")
+        if values.isna().all():
+            continue
+        other = getattr(trace, "y" if axis == "x" else "x", None)
+        cats = list(other) if other is not None else None
+        out.append((axis, values.fillna(0.0).to_numpy(dtype="float64"), cats))
+    return out
+
+
+def _axis_name(fig: go.Figure, trace, axis: str) -> str | None:
+    """The layout name of the trace's `axis` (`yaxis`, `yaxis2`, ...) when it is a money axis."""
+    ref = getattr(trace, f"{axis}axis", None) or axis
+    name = f"{axis}axis{ref[1:]}"
+    if name not in fig.layout or fig.layout[name].tickformat != "~s":
+        return None
+    return name

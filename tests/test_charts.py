@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
+import pytest
 
+from creditdash import charts
 from creditdash.charts import aging_bars, ar_by_month_chart, bucket_colours, top_overdue_chart
 
 LABELS = ["current", "1-30", "31-60"]
@@ -49,3 +52,48 @@ def test_ar_by_month_chart_has_a_bar_per_month_and_bucket():
 def test_top_overdue_chart_largest_on_top():
     fig = top_overdue_chart(pd.DataFrame({"customer": ["A", "B"], "overdue": [9.0, 1.0]}))
     assert list(fig.data[0].y) == ["B", "A"] and fig.data[0].orientation == "h"
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "lang", "texts"),
+    [
+        (0, 2e8, "zh", ["0", "0.5亿", "1亿", "1.5亿", "2亿"]),
+        (0, 2e8, "en", ["0", "50M", "100M", "150M", "200M"]),
+        (0, 18e6, "zh", ["0", "500万", "1,000万", "1,500万", "2,000万"]),
+        (-3e6, 7e6, "zh", ["-400万", "-200万", "0", "200万", "400万", "600万", "800万"]),
+        (0, 1.23, "en", ["0", "0.25", "0.5", "0.75", "1", "1.25"]),
+        (0, 0, "en", ["0"]),
+    ],
+)
+def test_money_ticks_are_round_steps_in_one_unit_of_the_language(low, high, lang, texts):
+    values, labels = charts.money_ticks(low, high, lang)
+    assert labels == texts
+    assert values[0] <= min(low, 0) and values[-1] >= high
+
+
+def test_localised_axis_spans_the_stacked_total_and_leaves_other_axes_alone():
+    fig = go.Figure()
+    fig.add_bar(x=["a", "b"], y=[6e7, 1e7])
+    fig.add_bar(x=["a", "b"], y=[9e7, -2e7])
+    fig.update_layout(barmode="relative")
+    fig.update_yaxes(tickformat="~s")
+    charts.localise_money_axes(fig, "zh")
+    assert fig.layout.yaxis.ticktext[-1] == "1.5亿"  # 0.6亿 + 0.9亿 stacked on "a"
+    assert fig.layout.yaxis.ticktext[0] == "-0.5亿"  # the -0.2亿 of "b" below zero
+    assert fig.layout.xaxis.tickvals is None
+
+
+def test_localised_axis_of_a_line_chart_follows_its_values():
+    fig = go.Figure(go.Scatter(x=[1, 2, 3], y=[2e6, 4.4e6, 3e6]))
+    fig.update_yaxes(tickformat="~s")
+    charts.localise_money_axes(fig, "en")
+    assert list(fig.layout.yaxis.ticktext) == ["0", "1M", "2M", "3M", "4M", "5M"]
+
+
+def test_bucket_legend_names_can_be_translated():
+    frame = pd.DataFrame({"month_end": ["2024-01-31"], "current": [1.0], "1-30": [2.0]})
+    fig = ar_by_month_chart(frame, ["current", "1-30"], names={"current": "未到期"})
+    assert [t.name for t in fig.data] == ["未到期", "1-30"]
+    shown = pd.DataFrame({"group": ["A"], "current": [1.0], "unapplied": [-1.0]})
+    fig = aging_bars(shown, "group", ["current"], names={"unapplied": "未核销"})
+    assert [t.name for t in fig.data] == ["current", "未核销"]

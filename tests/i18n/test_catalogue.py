@@ -65,6 +65,7 @@ DYNAMIC = {
     "kind": ["ledger", "invoices", "payments", "open_items", "customers", "rates", "unknown"],
     "problem": ["level", "file", "sheet", "row", "column", "value", "message"],
     "col": ["unapplied", "total"],
+    "bucket": ["current", "unapplied", "total"],  # ui.bucket_name
     "review.unknown": ["salesperson", "region"],
     "review.weekday": ["0", "1", "2", "3", "4", "5", "6"],
     "review.trigger": ["import", "manual", "cli", "backfill"],
