@@ -18,6 +18,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from creditdash.errors import CreditDashError, InvalidArgument
+from creditdash.i18n import Text
 
 ROLES = ("viewer", "analyst", "credit_manager", "admin")
 
@@ -33,6 +34,7 @@ PERMISSIONS: dict[str, str] = {
     "edit_policy": "credit_manager",
     "request_limit": "analyst",
     "decide_limit": "credit_manager",
+    "set_credit_status": "credit_manager",  # warn, hold orders, cash in advance, release
     "import_bureau": "credit_manager",
     "manage_roles": "admin",
 }
@@ -45,7 +47,10 @@ class PermissionDenied(CreditDashError, PermissionError):
 def allows(role: str, action: str) -> bool:
     """True when `role` is at least the role `action` needs."""
     if action not in PERMISSIONS:
-        raise InvalidArgument(f"`action` must be one of {sorted(PERMISSIONS)}. Got {action!r}.")
+        raise InvalidArgument.coded(
+            "error.choice", "`{name}` must be one of {options}. Got {value!r}.",
+            name="action", options=", ".join(sorted(PERMISSIONS)), value=action,
+        )  # fmt: skip
     return ROLES.index(role) >= ROLES.index(PERMISSIONS[action])
 
 
@@ -58,7 +63,10 @@ class Actor:
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
-            raise InvalidArgument(f"`role` must be one of {', '.join(ROLES)}. Got {self.role!r}.")
+            raise InvalidArgument.coded(
+                "error.choice", "`{name}` must be one of {options}. Got {value!r}.",
+                name="role", options=", ".join(ROLES), value=self.role,
+            )  # fmt: skip
 
     def can(self, action: str) -> bool:
         return allows(self.role, action)
@@ -66,10 +74,13 @@ class Actor:
     def require(self, action: str) -> None:
         """Raise PermissionDenied unless this actor's role allows `action`."""
         if not self.can(action):
-            need = PERMISSIONS[action].replace("_", " ")
-            raise PermissionDenied(
-                f"{self.who} is a {self.role.replace('_', ' ')}; to {action.replace('_', ' ')} "
-                f"needs the {need} role or higher. Ask an admin."
+            raise PermissionDenied.coded(
+                "error.auth.denied",
+                "{who} is a {role}; to {action} needs the {need} role or higher. Ask an admin.",
+                who=self.who,
+                role=Text(f"role.{self.role}"),
+                action=Text(f"auth.action.{action}"),
+                need=Text(f"role.{PERMISSIONS[action]}"),
             )
 
 
@@ -82,7 +93,9 @@ def as_actor(who: Actor | str) -> Actor:
     if isinstance(who, Actor):
         return who
     if not str(who).strip():
-        raise InvalidArgument("`who` must name the person acting. Got an empty name.")
+        raise InvalidArgument.coded(
+            "error.auth.who_empty", "`who` must name the person acting. Got an empty name."
+        )
     return Actor(str(who).strip(), "admin")
 
 
@@ -127,10 +140,15 @@ def set_role(engine: Engine, actor: Actor, email: str, role: str | None) -> None
 
     actor.require("manage_roles")
     if role is not None and role not in ROLES:
-        raise InvalidArgument(f"`role` must be one of {', '.join(ROLES)}. Got {role!r}.")
+        raise InvalidArgument.coded(
+            "error.choice", "`{name}` must be one of {options}. Got {value!r}.",
+            name="role", options=", ".join(ROLES), value=role,
+        )  # fmt: skip
     email = email.strip().lower()
     if "@" not in email:
-        raise InvalidArgument(f"`email` must be an email address. Got {email!r}.")
+        raise InvalidArgument.coded(
+            "error.auth.email", "`email` must be an email address. Got {email!r}.", email=email
+        )
     t = _table()
     with engine.begin() as conn:
         before = conn.execute(select(t.c.role).where(t.c.email == email)).scalar()
@@ -138,7 +156,11 @@ def set_role(engine: Engine, actor: Actor, email: str, role: str | None) -> None
             select(func.count()).select_from(t).where(t.c.role == "admin")
         ).scalar()
         if before == "admin" and role != "admin" and admins <= 1:
-            raise InvalidArgument(f"{email} is the last admin; make someone else admin first.")
+            raise InvalidArgument.coded(
+                "error.auth.last_admin",
+                "{email} is the last admin; make someone else admin first.",
+                email=email,
+            )
         conn.execute(t.delete().where(t.c.email == email))
         if role is not None:
             conn.execute(

@@ -10,11 +10,28 @@ from creditdash.ingest import Source
 from creditdash.money import to_cents
 from creditdash.risk import charts, present
 from creditdash.risk.assess import grade_summary, risk_overview, score_history
-from creditdash.risk.bureau import FileProvider, import_reports, read_reports
+from creditdash.risk.bureau import FileProvider, import_reports, name_matches, read_reports
 from creditdash.risk.compare import disagreements
 from creditdash.risk.detail import customer_open_items, payment_history
+from creditdash.risk.holds import (
+    HOLD_ACTIONS,
+    STATES,
+    apply_action,
+    credit_statuses,
+    due_action,
+    mark_watchlist,
+    release,
+    status_history,
+    with_status,
+)
 from creditdash.risk.limits import limit_methods
-from creditdash.risk.policy import ACTIONS, FEATURE_LABELS, grade_names
+from creditdash.risk.policy import (
+    ACTIONS,
+    FEATURE_LABELS,
+    RULE_KINDS,
+    grade_names,
+    penalty_settings,
+)
 from creditdash.risk.policy_store import current_policy
 from creditdash.risk.requests import approved_limits, decide_request, list_requests, submit_request
 from creditdash.risk.scorecard import explain
@@ -26,7 +43,6 @@ if ui.empty_state():
     st.stop()
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MONEY = {"exposure", "overdue", "credit_limit", "recommended_limit", "over_limit"}
 currency = ui.settings().reporting_currency
 as_of = ui.as_of()
 engine = ui.engine()
@@ -40,8 +56,19 @@ def named(family: str, name: str) -> str:
     return name if text == key else text
 
 
-MONEY = {"amount", "paid", "outstanding", "current_limit", "requested_limit", "recommended_limit",
-         "insured_limit", "net_worth", "working_capital"}  # fmt: skip
+MONEY = {"exposure", "overdue", "credit_limit", "recommended_limit", "over_limit", "amount",
+         "paid", "outstanding", "current_limit", "requested_limit", "insured_limit", "net_worth",
+         "working_capital", "late_interest", "late_fees", "discount_earned", "limit_increase",
+         "above_bureau_limit", "above_insured"}  # fmt: skip
+
+
+def status_name(status: str) -> str:
+    return ui.tr(f"risk.credit.{status or 'none'}")
+
+
+def who_input(key: str, label: str = "risk.req.who"):
+    """The signed-in user, or (without sign-in) the name typed in."""
+    return ui.actor() if ui.auth_configured() else st.text_input(ui.tr(label), key=key)
 
 
 def headers(columns, **special) -> dict:
@@ -76,11 +103,13 @@ try:
     limits = tuple(sorted(approved_limits(engine).items()))
     with st.spinner(ui.tr("risk.scoring")):
         result = ui.computed(risk_overview, as_of, stored.json, bureau, limits)
+    statuses = credit_statuses(engine)
 except CreditDashError as err:
     st.error(ui.error_text(err))
     st.stop()
 
-table, hits = result["table"], result["watchlist"]
+table = with_status(result["table"], statuses)
+hits = mark_watchlist(result["watchlist"], statuses)
 if table.empty:
     st.info(ui.tr("risk.no_customers", as_of=f"{as_of:%Y-%m-%d}"))
     st.stop()
@@ -107,8 +136,8 @@ m4.metric(
     f"{len(hits):,} ({int(hits['new'].sum()) if len(hits) else 0})",
     help=ui.tr("risk.alerts.help"),
 )
-if result["pd_note"]:
-    st.info(result["pd_note"], icon=":material/info:")
+if result["pd_error"] is not None:
+    st.info(ui.error_text(result["pd_error"]), icon=":material/info:")
 
 portfolio, watch, detail, outside, model = st.tabs(
     [ui.tr(f"risk.tab.{t}") for t in ("portfolio", "watchlist", "detail", "outside", "model")]
@@ -150,6 +179,7 @@ with portfolio:
         flag_label=lambda f: named("risk.flag", f),
         flag_sep=ui.tr("risk.flag_sep"),
         binding_label=lambda m: ui.tr(f"risk.binding.{m}"),
+        status_label=status_name,
     )
     st.dataframe(
         view,
@@ -157,7 +187,12 @@ with portfolio:
         key="risk_table",
         column_config=headers(
             view.columns,
-            **{c: ui.money_column(ui.tr(f"risk.col.{c}")) for c in MONEY - {"recommended_limit"}},
+            late_interest=ui.money_column(
+                ui.tr("risk.col.late_interest"), help=ui.tr("risk.col.late_interest.help")
+            ),
+            limit_increase=ui.money_column(
+                ui.tr("risk.col.limit_increase"), help=ui.tr("risk.col.limit_increase.help")
+            ),
             recommended_limit=ui.money_column(
                 ui.tr("risk.col.recommended_limit"), help=ui.tr("risk.col.recommended_limit.help")
             ),
@@ -183,6 +218,9 @@ with watch:
             action_labels={a: ui.tr(f"risk.action.{a}") for a in ACTIONS},
             new_label=ui.tr("risk.watch.new"),
             rule_label=lambda r: named("risk.flag", r),
+            detail_texts={k: ui.tr(f"risk.hit.{k}") for k in RULE_KINDS},
+            state_labels={s: ui.tr(f"risk.state.{s}") for s in STATES},
+            status_label=status_name,
         )
         st.dataframe(
             shown,
@@ -227,6 +265,72 @@ with detail:
     )
     if row["chronic_late"]:
         st.warning(ui.tr("risk.detail.chronic"))
+    terms = penalty_settings(policy)
+    t1, t2, t3 = st.columns(3)
+    t1.metric(ui.tr("risk.detail.status"), status_name(row["credit_status"]),
+              help=ui.tr("risk.detail.status.help"))  # fmt: skip
+    t2.metric(
+        ui.tr("risk.col.late_interest"),
+        ui.money(row["late_interest_cents"] / 100),
+        help=ui.tr("risk.detail.interest.help", rate=f"{terms['late_interest_pct_year']:g}",
+                   items=int(row["overdue_items"])),
+    )  # fmt: skip
+    t3.metric(
+        ui.tr("risk.col.late_fees"),
+        ui.money(row["late_fees_cents"] / 100),
+        help=ui.tr("risk.detail.fees.help", fee=ui.money(terms["late_fee"]),
+                   items=int(row["overdue_items"])),
+    )  # fmt: skip
+    t4, t5, t6 = st.columns(3)
+    discount = {
+        "pct": f"{terms['early_discount_pct']:g}",
+        "days": f"{terms['early_discount_days']:g}",
+    }
+    t4.metric(ui.tr("risk.col.discount_earned"), ui.money(row["discount_earned_cents"] / 100),
+              help=ui.tr("risk.detail.discount.help", **discount))  # fmt: skip
+    t5.metric(ui.tr("risk.detail.discount_open"), ui.money(row["discount_open_cents"] / 100),
+              help=ui.tr("risk.detail.discount_open.help", **discount))  # fmt: skip
+    t6.metric(
+        ui.tr("risk.col.limit_increase"),
+        ui.money(row["limit_increase_cents"] / 100),
+        help=ui.tr("risk.detail.increase.help" if row["clean_record"] else "risk.detail.no_increase.help",
+                   pct=f"{terms['limit_increase_pct']:g}"),
+    )  # fmt: skip
+    st.subheader(ui.tr("risk.detail.credit_status"))
+    done = st.session_state.pop("risk_hold_done", None)
+    if done:
+        st.success(done)
+    due = due_action(hits, customer)
+    if due:
+        st.caption(ui.tr("risk.hold.due", action=ui.tr(f"risk.action.{due[0]}"),
+                         rule=named("risk.flag", due[1])))  # fmt: skip
+    changes = status_history(engine, customer)
+    if not changes.empty:
+        changes = changes.drop(columns=["hold_id", "customer_id"])
+        changes["action"] = changes["action"].map(lambda a: ui.tr(f"risk.hold.do.{a}"))
+        st.dataframe(changes, hide_index=True, key="risk_holds",
+                     column_config=headers(changes.columns, reason=ui.tr("risk.col.hold_reason")))  # fmt: skip
+    with st.form("credit_action", clear_on_submit=True):
+        choices = [*HOLD_ACTIONS, "release"]
+        action = st.selectbox(ui.tr("risk.hold.action"), choices,
+                              index=choices.index(due[0]) if due else 0,
+                              format_func=lambda a: ui.tr(f"risk.hold.do.{a}"), key=f"hold_action_{customer}")  # fmt: skip
+        who = who_input("hold_who")
+        reason = st.text_input(ui.tr("risk.hold.reason"), key="hold_reason")
+        if st.form_submit_button(ui.tr("risk.hold.submit")):
+            try:
+                if action == "release":
+                    release(engine, customer, reason, who)
+                else:
+                    rule = due[1] if due and due[0] == action else None
+                    apply_action(engine, customer, action, reason, who, rule=rule)
+                new = "" if action == "release" else action
+                st.session_state["risk_hold_done"] = ui.tr(
+                    "risk.hold.done", customer=customer, status=status_name(new)
+                )
+                st.rerun()
+            except CreditDashError as err:
+                st.error(ui.error_text(err))
     history = ui.computed(score_history, as_of, stored.json, bureau)
     mine = history[history["customer_id"] == customer]
     left, right = st.columns(2)
@@ -300,11 +404,7 @@ with detail:
         column_config=headers(requests.columns),
     )
     with st.form("limit_request", clear_on_submit=True):
-        who = (
-            ui.actor()
-            if ui.auth_configured()
-            else st.text_input(ui.tr("risk.req.who"), key="req_who")
-        )
+        who = who_input("req_who")
         amount = st.number_input(
             ui.tr("risk.req.amount"), min_value=0.0, step=10_000.0, key="req_amount"
         )
@@ -326,11 +426,7 @@ with detail:
                 format_func=lambda i: f"#{i}",
                 key="dec_id",
             )
-            who = (
-                ui.actor()
-                if ui.auth_configured()
-                else st.text_input(ui.tr("risk.req.decided_by"), key="dec_who")
-            )
+            who = who_input("dec_who", "risk.req.decided_by")
             reason = st.text_input(ui.tr("risk.req.decision_reason"), key="dec_reason")
             approve, reject = st.columns(2)
             go_ok = approve.form_submit_button(ui.tr("risk.req.approve"))
@@ -373,14 +469,38 @@ with outside:
     provider = c1.text_input(ui.tr("risk.import.provider"), key="bureau_provider")
     scale = c2.text_input(ui.tr("risk.import.scale"), key="bureau_scale")
     auth = c3.text_input(ui.tr("risk.import.auth"), key="bureau_auth")
-    confirm = st.checkbox(ui.tr("risk.import.confirm"), key="bureau_confirm")
+    skip = st.checkbox(ui.tr("risk.import.skip"), key="bureau_skip")
+    if files:
+        sources = [Source(f.name, f.getvalue()) for f in files]
+        fp = FileProvider(sources, provider=provider or None, scale=scale or None)
+        try:
+            matches = name_matches(fp, ui.ledger().customers)
+        except CreditDashError:
+            matches = None  # the import below says what is wrong with the files
+        accepted = []
+        if matches is not None and not matches.empty:
+            st.caption(ui.tr("risk.import.matches"))
+            ticked = st.data_editor(
+                # a new upload starts with nothing ticked
+                matches.assign(accept=False), hide_index=True,
+                key="bureau_matches_" + "_".join(f.file_id for f in files),
+                disabled=list(matches.columns),
+                column_config=headers(
+                    [*matches.columns, "accept"],
+                    accept=st.column_config.CheckboxColumn(ui.tr("risk.col.accept")),
+                ),
+            )  # fmt: skip
+            accepted = [(f, int(r)) for f, r, a in
+                        zip(ticked["file"], ticked["row"], ticked["accept"], strict=True) if a]  # fmt: skip
     if files and st.button(ui.tr("risk.import.go"), key="bureau_import"):
         try:
-            sources = [Source(f.name, f.getvalue()) for f in files]
-            fp = FileProvider(sources, provider=provider or None, scale=scale or None)
-            done = import_reports(engine, fp, ui.ledger().customers, who="app", authorisation=auth,
-                                  confirm_names=confirm)  # fmt: skip
+            done = import_reports(engine, fp, ui.ledger().customers, who=ui.actor().who,
+                                  authorisation=auth, confirm_names=accepted,
+                                  skip_unmatched=skip)  # fmt: skip
             st.success(" ".join(done.lines()[:1]))
+            if done.problems:
+                st.dataframe([p.as_dict() for p in done.problems], key="bureau_warnings",
+                             column_config={c: ui.tr(f"problem.{c}") for c in done.problems[0].as_dict()})  # fmt: skip
         except ImportRejected as rejected:
             st.error(str(rejected))
             problems = [p.as_dict() for p in rejected.problems]

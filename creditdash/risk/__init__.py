@@ -1,5 +1,6 @@
 """Customer risk: features at an as-of date, scorecard, PD model, limits, policy, rules,
-third-party reports (see each module's docstring)."""
+penalties and rewards, credit holds and order checks, third-party reports (see each
+module's docstring)."""
 
 from creditdash.risk.assess import (
     assess,
@@ -10,7 +11,9 @@ from creditdash.risk.assess import (
     watchlist,
 )
 from creditdash.risk.features import features_at
+from creditdash.risk.holds import apply_action, check_order, credit_statuses, release
 from creditdash.risk.pd_model import PDModel, fit_pd_model, training_design
+from creditdash.risk.penalties import penalties_at
 from creditdash.risk.policy import DEFAULT_POLICY, check_policy, default_policy
 from creditdash.risk.scorecard import explain, score_customers
 from creditdash.risk.validation import backtest
@@ -18,15 +21,20 @@ from creditdash.risk.validation import backtest
 __all__ = [
     "DEFAULT_POLICY",
     "PDModel",
+    "apply_action",
     "assess",
     "backtest",
+    "check_order",
     "check_policy",
+    "credit_statuses",
     "default_policy",
     "explain",
     "features_at",
     "fit_pd_model",
     "grade_summary",
     "output_rows",
+    "penalties_at",
+    "release",
     "risk_table",
     "score_customers",
     "score_history",

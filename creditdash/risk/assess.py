@@ -20,6 +20,7 @@ from creditdash.risk.features import features_at
 from creditdash.risk.limits import recommended_limits
 from creditdash.risk.outcomes import DEFAULT_DPD, monthly_dates
 from creditdash.risk.pd_model import PDModel, fit_pd_model
+from creditdash.risk.penalties import limit_rewards, penalties_at
 from creditdash.risk.policy import Policy, check_policy, grade_names
 from creditdash.risk.rules import SCORE_DROP_DAYS, bureau_drops, evaluate_rules
 from creditdash.risk.scorecard import score_customers
@@ -36,6 +37,12 @@ OUTPUT_COLUMNS = [
     "credit_limit",
     "exposure",
     "flags",
+    "credit_status",
+    "late_interest",
+    "late_fees",
+    "discount_earned",
+    "discount_open",
+    "limit_increase",
 ]
 
 
@@ -72,8 +79,11 @@ def risk_table(
     pd (NaN without a model), limit_* method figures, multiplier,
     recommended_limit_cents, binding, credit_limit_cents (an approved limit
     request in `limits` overrides the master data), utilisation,
-    over_limit_cents, in_default, chronic_late, flags (';'-joined rule ids
-    that fire, plus chronic_late / in_default).
+    over_limit_cents, in_default, chronic_late, the penalties and rewards of
+    `penalties` (late_interest_cents, late_fees_cents,
+    discount_earned_cents, discount_open_cents, clean_record,
+    limit_increase_cents), flags (';'-joined rule ids that fire, plus
+    chronic_late / in_default).
     """
     policy = as_policy(policy)
     features = features_at(ledger, as_of, bureau)
@@ -89,6 +99,8 @@ def risk_table(
     table["over_limit_cents"] = over.astype(np.int64)
     table["in_default"] = table["worst_dpd_open"].to_numpy() >= DEFAULT_DPD
     table["chronic_late"] = chronic_late(table, policy)
+    penalties = penalties_at(ledger, as_of, policy, table).drop(columns="customer_id")
+    table = table.join(penalties).join(limit_rewards(table, policy))
     table["flags"] = ""
     table = table.sort_values(["exposure_cents", "customer_id"], ascending=[False, True])
     return table.reset_index(drop=True)
@@ -136,22 +148,24 @@ def assess(
     """Everything the risk page and the CLI show at as_of, in one call.
 
     Returns {"table": risk_table with pd and flags, "watchlist": watchlist
-    frame, "pd_note": "" or why the PD model is missing, "model": PDModel or None}.
+    frame, "pd_note": "" or why the PD model is missing (English), "pd_error": the
+    InsufficientHistory that says so (coded, for other languages) or None,
+    "model": PDModel or None}.
     """
     policy = as_policy(policy)
-    model, note = None, ""
+    model, note, why = None, "", None
     if with_pd:
         try:
             model = fit_pd_model(ledger, as_of, bureau)
         except InsufficientHistory as err:
-            note = str(err)
+            note, why = str(err), err
     table = risk_table(ledger, as_of, policy, bureau, limits, model)
     watch = watchlist(ledger, as_of, policy, bureau, limits, table=table)
     flags = watch.groupby("customer_id")["rule"].agg(";".join)
     extra = np.where(table["in_default"], "in_default", "")
     rules = table["customer_id"].map(flags).fillna("").to_numpy(dtype=object)
     table["flags"] = [";".join(x for x in (e, r) if x) for e, r in zip(extra, rules, strict=True)]
-    return {"table": table, "watchlist": watch, "pd_note": note, "model": model}
+    return {"table": table, "watchlist": watch, "pd_note": note, "pd_error": why, "model": model}
 
 
 def watchlist(
@@ -218,7 +232,9 @@ def score_history(
 
 
 def output_rows(table: pd.DataFrame) -> pd.DataFrame:
-    """The command line's columns (OUTPUT_COLUMNS), money in currency units."""
+    """The command line's columns (OUTPUT_COLUMNS), money in currency units; credit_status
+    is "" unless `table` has it (`holds.with_status`)."""
+    status = table.get("credit_status", "")
     out = pd.DataFrame(
         {
             "customer_id": table["customer_id"],
@@ -230,6 +246,12 @@ def output_rows(table: pd.DataFrame) -> pd.DataFrame:
             "credit_limit": table["credit_limit_cents"].astype("float64") / 100,
             "exposure": table["exposure_cents"] / 100,
             "flags": table["flags"],
+            "credit_status": status,
+            **{
+                name: table[f"{name}_cents"] / 100
+                for name in ("late_interest", "late_fees", "discount_earned", "discount_open")
+            },
+            "limit_increase": table["limit_increase_cents"] / 100,
         }
     )
     return out[OUTPUT_COLUMNS]

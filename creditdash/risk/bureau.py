@@ -3,9 +3,10 @@
 Rows are joined to customers by customer id, else by unified social
 credit code (统一社会信用代码), else by name: an exact match after
 normalising (NFKC, case, spaces, brackets) or a close one (similarity >=
-0.9). A name match is only stored when the caller confirms name matches;
-until then it is an error that shows the proposed customer. A file is
-imported whole or not at all. History is kept: one row per (customer,
+0.9). A name match is only stored when the caller confirms it (all name
+matches, or row by row: `name_matches` lists them for the user to tick);
+until then it is an error that shows the proposed customer, or a skipped
+row with `skip_unmatched`. A file is imported whole or not at all. History is kept: one row per (customer,
 provider, report date); importing the same report again updates it.
 
 Providers: `CreditReportProvider` is the interface a live client (an API
@@ -123,29 +124,60 @@ def _name_guess(name: object, names: dict[str, str]) -> str | None:
     return names[close[0]] if close else None
 
 
+Confirmed = bool | Sequence[int | tuple[str, int]]
+
+
+def _confirmed(rows: pd.DataFrame, confirm_names: Confirmed) -> np.ndarray:
+    """Which rows' name matches the user confirmed: all (True), none (False), or those named
+    by row number (any file) or by (file, row)."""
+    if confirm_names is True:
+        return np.ones(len(rows), dtype=bool)
+    picked = list(confirm_names or [])
+    numbers = {int(c) for c in picked if not isinstance(c, tuple)}
+    pairs = {(str(f), int(r)) for f, r in (c for c in picked if isinstance(c, tuple))}
+    by_number = rows["row"].isin(numbers).to_numpy()
+    by_pair = np.array(
+        [(f, r) in pairs for f, r in zip(rows["file"], rows["row"], strict=True)], dtype=bool
+    )
+    return by_number | by_pair
+
+
+def name_matches(provider: CreditReportProvider, customers: pd.DataFrame) -> pd.DataFrame:
+    """The rows `provider` gives that match a customer by name only, for the user to confirm
+    one by one: file, sheet, row, report_name, proposed_customer, proposed_name (empty when
+    there is none or the files cannot be read; `import_reports` then says why)."""
+    columns = ["file", "sheet", "row", "report_name", "proposed_customer", "proposed_name"]
+    frame, problems = provider.fetch(customers, date.today())
+    if frame.empty or any(p.level == "error" for p in problems):
+        return pd.DataFrame(columns=columns)
+    matched = match_customers(frame, customers)
+    names = matched[matched["match"] == "name"].rename(columns={"customer_name": "report_name"})
+    return names[columns].reset_index(drop=True)
+
+
 def resolve_matches(
     matched: pd.DataFrame,
     *,
-    confirm_names: bool | Sequence[int] = False,
+    confirm_names: Confirmed = False,
     skip_unmatched: bool = False,
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """The rows to store and the problems. `confirm_names` is True (all name matches) or the
-    file rows (Excel row numbers) whose name match the user confirmed."""
+    rows whose name match the user confirmed: Excel row numbers (of any file) or
+    (file, row) pairs. With `skip_unmatched` the rows without a customer, and the name
+    matches left unconfirmed, are skipped with a warning instead of stopping the import."""
     rows = matched.copy()
-    confirmed = (
-        np.ones(len(rows), dtype=bool)
-        if confirm_names is True
-        else rows["row"].isin(list(confirm_names or [])).to_numpy()
-    )
+    confirmed = _confirmed(rows, confirm_names)
     take_name = (rows["match"] == "name").to_numpy() & confirmed
     rows.loc[take_name, "customer_id"] = rows.loc[take_name, "proposed_customer"]
     problems = []
+    level = "warning" if skip_unmatched else "error"
     for r in rows[(rows["match"] == "name").to_numpy() & ~confirmed].itertuples():
         problems.append(Problem(r.file, f"Matches customer {r.proposed_customer} "
                                 f"({r.proposed_name}) by name only. Confirm the name match "
-                                "(--confirm-names) or add the customer id or credit code.",
-                                sheet=r.sheet, row=r.row, column="customer_name", value=r.customer_name))  # fmt: skip
-    level = "warning" if skip_unmatched else "error"
+                                "(--confirm-names) or add the customer id or credit code"
+                                + (" (row skipped)." if skip_unmatched else "."),
+                                sheet=r.sheet, row=r.row, column="customer_name",
+                                value=r.customer_name, level=level))  # fmt: skip
     for r in rows[(rows["match"] == "").to_numpy()].itertuples():
         who = r.customer_id if isinstance(r.customer_id, str) else r.credit_code
         who = who if isinstance(who, str) else r.customer_name
@@ -181,7 +213,7 @@ def import_reports(
     *,
     who: str,
     authorisation: str = "",
-    confirm_names: bool | Sequence[int] = False,
+    confirm_names: Confirmed = False,
     skip_unmatched: bool = False,
     as_of: date | None = None,
 ) -> BureauImport:
@@ -276,6 +308,7 @@ __all__ = [
     "FileProvider",
     "import_reports",
     "match_customers",
+    "name_matches",
     "read_reports",
     "resolve_matches",
 ]

@@ -97,8 +97,10 @@ def parse_scale(text: str) -> tuple[float, float]:
     """'0-100' -> (0, 100); '4-1' -> (4, 1) (reversed). InvalidArgument otherwise."""
     found = _SCALE.match(str(text))
     if not found or float(found.group(1)) == float(found.group(2)):
-        raise InvalidArgument(
-            f"A score scale must be written low-high such as '0-100' or '300-850'. Got {text!r}."
+        raise InvalidArgument.coded(
+            "risk.error.scale",
+            "A score scale must be written low-high such as '0-100' or '300-850'. Got {value!r}.",
+            value=text,
         )
     return float(found.group(1)), float(found.group(2))
 

@@ -65,6 +65,7 @@ FEATURE_COLUMNS = [
     "tenure_days",
     "concentration",
     "late_interest_days_cents",
+    "overdue_items",
     "bureau_score",
     "bureau_rating",
     "bureau_recommended_limit_cents",
@@ -85,7 +86,8 @@ def features_at(
 
     `bureau` is the stored reports frame (`creditdash.risk.bureau.read_reports`);
     only reports dated <= as_of are used. `late_interest_days_cents` is
-    sum(outstanding x dpd) over overdue open items (cent-days), for penalties.
+    sum(outstanding x dpd) over the open undisputed items past due (cent-days) and
+    `overdue_items` their number, for penalties (`creditdash.risk.penalties`).
     """
     arrays = ledger_arrays(ledger)
     day = day_number(as_of)
@@ -191,6 +193,7 @@ def _ledger_features(
         if total_positive > 0
         else np.zeros(k),
         "late_interest_days_cents": _sum(open_cust, open_weight * open_late, k),
+        "overdue_items": np.bincount(open_cust, minlength=k)[:k].astype(np.int64),
     }
 
 

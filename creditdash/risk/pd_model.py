@@ -113,9 +113,11 @@ class PDModel:
                     disp=0, maxiter=200, cov_type="cluster", cov_kwds={"groups": groups}
                 )
             except np.linalg.LinAlgError as err:
-                raise InsufficientHistory(
-                    f"The PD model cannot be fitted on this history ({err}); "
-                    "the scorecard is used alone."
+                raise InsufficientHistory.coded(
+                    "risk.error.pd_singular",
+                    "The PD model cannot be fitted on this history ({reason}); "
+                    "the scorecard is used alone.",
+                    reason=str(err),
                 ) from None
         ci = result.conf_int(0.05)
         self.coef_ = pd.DataFrame(
@@ -136,27 +138,40 @@ class PDModel:
 
     def _check_enough(self, rows: int, events: int, dates: int) -> None:
         if dates < self.min_dates:
-            raise InsufficientHistory(
-                f"The PD model needs at least {self.min_dates} training dates, each with a full "
-                f"12 months of history after it; this history gives {dates}. "
-                "The scorecard is used alone."
+            raise InsufficientHistory.coded(
+                "risk.error.pd_dates",
+                "The PD model needs at least {need} training dates, each with a full "
+                "12 months of history after it; this history gives {dates}. "
+                "The scorecard is used alone.",
+                need=self.min_dates,
+                dates=dates,
             )
         if events < self.min_events:
-            raise InsufficientHistory(
-                f"The PD model needs at least {self.min_events} defaults (an invoice "
-                f"{DEFAULT_DPD}+ days past due within 12 months of a training date); "
-                f"this history has {events}. The scorecard is used alone."
+            raise InsufficientHistory.coded(
+                "risk.error.pd_events",
+                "The PD model needs at least {need} defaults (an invoice {dpd}+ days past due "
+                "within 12 months of a training date); this history has {events}. "
+                "The scorecard is used alone.",
+                need=self.min_events,
+                dpd=DEFAULT_DPD,
+                events=events,
             )
         if rows < self.min_rows:
-            raise InsufficientHistory(
-                f"The PD model needs at least {self.min_rows} customer-dates to learn from; "
-                f"this history has {rows}. The scorecard is used alone."
+            raise InsufficientHistory.coded(
+                "risk.error.pd_rows",
+                "The PD model needs at least {need} customer-dates to learn from; "
+                "this history has {rows}. The scorecard is used alone.",
+                need=self.min_rows,
+                rows=rows,
             )
 
     def predict(self, features: pd.DataFrame) -> pd.Series:
         """PD within 12 months per row (0..1); 1.0 for customers already 90+ days past due."""
         if not hasattr(self, "result_"):
-            raise NotFitted("The PD model must be fitted before `predict`; call `fit` first.")
+            raise NotFitted.coded(
+                "risk.error.pd_not_fitted",
+                "The PD model must be fitted before `predict`; call `fit` first.",
+            )
         import statsmodels.api as sm
 
         x = sm.add_constant(design_matrix(features), has_constant="add")

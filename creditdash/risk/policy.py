@@ -11,6 +11,14 @@ points for the last band whose threshold its value reaches (`>=` when
 higher values are worse, `<` when `lower_is_worse`). Score = 100 - points
 lost; the grade is the first grade whose `min_score` the score reaches,
 then capped by `caps` (e.g. 90+ days past due is at best grade D).
+
+Penalties and rewards (`creditdash.risk.penalties` computes them):
+`penalties.late_interest_pct_year` (contractual late interest, simple, per
+day past due), `penalties.late_fee` (a fixed fee per overdue invoice, in
+currency units), `rewards.early_discount_pct` / `early_discount_days` (a
+discount for paying within that many days of the invoice date) and
+`rewards.limit_increase_pct` (the limit increase a clean record earns).
+A section or setting left out counts as 0.
 """
 
 from __future__ import annotations
@@ -32,6 +40,11 @@ ACTION_LABELS = {
     "review_increase": "Review for a limit increase",
 }
 ACTION_SEVERITY = {"review_increase": 0, "warn": 1, "hold": 2, "cash_in_advance": 3}
+# penalties charged on late payment and rewards for good conduct (see creditdash.risk.penalties)
+TERMS_KEYS = {
+    "penalties": ("late_interest_pct_year", "late_fee"),
+    "rewards": ("early_discount_pct", "early_discount_days", "limit_increase_pct"),
+}
 RULE_KINDS = (
     "over_limit",
     "oldest_dpd",
@@ -121,8 +134,12 @@ def policy_from_json(text: str) -> Policy:
     try:
         policy = json.loads(text)
     except json.JSONDecodeError as err:
-        raise InvalidArgument(
-            f"The policy is not valid JSON: {err.msg} at line {err.lineno}, column {err.colno}."
+        raise InvalidArgument.coded(
+            "risk.error.policy_json",
+            "The policy is not valid JSON: {reason} at line {line}, column {column}.",
+            reason=err.msg,
+            line=err.lineno,
+            column=err.colno,
         ) from None
     return check_policy(policy)
 
@@ -134,96 +151,183 @@ def policy_to_json(policy: Mapping) -> str:
 def check_policy(policy: object) -> Policy:
     """`policy` if it follows the rules above, else InvalidArgument naming the part and value."""
     if not isinstance(policy, dict):
-        raise InvalidArgument(f"The policy must be a JSON object. Got {type(policy).__name__}.")
+        raise InvalidArgument.coded(
+            "risk.error.policy_object",
+            "The policy must be a JSON object. Got {kind}.",
+            kind=type(policy).__name__,
+        )
     for key in ("grades", "scorecard", "rules", "limits", "chronic_late"):
         if key not in policy:
-            raise InvalidArgument(f"The policy has no `{key}` section.")
+            raise InvalidArgument.coded(
+                "risk.error.policy_section", "The policy has no `{section}` section.", section=key
+            )
     _check_grades(policy["grades"])
     _check_scorecard(policy["scorecard"])
     grades = {g["grade"] for g in policy["grades"]}
     for cap in policy.get("caps", []):
         if cap.get("max_grade") not in grades:
-            raise InvalidArgument(
-                f"`caps`: max_grade must be one of {sorted(grades)}. Got {cap.get('max_grade')!r}."
+            raise InvalidArgument.coded(
+                "risk.error.cap_grade",
+                "`caps`: max_grade must be one of {grades}. Got {value!r}.",
+                grades=", ".join(sorted(grades)),
+                value=cap.get("max_grade"),
             )
     for rule in policy["rules"]:
         _check_rule(rule)
+    _check_terms(policy)
     return policy
 
 
 def _number(value: object, where: str, low: float | None = None) -> float:
+    """`value` as a float; `where` names it as a path such as `grades[A].min_score`."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InvalidArgument(f"{where} must be a number. Got {value!r}.")
+        raise InvalidArgument.coded(
+            "risk.error.not_number", "`{where}` must be a number. Got {value!r}.",
+            where=where, value=value,
+        )  # fmt: skip
     if low is not None and value < low:
-        raise InvalidArgument(f"{where} must be >= {low}. Got {value!r}.")
+        raise InvalidArgument.coded(
+            "risk.error.too_low", "`{where}` must be >= {low:g}. Got {value!r}.",
+            where=where, low=low, value=value,
+        )  # fmt: skip
     return float(value)
 
 
 def _check_grades(grades: object) -> None:
     if not isinstance(grades, list) or not grades:
-        raise InvalidArgument("`grades` must be a non-empty list of grades.")
+        raise InvalidArgument.coded(
+            "risk.error.grades_empty", "`grades` must be a non-empty list of grades. Got {value!r}.",
+            value=grades,
+        )  # fmt: skip
     scores = []
     for g in grades:
         name = g.get("grade") if isinstance(g, dict) else None
         if not name:
-            raise InvalidArgument(f"Every grade needs a `grade` name. Got {g!r}.")
-        scores.append(_number(g.get("min_score"), f"Grade {name}: `min_score`", 0))
-        _number(g.get("limit_multiplier"), f"Grade {name}: `limit_multiplier`", 0)
-        _number(g.get("max_terms_days"), f"Grade {name}: `max_terms_days`", 0)
+            raise InvalidArgument.coded(
+                "risk.error.grade_name", "Every grade needs a `grade` name. Got {value!r}.", value=g
+            )
+        scores.append(_number(g.get("min_score"), f"grades[{name}].min_score", 0))
+        _number(g.get("limit_multiplier"), f"grades[{name}].limit_multiplier", 0)
+        _number(g.get("max_terms_days"), f"grades[{name}].max_terms_days", 0)
     if any(b >= a for a, b in zip(scores, scores[1:], strict=False)):
-        raise InvalidArgument(
-            f"`grades` must go from best to worst with falling `min_score`. Got {scores}."
+        raise InvalidArgument.coded(
+            "risk.error.grades_order",
+            "`grades` must go from best to worst with falling `min_score`. Got {scores}.",
+            scores=", ".join(f"{s:g}" for s in scores),
         )
     if scores[-1] != 0:
-        raise InvalidArgument(
-            f"The last grade must have `min_score` 0 so that every score gets a grade. "
-            f"Got {scores[-1]:g}."
+        raise InvalidArgument.coded(
+            "risk.error.last_grade",
+            "The last grade must have `min_score` 0 so that every score gets a grade. Got {score:g}.",
+            score=scores[-1],
         )
 
 
 def _check_scorecard(card: object) -> None:
     if not isinstance(card, dict) or not card:
-        raise InvalidArgument("`scorecard` must map feature names to weights and bands.")
+        raise InvalidArgument.coded(
+            "risk.error.scorecard_shape",
+            "`scorecard` must map feature names to weights and bands. Got {value!r}.",
+            value=card,
+        )
     total = 0.0
     for feature, spec in card.items():
         if feature not in FEATURE_LABELS:
-            raise InvalidArgument(
-                f"`scorecard` names unknown feature {feature!r}. "
-                f"Use one of: {', '.join(FEATURE_LABELS)}."
+            raise InvalidArgument.coded(
+                "risk.error.unknown_feature",
+                "`scorecard` names unknown feature {feature!r}. Use one of: {features}.",
+                feature=feature,
+                features=", ".join(FEATURE_LABELS),
             )
-        total += _number(spec.get("weight"), f"Scorecard `{feature}`: `weight`", 0)
+        total += _number(spec.get("weight"), f"scorecard.{feature}.weight", 0)
         bands = spec.get("bands")
         if not isinstance(bands, list) or not bands:
-            raise InvalidArgument(
-                f"Scorecard `{feature}`: `bands` must be a list of [threshold, share]."
+            raise InvalidArgument.coded(
+                "risk.error.bands_list",
+                "Scorecard `{feature}`: `bands` must be a list of [threshold, share]. Got {value!r}.",
+                feature=feature,
+                value=bands,
             )
         for band in bands:
             if not (isinstance(band, list) and len(band) == 2):
-                raise InvalidArgument(
-                    f"Scorecard `{feature}`: each band is [threshold, share]. Got {band!r}."
+                raise InvalidArgument.coded(
+                    "risk.error.band_pair",
+                    "Scorecard `{feature}`: each band is [threshold, share]. Got {value!r}.",
+                    feature=feature,
+                    value=band,
                 )
-            share = _number(band[1], f"Scorecard `{feature}`: band share", 0)
+            share = _number(band[1], f"scorecard.{feature}.bands share", 0)
             if share > 1:
-                raise InvalidArgument(
-                    f"Scorecard `{feature}`: a band's share of the weight must be <= 1. Got {share:g}."
+                raise InvalidArgument.coded(
+                    "risk.error.band_share",
+                    "Scorecard `{feature}`: a band's share of the weight must be <= 1. "
+                    "Got {share:g}.",
+                    feature=feature,
+                    share=share,
                 )
     if abs(total - 100) > 1e-9:
-        raise InvalidArgument(f"The scorecard weights must sum to 100. Got {total:g}.")
+        raise InvalidArgument.coded(
+            "risk.error.weights_total",
+            "The scorecard weights must sum to 100. Got {total:g}.",
+            total=total,
+        )
 
 
 def _check_rule(rule: object) -> None:
     if not isinstance(rule, dict) or "id" not in rule:
-        raise InvalidArgument(f"Every rule needs an `id`. Got {rule!r}.")
+        raise InvalidArgument.coded(
+            "risk.error.rule_id", "Every rule needs an `id`. Got {value!r}.", value=rule
+        )
     rid = rule["id"]
     if rule.get("kind") not in RULE_KINDS:
-        raise InvalidArgument(
-            f"Rule {rid!r}: `kind` must be one of {', '.join(RULE_KINDS)}. Got {rule.get('kind')!r}."
+        raise InvalidArgument.coded(
+            "risk.error.rule_kind",
+            "Rule {rule!r}: `kind` must be one of {kinds}. Got {value!r}.",
+            rule=rid,
+            kinds=", ".join(RULE_KINDS),
+            value=rule.get("kind"),
         )
     if rule.get("action") not in ACTIONS:
-        raise InvalidArgument(
-            f"Rule {rid!r}: `action` must be one of {', '.join(ACTIONS)}. Got {rule.get('action')!r}."
+        raise InvalidArgument.coded(
+            "risk.error.rule_action",
+            "Rule {rule!r}: `action` must be one of {actions}. Got {value!r}.",
+            rule=rid,
+            actions=", ".join(ACTIONS),
+            value=rule.get("action"),
         )
-    _number(rule.get("threshold"), f"Rule {rid!r}: `threshold`", 0)
+    _number(rule.get("threshold"), f"rules[{rid}].threshold", 0)
+
+
+def _check_terms(policy: Mapping) -> None:
+    """Penalties and rewards, when present: numbers >= 0, a discount below 100%."""
+    for section, keys in TERMS_KEYS.items():
+        values = policy.get(section, {})
+        if not isinstance(values, dict):
+            raise InvalidArgument.coded(
+                "risk.error.terms_section",
+                "`{section}` must be a JSON object of settings. Got {value!r}.",
+                section=section,
+                value=values,
+            )
+        for key in keys:
+            if key in values:
+                _number(values[key], f"{section}.{key}", 0)
+    pct = policy.get("rewards", {}).get("early_discount_pct", 0)
+    if pct >= 100:
+        raise InvalidArgument.coded(
+            "risk.error.discount_pct",
+            "`rewards.early_discount_pct` must be below 100. Got {value!r}.",
+            value=pct,
+        )
+
+
+def penalty_settings(policy: Mapping) -> dict[str, float]:
+    """The penalties and rewards of `policy` with 0 for those it leaves out."""
+    return {
+        key: float(policy.get(section, {}).get(key, 0))
+        for section, keys in TERMS_KEYS.items()
+        for key in keys
+    }
 
 
 def grade_names(policy: Mapping) -> list[str]:

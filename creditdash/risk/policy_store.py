@@ -65,7 +65,11 @@ def save_policy(engine: Engine, policy: Policy, who: Actor | str, note: str = ""
     `who` must be allowed to edit the policy (creditdash.auth); the new version is audited.
     """
     if isinstance(who, str) and not who.strip():
-        raise InvalidArgument("`who` must name the person saving the policy. Got an empty name.")
+        raise InvalidArgument.coded(
+            "risk.error.policy_who",
+            "`who` must name the person saving the policy. Got {value!r}.",
+            value=who,
+        )
     actor = as_actor(who)
     actor.require("edit_policy")
     who = actor.who
@@ -98,7 +102,10 @@ def policy_version(engine: Engine, version: int) -> StoredPolicy:
     with Session(engine) as s:
         row = s.get(PolicyVersion, version)
         if row is None:
-            raise NotFound(f"Policy version {version} does not exist.")
+            raise NotFound.coded(
+                "risk.error.policy_version", "Policy version {version} does not exist.",
+                version=version,
+            )  # fmt: skip
         return _stored(row)
 
 

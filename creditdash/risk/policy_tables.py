@@ -53,11 +53,18 @@ def policy_from_tables(
     try:
         rest = json.loads(other)
     except json.JSONDecodeError as err:
-        raise InvalidArgument(
-            f"The other settings are not valid JSON: {err.msg} at line {err.lineno}."
+        raise InvalidArgument.coded(
+            "risk.error.other_json",
+            "The other settings are not valid JSON: {reason} at line {line}.",
+            reason=err.msg,
+            line=err.lineno,
         ) from None
     if not isinstance(rest, dict):
-        raise InvalidArgument("The other settings must be a JSON object { ... }.")
+        raise InvalidArgument.coded(
+            "risk.error.other_object",
+            "The other settings must be a JSON object {{ ... }}. Got {kind}.",
+            kind=type(rest).__name__,
+        )
     policy: Policy = copy.deepcopy(rest)
     policy["grades"] = [
         {k: _plain(v) for k, v in row.items()}
@@ -68,9 +75,12 @@ def policy_from_tables(
         try:
             bands = json.loads(row["bands"])
         except (TypeError, json.JSONDecodeError):
-            raise InvalidArgument(
-                f"Scorecard `{row['feature']}`: bands must be JSON such as [[5, 0.2], [15, 0.5]]. "
-                f"Got {row['bands']!r}."
+            raise InvalidArgument.coded(
+                "risk.error.bands_json",
+                "Scorecard `{feature}`: bands must be JSON such as [[5, 0.2], [15, 0.5]]. "
+                "Got {value!r}.",
+                feature=row["feature"],
+                value=row["bands"],
             ) from None
         spec = {"weight": _plain(row["weight"]), "bands": bands}
         if row.get("lower_is_worse"):

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from creditdash.risk.policy import ACTION_LABELS, FEATURE_LABELS
+from creditdash.risk.rules import detail_text
 from creditdash.risk.scorecard import band_shares
 
 Label = Callable[[str], str]
@@ -33,6 +34,11 @@ PORTFOLIO_COLUMNS = {
     "over_limit": "Over limit",
     "worst_dpd_open": "Oldest item dpd",
     "days_late_recent": "Days late (6m)",
+    "credit_status": "Credit status",
+    "late_interest": "Late interest",
+    "late_fees": "Late fees",
+    "discount_earned": "Early-payment discount (12m)",
+    "limit_increase": "Limit increase (clean record)",
     "flags": "Flags",
 }
 
@@ -51,12 +57,17 @@ def portfolio_view(
     flag_label: Label | None = None,
     flag_sep: str = ";",
     binding_label: Label | None = None,
+    status_label: Label | None = None,
 ) -> pd.DataFrame:
     """One row per customer with PORTFOLIO_COLUMNS' keys, money in currency units.
 
     `flag_label` names each flag (a rule id or in_default) and `flag_sep` joins them;
-    `binding_label` names the binding limit method. Without them the ids show as they are.
+    `binding_label` names the binding limit method, `status_label` a credit status
+    (`holds.with_status` adds it; "" for none). Without them the ids show as they are.
     """
+    status = table["credit_status"] if "credit_status" in table else pd.Series("", table.index)
+    if status_label is not None:
+        status = status.map(lambda s: status_label(s) if s else "")
     flags = table["flags"] if flag_label is None else _flags(table["flags"], flag_label, flag_sep)
     binding = (
         table["binding"]
@@ -79,6 +90,11 @@ def portfolio_view(
             "over_limit": _money(table["over_limit_cents"]),
             "worst_dpd_open": table["worst_dpd_open"],
             "days_late_recent": table["days_late_recent"].round(1),
+            "credit_status": status,
+            "late_interest": _money(table["late_interest_cents"]),
+            "late_fees": _money(table["late_fees_cents"]),
+            "discount_earned": _money(table["discount_earned_cents"]),
+            "limit_increase": _money(table["limit_increase_cents"]),
             "flags": flags,
         }
     )
@@ -103,20 +119,46 @@ def watchlist_view(
     action_labels: Mapping[str, str] = ACTION_LABELS,
     new_label: str = "new",
     rule_label: Label | None = None,
+    detail_texts: Mapping[str, str] | None = None,
+    state_labels: Mapping[str, str] | None = None,
+    status_label: Label | None = None,
 ) -> pd.DataFrame:
-    """new, customer_id, customer_name, grade, action (label), rule, detail, exposure (money).
+    """new, state, customer_id, customer_name, grade, action (label), credit_status, rule,
+    detail, exposure (money).
 
     `new` holds `new_label` for alerts that are new this week, else ""; `rule_label` names
-    each rule id (the id itself without it)."""
+    each rule id (the id itself without it). `detail_texts` (rule kind -> sentence with the
+    hit's `params` as placeholders, e.g. in another language) words the detail anew; without
+    it the English `detail` shows. `state` and `credit_status` come from
+    `holds.mark_watchlist` ("" when the hits have none), named by `state_labels` and
+    `status_label`.
+    """
+    detail = hits["detail"]
+    if detail_texts is not None:
+        detail = pd.Series(
+            [
+                detail_text(k, p, detail_texts.get(k)) if k in detail_texts else d
+                for k, p, d in zip(hits["kind"], hits["params"], hits["detail"], strict=True)
+            ],
+            index=hits.index,
+            dtype="str",
+        )
+    blank = pd.Series("", index=hits.index)
+    state = hits.get("state", blank)
+    status = hits.get("credit_status", blank)
     return pd.DataFrame(
         {
             "new": hits["new"].map({True: new_label, False: ""}),
+            "state": state if state_labels is None else state.map(state_labels).fillna(""),
             "customer_id": hits["customer_id"],
             "customer_name": hits["customer_name"],
             "grade": hits["grade"],
             "action": hits["action"].map(action_labels),
+            "credit_status": status
+            if status_label is None
+            else status.map(lambda s: status_label(s) if s else ""),
             "rule": hits["rule"] if rule_label is None else hits["rule"].map(rule_label),
-            "detail": hits["detail"],
+            "detail": detail,
             "exposure": _money(hits["exposure_cents"]),
         }
     )

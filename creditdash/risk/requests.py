@@ -29,7 +29,11 @@ def _now() -> datetime:
 
 def _need(text: str, what: str) -> str:
     if not text or not str(text).strip():
-        raise InvalidArgument(f"`{what}` must not be empty: a credit decision needs it on record.")
+        raise InvalidArgument.coded(
+            "risk.error.empty",
+            "`{what}` must not be empty: a credit decision needs it on record.",
+            what=what,
+        )
     return str(text).strip()
 
 
@@ -46,8 +50,10 @@ def submit_request(
     actor.require("request_limit")
     who = actor.who
     if requested_limit_cents < 0:
-        raise InvalidArgument(
-            f"`requested_limit` must be >= 0. Got {requested_limit_cents / 100:,.2f}."
+        raise InvalidArgument.coded(
+            "risk.error.requested_limit",
+            "`requested_limit` must be >= 0. Got {value:,.2f}.",
+            value=requested_limit_cents / 100,
         )
     row = LimitRequest(
         customer_id=_need(customer_id, "customer_id"),
@@ -88,11 +94,16 @@ def decide_request(
     with Session(engine) as s, s.begin():
         row = s.get(LimitRequest, request_id)
         if row is None:
-            raise NotFound(f"Limit request #{request_id} does not exist.")
+            raise NotFound.coded(
+                "risk.error.request_missing", "Limit request #{id} does not exist.", id=request_id
+            )
         if row.status != "pending":
-            raise InvalidArgument(
-                f"Limit request #{request_id} is already {row.status}; "
-                "only a pending request can be decided. Submit a new request instead."
+            raise InvalidArgument.coded(
+                "risk.error.request_decided",
+                "Limit request #{id} is already {status}; only a pending request can be "
+                "decided. Submit a new request instead.",
+                id=request_id,
+                status=row.status,
             )
         when = _now()
         row.status, row.decided_by, row.decided_at, row.decision_reason = status, who, when, reason

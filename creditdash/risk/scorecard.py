@@ -90,7 +90,11 @@ def explain(features: pd.DataFrame, policy: Mapping, customer_id: str) -> pd.Dat
     """
     row = features[features["customer_id"] == customer_id]
     if row.empty:
-        raise NotFound(f"Customer {customer_id!r} has no invoices on or before the as-of date.")
+        raise NotFound.coded(
+            "risk.error.no_features",
+            "Customer {customer!r} has no invoices on or before the as-of date.",
+            customer=customer_id,
+        )
     rows = []
     for feature, spec in policy["scorecard"].items():
         value = row[feature].astype("float64").to_numpy(na_value=np.nan)[0]

@@ -83,10 +83,12 @@ def backtest(
     """Fit on the earlier training dates, score the later ones (see the module docstring)."""
     dates = list(training_dates(ledger, as_of, horizon_days=horizon_days))
     if len(dates) < 3:
-        raise InsufficientHistory(
-            f"A back-test needs at least 3 month ends with 12 months of outcome after them "
-            f"and 6 months of history before; up to {pd.Timestamp(as_of):%Y-%m-%d} there are "
-            f"{len(dates)}."
+        raise InsufficientHistory.coded(
+            "risk.error.backtest_dates",
+            "A back-test needs at least 3 month ends with 12 months of outcome after them "
+            "and 6 months of history before; up to {as_of} there are {dates}.",
+            as_of=f"{pd.Timestamp(as_of):%Y-%m-%d}",
+            dates=len(dates),
         )
     cut = min(max(2, round(len(dates) * train_share)), len(dates) - 1)
     design = training_design(ledger, dates, horizon_days=horizon_days, bureau=bureau)

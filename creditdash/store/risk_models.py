@@ -1,5 +1,6 @@
 """Tables of the risk domain: credit policy versions, limit change requests and
-their decisions (an append-only audit trail), third-party credit reports.
+their decisions (an append-only audit trail), third-party credit reports, and
+credit holds (each customer's credit status changes, also append-only).
 
 Customer ids are plain columns, not foreign keys: a ledger import can be
 rolled back without touching credit decisions or bureau history.
@@ -87,3 +88,19 @@ class BureauReport(Base):
     authorisation: Mapped[str] = mapped_column(Text, default="")
 
     __table_args__ = (UniqueConstraint("customer_id", "provider", "report_date"),)
+
+
+class CreditHold(Base):
+    """One change of a customer's credit status: an action applied (warn, hold, cash in
+    advance) or released. Rows are only ever added; the newest row per customer is its
+    status (none after a release)."""
+
+    __tablename__ = "risk_credit_holds"
+
+    hold_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    customer_id: Mapped[str] = mapped_column(String(100), index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text)
+    rule: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    decided_by: Mapped[str] = mapped_column(String(200))
+    decided_at: Mapped[datetime] = mapped_column(DateTime)

@@ -89,3 +89,94 @@ def test_policy_page_reports_bad_json(demo_app):
     at.text_area[0].set_value("{not json")
     at.button[0].click().run()
     assert any("not valid JSON" in e.value for e in at.error)
+
+
+def test_a_credit_hold_from_the_page_is_stored_audited_and_shown(demo_app):
+    from creditdash.audit import audit_log
+    from creditdash.risk.holds import credit_statuses
+
+    at = run_page(demo_app, RISK)
+    watch = frame_with(at, "state")
+    assert set(watch["state"]) == {"Action due"}  # nothing applied yet
+    cash = set(watch.loc[watch["action"] == "Cash in advance", "customer_id"])
+    held = watch[(watch["action"] == "Hold new orders") & ~watch["customer_id"].isin(cash)]
+    customer = held["customer_id"].iloc[0]
+    at.selectbox(key="risk_customer").set_value(customer).run()
+    assert at.selectbox(key=f"hold_action_{customer}").value == "hold"  # the due action
+    at.text_input(key="hold_who").set_value("credit.manager")
+    at.text_input(key="hold_reason").set_value("Cheque bounced")
+    at.button[[b.label for b in at.button].index("Apply")].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(f"{customer}: credit status now Orders on hold" in s.value for s in at.success)
+    [status] = credit_statuses(engine()).to_dict("records")
+    assert (status["customer_id"], status["status"], status["decided_by"]) == (
+        customer, "hold", "credit.manager",
+    )  # fmt: skip
+    assert status["rule"] in set(watch.loc[watch["customer_id"] == customer, "rule"])
+    log = audit_log(engine(), action="credit_status_applied")
+    assert log["detail"].tolist() == ["Cheque bounced"] and log["entity_id"].tolist() == [customer]
+    table = frame_with(at, "recommended_limit").set_index("customer_id")
+    assert table.loc[customer, "credit_status"] == "Orders on hold"
+    assert (table["credit_status"] == "").sum() == len(table) - 1
+    assert {"late_interest", "late_fees", "discount_earned", "limit_increase"} <= set(table)
+    mine = frame_with(at, "state").query("customer_id == @customer")
+    applied = mine["action"].isin(["Hold new orders", "Warn"])
+    assert (mine.loc[applied, "state"] == "Applied").all() and applied.any()
+    assert (mine.loc[~applied, "state"] == "Action due").all()
+    labels = {m.label for m in at.metric}
+    assert {"Credit status", "Late interest", "Late fees", "Limit increase"} <= labels
+    assert next(m.value for m in at.metric if m.label == "Credit status") == "Orders on hold"
+    history = frame_with(at, "decided_by")
+    assert history.iloc[0]["reason"] == "Cheque bounced"
+
+
+def test_a_release_needs_a_reason_on_the_page(demo_app):
+    at = run_page(demo_app, RISK)
+    customer = at.selectbox(key="risk_customer").value
+    at.selectbox(key=f"hold_action_{customer}").set_value("release")
+    at.text_input(key="hold_who").set_value("credit.manager")
+    at.button[[b.label for b in at.button].index("Apply")].click().run()
+    assert not at.exception
+    assert any("`reason` must not be empty" in e.value for e in at.error)
+
+
+def test_the_chinese_watchlist_reads_chinese(demo_app):
+    demo_app.query_params["lang"] = "zh"
+    at = run_page(demo_app, RISK)
+    assert not at.exception
+    watch = frame_with(at, "state")
+    assert watch["detail"].str.contains("[\u4e00-\u9fff]").all()
+    assert set(watch["state"]) <= {"待处置", "已处置"}
+
+
+def test_bureau_name_matches_are_ticked_row_by_row(demo_app):
+    from creditdash.risk.bureau import read_reports
+    from creditdash.store import load_ledger
+
+    names = load_ledger(engine()).customers[["customer_id", "customer_name"]].head(2)
+    text = "Customer Name,Score,Report Date\n" + "".join(
+        f"{n},{70 + i},2025-06-01\n" for i, n in enumerate(names["customer_name"])
+    )
+    at = run_page(demo_app, RISK)
+    at.text_input(key="bureau_scale").set_value("0-100")
+    at.file_uploader(key="bureau_files").set_value(("names.csv", text.encode(), "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    [editor] = at.data_editor
+    shown = editor.value
+    assert list(shown["proposed_customer"]) == list(names["customer_id"])
+    assert list(shown["row"]) == [2, 3] and not shown["accept"].any()
+    at.session_state[editor.key] = {
+        "edited_rows": {1: {"accept": True}}, "added_rows": [], "deleted_rows": [],
+    }  # fmt: skip
+    at.button(key="bureau_import").click().run()
+    assert not at.exception
+    assert any("nothing was written" in e.value for e in at.error)  # row 2 is not ticked
+    problems = frame_with(at, "message")
+    assert list(problems["row"]) == [2] and "by name only" in problems["message"].iloc[0]
+    assert read_reports(engine()).empty
+    at.checkbox(key="bureau_skip").check()
+    at.button(key="bureau_import").click().run()
+    assert any("1 new" in s.value for s in at.success)
+    stored = read_reports(engine())
+    assert list(stored["customer_id"]) == [names["customer_id"].iloc[1]]
+    assert stored["score"].tolist() == [71.0]

@@ -74,3 +74,46 @@ def test_import_bureau_by_id_then_by_confirmed_name(db, tmp_path):
 def test_import_bureau_bad_usage(db, tmp_path):
     assert run("--db", db, "import-bureau", str(tmp_path / "nope.csv"))[0] == 2
     assert run("--db", db, "risk")[0] == 2  # --as-of is required
+
+
+def test_hold_shows_in_alerts_and_risk_then_release(db):
+    code, text = run("--db", db, "hold", "C2", "--action", "hold_orders", "--reason", "Overdue",
+                     "--rule", "oldest_60", "--who", "mo")  # fmt: skip
+    assert code == 0 and "C2: credit status hold" in text
+    code, text = run("--db", db, "alerts", "--as-of", "2024-05-31", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    c2 = [r for r in rows if r["customer_id"] == "C2"]
+    assert c2 and all(r["status"] == "hold" for r in c2)
+    assert {r["state"] for r in c2 if r["rule"] == "oldest_60"} == {"applied"}
+    code, text = run("--db", db, "risk", "--as-of", "2024-05-31", "--format", "json", "--no-pd")
+    by_id = {r["customer_id"]: r for r in json.loads(text)}
+    assert by_id["C2"]["credit_status"] == "hold" and by_id["C1"]["credit_status"] == ""
+    # 2,000.00 is 76 days past due at 6% a year: 24.99; C1 owes 500.50 for 90 days: 7.40
+    assert by_id["C2"]["late_interest"] == 24.99 and by_id["C1"]["late_interest"] == 7.40
+    code, text = run("--db", db, "check-order", "C2", "--amount", "1,000", "--as-of", "2024-05-31",
+                     "--format", "json")  # fmt: skip
+    answer = json.loads(text)
+    assert code == 0 and answer["decision"] == "hold" and answer["exposure_after"] == 3000.0
+    assert answer["reason"] == "New orders are on hold for this customer (Overdue)."
+    code, text = run("--db", db, "release", "C2", "--reason", "Paid", "--who", "mo")
+    assert code == 0 and "released" in text
+    code, text = run("--db", db, "check-order", "C2", "--amount", "10", "--as-of", "2024-05-31")
+    assert code == 0 and "decision" in text and "allow" in text
+
+
+def test_hold_errors_exit_with_the_message(db, capsys):
+    assert run("--db", db, "release", "C1", "--reason", "x")[0] == 1
+    assert "C1 has no credit action to release" in capsys.readouterr().err
+    assert run("--db", db, "hold", "C1", "--action", "shout", "--reason", "x")[0] == 2
+    assert run("--db", db, "check-order", "C1", "--amount", "abc", "--as-of", "2024-05-31")[0] == 2
+
+
+def test_import_bureau_confirms_name_matches_row_by_row(db, tmp_path):
+    path = tmp_path / "bureau.csv"
+    path.write_text(BUREAU, encoding="utf-8")
+    args = ["--db", db, "import-bureau", str(path), "--provider", "X", "--scale", "0-100"]
+    code, text = run(*args, "--confirm-row", "bureau.csv:2")  # row 2 matches by id already
+    assert code == 3 and "row 3" in text and "by name only" in text
+    code, text = run(*args, "--confirm-row", "bureau.csv:3")
+    assert code == 0 and "2 new" in text and "name 1" in text
+    assert run(*args, "--confirm-row", "three")[0] == 2

@@ -8,9 +8,15 @@ from pathlib import Path
 import pytest
 
 from creditdash import i18n
+from creditdash.audit import AUDIT_COLUMNS
+from creditdash.auth import PERMISSIONS
 from creditdash.errors import InvalidArgument
 from creditdash.forecast.cashplan import CATEGORIES as CASH_CATEGORIES
+from creditdash.ingest.synonyms import FIELDS
+from creditdash.report.labels import RULES as LEDGER_RULES
+from creditdash.report.labels import SECTIONS
 from creditdash.review.story import TILES
+from creditdash.risk.holds import HOLD_ACTIONS, ORDER_TEXTS, STATES
 from creditdash.risk.limits import METHODS
 from creditdash.risk.pd_model import MODEL_INPUTS
 from creditdash.risk.policy import ACTIONS, DEFAULT_POLICY, FEATURE_LABELS, RULE_KINDS
@@ -39,7 +45,9 @@ RISK_COLUMNS = [
     "requested_limit", "reason", "requested_by", "requested_at", "status", "decided_by",
     "decided_at", "decision_reason", "bureau_provider", "bureau_score", "bureau_grade",
     "grade_gap", "above_bureau_limit", "above_insured", "disagree", "feature", "coef",
-    "std_err", "ci_low", "ci_high", "p_value", "odds_ratio",
+    "std_err", "ci_low", "ci_high", "p_value", "odds_ratio", "credit_status", "state",
+    "late_interest", "late_fees", "discount_earned", "limit_increase", "file", "sheet", "row",
+    "report_name", "proposed_customer", "proposed_name",
 ]  # fmt: skip
 POLICY_COLUMNS = [
     "grade", "min_score", "max_terms_days", "limit_multiplier", "review_months", "feature",
@@ -64,6 +72,10 @@ DYNAMIC = {
     "aging.basis": ["due", "invoice"],
     "kind": ["ledger", "invoices", "payments", "open_items", "customers", "rates", "unknown"],
     "problem": ["level", "file", "sheet", "row", "column", "value", "message"],
+    "problem.level": ["error", "warning"],
+    "hist.status": ["applied", "rolled_back"],
+    "field": FIELDS,  # the Data page's mapping editor
+    "admin.col": AUDIT_COLUMNS,
     "col": ["unapplied", "total"],
     "bucket": ["current", "unapplied", "total"],  # ui.bucket_name
     "review.unknown": ["salesperson", "region"],
@@ -72,6 +84,18 @@ DYNAMIC = {
     "review.tile": REVIEW_TILES,
     "review.def": REVIEW_TILES,
     "review.chart.score": ["salesperson", "region"],
+    "review.detail": list(LEDGER_RULES),  # alert details the library writes
+    "review.why": [
+        "not_installed",
+        "import_failed",
+        "no_function",
+        "failed",
+        "unexpected",
+        "no_table",
+        "first_rows",
+    ],  # why an optional section is left out
+    "pack.section": list(SECTIONS),
+    "auth.action": list(PERMISSIONS),  # named in PermissionDenied's message
     "review.download_scores": ["salesperson", "region"],
     "review.snap": [
         "snapshot_id",
@@ -93,6 +117,9 @@ DYNAMIC = {
     "terms.assumption": list(ASSUMPTIONS),  # tornado() rows
     "terms.wc": TERMS_WC,
     "terms.wc.help": TERMS_WC,
+    "terms.weekly.tile": ["base", "scenario", "shift"],  # the 13-week receipts tiles
+    "terms.weekly.def": ["base", "scenario", "shift"],
+    "terms.chart.weekly": ["base", "scenario", "cumulative"],
     "prov.basis": ["due", "invoice"],
     "prov.portfolio": ["none", "segment", "region", "grade"],
     "prov.source": ["history", "hand"],
@@ -106,11 +133,17 @@ DYNAMIC = {
     "risk.method": list(METHODS),
     "risk.status": list(STATUSES),
     "risk.band": list(BAND_TEXTS),
+    "risk.hit": list(RULE_KINDS),  # watchlist details
+    "risk.state": list(STATES),
+    "risk.credit": ["none", *HOLD_ACTIONS],
+    "risk.hold.do": [*HOLD_ACTIONS, "release"],
+    "risk.order": list(ORDER_TEXTS),  # check_order's reasons
     "policy.tab": ["grades", "scorecard", "rules", "other", "versions"],
     "policy.kind": list(RULE_KINDS),
     "policy.col": POLICY_COLUMNS,
     "forecast.category": list(CASH_CATEGORIES),  # cash-plan editor headers
     "forecast.col": FORECAST_COLUMNS,
+    "forecast.never_paid": ["risk", "history"],  # where the never-paid chance came from
 }
 
 

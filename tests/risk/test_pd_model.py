@@ -118,3 +118,23 @@ def test_too_few_defaults_says_so(demo_ledger):
 def test_predict_before_fit():
     with pytest.raises(NotFitted, match="must be fitted before `predict`"):
         PDModel().predict(pd.DataFrame())
+
+
+def test_a_design_without_variation_cannot_be_fitted_and_says_so():
+    from creditdash.risk.pd_model import MODEL_INPUTS
+
+    n = 60
+    design = pd.DataFrame({name: np.zeros(n) for name in MODEL_INPUTS})
+    design["tenure_days"] = 400
+    design["customer_id"] = [f"C{i}" for i in range(n)]
+    design["as_of"] = [pd.Timestamp("2024-01-31"), pd.Timestamp("2024-02-29")] * (n // 2)
+    design["defaulted"] = [i % 4 == 0 for i in range(n)]
+    with pytest.raises(InsufficientHistory, match=r"cannot be fitted on this history \(Singular"):
+        PDModel().fit(design)
+
+
+def test_a_backtest_on_thin_history_says_how_many_dates_it_has():
+    from creditdash.ledger import Ledger
+
+    with pytest.raises(InsufficientHistory, match="at least 3 month ends .* up to 2025-06-30 "):
+        backtest(Ledger.from_frames(*tiny_frames()), "2025-06-30", default_policy())

@@ -7,7 +7,12 @@ import json
 import pytest
 
 from creditdash.errors import InvalidArgument, NotFound
-from creditdash.risk.policy import check_policy, default_policy, policy_from_json
+from creditdash.risk.policy import (
+    check_policy,
+    default_policy,
+    penalty_settings,
+    policy_from_json,
+)
 from creditdash.risk.policy_store import (
     current_policy,
     policy_changes,
@@ -67,9 +72,27 @@ def test_saving_needs_a_name_and_a_valid_policy(engine):
         ),
         (lambda p: p["rules"][0].update(action="shout"), "`action` must be one of"),
         (lambda p: p["rules"][0].update(kind="moon"), "`kind` must be one of"),
-        (lambda p: p["rules"][0].update(threshold="ten"), "`threshold` must be a number"),
+        (
+            lambda p: p["rules"][0].update(threshold="ten"),
+            r"`rules\[over_limit\].threshold` must be a number. Got 'ten'",
+        ),
         (lambda p: p["caps"][0].update(max_grade="Z"), "max_grade must be one of"),
-        (lambda p: p["grades"][0].update(limit_multiplier=-1), "`limit_multiplier` must be >= 0"),
+        (
+            lambda p: p["grades"][0].update(limit_multiplier=-1),
+            r"`grades\[A\].limit_multiplier` must be >= 0. Got -1",
+        ),
+        (lambda p: p.update(grades=[]), "`grades` must be a non-empty list"),
+        (lambda p: p["grades"].append({"min_score": 0}), "Every grade needs a `grade` name"),
+        (lambda p: p.update(scorecard={}), "`scorecard` must map feature names"),
+        (lambda p: p["scorecard"]["utilisation"].update(bands=5), "`bands` must be a list"),
+        (lambda p: p["scorecard"]["utilisation"].update(bands=[[1]]), "each band is"),
+        (lambda p: p["rules"].append({"kind": "over_limit"}), "Every rule needs an `id`"),
+        (
+            lambda p: p["penalties"].update(late_interest_pct_year=-2),
+            r"`penalties.late_interest_pct_year` must be >= 0. Got -2",
+        ),
+        (lambda p: p["rewards"].update(early_discount_pct=100), "must be below 100. Got 100"),
+        (lambda p: p.update(rewards=[1]), "`rewards` must be a JSON object of settings"),
     ],
 )
 def test_policy_rules_name_what_is_wrong(edit, message):
@@ -82,7 +105,30 @@ def test_policy_rules_name_what_is_wrong(edit, message):
 def test_policy_json_errors():
     with pytest.raises(InvalidArgument, match="not valid JSON: .* line 1"):
         policy_from_json("{oops")
+    with pytest.raises(InvalidArgument, match="must be a JSON object. Got list"):
+        policy_from_json("[1, 2]")
     assert policy_from_json(json.dumps(default_policy())) == default_policy()
+
+
+def test_policy_errors_carry_their_code_for_other_languages():
+    from creditdash import i18n
+
+    bad = default_policy()
+    bad["scorecard"]["utilisation"]["weight"] = 20
+    with pytest.raises(InvalidArgument) as err:
+        check_policy(bad)
+    assert err.value.code == "risk.error.weights_total"
+    assert (
+        i18n.t(err.value.code, "zh", **err.value.params) == "评分卡权重之和必须为 100。实际为 110。"
+    )
+
+
+def test_penalty_settings_default_to_zero_when_left_out():
+    policy = default_policy()
+    del policy["penalties"]
+    settings = penalty_settings(check_policy(policy))
+    assert settings["late_interest_pct_year"] == 0 and settings["late_fee"] == 0
+    assert settings["early_discount_pct"] == 1.0 and settings["limit_increase_pct"] == 10
 
 
 def test_policy_versions_need_the_role_and_are_audited(engine):
@@ -98,3 +144,20 @@ def test_policy_versions_need_the_role_and_are_audited(engine):
         str(saved.version),
         "n",
     )
+
+
+def test_policy_tables_report_bad_bands_and_other_settings():
+    from creditdash.risk import policy_tables as tables
+
+    policy = default_policy()
+    grades, card = tables.grades_frame(policy), tables.scorecard_frame(policy)
+    rules, other = tables.rules_frame(policy), tables.other_json(policy)
+    assert tables.policy_from_tables(grades, card, rules, other) == policy
+    bad = card.copy()
+    bad.loc[0, "bands"] = "[[5, 0.2"
+    with pytest.raises(InvalidArgument, match="Scorecard `days_late_recent`: bands must be JSON"):
+        tables.policy_from_tables(grades, bad, rules, other)
+    with pytest.raises(InvalidArgument, match=r"must be a JSON object \{ ... \}. Got list"):
+        tables.policy_from_tables(grades, card, rules, "[1]")
+    with pytest.raises(InvalidArgument, match="not valid JSON: .* at line 1"):
+        tables.policy_from_tables(grades, card, rules, "{")

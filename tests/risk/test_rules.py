@@ -22,6 +22,30 @@ def test_rules_fire_with_their_actions(tiny):
     assert hits.iloc[0]["action"] == "hold"  # most severe first
     drop = hits[(hits["customer_id"] == "C1") & (hits["rule"] == "score_drop")].iloc[0]
     assert drop["detail"] == "Score 90 -> 52 in 90 days"  # the 200 limit is 250% used
+    assert drop["kind"] == "score_drop" and drop["params"]["before"] == 90.0
+    over = hits[(hits["customer_id"] == "C1") & (hits["rule"] == "over_limit")].iloc[0]
+    assert over["params"] == {"exposure_cents": 50_000.0, "limit_cents": 20_000.0}
+    assert over["detail"] == "Exposure 500 over limit 200"
+
+
+def test_hits_are_worded_from_their_params_in_each_language(tiny):
+    from creditdash import i18n
+    from creditdash.risk.present import watchlist_view
+    from creditdash.risk.rules import DETAIL_TEXTS, detail_text
+
+    assert all(i18n.t(f"risk.hit.{k}", "en") == text for k, text in DETAIL_TEXTS.items())
+    hits = watchlist(tiny, AS_OF, default_policy(), limits={"C1": 20_000})
+    zh = {k: i18n.t(f"risk.hit.{k}", "zh") for k in DETAIL_TEXTS}
+    view = watchlist_view(hits, detail_texts=zh).set_index(["customer_id", "rule"])
+    assert view.loc[("C1", "over_limit"), "detail"] == "风险敞口 500 超过信用额度 200"
+    assert view.loc[("C2", "concentration"), "detail"] == "占应收账款总额的 37.5%"
+    english = watchlist_view(hits).set_index(["customer_id", "rule"])
+    assert english.loc[("C2", "concentration"), "detail"] == "37.5% of total receivables"
+    params = {"utilisation": 85.0, "pct": 7.5}
+    assert detail_text("clean_record", params) == (
+        "Clean record, 85% of limit used: consider +7.5%"
+    )
+    assert detail_text("oldest_dpd", {"days": float("nan")}) == ("Oldest open item - days past due")
 
 
 def test_watchlist_marks_what_is_new_since_last_week(tiny):
