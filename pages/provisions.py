@@ -6,7 +6,7 @@ import ui
 from creditdash.errors import CreditDashError
 from creditdash.exports import to_csv_bytes, to_xlsx_bytes
 from creditdash.presentation import parse_edges
-from creditdash.provisioning import WHOLE_BOOK, provision, provision_trend
+from creditdash.provisioning import MIN_EXITS, WHOLE_BOOK, provision, provision_trend
 from creditdash.provisioning.charts import roll_rate_chart, trend_chart
 from creditdash.simulate import customer_grades, selection_options
 from creditdash.store.terms import list_individual, remove_individual, set_individual
@@ -68,12 +68,18 @@ overlay = c5.number_input(
     key="prov_overlay",
     help=ui.tr("prov.overlay.help"),
 )
-source = st.radio(
+s1, s2 = st.columns([2, 3])
+source = s1.radio(
     ui.tr("prov.source"),
     ["history", "hand"],
     format_func={s: ui.tr(f"prov.source.{s}") for s in ("history", "hand")}.get,
     horizontal=True,
     key="prov_source",
+)
+per_portfolio = by != "none" and s2.checkbox(
+    ui.tr("prov.per_portfolio"),
+    key="prov_per_portfolio",
+    help=ui.tr("prov.per_portfolio.help", n=MIN_EXITS),
 )
 try:
     edges = parse_edges(edges_text)
@@ -86,6 +92,7 @@ try:
         "overlay": overlay / 100,
         "individual": individual,
         "grades": grades if by == "grade" else None,
+        "per_portfolio": per_portfolio,
     }
     result = ui.computed(provision, as_of, **settings)
     if source == "hand":
@@ -163,13 +170,34 @@ if result.roll is not None:
     st.subheader(ui.tr("prov.roll"), help=ROLL_HELP)
     if result.roll.assumed:
         st.warning(ui.tr("prov.roll.assumed", buckets=", ".join(result.roll.assumed)))
+    own = result.by_portfolio
+    if own is not None and own.fallback:
+        thin = "; ".join(
+            f"{PORTFOLIO_NAMES.get(name, name)}: {', '.join(buckets)}"
+            for name, buckets in own.fallback.items()
+        )
+        st.info(ui.tr("prov.roll.fallback", n=own.min_exits, where=thin))
     left, right = st.columns([1, 1])
-    flows = result.roll.flows.assign(loss_rate=result.roll.loss_rates.iloc[:-1].to_numpy())
+    if own is None:
+        flows = result.roll.flows.assign(loss_rate=result.roll.loss_rates.iloc[:-1].to_numpy())
+    else:
+        sources = {"book": ui.tr("prov.from.book"), "portfolio": ui.tr("prov.from.portfolio")}
+        flows = own.flows.replace({"portfolio": PORTFOLIO_NAMES, "source": sources})
     left.dataframe(
         flows,
         hide_index=True,
         key="prov_flows",
         column_config={
+            "portfolio": ui.tr("prov.col.portfolio"),
+            "exits": st.column_config.NumberColumn(
+                ui.tr("prov.col.exits"), help=ui.tr("prov.col.exits.help")
+            ),
+            "used": st.column_config.NumberColumn(
+                ui.tr("prov.col.used"), format="percent", help=ui.tr("prov.col.used.help")
+            ),
+            "source": st.column_config.TextColumn(
+                ui.tr("prov.col.source"), help=ui.tr("prov.col.source.help", n=MIN_EXITS)
+            ),
             "bucket": ui.tr("prov.col.bucket"),
             "rolled": ui.money_column(ui.tr("prov.col.rolled"), help=ui.tr("prov.col.rolled.help")),
             "exited": ui.money_column(ui.tr("prov.col.exited"), help=ui.tr("prov.col.exited.help")),
@@ -242,9 +270,7 @@ with st.form("prov_add_individual"):
     )
     if st.form_submit_button(ui.tr("prov.ind.assess")):
         try:
-            actor = ui.actor()
-            actor.require("edit_policy")
-            set_individual(engine, customer, rate / 100, reason, who=actor.who)
+            set_individual(engine, customer, rate / 100, reason, who=ui.actor())
             st.rerun()
         except CreditDashError as err:
             st.error(ui.error_text(err))
@@ -255,8 +281,7 @@ if not result.individual.empty:
     )
     if r2.button(ui.tr("prov.ind.back"), key="prov_remove"):
         try:
-            ui.actor().require("edit_policy")
-            remove_individual(engine, back)
+            remove_individual(engine, back, who=ui.actor())
             st.rerun()
         except CreditDashError as err:
             st.error(ui.error_text(err))

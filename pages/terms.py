@@ -1,16 +1,21 @@
 """Credit terms: what new terms do to sales, DSO, cash, bad debt and profit; working capital."""
 
+import pandas as pd
 import streamlit as st
 
 import ui
 from creditdash import working_capital as wc
-from creditdash.errors import CreditDashError
+from creditdash.aging import to_money
+from creditdash.errors import CreditDashError, ImportRejected
 from creditdash.exports import to_csv_bytes, to_xlsx_bytes
 from creditdash.simulate import (
     Scenario,
     Selection,
+    book_payment_curve,
     break_even,
     break_even_default_rate,
+    collections_basis,
+    collections_shift,
     compare,
     cost_of_forgoing_discount,
     customer_grades,
@@ -21,7 +26,7 @@ from creditdash.simulate import (
     simulate,
     tornado,
 )
-from creditdash.simulate.charts import tornado_chart, waterfall
+from creditdash.simulate.charts import collections_shift_chart, tornado_chart, waterfall
 from creditdash.store.terms import delete_scenario, list_scenarios, save_scenario
 
 ui.page_guard("pages/terms.py")
@@ -43,6 +48,58 @@ def _grades():
     except ImportError:
         return None
     return ui.computed(customer_grades, as_of, current_policy(engine).json)
+
+
+def _collections_basis():
+    """The base cash forecast (shared with the Cash-flow forecast page) and the book's payment curve.
+
+    Fitted once per as-of date and data version; None when the forecast module is not installed.
+    """
+    try:
+        from creditdash.forecast import cash_forecast
+    except ImportError:
+        return None
+    with st.spinner(ui.tr("terms.weekly.spinner")):
+        forecast = ui.shared(cash_forecast, as_of, 13)
+        return collections_basis(forecast, ui.computed(book_payment_curve, as_of))
+
+
+def _apply_uploaded_figures(upload) -> None:
+    """Fill the working-capital inputs from an uploaded file, or list what is wrong with it.
+
+    A file is read once; its row in force at the as-of date fills the inputs
+    when the file or the date changes (they stay editable). A rejected file
+    changes nothing.
+    """
+    if upload is None:
+        return
+    if st.session_state.get("wc_file") != upload.file_id:
+        try:
+            read = wc.read_figures(upload.name, upload.getvalue())
+        except CreditDashError as err:
+            read = err
+        st.session_state["wc_file"], st.session_state["wc_read"] = upload.file_id, read
+    read = st.session_state["wc_read"]
+    if isinstance(read, ImportRejected):
+        st.error(ui.tr("terms.wc.rejected", n=len(read.errors)))
+        frame = pd.DataFrame([p.as_dict() for p in read.problems])
+        frame["message"] = [ui.problem_text(p) for p in read.problems]
+        column_names = {c: ui.tr(f"problem.{c}") for c in frame}
+        st.dataframe(frame, hide_index=True, key="wc_problems", column_config=column_names)
+        return
+    if isinstance(read, CreditDashError):
+        st.error(ui.error_text(read))
+        return
+    try:
+        row = wc.figures_at(read, as_of)
+    except CreditDashError as err:
+        st.error(ui.error_text(err))
+        return
+    if st.session_state.get("wc_applied") != (upload.file_id, as_of):
+        st.session_state["wc_applied"] = (upload.file_id, as_of)
+        st.session_state["wc_inventory"], st.session_state["wc_ap"] = row["inventory"], row["ap"]
+        st.session_state["wc_cogs"] = row["cogs"] or 0.0
+    st.caption(ui.tr("terms.wc.from_file", file=upload.name, date=f"{row['date']:%Y-%m-%d}"))
 
 
 def _selection_label(selection: Selection) -> str:
@@ -250,6 +307,35 @@ if scenario.discount > 0 and scenario.discount_days < (scenario.net_days or base
 if notes:
     st.markdown(" · ".join(notes), help=ui.tr("terms.be.help"))
 
+# --- the next 13 weeks --------------------------------------------------------
+weekly = None
+try:
+    basis = _collections_basis()
+    weekly = None if basis is None else collections_shift(basis, baseline, scenario)
+except CreditDashError as err:
+    st.caption(ui.tr("terms.weekly.unavailable", reason=ui.error_text(err)))
+if weekly is not None:
+    st.subheader(ui.tr("terms.weekly"), help=ui.tr("terms.weekly.formula"))
+    for column, key in zip(st.columns(3), ("base", "scenario", "shift"), strict=True):
+        column.metric(
+            ui.tr(f"terms.weekly.tile.{key}"),
+            ui.money_compact(weekly[f"{key}_cents"].sum() / 100),
+            help=ui.tr(f"terms.weekly.def.{key}"),
+            border=True,
+        )
+    st.plotly_chart(
+        collections_shift_chart(
+            weekly,
+            currency=currency,
+            title=ui.tr("terms.chart.weekly"),
+            y_title=ui.tr("terms.chart.weekly.y", currency=currency),
+            y2_title=ui.tr("terms.chart.weekly.y2", currency=currency),
+            names={k: ui.tr(f"terms.chart.weekly.{k}") for k in ("base", "scenario", "cumulative")},
+            week_label=ui.tr("terms.chart.weekly.week"),
+        ),
+        key="terms_weekly_chart",
+    )
+
 shown = result.table()
 d1, d2, _ = st.columns([1, 1, 4])
 stem = f"terms_{as_of:%Y%m%d}"
@@ -259,8 +345,10 @@ d1.download_button(
 d2.download_button(
     ui.tr("download.xlsx"),
     to_xlsx_bytes(
-        {"Scenario": shown, "Components": components, "Tornado": spread},
-        {"baseline", "scenario", "change", "amount", "net_low", "net_high", "swing"},
+        {"Scenario": shown, "Components": components, "Tornado": spread}
+        | ({} if weekly is None else {"13 weeks": to_money(weekly)}),
+        {"baseline", "scenario", "change", "amount", "net_low", "net_high", "swing"}
+        | {"base", "shift", "cumulative_shift"},
     ),
     f"{stem}.xlsx",
     XLSX,
@@ -329,23 +417,32 @@ else:
 
 # --- working capital ----------------------------------------------------------
 st.subheader(ui.tr("terms.wc"))
+u1, u2 = st.columns([3, 1])
+upload = u1.file_uploader(
+    ui.tr("terms.wc.upload"),
+    type=["csv", "xlsx", "xls"],
+    key="wc_upload",
+    help=ui.tr("terms.wc.upload.help"),
+)
+u2.download_button(
+    ui.tr("terms.wc.template"),
+    wc.figures_template(ui.lang()),
+    "working_capital_template.csv",
+    "text/csv",
+    key="wc_template",
+)
+_apply_uploaded_figures(upload)
 w1, w2, w3 = st.columns(3)
+for figure in ("wc_inventory", "wc_ap", "wc_cogs"):
+    st.session_state.setdefault(figure, 0.0)  # typed in, or filled from the upload
 inventory = w1.number_input(
-    ui.tr("terms.wc.inventory", currency=currency),
-    0.0,
-    value=0.0,
-    step=100_000.0,
-    key="wc_inventory",
+    ui.tr("terms.wc.inventory", currency=currency), 0.0, step=100_000.0, key="wc_inventory"
 )
 payables = w2.number_input(
-    ui.tr("terms.wc.ap", currency=currency), 0.0, value=0.0, step=100_000.0, key="wc_ap"
+    ui.tr("terms.wc.ap", currency=currency), 0.0, step=100_000.0, key="wc_ap"
 )
 cogs = w3.number_input(
-    ui.tr("terms.wc.cogs", currency=currency),
-    0.0,
-    value=0.0,
-    step=1_000_000.0,
-    key="wc_cogs",
+    ui.tr("terms.wc.cogs", currency=currency), 0.0, step=1_000_000.0, key="wc_cogs"
 )
 try:
     figures = ui.computed(

@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 
 from creditdash.errors import InsufficientHistory, InvalidArgument
-from creditdash.ledger import Ledger, day_number, day_to_timestamp
+from creditdash.ledger import Ledger, day_number, day_to_timestamp, ledger_arrays
 from creditdash.provisioning import (
     month_ends_before,
+    portfolio_roll_rates,
     provision,
     provision_matrix,
     provision_trend,
@@ -121,6 +122,76 @@ def test_roll_rates_by_hand(ledger):
     assert monthly["1-30"].tolist() == pytest.approx([0.6, 0.15])
     assert np.isnan(monthly["31-60"].iloc[0]) and monthly["31-60"].iloc[1] == 1.0
     assert roll.assumed == ()
+
+
+SEGMENTS = ["S1", "S1", "S1", "S2", "S2", "S2"]  # customers CA, CB, CC, CD, CF, CG
+
+
+def test_roll_rates_per_segment_by_hand(ledger):
+    assert ledger_arrays(ledger).customers["customer_id"].tolist() == [
+        "CA", "CB", "CC", "CD", "CF", "CG",
+    ]  # fmt: skip
+    roll = portfolio_roll_rates(ledger, AS_OF, SEGMENTS, edges=EDGES, months=2, min_exits=1)
+    flows = roll.flows.set_index(["portfolio", "bucket"])
+    # S1  current: A 100/100                          1 invoice left it
+    #     1-30:    A 60/100, B 0/200, C 300/300       3
+    #     31-60:   C 300/300                          1
+    # S2  current: D 300/400, G 0/250, F 500/500      3
+    #     1-30:    D 0/300                            1
+    #     31-60:   nothing left it                    0 -> the book's 100%
+    assert flows["rolled"].tolist() == pytest.approx([100, 360, 300, 800, 0, 0])
+    assert flows["exited"].tolist() == pytest.approx([100, 600, 300, 1_150, 300, 0])
+    assert flows["exits"].tolist() == [1, 3, 1, 3, 1, 0]
+    assert flows.loc["S1", "roll_rate"].tolist() == pytest.approx([1.0, 0.6, 1.0])
+    assert flows.loc["S2", "used"].tolist() == pytest.approx([800 / 1_150, 0.0, 1.0])
+    assert roll.loss_rates["S1"].tolist() == pytest.approx([0.6, 0.6, 1.0, 1.0])
+    assert roll.loss_rates["S2"].tolist() == pytest.approx([0.0, 0.0, 1.0, 1.0])
+    assert roll.fallback == {"S2": ("31-60",)}
+    # the book is the two segments together (test_roll_rates_by_hand)
+    assert roll.book.flows["roll_rate"].tolist() == pytest.approx([0.72, 0.4, 1.0])
+
+
+def test_thin_portfolio_history_falls_back_to_the_book(ledger):
+    roll = portfolio_roll_rates(ledger, AS_OF, SEGMENTS, edges=EDGES, months=2, min_exits=2)
+    assert roll.fallback == {"S1": ("current", "31-60"), "S2": ("1-30", "31-60")}
+    flows = roll.flows.set_index(["portfolio", "bucket"])
+    assert flows["source"].tolist() == ["book", "portfolio", "book", "portfolio", "book", "book"]
+    assert flows.loc["S1", "used"].tolist() == pytest.approx([0.72, 0.6, 1.0])
+    assert flows.loc["S2", "used"].tolist() == pytest.approx([800 / 1_150, 0.4, 1.0])
+    assert roll.loss_rates["S1"].tolist() == pytest.approx([0.432, 0.6, 1.0, 1.0])
+    assert roll.loss_rates["S2"].tolist() == pytest.approx([800 / 1_150 * 0.4, 0.4, 1.0, 1.0])
+
+
+def test_provision_with_each_segments_own_rates(ledger):
+    # open at 03-31: S1 A 60 (31-60), C 300 (>60); S2 G 750 (current), F 500 (1-30)
+    result = provision(
+        ledger, AS_OF, edges=EDGES, months=2, by="segment", per_portfolio=True, min_exits=2
+    )
+    assert result.total == pytest.approx(60 + 300 + 750 * 800 / 1_150 * 0.4 + 500 * 0.4)
+    assert result.by_portfolio.fallback["S2"] == ("1-30", "31-60")
+    assert result.roll is result.by_portfolio.book
+    own = provision(ledger, AS_OF, edges=EDGES, months=2, by="segment", per_portfolio=True,
+                    min_exits=1)  # fmt: skip
+    assert own.total == pytest.approx(360)  # S2's 1-30 roll rate is 0: nothing it holds is lost
+    overlaid = provision(ledger, AS_OF, edges=EDGES, months=2, by="segment", per_portfolio=True,
+                         min_exits=2, overlay=0.5)  # fmt: skip
+    assert overlaid.total == pytest.approx(60 + 300 + 750 * 800 / 1_150 * 0.6 + 500 * 0.6)
+    # one portfolio (the whole book): its own rates are the book's
+    whole = provision(ledger, AS_OF, edges=EDGES, months=2, per_portfolio=True, min_exits=1)
+    assert whole.total == pytest.approx(776)
+
+
+@pytest.mark.parametrize(
+    ("portfolio", "kwargs", "message"),
+    [
+        (SEGMENTS, {"min_exits": 0}, "`min_exits` must be a whole number >= 1. Got 0."),
+        (SEGMENTS[:2], {}, "`portfolio` must name one portfolio per customer (6). Got 2."),
+        (SEGMENTS, {"months": 0}, "`months` must be a whole number >= 1. Got 0."),
+    ],
+)
+def test_portfolio_roll_rate_errors(ledger, portfolio, kwargs, message):
+    with pytest.raises(InvalidArgument, match=re.escape(message)):
+        portfolio_roll_rates(ledger, AS_OF, portfolio, edges=EDGES, **kwargs)
 
 
 def test_provision_by_hand(ledger):

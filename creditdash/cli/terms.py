@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 from creditdash.cli.args import day_list, iso_date, write_figures, write_rows
 
@@ -26,6 +27,11 @@ def register(sub) -> None:
     who.add_argument("--region")
     who.add_argument("--grade")
     who.add_argument("--customers", help="customer ids separated by commas")
+    sim.add_argument(
+        "--no-collections",
+        action="store_true",
+        help="leave out the 13-week collections shift (it fits the cash forecast first)",
+    )
     sim.add_argument("--format", choices=["json", "table"], default="table")
     sim.set_defaults(handler=cmd_simulate)
 
@@ -36,6 +42,17 @@ def register(sub) -> None:
     prov.add_argument("--by", choices=["none", "segment", "region", "grade"], default="none")
     prov.add_argument("--months", type=int, default=12, help="months of roll-rate history")
     prov.add_argument("--overlay", type=float, default=0.0, help="forward-looking factor, e.g. 0.1")
+    prov.add_argument(
+        "--per-portfolio",
+        action="store_true",
+        help="each portfolio's own roll rates (the book's where a bucket has little history)",
+    )
+    prov.add_argument(
+        "--min-exits",
+        type=int,
+        default=None,
+        help="invoices that must leave a bucket before a portfolio's own roll rate is used",
+    )
     prov.add_argument("--format", choices=["csv", "json", "table"], default="table")
     prov.set_defaults(handler=cmd_provision)
 
@@ -110,21 +127,56 @@ def cmd_simulate(args, ctx) -> int:
             "take_up": break_even(baseline, scenario, "take_up"),
         },
     }
+    weekly = None if args.no_collections else _collections(ctx, args.as_of, baseline, scenario)
+    if weekly is not None:
+        report["collections_13w"] = {
+            "base": weekly["base"].sum(),
+            "scenario": weekly["scenario"].sum(),
+            "shift": weekly["shift"].sum(),
+            "weeks": weekly.to_dict("records"),
+        }
     if args.format == "json":
         json.dump(report, ctx.out, ensure_ascii=False, indent=2, default=str)
         ctx.out.write("\n")
         return 0
     for section, figures in report.items():
         print(f"[{section}]", file=ctx.out)
-        if isinstance(figures, dict):
+        if section == "collections_13w":
+            write_rows(figures["weeks"], list(weekly.columns), "table", ctx.out)
+        elif isinstance(figures, dict):
             write_figures({k: _shown(v) for k, v in figures.items()}, "table", ctx.out)
         else:
             print(_shown(figures), file=ctx.out)
     return 0
 
 
+def _collections(ctx, as_of, baseline, scenario):
+    """The 13-week collections shift (money in currency units), or None without a forecast.
+
+    When the forecast cannot be made (too little history), says why on stderr.
+    """
+    try:
+        from creditdash.forecast import cash_forecast
+    except ImportError:
+        return None
+    from creditdash.aging import to_money
+    from creditdash.errors import CreditDashError
+    from creditdash.simulate import book_payment_curve, collections_basis, collections_shift
+
+    try:
+        forecast = cash_forecast(ctx.ledger, as_of, 13)
+        basis = collections_basis(forecast, book_payment_curve(ctx.ledger, as_of))
+    except CreditDashError as err:
+        print(f"note: no 13-week collections shift: {err}", file=sys.stderr)
+        return None
+    weekly = to_money(collections_shift(basis, baseline, scenario))
+    return weekly.assign(
+        start=weekly["start"].dt.date.astype(str), end=weekly["end"].dt.date.astype(str)
+    )
+
+
 def cmd_provision(args, ctx) -> int:
-    from creditdash.provisioning import provision
+    from creditdash.provisioning import MIN_EXITS, provision
     from creditdash.store.terms import list_individual
 
     grades = _grades(ctx, args.as_of) if args.by == "grade" else None
@@ -138,6 +190,8 @@ def cmd_provision(args, ctx) -> int:
         overlay=args.overlay,
         individual=list_individual(ctx.engine)[["customer_id", "rate", "reason"]],
         grades=grades,
+        per_portfolio=args.per_portfolio,
+        min_exits=MIN_EXITS if args.min_exits is None else args.min_exits,
     )
     matrix = result.matrix.assign(bucket=result.matrix["bucket"].astype(str))
     rows = [
@@ -158,7 +212,8 @@ def cmd_provision(args, ctx) -> int:
         report = {
             "as_of": result.as_of,
             "rows": rows,
-            "roll_rates": result.roll.flows.to_dict("records") if result.roll else None,
+            "roll_rates": _roll_records(result),
+            "fallback": result.by_portfolio.fallback if result.by_portfolio else None,
             "collective": round(result.collective, 2),
             "individual": round(result.individual_total, 2),
             "total": round(result.total, 2),
@@ -177,6 +232,17 @@ def cmd_provision(args, ctx) -> int:
             file=ctx.out,
         )
     return 0
+
+
+def _roll_records(result) -> list[dict] | None:
+    """The roll-rate table behind the provision: per portfolio when asked, else the book's.
+
+    A bucket nothing left has no roll rate: null, not NaN (which is not JSON).
+    """
+    if result.roll is None:
+        return None
+    flows = result.by_portfolio.flows if result.by_portfolio is not None else result.roll.flows
+    return flows.astype(object).where(flows.notna(), None).to_dict("records")
 
 
 def _grades(ctx, as_of):

@@ -22,6 +22,12 @@ it is taken as 100% (the cautious reading) and listed in `assumed`.
 
 Only invoices count (credit notes and unapplied cash are left out); the
 customers passed in `exclude` (individually assessed) are left out too.
+
+Per portfolio (`portfolio_roll_rates`): the same flows summed over each
+portfolio's customers. A portfolio with little history gives noisy rates,
+so a bucket that fewer than `min_exits` invoices left over the months
+(default MIN_EXITS; an invoice counts once per month it leaves) takes the
+whole book's roll rate instead; `fallback` lists where.
 """
 
 from __future__ import annotations
@@ -42,6 +48,8 @@ from creditdash.ledger import (
     day_to_timestamp,
     ledger_arrays,
 )
+
+MIN_EXITS = 20  # invoices leaving a bucket before a portfolio's own roll rate is used
 
 
 @dataclass(frozen=True)
@@ -87,6 +95,29 @@ class RollRates:
     assumed: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class PortfolioRollRates:
+    """Roll and loss rates per portfolio at an as-of date (`portfolio_roll_rates`).
+
+    flows       one row per portfolio x bucket but the last: portfolio, bucket,
+                rolled and exited money (currency units) summed over the months,
+                exits (invoices that left the bucket, once per month), roll_rate
+                (the portfolio's own; NaN where nothing left the bucket), used
+                (the rate its loss rate uses), loss_rate, and source ("portfolio",
+                or "book" where fewer than `min_exits` invoices left the bucket)
+    loss_rates  bucket rows (every label) x portfolio columns; 1.0 in the last row
+    fallback    portfolio -> the buckets on the book's roll rate (portfolios with
+                enough history everywhere are not listed)
+    book        the whole book's RollRates over the same months and customers
+    """
+
+    flows: pd.DataFrame
+    loss_rates: pd.DataFrame
+    fallback: dict[str, tuple[str, ...]]
+    min_exits: int
+    book: RollRates
+
+
 def month_ends_before(as_of_day: int, count: int) -> list[int]:
     """The last `count` month-ends on or before `as_of_day`, oldest first (day numbers)."""
     stamp = day_to_timestamp(as_of_day)
@@ -109,24 +140,147 @@ def roll_rates(
 ) -> RollRates:
     """Roll and loss rates over the `months` months ending at the last month-end <= as_of."""
     edges = checked_edges(edges)
-    labels = bucket_labels(edges, basis)
-    if isinstance(months, bool) or not isinstance(months, int) or months < 1:
-        raise InvalidArgument(f"`months` must be a whole number >= 1. Got {months!r}.")
     arrays = ledger_arrays(ledger)
+    one_group = np.zeros(len(arrays.customers), dtype=np.intp)
+    moves = _moves(arrays, as_of, basis, edges, months, exclude, cache, one_group, 1)
+    return _rates(moves.book(), moves.ends, bucket_labels(edges, basis))
+
+
+def portfolio_roll_rates(
+    ledger: Ledger,
+    as_of: DateLike,
+    portfolio: Sequence[str] | np.ndarray,
+    *,
+    basis: Basis = "due",
+    edges: Sequence[int] = BUCKET_EDGES_DEFAULT,
+    months: int = 12,
+    exclude: Iterable[str] = (),
+    min_exits: int = MIN_EXITS,
+    cache: SnapshotCache | None = None,
+) -> PortfolioRollRates:
+    """Roll and loss rates per portfolio, each bucket on the book's rate where history is thin.
+
+    `portfolio` names the portfolio of every customer, in the order of
+    `ledger_arrays(ledger).customers`. A portfolio's bucket uses its own
+    roll rate when at least `min_exits` invoices left that bucket over the
+    months (an invoice counts once per month it leaves), else the whole
+    book's (the same months, the same exclusions). Loss rates are the
+    products of the rates used.
+    """
+    edges = checked_edges(edges)
+    labels = bucket_labels(edges, basis)
+    if isinstance(min_exits, bool) or not isinstance(min_exits, int) or min_exits < 1:
+        raise InvalidArgument.coded(
+            "prov.err.whole_number",
+            "`{name}` must be a whole number >= {minimum}. Got {value!r}.",
+            name="min_exits",
+            minimum=1,
+            value=min_exits,
+        )
+    arrays = ledger_arrays(ledger)
+    names, codes = np.unique(np.asarray(portfolio).astype(str), return_inverse=True)
+    if len(codes) != len(arrays.customers):
+        raise InvalidArgument.coded(
+            "prov.err.portfolio_length",
+            "`portfolio` must name one portfolio per customer ({customers}). Got {value}.",
+            customers=len(arrays.customers),
+            value=len(codes),
+        )
+    moves = _moves(arrays, as_of, basis, edges, months, exclude, cache, codes, len(names))
+    book = _rates(moves.book(), moves.ends, labels)
+    rolled, exited = moves.rolled.sum(axis=0), moves.exited.sum(axis=0)
+    exits = moves.exits.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        own = rolled / exited
+    thin = exits < min_exits
+    book_rate = book.flows["roll_rate"].fillna(1.0).to_numpy()
+    used = np.where(thin | np.isnan(own), book_rate[None, :], own)
+    loss = np.hstack([np.cumprod(used[:, ::-1], axis=1)[:, ::-1], np.ones((len(names), 1))])
+    width = len(labels) - 1
+    flows = pd.DataFrame(
+        {
+            "portfolio": np.repeat(names, width),
+            "bucket": np.tile(labels[:-1], len(names)),
+            "rolled": rolled.ravel() / 100,
+            "exited": exited.ravel() / 100,
+            "exits": exits.ravel().astype(np.int64),
+            "roll_rate": own.ravel(),
+            "used": used.ravel(),
+            "loss_rate": loss[:, :-1].ravel(),
+            "source": np.where(thin.ravel(), "book", "portfolio"),
+        }
+    )
+    fallback = {
+        str(name): tuple(label for label, t in zip(labels, row, strict=False) if t)
+        for name, row in zip(names, thin, strict=True)
+        if row.any()
+    }
+    return PortfolioRollRates(
+        flows=flows,
+        loss_rates=pd.DataFrame(loss.T, index=labels, columns=[str(n) for n in names]),
+        fallback=fallback,
+        min_exits=min_exits,
+        book=book,
+    )
+
+
+@dataclass(frozen=True)
+class _Moves:
+    """Money (cents) and invoices leaving each bucket: arrays of month x group x bucket."""
+
+    ends: list[int]
+    rolled: np.ndarray
+    exited: np.ndarray
+    exits: np.ndarray
+
+    def book(self) -> tuple[np.ndarray, np.ndarray]:
+        """(rolled, exited) of every group together: month x bucket."""
+        return self.rolled.sum(axis=1), self.exited.sum(axis=1)
+
+
+def _moves(
+    arrays: LedgerArrays,
+    as_of: DateLike,
+    basis: str,
+    edges: tuple[int, ...],
+    months: int,
+    exclude: Iterable[str],
+    cache: SnapshotCache | None,
+    group: np.ndarray,
+    groups: int,
+) -> _Moves:
+    """The month-by-month moves of the `months` months to as_of, by customer group."""
+    if isinstance(months, bool) or not isinstance(months, int) or months < 1:
+        raise InvalidArgument.coded(
+            "prov.err.whole_number",
+            "`{name}` must be a whole number >= {minimum}. Got {value!r}.",
+            name="months",
+            minimum=1,
+            value=months,
+        )
     cache = cache or SnapshotCache(arrays)
     kept = customers_kept(arrays, exclude)
     ends = month_ends_before(day_number(as_of), months + 1)
-    width = len(labels) - 1
-    rolled = np.zeros((months, width))
-    exited = np.zeros((months, width))
+    width = len(bucket_labels(edges, basis)) - 1
+    shape = (months, groups, width)
+    rolled, exited, exits = np.zeros(shape), np.zeros(shape), np.zeros(shape)
     for i, (start, stop) in enumerate(zip(ends, ends[1:], strict=False)):
         before, after = cache.at(start, basis, edges), cache.at(stop, basis, edges)
-        rolled[i], exited[i] = _flows(arrays, before, after, kept, width)
+        rolled[i], exited[i], exits[i] = _flows(arrays, before, after, kept, width, group, groups)
     if exited.sum() == 0:
-        raise InsufficientHistory(
-            f"Roll rates need invoices open at a month-end in the {months} months before "
-            f"{day_to_timestamp(day_number(as_of)).date()} and paid or aged since; there are none."
+        raise InsufficientHistory.coded(
+            "prov.err.no_history",
+            "Roll rates need invoices open at a month-end in the {months} months before "
+            "{as_of} and paid or aged since; there are none.",
+            months=months,
+            as_of=day_to_timestamp(day_number(as_of)).date().isoformat(),
         )
+    return _Moves(ends, rolled, exited, exits)
+
+
+def _rates(moves: tuple[np.ndarray, np.ndarray], ends: list[int], labels: list[str]) -> RollRates:
+    """RollRates from (rolled, exited) month x bucket."""
+    rolled, exited = moves
     with np.errstate(invalid="ignore", divide="ignore"):
         monthly = rolled / exited
         average = rolled.sum(axis=0) / exited.sum(axis=0)
@@ -165,18 +319,27 @@ def _snapshot(arrays: LedgerArrays, day: int, basis: str, edges: tuple[int, ...]
 
 
 def _flows(
-    arrays: LedgerArrays, before: Snapshot, after: Snapshot, kept: np.ndarray, width: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """(rolled, exited) money in cents per bucket 0..width-1 between two snapshots."""
+    arrays: LedgerArrays,
+    before: Snapshot,
+    after: Snapshot,
+    kept: np.ndarray,
+    width: int,
+    group: np.ndarray,
+    groups: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(rolled cents, exited cents, invoices exiting) per group x bucket 0..width-1."""
     n = len(before.outstanding)
     out_before = np.clip(before.outstanding, 0, None)
     out_after = np.clip(after.outstanding[:n], 0, out_before)
     moved_on = after.bucket[:n] > before.bucket
     rolled = np.where(moved_on, out_after, 0.0)
     exited = rolled + (out_before - out_after)
-    live = (out_before > 0) & (before.bucket < width) & kept[arrays.invoice_customer[:n]]
-    codes = before.bucket[live]
-    return (
-        np.bincount(codes, weights=rolled[live], minlength=width)[:width],
-        np.bincount(codes, weights=exited[live], minlength=width)[:width],
-    )
+    customer = arrays.invoice_customer[:n]
+    live = (out_before > 0) & (before.bucket < width) & kept[customer]
+    cells = group[customer[live]] * width + before.bucket[live]
+    size = groups * width
+
+    def per_cell(weights: np.ndarray) -> np.ndarray:
+        return np.bincount(cells, weights=weights, minlength=size)[:size].reshape(groups, width)
+
+    return per_cell(rolled[live]), per_cell(exited[live]), per_cell((exited[live] > 0) * 1.0)

@@ -23,10 +23,14 @@ def provision_matrix(balances: Cells, loss_rates: Cells) -> float:
     """
     values, rates = _aligned(balances, loss_rates)
     if np.isnan(values).any():
-        raise InvalidArgument("`balances` must not contain missing values.")
+        raise InvalidArgument.coded(
+            "prov.err.balances_missing", "`balances` must not contain missing values."
+        )
     if np.isnan(rates).any() or (rates < 0).any() or (rates > 1).any():
-        raise InvalidArgument(
-            f"`loss_rates` must be fractions between 0 and 1. Got {rates.ravel().tolist()!r}."
+        raise InvalidArgument.coded(
+            "prov.err.loss_rates",
+            "`loss_rates` must be fractions between 0 and 1. Got {rates!r}.",
+            rates=rates.ravel().tolist(),
         )
     return float((values * rates).sum())
 
@@ -39,19 +43,27 @@ def _aligned(balances: Cells, loss_rates: Cells) -> tuple[np.ndarray, np.ndarray
     labelled = (pd.Series, pd.DataFrame)
     if isinstance(balances, labelled) and isinstance(loss_rates, labelled):
         if type(balances) is not type(loss_rates):
-            raise InvalidArgument("`balances` and `loss_rates` must both be Series or both frames.")
+            raise InvalidArgument.coded(
+                "prov.err.cell_types",
+                "`balances` and `loss_rates` must both be Series or both frames.",
+            )
         missing = _labels(balances) ^ _labels(loss_rates)
         if missing:
-            raise InvalidArgument(
-                f"`balances` and `loss_rates` must have the same labels; "
-                f"only in one of them: {sorted(map(str, missing))}."
+            raise InvalidArgument.coded(
+                "prov.err.cell_labels",
+                "`balances` and `loss_rates` must have the same labels; "
+                "only in one of them: {labels}.",
+                labels=sorted(map(str, missing)),
             )
         loss_rates = loss_rates.reindex_like(balances)
     values = np.asarray(balances, dtype=np.float64)
     rates = np.asarray(loss_rates, dtype=np.float64)
     if values.shape != rates.shape:
-        raise InvalidArgument(
-            f"`balances` and `loss_rates` must have the same shape. Got {values.shape} and {rates.shape}."
+        raise InvalidArgument.coded(
+            "prov.err.cell_shape",
+            "`balances` and `loss_rates` must have the same shape. Got {balances} and {rates}.",
+            balances=values.shape,
+            rates=rates.shape,
         )
     return values, rates
 

@@ -7,7 +7,9 @@ region, grade or the whole book) times a loss rate, either
 - from history: the loss rate per bucket of `history.roll_rates` over the
   last `months` months, times (1 + `overlay`), the forward-looking
   adjustment (e.g. 0.10 when the outlook is 10% worse), capped at 100%;
-  the same rates for every portfolio; or
+  the whole book's rates for every portfolio, or with `per_portfolio`
+  each portfolio's own (`history.portfolio_roll_rates`: a bucket with
+  fewer than `min_exits` invoices leaving it takes the book's roll rate); or
 - entered by hand: a frame of rates, one row per bucket label and one
   column per portfolio (`rates`), used as they are (no overlay).
 
@@ -37,16 +39,22 @@ from creditdash.aging import BUCKET_EDGES_DEFAULT, Basis, bucket_labels, checked
 from creditdash.errors import InvalidArgument
 from creditdash.ledger import DateLike, Ledger, day_number, day_to_timestamp, ledger_arrays
 from creditdash.provisioning.history import (
+    MIN_EXITS,
+    PortfolioRollRates,
     RollRates,
     SnapshotCache,
     customers_kept,
     month_ends_before,
+    portfolio_roll_rates,
     roll_rates,
 )
 from creditdash.provisioning.matrix import provision_matrix
+from creditdash.provisioning.portfolios import (
+    WHOLE_BOOK,
+    check_portfolios,
+    portfolio_of_customers,
+)
 
-PORTFOLIOS: tuple[str, ...] = ("none", "segment", "region", "grade")
-WHOLE_BOOK = "All customers"
 INDIVIDUAL_COLUMNS = ["customer_id", "rate", "reason"]
 
 
@@ -58,8 +66,9 @@ class Provision:
     labels: list[str]
     matrix: pd.DataFrame
     individual: pd.DataFrame
-    roll: RollRates | None  # None when the rates were entered by hand
+    roll: RollRates | None  # the whole book's; None when the rates were entered by hand
     overlay: float
+    by_portfolio: PortfolioRollRates | None = None  # with `per_portfolio` rates from history
 
     @property
     def collective(self) -> float:
@@ -91,22 +100,24 @@ def provision(
     rates: pd.DataFrame | None = None,
     individual: pd.DataFrame | None = None,
     grades: pd.Series | None = None,
+    per_portfolio: bool = False,
+    min_exits: int = MIN_EXITS,
     cache: SnapshotCache | None = None,
 ) -> Provision:
-    """The provision at as_of (collective matrix plus individually assessed customers)."""
+    """The provision at as_of (collective matrix plus individually assessed customers).
+
+    `per_portfolio` takes each portfolio's own roll rates from history
+    (`min_exits` sets how much history a bucket needs); without it every
+    portfolio uses the whole book's. Hand-entered `rates` override both.
+    """
     edges = checked_edges(edges)
     labels = bucket_labels(edges, basis)
-    if by not in PORTFOLIOS:
-        raise InvalidArgument(
-            f"`by` must be one of {', '.join(map(repr, PORTFOLIOS))}. Got {by!r}."
-        )
-    if by == "grade" and grades is None:
-        raise InvalidArgument(
-            "Portfolios by `grade` need customer risk grades; none are available."
-        )
+    check_portfolios(by, grades)
     if not -1 < overlay <= 10:
-        raise InvalidArgument(
-            f"`overlay` must be a factor above -1, e.g. 0.1 for +10%. Got {overlay!r}."
+        raise InvalidArgument.coded(
+            "prov.err.overlay",
+            "`overlay` must be a factor above -1, e.g. 0.1 for +10%. Got {value!r}.",
+            value=overlay,
         )
     individual = _checked_individual(individual)
     arrays = ledger_arrays(ledger)
@@ -114,23 +125,31 @@ def provision(
     day = day_number(as_of)
     snap = cache.at(day, basis, edges)
     kept = customers_kept(arrays, individual["customer_id"])
-    portfolio = _portfolio_of_customers(arrays, by, grades)
+    portfolio = portfolio_of_customers(arrays, by, grades)
     balance = _balances(arrays, snap, kept, portfolio, len(labels))
-    roll = None
-    if rates is None:
-        roll = roll_rates(
-            ledger,
-            day_to_timestamp(day),
-            basis=basis,
-            edges=edges,
-            months=months,
-            exclude=individual["customer_id"],
-            cache=cache,
+    roll, by_portfolio = None, None
+    history = {
+        "basis": basis,
+        "edges": edges,
+        "months": months,
+        "exclude": individual["customer_id"],
+        "cache": cache,
+    }
+    if rates is not None:
+        rate_table = _checked_rates(rates, labels, list(balance.columns))
+    elif per_portfolio:
+        by_portfolio = portfolio_roll_rates(
+            ledger, day_to_timestamp(day), portfolio, min_exits=min_exits, **history
         )
+        roll = by_portfolio.book
+        rate_table = by_portfolio.loss_rates.reindex(columns=balance.columns)
+        for name in rate_table.columns[rate_table.isna().all()]:  # no customers of its own
+            rate_table[name] = roll.loss_rates.to_numpy()
+        rate_table = np.minimum(rate_table * (1 + overlay), 1.0)
+    else:
+        roll = roll_rates(ledger, day_to_timestamp(day), **history)
         loss = np.minimum(roll.loss_rates.to_numpy() * (1 + overlay), 1.0)
         rate_table = pd.DataFrame({p: loss for p in balance.columns}, index=labels)
-    else:
-        rate_table = _checked_rates(rates, labels, list(balance.columns))
     matrix = _long_matrix(balance, rate_table)
     provision_matrix(balance.to_numpy(), rate_table.to_numpy())  # validates the rates
     return Provision(
@@ -140,6 +159,7 @@ def provision(
         individual=_individual_table(arrays, snap, individual),
         roll=roll,
         overlay=overlay,
+        by_portfolio=by_portfolio,
     )
 
 
@@ -152,7 +172,13 @@ def provision_trend(
     before it); `settings` are those of `provision`.
     """
     if isinstance(points, bool) or not isinstance(points, int) or points < 2:
-        raise InvalidArgument(f"`points` must be a whole number >= 2. Got {points!r}.")
+        raise InvalidArgument.coded(
+            "prov.err.whole_number",
+            "`{name}` must be a whole number >= {minimum}. Got {value!r}.",
+            name="points",
+            minimum=2,
+            value=points,
+        )
     day = day_number(as_of)
     days = [d for d in month_ends_before(day - 1, points - 1)] + [day]
     cache = settings.pop("cache", None) or SnapshotCache(ledger_arrays(ledger))
@@ -178,26 +204,21 @@ def _checked_individual(individual: pd.DataFrame | None) -> pd.DataFrame:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in INDIVIDUAL_COLUMNS})
     missing = [c for c in INDIVIDUAL_COLUMNS if c not in individual.columns]
     if missing:
-        raise InvalidArgument(
-            f"`individual` must have columns {INDIVIDUAL_COLUMNS}; missing {missing}."
+        raise InvalidArgument.coded(
+            "prov.err.individual_columns",
+            "`individual` must have columns {columns}; missing {missing}.",
+            columns=INDIVIDUAL_COLUMNS,
+            missing=missing,
         )
     rate = pd.to_numeric(individual["rate"], errors="coerce")
     bad = individual.loc[rate.isna() | (rate < 0) | (rate > 1), "customer_id"].tolist()
     if bad:
-        raise InvalidArgument(
-            f"`individual` rates must be fractions between 0 and 1; check customer(s) {bad}."
+        raise InvalidArgument.coded(
+            "prov.err.individual_rates",
+            "`individual` rates must be fractions between 0 and 1; check customer(s) {customers}.",
+            customers=bad,
         )
     return individual.assign(customer_id=individual["customer_id"].astype("str"), rate=rate)
-
-
-def _portfolio_of_customers(arrays, by: str, grades: pd.Series | None) -> np.ndarray:
-    """Portfolio label per customer code."""
-    if by == "none":
-        return np.full(len(arrays.customers), WHOLE_BOOK, dtype=object)
-    if by == "grade":
-        grade = arrays.customers["customer_id"].map(grades).fillna("(no grade)")
-        return grade.astype("str").to_numpy(dtype=object)
-    return arrays.attributes[by].to_numpy(dtype=object)
 
 
 def _balances(arrays, snap, kept: np.ndarray, portfolio: np.ndarray, width: int) -> pd.DataFrame:
@@ -222,17 +243,27 @@ def _checked_rates(rates: pd.DataFrame, labels: list[str], portfolios: list[str]
     table = table.apply(pd.to_numeric, errors="coerce")
     missing_rows = [b for b in labels if b not in table.index]
     if missing_rows:
-        raise InvalidArgument(f"`rates` needs a row per bucket; missing {missing_rows}.")
+        raise InvalidArgument.coded(
+            "prov.err.rates_rows",
+            "`rates` needs a row per bucket; missing {missing}.",
+            missing=missing_rows,
+        )
     if list(table.columns) == ["all"] or len(table.columns) == 1:
         column = table.columns[0]
         table = pd.DataFrame({p: table[column] for p in portfolios})
     missing = [p for p in portfolios if p not in table.columns]
     if missing:
-        raise InvalidArgument(f"`rates` needs a column per portfolio; missing {missing}.")
+        raise InvalidArgument.coded(
+            "prov.err.rates_columns",
+            "`rates` needs a column per portfolio; missing {missing}.",
+            missing=missing,
+        )
     table = table.reindex(index=labels, columns=portfolios)
     values = table.to_numpy()
     if np.isnan(values).any() or (values < 0).any() or (values > 1).any():
-        raise InvalidArgument("`rates` must be fractions between 0 and 1 in every cell.")
+        raise InvalidArgument.coded(
+            "prov.err.rates_values", "`rates` must be fractions between 0 and 1 in every cell."
+        )
     return table
 
 

@@ -6,7 +6,10 @@ formulas    pure functions checked against textbook examples (`switch_npv`,
 baseline    what the chosen customers do today, measured from the ledger
 simulator   new terms and assumptions applied to the baseline; tornado,
             break-even values, scenarios side by side
-charts      the waterfall of the net effect and the tornado (plotly)
+collections the 13-week collections shift: the base cash forecast's weekly
+            receipts under the new terms
+charts      the waterfall of the net effect, the tornado and the weekly
+            receipts (plotly)
 """
 
 from creditdash.simulate.baseline import (
@@ -16,6 +19,13 @@ from creditdash.simulate.baseline import (
     customer_grades,
     measure_baseline,
     selection_options,
+)
+from creditdash.simulate.collections import (
+    CollectionsBasis,
+    PaymentCurve,
+    book_payment_curve,
+    collections_basis,
+    collections_shift,
 )
 from creditdash.simulate.formulas import (
     IncrementalEffect,
@@ -45,14 +55,19 @@ __all__ = [
     "BASELINE_DEFINITIONS",
     "COMPONENTS",
     "Baseline",
+    "CollectionsBasis",
     "IncrementalEffect",
+    "PaymentCurve",
     "Scenario",
     "Selection",
     "SimulationResult",
     "annual_incremental",
+    "book_payment_curve",
     "break_even",
     "break_even_default_rate",
     "cash_per_dso_day",
+    "collections_basis",
+    "collections_shift",
     "compare",
     "cost_of_forgoing_discount",
     "customer_grades",

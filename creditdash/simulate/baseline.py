@@ -39,11 +39,20 @@ class Selection:
 
     def __post_init__(self) -> None:
         if self.kind not in SELECTION_KINDS:
-            options = ", ".join(repr(k) for k in SELECTION_KINDS)
-            raise InvalidArgument(f"`kind` must be one of {options}. Got {self.kind!r}.")
+            raise InvalidArgument.coded(
+                "terms.err.choice",
+                "`{name}` must be one of {options}. Got {value!r}.",
+                name="kind",
+                options=", ".join(repr(k) for k in SELECTION_KINDS),
+                value=self.kind,
+            )
         object.__setattr__(self, "values", tuple(str(v) for v in self.values))
         if self.kind != "all" and not self.values:
-            raise InvalidArgument(f"A selection by {self.kind} needs at least one value. Got none.")
+            raise InvalidArgument.coded(
+                "terms.err.selection_empty",
+                "A selection by {kind} needs at least one value. Got none.",
+                kind=self.kind,
+            )
 
     def label(self) -> str:
         if self.kind == "all":
@@ -132,15 +141,19 @@ def chosen_customers(
         values = ids
     else:
         if grades is None:
-            raise InvalidArgument(
-                "Selecting by `grade` needs customer risk grades; none are available yet."
+            raise InvalidArgument.coded(
+                "terms.err.no_grades",
+                "Selecting by `grade` needs customer risk grades; none are available yet.",
             )
         values = ids.map(grades).fillna("")
     mask = values.isin(selection.values).to_numpy()
     unknown = sorted(set(selection.values) - set(values[mask]))
     if unknown:
-        raise InvalidArgument(
-            f"`{selection.kind}` value(s) {', '.join(map(repr, unknown))} match no customer."
+        raise InvalidArgument.coded(
+            "terms.err.selection_unknown",
+            "`{kind}` value(s) {values} match no customer.",
+            kind=selection.kind,
+            values=", ".join(map(repr, unknown)),
         )
     return mask
 
@@ -155,10 +168,15 @@ def measure_baseline(
     """The measured baseline of the chosen customers (see the module docstring)."""
     selection = selection or Selection()
     if deep_days < 1:
-        raise InvalidArgument(f"`deep_days` must be >= 1. Got {deep_days!r}.")
+        raise InvalidArgument.coded(
+            "terms.err.deep_days", "`deep_days` must be >= 1. Got {value!r}.", value=deep_days
+        )
     day = day_number(as_of)
     if ledger.is_empty:
-        raise InsufficientHistory("The ledger is empty: import invoices before simulating terms.")
+        raise InsufficientHistory.coded(
+            "terms.err.empty_ledger",
+            "The ledger is empty: import invoices before simulating terms.",
+        )
     arrays = ledger_arrays(ledger)
     chosen = chosen_customers(ledger, selection, grades)
     start, stop = arrays.invoices_until(day - YEAR_DAYS), arrays.invoices_until(day)
@@ -166,9 +184,12 @@ def measure_baseline(
     amount = arrays.invoice_amount[start:stop][in_year]
     sales = float(amount.sum()) / 100
     if sales <= 0:
-        raise InsufficientHistory(
-            f"{selection.label()} have no credit sales in the 365 days to "
-            f"{day_to_timestamp(day).date()}: choose other customers or an earlier as-of date."
+        raise InsufficientHistory.coded(
+            "terms.err.no_sales",
+            "{selection} have no credit sales in the 365 days to {as_of}: "
+            "choose other customers or an earlier as-of date.",
+            selection=selection.label(),
+            as_of=day_to_timestamp(day).date().isoformat(),
         )
     ar, overdue = _ar(ledger, day, chosen)
     positive = amount > 0

@@ -120,3 +120,81 @@ def tornado_chart(
 
 def _short(value: float) -> str:
     return f"{value:.1%}" if abs(value) < 10 else f"{value:,.0f}"
+
+
+SHIFT_NAMES = {
+    "base": "Base forecast",
+    "scenario": "With the new terms",
+    "cumulative": "Cumulative difference (right)",
+}
+WEEK_LABEL = "W{week} {start:%m-%d}"  # a week on the x axis: "W1 03-21"
+
+
+def collections_shift_chart(
+    shift: pd.DataFrame,
+    *,
+    currency: str = "CNY",
+    title: str = "Weekly receipts over the next 13 weeks: base forecast and new terms",
+    y_title: str | None = None,
+    y2_title: str | None = None,
+    names: Mapping[str, str] | None = None,
+    week_label: str = WEEK_LABEL,
+) -> go.Figure:
+    """Base and scenario receipts per week (bars) and the cumulative difference (line, right axis).
+
+    `shift` is `simulate.collections_shift(...)` (money in cents). `names`
+    names the base, scenario and cumulative series (default `SHIFT_NAMES`);
+    `week_label` names a week on the x axis (a format string with `{week}`
+    and `{start}`); the axis titles default to "Receipts a week (currency)"
+    and "Cumulative difference (currency)".
+    """
+    names = {**SHIFT_NAMES, **(names or {})}
+    x = [
+        week_label.format(week=w, start=s)
+        for w, s in zip(shift["week"], shift["start"], strict=True)
+    ]
+    fig = go.Figure()
+    for column, key, colour in (
+        ("base_cents", "base", "#b0b7c3"),
+        ("scenario_cents", "scenario", "#2e6fb7"),
+    ):
+        fig.add_bar(
+            x=x,
+            y=shift[column] / 100,
+            name=names[key],
+            marker_color=colour,
+            hovertemplate="%{y:,.0f}",
+        )
+    fig.add_scatter(
+        x=x,
+        y=shift["cumulative_shift_cents"] / 100,
+        name=names["cumulative"],
+        yaxis="y2",
+        mode="lines+markers",
+        line={"color": LOSS if shift["cumulative_shift_cents"].iloc[-1] < 0 else GAIN},
+        hovertemplate="%{y:+,.0f}",
+    )
+    fig.update_layout(
+        title={"text": title, "x": 0},
+        barmode="group",
+        font={"family": FONT},
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        yaxis={
+            "title": y_title or f"Receipts a week ({currency})",
+            "tickformat": "~s",
+            "gridcolor": "#e6e9ef",
+        },
+        yaxis2={
+            "title": y2_title or f"Cumulative difference ({currency})",
+            "overlaying": "y",
+            "side": "right",
+            "tickformat": "~s",
+            "zeroline": True,
+            "showgrid": False,
+        },
+        legend={"orientation": "h", "y": -0.2, "x": 0},
+        plot_bgcolor="white",
+        hovermode="x unified",
+    )
+    fig.update_xaxes(type="category")
+    return fig

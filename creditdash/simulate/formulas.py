@@ -128,26 +128,46 @@ def cash_per_dso_day(annual_credit_sales: Number) -> float:
 
 
 def _check_discount_terms(d: Number, discount_days: Number, net_days: Number) -> None:
-    if not 0 <= d < 1:
-        raise InvalidArgument(f"`d` must be a share in [0, 1), e.g. 0.02 for 2%. Got {d!r}.")
-    if discount_days < 0:
-        raise InvalidArgument(f"`discount_days` must be >= 0. Got {discount_days!r}.")
+    _check_discount("d", d)
+    _check_nonnegative("discount_days", discount_days)
     if net_days <= discount_days:
-        raise InvalidArgument(
-            f"`net_days` must be later than `discount_days` ({discount_days}). Got {net_days!r}."
+        raise InvalidArgument.coded(
+            "terms.err.net_after_discount",
+            "`net_days` must be later than `discount_days` ({discount_days}). Got {value!r}.",
+            discount_days=discount_days,
+            value=net_days,
+        )
+
+
+def _check_discount(name: str, value: Number) -> None:
+    if not 0 <= value < 1:
+        raise InvalidArgument.coded(
+            "terms.err.discount_share",
+            "`{name}` must be a share in [0, 1), e.g. 0.02 for 2%. Got {value!r}.",
+            name=name,
+            value=value,
         )
 
 
 def _check_share(name: str, value: Number) -> None:
     if not 0 <= value <= 1:
-        raise InvalidArgument(f"`{name}` must be a share between 0 and 1. Got {value!r}.")
+        raise InvalidArgument.coded(
+            "terms.err.share",
+            "`{name}` must be a share between 0 and 1. Got {value!r}.",
+            name=name,
+            value=value,
+        )
 
 
 def _check_positive(name: str, value: Number) -> None:
     if not value > 0:
-        raise InvalidArgument(f"`{name}` must be > 0. Got {value!r}.")
+        raise InvalidArgument.coded(
+            "terms.err.positive", "`{name}` must be > 0. Got {value!r}.", name=name, value=value
+        )
 
 
 def _check_nonnegative(name: str, value: Number) -> None:
     if not value >= 0:
-        raise InvalidArgument(f"`{name}` must be >= 0. Got {value!r}.")
+        raise InvalidArgument.coded(
+            "terms.err.nonnegative", "`{name}` must be >= 0. Got {value!r}.", name=name, value=value
+        )

@@ -28,7 +28,13 @@ import pandas as pd
 
 from creditdash.errors import InvalidArgument
 from creditdash.simulate.baseline import Baseline, Selection
-from creditdash.simulate.formulas import IncrementalEffect, annual_incremental, receivables
+from creditdash.simulate.formulas import (
+    IncrementalEffect,
+    _check_discount,
+    _check_share,
+    annual_incremental,
+    receivables,
+)
 
 ASSUMPTIONS: dict[str, str] = {
     "take_up": "Share of sales taking the discount",
@@ -66,32 +72,36 @@ class Scenario:
 
     def __post_init__(self) -> None:
         if self.net_days is not None and not self.net_days > 0:
-            raise InvalidArgument(f"`net_days` must be > 0 days. Got {self.net_days!r}.")
-        if not 0 <= self.discount < 1:
-            raise InvalidArgument(
-                f"`discount` must be a share in [0, 1), e.g. 0.02 for 2%. Got {self.discount!r}."
+            raise InvalidArgument.coded(
+                "terms.err.net_days",
+                "`net_days` must be > 0 days. Got {value!r}.",
+                value=self.net_days,
             )
+        _check_discount("discount", self.discount)
         if self.discount and not 0 <= self.discount_days < (self.net_days or float("inf")):
-            raise InvalidArgument(
-                f"`discount_days` must be >= 0 and before the net days ({self.net_days}). "
-                f"Got {self.discount_days!r}."
+            raise InvalidArgument.coded(
+                "terms.err.discount_days",
+                "`discount_days` must be >= 0 and before the net days ({net_days}). Got {value!r}.",
+                net_days=self.net_days,
+                value=self.discount_days,
             )
-        for name in ("take_up", "variable_cost_ratio"):
+        _check_share("take_up", self.take_up)
+        _check_share("variable_cost_ratio", self.variable_cost_ratio)
+        if not self.sales_change > -1:
+            raise InvalidArgument.coded(
+                "terms.err.sales_change",
+                "`sales_change` must be > -1 (-100% would mean no sales). Got {value!r}.",
+                value=self.sales_change,
+            )
+        for name in ("cost_of_capital", "late_interest"):
             value = getattr(self, name)
             if not 0 <= value <= 1:
-                raise InvalidArgument(f"`{name}` must be a share between 0 and 1. Got {value!r}.")
-        if not self.sales_change > -1:
-            raise InvalidArgument(
-                f"`sales_change` must be > -1 (-100% would mean no sales). Got {self.sales_change!r}."
-            )
-        if not 0 <= self.cost_of_capital <= 1:
-            raise InvalidArgument(
-                f"`cost_of_capital` must be a yearly rate between 0 and 1. Got {self.cost_of_capital!r}."
-            )
-        if not 0 <= self.late_interest <= 1:
-            raise InvalidArgument(
-                f"`late_interest` must be a yearly rate between 0 and 1. Got {self.late_interest!r}."
-            )
+                raise InvalidArgument.coded(
+                    "terms.err.yearly_rate",
+                    "`{name}` must be a yearly rate between 0 and 1. Got {value!r}.",
+                    name=name,
+                    value=value,
+                )
 
     @property
     def effective_take_up(self) -> float:
@@ -106,7 +116,11 @@ class Scenario:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
-            raise InvalidArgument(f"Unknown scenario input(s): {', '.join(unknown)}.")
+            raise InvalidArgument.coded(
+                "terms.err.unknown_inputs",
+                "Unknown scenario input(s): {names}.",
+                names=", ".join(unknown),
+            )
         return cls(**data)
 
 
@@ -185,9 +199,12 @@ def simulate(baseline: Baseline, scenario: Scenario) -> SimulationResult:
     sales_new = baseline.credit_sales * (1 + scenario.sales_change)
     bad_new = baseline.bad_debt_rate + scenario.bad_debt_change
     if not 0 <= bad_new <= 1:
-        raise InvalidArgument(
-            f"`bad_debt_change` must keep the bad-debt rate within 0..1 "
-            f"(measured {baseline.bad_debt_rate:.4f}). Got {scenario.bad_debt_change!r}."
+        raise InvalidArgument.coded(
+            "terms.err.bad_debt_change",
+            "`bad_debt_change` must keep the bad-debt rate within 0..1 "
+            "(measured {measured:.4f}). Got {value!r}.",
+            measured=baseline.bad_debt_rate,
+            value=scenario.bad_debt_change,
         )
     interest = scenario.late_interest * (1 - t) * sales_new * max(baseline.days_late, 0) / 365
     effect = annual_incremental(
@@ -253,8 +270,11 @@ def tornado(
     rows = []
     for name, (low, high) in ranges.items():
         if name not in ASSUMPTIONS:
-            raise InvalidArgument(
-                f"`ranges` keys must be among {', '.join(ASSUMPTIONS)}. Got {name!r}."
+            raise InvalidArgument.coded(
+                "terms.err.ranges_keys",
+                "`ranges` keys must be among {options}. Got {value!r}.",
+                options=", ".join(ASSUMPTIONS),
+                value=name,
             )
         net_low = simulate(baseline, replace(scenario, **{name: low})).net
         net_high = simulate(baseline, replace(scenario, **{name: high})).net
@@ -275,8 +295,10 @@ def break_even(baseline: Baseline, scenario: Scenario, assumption: str) -> float
     """
     points = {"sales_change": (0.0, 0.1), "take_up": (0.0, 1.0)}
     if assumption not in points:
-        raise InvalidArgument(
-            f"`assumption` must be 'sales_change' or 'take_up'. Got {assumption!r}."
+        raise InvalidArgument.coded(
+            "terms.err.break_even_assumption",
+            "`assumption` must be 'sales_change' or 'take_up'. Got {value!r}.",
+            value=assumption,
         )
     if assumption == "take_up" and scenario.discount == 0:
         return None
@@ -333,4 +355,8 @@ def parse_inputs(inputs: dict) -> tuple[Selection, Scenario]:
         selection = Selection(chosen.get("kind", "all"), tuple(chosen.get("values", ())))
         return selection, Scenario.from_dict(dict(inputs["scenario"]))
     except (KeyError, TypeError, AttributeError) as err:
-        raise InvalidArgument(f"Saved scenario inputs are malformed ({err!r}).") from None
+        raise InvalidArgument.coded(
+            "terms.err.malformed_inputs",
+            "Saved scenario inputs are malformed ({error}).",
+            error=repr(err),
+        ) from None

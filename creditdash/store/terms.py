@@ -1,4 +1,10 @@
-"""Saving credit-term scenarios and individually assessed provisions (tables in terms_models)."""
+"""Saving credit-term scenarios and individually assessed provisions (tables in terms_models).
+
+Every addition, change and removal of an individually assessed customer
+(单项计提) is checked against the actor's role and recorded in the audit
+trail (creditdash.audit) in the same transaction: who, when, the entry
+before and after.
+"""
 
 from __future__ import annotations
 
@@ -10,21 +16,32 @@ import pandas as pd
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
+from creditdash import audit
+from creditdash.auth import Actor, as_actor
 from creditdash.errors import InvalidArgument, NotFound
 from creditdash.store.terms_models import IndividualProvision, TermsScenario
 
 SCENARIO_COLUMNS = ["name", "inputs", "created_at", "who"]
 INDIVIDUAL_COLUMNS = ["customer_id", "rate", "reason", "created_at", "who"]
+# individual assessments (单项计提) are credit decisions: the credit manager's role
+INDIVIDUAL_PERMISSION = "edit_policy"
+INDIVIDUAL_ADDED = "individual_provision_added"
+INDIVIDUAL_CHANGED = "individual_provision_changed"
+INDIVIDUAL_REMOVED = "individual_provision_removed"
 
 
 def save_scenario(engine: Engine, name: str, inputs: dict, who: str = "local") -> None:
     """Store `inputs` (a JSON-able dict) under `name`, replacing a scenario of that name."""
     name = (name or "").strip()
     if not name:
-        raise InvalidArgument("`name` of a scenario must not be empty.")
+        raise InvalidArgument.coded(
+            "terms.err.name_empty", "`name` of a scenario must not be empty."
+        )
     if len(name) > 200:
-        raise InvalidArgument(
-            f"`name` of a scenario must be at most 200 characters. Got {len(name)}."
+        raise InvalidArgument.coded(
+            "terms.err.name_long",
+            "`name` of a scenario must be at most 200 characters. Got {length}.",
+            length=len(name),
         )
     text = json.dumps(inputs, sort_keys=True, ensure_ascii=False)
     with Session(engine) as s, s.begin():
@@ -48,7 +65,9 @@ def load_scenario(engine: Engine, name: str) -> dict:
     with Session(engine) as s:
         row = s.scalars(select(TermsScenario).where(TermsScenario.name == name)).one_or_none()
         if row is None:
-            raise NotFound(f"No saved scenario is named {name!r}.")
+            raise NotFound.coded(
+                "terms.err.no_scenario", "No saved scenario is named {name!r}.", name=name
+            )
         return json.loads(row.inputs)
 
 
@@ -56,32 +75,55 @@ def delete_scenario(engine: Engine, name: str) -> None:
     with Session(engine) as s, s.begin():
         done = s.execute(delete(TermsScenario).where(TermsScenario.name == name))
         if done.rowcount == 0:
-            raise NotFound(f"No saved scenario is named {name!r}.")
+            raise NotFound.coded(
+                "terms.err.no_scenario", "No saved scenario is named {name!r}.", name=name
+            )
 
 
 def set_individual(
-    engine: Engine, customer_id: str, rate: float, reason: str, who: str = "local"
+    engine: Engine, customer_id: str, rate: float, reason: str, *, who: Actor | str
 ) -> None:
-    """Provide for `customer_id` individually at `rate` (0..1) for `reason` (replaces an earlier entry)."""
+    """Provide for `customer_id` individually at `rate` (0..1) for `reason`; replaces an earlier entry.
+
+    `who` must be allowed to edit the credit policy (creditdash.auth); the
+    addition or change is audited with the entry before and after.
+    """
+    actor = _actor(who)
+    customer_id = str(customer_id or "").strip()
+    if not customer_id:
+        raise InvalidArgument.coded(
+            "terms.err.customer_empty", "`customer_id` must name the customer assessed."
+        )
     if not 0 <= rate <= 1:
-        raise InvalidArgument(f"`rate` must be a share between 0 and 1. Got {rate!r}.")
+        raise InvalidArgument.coded(
+            "terms.err.share",
+            "`{name}` must be a share between 0 and 1. Got {value!r}.",
+            name="rate",
+            value=rate,
+        )
     if not (reason or "").strip():
-        raise InvalidArgument("`reason` must say why the customer is assessed individually.")
+        raise InvalidArgument.coded(
+            "terms.err.reason_empty", "`reason` must say why the customer is assessed individually."
+        )
     value = Decimal(str(round(float(rate), 6)))
     with Session(engine) as s, s.begin():
         row = s.get(IndividualProvision, customer_id)
+        before = None if row is None else _entry(row)
         if row is None:
-            s.add(
-                IndividualProvision(
-                    customer_id=customer_id,
-                    rate=value,
-                    reason=reason.strip(),
-                    created_at=_now(),
-                    who=who,
-                )
-            )
-        else:
-            row.rate, row.reason, row.created_at, row.who = value, reason.strip(), _now(), who
+            row = IndividualProvision(customer_id=customer_id, rate=value, reason=reason.strip())
+            s.add(row)
+        row.rate, row.reason, row.created_at, row.who = value, reason.strip(), _now(), actor.who
+        s.flush()
+        audit.record(
+            s.connection(),
+            actor.who,
+            INDIVIDUAL_ADDED if before is None else INDIVIDUAL_CHANGED,
+            "customer",
+            customer_id,
+            before=before,
+            after=_entry(row),
+            detail=row.reason,
+        )
 
 
 def list_individual(engine: Engine) -> pd.DataFrame:
@@ -92,13 +134,45 @@ def list_individual(engine: Engine) -> pd.DataFrame:
     return pd.DataFrame.from_records(records, columns=INDIVIDUAL_COLUMNS)
 
 
-def remove_individual(engine: Engine, customer_id: str) -> None:
+def remove_individual(engine: Engine, customer_id: str, *, who: Actor | str) -> None:
+    """Return `customer_id` to the provision matrix (role-checked and audited like `set_individual`)."""
+    actor = _actor(who)
     with Session(engine) as s, s.begin():
-        done = s.execute(
-            delete(IndividualProvision).where(IndividualProvision.customer_id == customer_id)
+        row = s.get(IndividualProvision, customer_id)
+        if row is None:
+            raise NotFound.coded(
+                "terms.err.not_individual",
+                "Customer {customer!r} is not assessed individually.",
+                customer=customer_id,
+            )
+        before = _entry(row)
+        s.delete(row)
+        s.flush()
+        audit.record(
+            s.connection(),
+            actor.who,
+            INDIVIDUAL_REMOVED,
+            "customer",
+            customer_id,
+            before=before,
+            after=None,
         )
-        if done.rowcount == 0:
-            raise NotFound(f"Customer {customer_id!r} is not assessed individually.")
+
+
+def _actor(who: Actor | str) -> Actor:
+    """The actor named by `who`, allowed to change individual assessments."""
+    if isinstance(who, str) and not who.strip():
+        raise InvalidArgument.coded(
+            "terms.err.who_empty", "`who` must name the person acting. Got an empty name."
+        )
+    actor = as_actor(who)
+    actor.require(INDIVIDUAL_PERMISSION)
+    return actor
+
+
+def _entry(row: IndividualProvision) -> dict[str, object]:
+    """What the audit trail keeps of an individual assessment."""
+    return {"rate": float(row.rate), "reason": row.reason}
 
 
 def _now() -> datetime:

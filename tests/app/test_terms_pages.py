@@ -78,3 +78,56 @@ def test_individual_assessment_moves_money_out_of_the_matrix(demo_app):
     at.button(key="FormSubmitter:prov_add_individual-Assess individually").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert metric(at, "Individual (单项计提)") != "¥0.00"
+
+
+def test_the_13_week_shift_follows_the_sliders(demo_app):
+    at = run_page(demo_app, PAGES[0])
+    assert not at.exception, [e.value for e in at.exception]
+    assert metric(at, "Difference, 13 weeks") in ("¥0.00", "-¥0.00")
+    base = metric(at, "Base forecast, 13 weeks")
+    at.slider(key="terms_net").set_value(120).run()
+    assert not at.exception
+    assert metric(at, "Difference, 13 weeks").startswith("-¥")  # paid later: less cash in
+    assert metric(at, "Base forecast, 13 weeks") == base
+    assert any(s.value.startswith("The next 13 weeks") for s in at.subheader)
+
+
+WC_HEADER = "Date,Inventory,Accounts payable,COGS (12 months)\n"
+
+
+def test_uploaded_working_capital_figures_fill_the_inputs(demo_app):
+    at = run_page(demo_app, PAGES[0])
+    good = WC_HEADER + "2026-09-30,1000000,500000,4000000\n2026-10-31,1200000,600000,4800000\n"
+    at.file_uploader(key="wc_upload").set_value(("wc.csv", good.encode(), "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.number_input(key="wc_inventory").value == 1_200_000  # the row in force at as-of
+    assert at.number_input(key="wc_ap").value == 600_000
+    assert at.number_input(key="wc_cogs").value == 4_800_000
+    assert metric(at, "DIO").startswith("91.")  # 1,200,000 / 4,800,000 x 365 = 91.25 days
+    assert any("Figures of 2026-10-31 from wc.csv" in c.value for c in at.caption)
+
+
+def test_a_bad_working_capital_file_lists_its_problems_and_changes_nothing(demo_app):
+    at = run_page(demo_app, PAGES[0])
+    at.number_input(key="wc_inventory").set_value(5.0).run()
+    bad = WC_HEADER + "2026-13-01,1000,500,4000\n2026-10-31,abc,-5,\n"
+    at.file_uploader(key="wc_upload").set_value(("bad.csv", bad.encode(), "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("The file was not used: 3 problem(s)" in e.value for e in at.error)
+    problems = next(d.value for d in at.dataframe if "message" in d.value.columns)
+    assert list(zip(problems["row"], problems["column"], strict=True)) == [
+        (2, "Date"),
+        (3, "Inventory"),
+        (3, "Accounts payable"),
+    ]
+    assert at.number_input(key="wc_inventory").value == 5.0
+
+
+def test_each_portfolios_own_roll_rates_say_where_history_is_thin(demo_app):
+    at = run_page(demo_app, PAGES[1])
+    at.selectbox(key="prov_by").set_value("region").run()
+    book_rates = metric(at, "Provision")
+    at.checkbox(key="prov_per_portfolio").check().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert metric(at, "Provision") != book_rates
+    assert any("Too little history" in i.value and "华北" in i.value for i in at.info)

@@ -73,7 +73,7 @@ def test_simulate_errors(db, capsys):
 
 def test_provision_csv_json_and_table(db):
     engine = open_store(db)
-    set_individual(engine, "C2", 0.5, "court case")
+    set_individual(engine, "C2", 0.5, "court case", who="test")
     engine.dispose()
     code, text = run("--db", db, "provision", "--as-of", "2025-12-31", "--format", "csv")
     assert code == 0
@@ -92,3 +92,33 @@ def test_provision_errors(db, capsys):
     code, _ = run("--db", db, "provision", "--as-of", "2024-01-31")
     assert code == 1
     assert "Roll rates need invoices open at a month-end" in capsys.readouterr().err
+
+
+def test_simulate_json_has_the_13_week_collections(db):
+    code, text = run("--db", db, "simulate", "--as-of", "2025-12-31", "--terms", "60",
+                     "--format", "json")  # fmt: skip
+    assert code == 0
+    weekly = json.loads(text)["collections_13w"]
+    assert [w["week"] for w in weekly["weeks"]] == list(range(1, 14))
+    assert weekly["weeks"][0]["start"] == "2026-01-01"
+    for w in weekly["weeks"]:
+        assert w["scenario"] == pytest.approx(w["base"] + w["shift"])
+    assert weekly["shift"] == pytest.approx(weekly["weeks"][-1]["cumulative_shift"])
+    assert weekly["scenario"] == pytest.approx(weekly["base"] + weekly["shift"])
+    code, text = run("--db", db, "simulate", "--as-of", "2025-12-31", "--no-collections",
+                     "--format", "json")  # fmt: skip
+    assert code == 0 and "collections_13w" not in json.loads(text)
+
+
+def test_provision_per_portfolio_json(db):
+    code, text = run("--db", db, "provision", "--as-of", "2025-12-31", "--by", "segment",
+                     "--per-portfolio", "--min-exits", "1", "--format", "json")  # fmt: skip
+    assert code == 0
+    report = json.loads(text)
+    rows = report["roll_rates"]
+    assert {r["portfolio"] for r in rows} == {"OEM", "SME"}
+    assert {r["source"] for r in rows} <= {"portfolio", "book"}
+    thin = {(r["portfolio"], r["bucket"]) for r in rows if r["source"] == "book"}
+    assert thin == {(p, b) for p, buckets in report["fallback"].items() for b in buckets}
+    code, text = run("--db", db, "provision", "--as-of", "2025-12-31", "--format", "json")
+    assert json.loads(text)["fallback"] is None
