@@ -55,7 +55,7 @@ with st.sidebar:
         with st.spinner(ui.tr("sidebar.opening")):
             ledger = ui.ledger()
     except CreditDashError as err:
-        st.error(str(err))
+        st.error(ui.error_text(err))
         st.stop()
     if ledger.is_empty:
         st.caption(ui.tr("sidebar.no_data"))

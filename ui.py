@@ -66,6 +66,68 @@ def tr(key: str, **params) -> str:
     return i18n.t(key, lang(), **params)
 
 
+def said(text) -> str:
+    """A sentence the library built (`i18n.Text`, its stored dict form, or a list) in the chosen
+    language; a plain string as it is."""
+    return i18n.render(text, lang())
+
+
+# Streamlit has no setting for its file uploader's own words (streamlit/streamlit#13500), so in
+# Chinese they are swapped by CSS: the English stays in the page, hidden (the size and type line
+# shrunk to nothing, so that a longer line still ends in an ellipsis), the Chinese shown by
+# `::after`. The selectors follow Streamlit 1.67's uploader; should a later version
+# change it, they stop matching and the uploader says its English words again, nothing breaks.
+_UPLOADER_CSS = """
+.st-key-{key} [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p,
+.st-key-{key} [data-testid="stFileUploaderDropzone"] > div > span {{
+  visibility: hidden; position: relative; white-space: nowrap; }}
+.st-key-{key} [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after,
+.st-key-{key} [data-testid="stFileUploaderDropzone"] > div > span::after {{
+  visibility: visible; position: absolute; left: 0; top: 0; }}
+.st-key-{key} [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {{
+  content: "{button}"; }}
+.st-key-{key} [data-testid="stFileUploaderDropzone"] > div > span::after {{ content: "{drop}"; }}
+.st-key-{key} [data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
+.st-key-{key} [data-testid="stFileUploaderDropzoneInstructions"] span::after {{
+  content: "{limit}"; font-size: 0.875rem; }}
+"""
+
+
+def uploader_css(key: str, types: list[str], max_mb: int, language: str) -> str:
+    """The CSS that puts the file uploader `key`'s own words in `language` ("" for English).
+
+    `types` and `max_mb` must be what the uploader was given: its size and type line is
+    rewritten whole.
+    """
+    if language == "en":
+        return ""
+    if not key or not all(c.isascii() and (c.isalnum() or c in "-_") for c in key):
+        raise ValueError(
+            f"an uploader key for a CSS class must be letters, digits, - or _: {key!r}"
+        )
+    limit = i18n.t("uploader.limit", language, mb=max_mb)
+    if types:
+        limit += " • " + ", ".join(t.lstrip(".").upper() for t in types)
+
+    def quoted(text: str) -> str:
+        return text.replace("\\", "\\\\").replace('"', '\\"')
+
+    return _UPLOADER_CSS.format(
+        key=key,
+        button=quoted(i18n.t("uploader.button", language)),
+        limit=quoted(limit),
+        drop=quoted(i18n.t("uploader.drop", language)),
+    )
+
+
+def localise_uploader(key: str, types: list[str], max_mb: int | None = None) -> None:
+    """Show the file uploader `key`'s own words (button, size and type line, drop hint) in the
+    chosen language; call it next to the `st.file_uploader(..., key=key, type=types)`."""
+    css = uploader_css(key, types, max_mb or st.get_option("server.maxUploadSize"), lang())
+    if css:
+        st.html(f"<style>{css}</style>")
+
+
 def _coded(code: str | None, params: dict | None, english: str) -> str:
     """The catalogue text of `code` in the chosen language, else the English message."""
     language = lang()
@@ -73,7 +135,8 @@ def _coded(code: str | None, params: dict | None, english: str) -> str:
     if text is None:
         return english
     try:
-        return i18n.t(code, language, **(params or {}))  # renders Text params in `language`
+        # i18n.t renders Text params in `language`; with no params, a placeholder left is an error
+        return i18n.t(code, language, **params) if params else text.format()
     except (KeyError, IndexError, TypeError, ValueError):  # params that do not fit the text
         return english
 

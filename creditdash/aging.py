@@ -68,16 +68,27 @@ def checked_edges(edges: Iterable[int]) -> tuple[int, ...]:
     """`edges` as a tuple of ints, or InvalidArgument naming the rule it breaks."""
     shown = tuple(edges) if isinstance(edges, Iterable) else edges
     if not isinstance(shown, tuple) or not shown:
-        raise InvalidArgument(
-            f"`edges` must be a non-empty sequence of days such as (30, 60, 90). Got {edges!r}."
+        raise InvalidArgument.coded(
+            "error.aging.edges_empty",
+            "`edges` must be a non-empty sequence of days such as (30, 60, 90). Got {edges!r}.",
+            edges=edges,
         )
     if any(isinstance(e, bool) or not isinstance(e, Integral) for e in shown):
-        raise InvalidArgument(f"`edges` must be whole numbers of days. Got {shown!r}.")
+        raise InvalidArgument.coded(
+            "error.aging.edges_whole", "`edges` must be whole numbers of days. Got {edges!r}.",
+            edges=shown,
+        )  # fmt: skip
     values = tuple(int(e) for e in shown)
     if values[0] <= 0:
-        raise InvalidArgument(f"`edges` must be positive (> 0 days). Got {values!r}.")
+        raise InvalidArgument.coded(
+            "error.aging.edges_positive", "`edges` must be positive (> 0 days). Got {edges!r}.",
+            edges=values,
+        )  # fmt: skip
     if any(b <= a for a, b in zip(values, values[1:], strict=False)):
-        raise InvalidArgument(f"`edges` must be strictly increasing. Got {values!r}.")
+        raise InvalidArgument.coded(
+            "error.aging.edges_increasing", "`edges` must be strictly increasing. Got {edges!r}.",
+            edges=values,
+        )  # fmt: skip
     return values
 
 
@@ -208,7 +219,10 @@ def ar_by_month(
     (int64 cents); one row per date, oldest first.
     """
     if isinstance(months, bool) or not isinstance(months, Integral) or months < 1:
-        raise InvalidArgument(f"`months` must be a whole number >= 1. Got {months!r}.")
+        raise InvalidArgument.coded(
+            "error.aging.months", "`months` must be a whole number >= 1. Got {months!r}.",
+            months=months,
+        )  # fmt: skip
     edges = checked_edges(edges)
     labels = bucket_labels(edges, basis)
     end_day = day_number(end, "end")
@@ -330,5 +344,7 @@ def _month_ends(end_day: int, months: int) -> np.ndarray:
 
 def _check_choice(name: str, value: object, allowed: tuple[str, ...]) -> None:
     if value not in allowed:
-        options = ", ".join(repr(a) for a in allowed)
-        raise InvalidArgument(f"`{name}` must be one of {options}. Got {value!r}.")
+        raise InvalidArgument.coded(
+            "error.choice", "`{name}` must be one of {options}. Got {value!r}.",
+            name=name, options=", ".join(repr(a) for a in allowed), value=value,
+        )  # fmt: skip

@@ -170,7 +170,9 @@ class _Calendar:
 def generate_demo(seed: int = 2026, end: date = date(2026, 11, 27), years: int = 3) -> DemoCompany:
     """A demo company with `years` of history up to `end`, the same for the same seed."""
     if not 1 <= years <= 10:
-        raise InvalidArgument(f"`years` must be between 1 and 10. Got {years}.")
+        raise InvalidArgument.coded(
+            "error.demo.years", "`years` must be between 1 and 10. Got {years}.", years=years
+        )
     rng = np.random.default_rng(seed)
     end_ts = pd.Timestamp(end).normalize()
     cal = _calendar(end_ts - pd.DateOffset(years=years) + pd.Timedelta(days=1), end_ts)

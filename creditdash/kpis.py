@@ -68,9 +68,11 @@ def countback(
     `MAX_COUNTBACK_MONTHS` months; `capped` says AR was left over.
     """
     if len(month_days) != len(monthly_sales):
-        raise InvalidArgument(
-            f"`month_days` must have one entry per month of `monthly_sales` "
-            f"({len(monthly_sales)}). Got {len(month_days)}."
+        raise InvalidArgument.coded(
+            "error.kpis.month_days",
+            "`month_days` must have one entry per month of `monthly_sales` ({months}). Got {got}.",
+            months=len(monthly_sales),
+            got=len(month_days),
         )
     left, days = total_ar, 0.0
     for sales, length in list(zip(monthly_sales, month_days, strict=True))[:MAX_COUNTBACK_MONTHS]:
@@ -166,8 +168,10 @@ def kpis(ledger: Ledger, as_of: DateLike, window_days: int = 90) -> dict[str, ob
     None where a denominator is zero; `as_of` as an ISO date string.
     """
     if isinstance(window_days, bool) or not isinstance(window_days, Integral) or window_days < 1:
-        raise InvalidArgument(
-            f"`window_days` must be a whole number of days >= 1. Got {window_days!r}."
+        raise InvalidArgument.coded(
+            "error.kpis.window_days",
+            "`window_days` must be a whole number of days >= 1. Got {days!r}.",
+            days=window_days,
         )
     window = int(window_days)
     day = day_number(as_of)

@@ -18,7 +18,10 @@ _CENT = Decimal("0.01")
 def format_cents(cents: int, thousands: str = "") -> str:
     """Cents as a 2-decimal string: -123405 -> "-1234.05" (thousands="," -> "-1,234.05")."""
     if isinstance(cents, bool) or not isinstance(cents, numbers.Integral):
-        raise InvalidArgument(f"`cents` must be a whole number of cents (int). Got {cents!r}.")
+        raise InvalidArgument.coded(
+            "error.money.cents", "`cents` must be a whole number of cents (int). Got {cents!r}.",
+            cents=cents,
+        )  # fmt: skip
     value = int(cents)
     units, rest = divmod(abs(value), 100)
     sign = "-" if value < 0 else ""
@@ -28,7 +31,10 @@ def format_cents(cents: int, thousands: str = "") -> str:
 def cents_to_decimal(cents: int) -> Decimal:
     """Cents as an exact 2-decimal `Decimal`: 5 -> Decimal("0.05")."""
     if isinstance(cents, bool) or not isinstance(cents, numbers.Integral):
-        raise InvalidArgument(f"`cents` must be a whole number of cents (int). Got {cents!r}.")
+        raise InvalidArgument.coded(
+            "error.money.cents", "`cents` must be a whole number of cents (int). Got {cents!r}.",
+            cents=cents,
+        )  # fmt: skip
     return Decimal(int(cents)).scaleb(-2)
 
 
@@ -40,7 +46,9 @@ def to_cents(value: Decimal | str | int | float) -> int:
     """
     amount = _as_decimal(value)
     if not amount.is_finite():
-        raise InvalidArgument(f"`value` must be a finite amount. Got {value!r}.")
+        raise InvalidArgument.coded(
+            "error.money.finite", "`value` must be a finite amount. Got {value!r}.", value=value
+        )
     with localcontext() as ctx:
         ctx.prec = max(28, amount.adjusted() + 4)  # never lose digits of a large amount
         return int(amount.quantize(_CENT, rounding=ROUND_HALF_UP).scaleb(2))
@@ -48,8 +56,10 @@ def to_cents(value: Decimal | str | int | float) -> int:
 
 def _as_decimal(value: object) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, Decimal | str | numbers.Real):
-        raise InvalidArgument(
-            f"`value` must be a Decimal, str, int or float amount. Got {type(value).__name__}."
+        raise InvalidArgument.coded(
+            "error.money.type",
+            "`value` must be a Decimal, str, int or float amount. Got {type}.",
+            type=type(value).__name__,
         )
     if isinstance(value, Decimal):
         return value
@@ -59,6 +69,8 @@ def _as_decimal(value: object) -> Decimal:
     try:
         return Decimal(text)
     except InvalidOperation:
-        raise InvalidArgument(
-            f"`value` must be a decimal amount such as '1234.05'. Got {value!r}."
+        raise InvalidArgument.coded(
+            "error.money.decimal",
+            "`value` must be a decimal amount such as '1234.05'. Got {value!r}.",
+            value=value,
         ) from None

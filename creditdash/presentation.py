@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from creditdash.aging import to_money
+from creditdash.ledger import NO_ATTRIBUTE
 
 
 def top_overdue(table: pd.DataFrame, labels: list[str], n: int = 10) -> pd.DataFrame:
@@ -43,8 +44,17 @@ GROUP_KEYS = {
 }
 
 
-def labelled_aging(table: pd.DataFrame, by: str) -> pd.DataFrame:
-    """The aging table in money with a leading `group` label column for charts and tables."""
+def labelled_aging(
+    table: pd.DataFrame,
+    by: str,
+    all_label: str = "All customers",
+    missing_label: str = NO_ATTRIBUTE,
+) -> pd.DataFrame:
+    """The aging table in money with a leading `group` label column for charts and tables.
+
+    `all_label` names the one row of `by="none"`; `missing_label` the group of customers
+    without a segment, region or salesperson.
+    """
     keys = [k for k in GROUP_KEYS[by] if k in table.columns]
     money = to_money(table, [c for c in table.columns if c not in keys])
     if by == "customer":
@@ -53,9 +63,9 @@ def labelled_aging(table: pd.DataFrame, by: str) -> pd.DataFrame:
             table["customer_id"].astype(str).where(name == "", table["customer_id"] + " " + name)
         )
     elif keys:
-        label = table[keys[0]].astype(str)
+        label = table[keys[0]].astype(str).replace(NO_ATTRIBUTE, missing_label)
     else:
-        label = pd.Series("All customers", index=table.index)
+        label = pd.Series(all_label, index=table.index)
     return pd.concat([label.rename("group"), money], axis=1)
 
 
@@ -77,11 +87,16 @@ def parse_edges(text: str) -> tuple[int, ...]:
     try:
         edges = tuple(int(p) for p in parts)
     except ValueError:
-        raise InvalidArgument(
-            f"`edges` must be whole numbers of days separated by commas, e.g. 30, 60, 90. Got {text!r}."
+        raise InvalidArgument.coded(
+            "error.aging.edges_text",
+            "Bucket edges must be whole numbers of days separated by commas, e.g. 30, 60, 90. "
+            "Got {text!r}.",
+            text=text,
         ) from None
     if not edges or any(b <= a for a, b in zip(edges, edges[1:], strict=False)) or edges[0] <= 0:
-        raise InvalidArgument(
-            f"`edges` must be positive and strictly increasing, e.g. 30, 60, 90. Got {text!r}."
+        raise InvalidArgument.coded(
+            "error.aging.edges_text_order",
+            "Bucket edges must be positive and strictly increasing, e.g. 30, 60, 90. Got {text!r}.",
+            text=text,
         )
     return edges

@@ -55,19 +55,36 @@ with st.form("grant", clear_on_submit=True):
             st.rerun()
 st.caption(ui.tr("admin.roles_help"))
 
+
+def named(family: str, code: str) -> str:
+    """An audit code (action, entity) in the chosen language; a code the catalogue lacks as is."""
+    name = ui.tr(f"admin.{family}.{code}")
+    return code if name == f"admin.{family}.{code}" else name
+
+
 st.subheader(ui.tr("admin.audit"))
 log = audit_log(engine)
 actions = sorted(log["action"].unique()) if not log.empty else []
-chosen = st.multiselect(ui.tr("admin.actions"), actions, key="audit_actions")
+chosen = st.multiselect(
+    ui.tr("admin.actions"), actions, format_func=lambda a: named("action", a), key="audit_actions"
+)
 shown = log if not chosen else log[log["action"].isin(chosen)]
 if shown.empty:
     st.caption(ui.tr("admin.audit_empty"))
 else:
     st.dataframe(
-        shown,
+        shown.assign(
+            action=[named("action", a) for a in shown["action"]],
+            entity=[named("entity", e) for e in shown["entity"]],
+        ),
         hide_index=True,
         key="audit",
-        column_config={"at": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")},
+        column_config={
+            **{c: ui.tr(f"admin.col.{c}") for c in shown.columns},
+            "at": st.column_config.DatetimeColumn(
+                ui.tr("admin.col.at"), format="YYYY-MM-DD HH:mm:ss"
+            ),
+        },
     )
     stamp = f"{pd.Timestamp.now():%Y%m%d_%H%M}"
     d1, d2, _ = st.columns([1, 1, 4])
@@ -80,7 +97,7 @@ else:
     )
     d2.download_button(
         ui.tr("download.xlsx"),
-        to_xlsx_bytes({"Audit": shown}),
+        to_xlsx_bytes({ui.tr("admin.sheet.audit"): shown}),
         f"audit_{stamp}.xlsx",
         XLSX,
         key="dl_audit_xlsx",

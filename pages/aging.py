@@ -8,6 +8,7 @@ from creditdash.aging import bucket_labels, to_money
 from creditdash.errors import CreditDashError
 from creditdash.exports import to_csv_bytes, to_xlsx_bytes
 from creditdash.presentation import items_of_group, labelled_aging, parse_edges
+from creditdash.report import labels as words
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 GROUPS = ["customer", "segment", "region", "salesperson", "none"]
@@ -39,10 +40,14 @@ except CreditDashError as err:
 
 as_of = ui.as_of()
 version = ui.version()
+lang = ui.lang()
 labels = bucket_labels(edges, basis)
 money_columns = [*labels, "unapplied", "total"]
+names = {c: words.bucket(c, lang) for c in money_columns}  # current / unapplied / total in `lang`
 table = ui.aging_table(version, as_of, basis, edges, by)
-shown = labelled_aging(table, by)
+shown = labelled_aging(
+    table, by, all_label=ui.tr("aging.all_customers"), missing_label=ui.tr("aging.no_value")
+)
 currency = ui.settings().reporting_currency
 st.caption(ui.tr("aging.caption", as_of=f"{as_of:%Y-%m-%d}", currency=currency))
 if shown.empty:
@@ -50,17 +55,16 @@ if shown.empty:
     st.stop()
 
 group_name = ui.tr(f"group.{by}")
-st.plotly_chart(
-    charts.aging_bars(
-        shown,
-        "group",
-        labels,
-        currency=currency,
-        title=ui.tr("aging.chart", group=group_name if ui.lang() == "zh" else group_name.lower()),
-        x_title=ui.tr("chart.outstanding"),
-    ),
-    key="aging_chart",
+figure = charts.aging_bars(
+    shown,
+    "group",
+    labels,
+    currency=currency,
+    title=ui.tr("aging.chart", group=group_name if lang == "zh" else group_name.lower()),
+    x_title=ui.tr("chart.outstanding"),
+    names=names,
 )
+st.plotly_chart(charts.localise_money_axes(figure, lang), key="aging_chart")
 event = st.dataframe(
     shown.drop(columns=[c for c in ("customer_id", "customer_name") if c in shown]),
     hide_index=True,
@@ -68,16 +72,13 @@ event = st.dataframe(
     selection_mode="single-row",
     column_config={
         "group": group_name,
-        **{
-            c: ui.money_column(ui.tr(f"col.{c}") if c in ("unapplied", "total") else c)
-            for c in money_columns
-        },
+        **{c: ui.money_column(names[c]) for c in money_columns},
     },
     key="aging_table",
 )
 totals = shown[money_columns].sum()
 st.caption(
-    ui.tr("aging.totals", totals=" · ".join(f"{k} {ui.money(v)}" for k, v in totals.items()))
+    ui.tr("aging.totals", totals=" · ".join(f"{names[k]} {ui.money(v)}" for k, v in totals.items()))
 )
 
 d1, d2, _ = st.columns([1, 1, 4])
@@ -94,7 +95,7 @@ d1.download_button(
 )
 d2.download_button(
     ui.tr("download.xlsx"),
-    lambda: to_xlsx_bytes({"Aging": shown}, money_columns=set(money_columns)),
+    lambda: to_xlsx_bytes({ui.tr("aging.sheet.aging"): shown}, money_columns=set(money_columns)),
     f"{stem}.xlsx",
     XLSX,
     key="dl_xlsx",
@@ -109,17 +110,19 @@ row = table.iloc[rows[0]]
 items = items_of_group(ui.open_items(version, as_of, basis, edges), by, row)
 st.subheader(ui.tr("aging.items", group=shown.iloc[rows[0]]["group"]))
 shown_items = to_money(items)
+item_money = {"amount", "paid", "outstanding"}
 st.dataframe(
-    shown_items,
+    words.values(shown_items, lang),
     hide_index=True,
     key="drill_down",
     column_config={
-        c: ui.money_column(c) for c in ("amount", "paid", "outstanding") if c in shown_items
+        c: ui.money_column(words.column(c, lang)) if c in item_money else words.column(c, lang)
+        for c in shown_items.columns
     },
 )
 st.download_button(
     ui.tr("download.items"),
-    to_xlsx_bytes({"Open invoices": shown_items}, {"amount", "paid", "outstanding"}),
+    to_xlsx_bytes({ui.tr("aging.sheet.items"): shown_items}, item_money),
     f"open_invoices_{as_of:%Y%m%d}.xlsx",
     XLSX,
     key="dl_items",

@@ -51,13 +51,15 @@ if ui.ledger().is_empty:
         st.rerun()
 
 st.subheader(ui.tr("data.upload"))
+UPLOAD_TYPES = ["csv", "txt", "xlsx", "xlsm", "xls"]
 uploads = st.file_uploader(
     ui.tr("data.uploader"),
-    type=["csv", "txt", "xlsx", "xlsm", "xls"],
+    type=UPLOAD_TYPES,
     accept_multiple_files=True,
     key="uploads",
     help=ui.tr("data.uploader.help", mb=settings.max_upload_mb),
 )
+ui.localise_uploader("uploads", UPLOAD_TYPES)
 c1, c2 = st.columns(2)
 snapshot_date = c1.date_input(
     ui.tr("data.snapshot_date"),
@@ -97,7 +99,10 @@ def mapping_editor(m, index: int, revision: str):
         column_config={
             "column": ui.tr("data.col_in_file"),
             "field": st.column_config.SelectboxColumn(
-                ui.tr("data.maps_to"), options=[ignore, *FIELDS], required=True
+                ui.tr("data.maps_to"),
+                options=[ignore, *FIELDS],
+                required=True,
+                format_func=lambda f: f if f == ignore else f"{ui.tr(f'field.{f}')} ({f})",
             ),
         },
         key=f"mapping_{index}_{revision}",
@@ -109,9 +114,16 @@ def mapping_editor(m, index: int, revision: str):
     return replace(m, mapping=chosen)
 
 
+def kind_name(kind: str) -> str:
+    """What a file held, in the chosen language (a kind the catalogue lacks as its code)."""
+    name = ui.tr(f"kind.{kind}")
+    return kind if name == f"kind.{kind}" else name
+
+
 def show_problems(problems) -> None:
     frame = pd.DataFrame([p.as_dict() for p in problems])
     frame["message"] = [ui.problem_text(p) for p in problems]
+    frame["level"] = [ui.tr(f"problem.level.{p.level}") for p in problems]
     st.dataframe(
         frame,
         hide_index=True,
@@ -141,7 +153,7 @@ def run_import(sources, mappings, dry_run: bool) -> None:
             max_bytes=settings.max_upload_mb * 2**20,
             dry_run=dry_run,
             actor=actor,
-            progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg),
+            progress=lambda f, step: bar.progress(min(f, 1.0), text=ui.said(step)),
         )
     except ImportRejected as rejected:
         bar.empty()
@@ -153,9 +165,9 @@ def run_import(sources, mappings, dry_run: bool) -> None:
         st.error(ui.error_text(err))
         return
     bar.empty()
-    lines = summary.lines()
-    (st.info if summary.dry_run or summary.nothing_changed else st.success)(lines[0])
-    st.text("\n".join(line for line in lines[1:] if not line.startswith("WARNING")))
+    head, *lines = (ui.said(text) for text in summary.texts())
+    (st.info if summary.dry_run or summary.nothing_changed else st.success)(head)
+    st.text("\n".join(lines))
     if summary.warnings:
         st.warning(ui.tr("data.warnings", n=len(summary.warnings)))
         show_problems(summary.warnings)
@@ -199,7 +211,11 @@ else:
         "who": ui.tr("hist.by"),
         "status": ui.tr("hist.status"),
     }
-    st.dataframe(history[list(columns)], hide_index=True, key="history", column_config=columns)
+    shown = history[list(columns)].assign(
+        kind=[", ".join(kind_name(k) for k in str(v).split(",") if k) for v in history["kind"]],
+        status=[ui.tr(f"hist.status.{s}") for s in history["status"]],
+    )
+    st.dataframe(shown, hide_index=True, key="history", column_config=columns)
     applied = history.loc[history["status"] == "applied", "import_id"].tolist()
     if applied and actor.can("rollback"):
         r1, r2 = st.columns([2, 1])

@@ -8,6 +8,7 @@ import ui
 from creditdash import charts
 from creditdash.aging import BUCKET_EDGES_DEFAULT, bucket_labels, to_money
 from creditdash.presentation import top_overdue
+from creditdash.report.labels import bucket
 
 ui.page_guard("pages/overview.py")
 st.title(ui.tr("overview.title"))
@@ -43,34 +44,29 @@ for column, (key, fmt, colour) in zip(st.columns([1.3, 1, 1, 1, 1, 1]), TILES, s
     )
 
 labels = bucket_labels(BUCKET_EDGES_DEFAULT, "due")
+lang = ui.lang()
 left, right = st.columns([3, 2])
 with left:
     monthly = ui.ar_by_month(version, as_of)
-    st.plotly_chart(
-        charts.ar_by_month_chart(
-            to_money(monthly),
-            labels,
-            currency=currency,
-            title=ui.tr("chart.ar_by_month"),
-            y_title=ui.tr("chart.outstanding"),
-        ),
-        key="ar_by_month",
+    figure = charts.ar_by_month_chart(
+        to_money(monthly),
+        labels,
+        currency=currency,
+        title=ui.tr("chart.ar_by_month"),
+        y_title=ui.tr("chart.outstanding"),
+        names={b: bucket(b, lang) for b in labels},
     )
+    st.plotly_chart(charts.localise_money_axes(figure, lang), key="ar_by_month")
 with right:
     table = ui.aging_table(version, as_of, "due", BUCKET_EDGES_DEFAULT, "customer")
     top = top_overdue(table, labels, n=10)
     if top.empty:
         st.success(ui.tr("overview.no_overdue"))
     else:
-        st.plotly_chart(
-            charts.top_overdue_chart(
-                top,
-                currency=currency,
-                title=ui.tr("chart.top_overdue"),
-                x_title=ui.tr("chart.overdue"),
-            ),
-            key="top_overdue",
+        figure = charts.top_overdue_chart(
+            top, currency=currency, title=ui.tr("chart.top_overdue"), x_title=ui.tr("chart.overdue")
         )
+        st.plotly_chart(charts.localise_money_axes(figure, lang), key="top_overdue")
         st.dataframe(
             top,
             hide_index=True,

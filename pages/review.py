@@ -6,6 +6,7 @@ import streamlit as st
 
 import ui
 from creditdash.audit import record_event
+from creditdash.charts import localise_money_axes
 from creditdash.errors import CreditDashError
 from creditdash.exports import to_csv_bytes, to_xlsx_bytes
 from creditdash.report import find_chromium, labels, review_html, review_pdf, review_xlsx
@@ -138,17 +139,20 @@ for start in range(0, len(rows), 5):
 
 left, right = st.columns(2)
 left.plotly_chart(
-    review_charts.ar_trend_chart(
-        review.trends,
-        currency,
-        title=ui.tr("review.chart.trend"),
-        names=(ui.tr("review.tile.total_ar"), ui.tr("review.tile.overdue_ar")),
-        y_title=ui.tr("review.chart.ar"),
+    localise_money_axes(
+        review_charts.ar_trend_chart(
+            review.trends,
+            currency,
+            title=ui.tr("review.chart.trend"),
+            names=(ui.tr("review.tile.total_ar"), ui.tr("review.tile.overdue_ar")),
+            y_title=ui.tr("review.chart.ar"),
+        ),
+        lang,
     ),
     key="rv_trend",
 )
 right.plotly_chart(
-    review_charts.aging_change_chart(
+    localise_money_axes(review_charts.aging_change_chart(
         review.aging,
         currency,
         title=ui.tr("review.chart.aging"),
@@ -156,7 +160,7 @@ right.plotly_chart(
                ui.tr("review.chart.four_weeks_ago")),
         y_title=ui.tr("chart.outstanding"),
         bucket_names={b: labels.bucket(b, lang) for b in labels.BUCKETS},
-    ),
+    ), lang),
     key="rv_aging",
 )  # fmt: skip
 
@@ -333,5 +337,5 @@ with st.expander(ui.tr("review.snapshots")):
         st.dataframe(shown, hide_index=True, key="rv_snapshots",
                      column_config={c: ui.tr(f"review.snap.{c}") for c in shown.columns})  # fmt: skip
         st.download_button(ui.tr("review.snapshots.download"),
-                           to_xlsx_bytes({"Snapshots": recorded}), "review_snapshots.xlsx", XLSX,
+                           to_xlsx_bytes({ui.tr("review.sheet.snapshots"): recorded}), "review_snapshots.xlsx", XLSX,
                            key="dl_snapshots")  # fmt: skip

@@ -39,6 +39,20 @@ def test_labelled_aging_is_money_with_a_group_label():
     assert shown["total"].tolist() == [3.5, 9.9, 50.0]
 
 
+def test_labelled_aging_names_the_whole_book_and_the_missing_group_as_told():
+    by_region = (
+        table()
+        .assign(region=["East", "(none)", "East"])
+        .drop(columns=["customer_id", "customer_name"])
+    )
+    assert labelled_aging(by_region, "region")["group"].tolist() == ["East", "(none)", "East"]
+    named = labelled_aging(by_region, "region", missing_label="（未填）")
+    assert named["group"].tolist() == ["East", "（未填）", "East"]
+    whole = table().drop(columns=["customer_id", "customer_name"]).head(1)
+    assert labelled_aging(whole, "none")["group"].tolist() == ["All customers"]
+    assert labelled_aging(whole, "none", all_label="全部客户")["group"].tolist() == ["全部客户"]
+
+
 def test_items_of_group_filters_by_the_row_key():
     items = pd.DataFrame({"customer_id": ["C1", "C2", "C1"], "outstanding_cents": [1, 2, 3]})
     row = table().iloc[0]

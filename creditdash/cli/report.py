@@ -48,10 +48,16 @@ def cmd_report(args, ctx) -> int:
     from creditdash.review import build_review, take_snapshot
 
     if args.out.suffix.lower() != ".xlsx":
-        raise InvalidArgument(f"`--out` must name an .xlsx file. Got {str(args.out)!r}.")
+        raise InvalidArgument.coded(
+            "error.cli.out_xlsx",
+            "`--out` must name an .xlsx file. Got {path!r}.",
+            path=str(args.out),
+        )
     ledger = ctx.ledger
     if ledger.is_empty:
-        raise InvalidArgument("There is no data to report on: import a ledger first.")
+        raise InvalidArgument.coded(
+            "error.cli.no_data_report", "There is no data to report on: import a ledger first."
+        )
     if args.snapshot:
         take_snapshot(ctx.engine, ledger, args.as_of, trigger="cli")
     review = build_review(
@@ -75,7 +81,7 @@ def cmd_report(args, ctx) -> int:
     record_event(ctx.engine, CLI.who, "report_generated", "review_pack", args.as_of.isoformat(),
                  after={"files": written, "lang": args.lang})  # fmt: skip
     for note in review.notes:
-        print(f"note: {note}", file=ctx.out)
+        print(f"note: {note.render(args.lang)}", file=ctx.out)
     return 0
 
 
@@ -85,7 +91,9 @@ def cmd_snapshot(args, ctx) -> int:
 
     ledger = ctx.ledger
     if ledger.is_empty:
-        raise InvalidArgument("There is no data to snapshot: import a ledger first.")
+        raise InvalidArgument.coded(
+            "error.cli.no_data_snapshot", "There is no data to snapshot: import a ledger first."
+        )
     as_of = args.as_of or ledger.last_date.date()
     if args.weeks > 1:
         infos = backfill_snapshots(ctx.engine, ledger, as_of, args.weeks)

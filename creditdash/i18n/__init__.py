@@ -2,14 +2,17 @@
 
 Every UI string lives under the same key in `en/*.json` and `zh/*.json`
 (one file per area, e.g. `core.json`, `risk.json`; keys are unique across files);
-`t(key, lang, **params)` returns it with `{param}` filled in. Numbers and
-money go through Babel: `¥1,234,567.89`, and compact figures as 123.46M
-in English or 1.23亿 / 1.23万 in Chinese.
+`t(key, lang, **params)` returns it with `{param}` filled in. A sentence the
+library builds for a page or a report is a `Text` (a key and its params,
+rendered in the reader's language later); its params may be Texts too.
+Numbers and money go through Babel: `¥1,234,567.89`, and compact figures
+as 123.46M in English or 1.23亿 / 1.23万 in Chinese.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -27,21 +30,128 @@ _SYMBOLS = {"CNY": "¥", "RMB": "¥", "USD": "$", "EUR": "€", "HKD": "HK$", "J
 def catalogue(lang: str) -> dict[str, str]:
     """The strings of one language (key -> text with `{param}` placeholders)."""
     if lang not in LANGS:
-        raise InvalidArgument(f"`lang` must be one of {', '.join(LANGS)}. Got {lang!r}.")
+        raise InvalidArgument.coded(
+            "error.choice",
+            "`{name}` must be one of {options}. Got {value!r}.",
+            name="lang",
+            options=", ".join(LANGS),
+            value=lang,
+        )
     merged: dict[str, str] = {}
     for path in sorted((_HERE / lang).glob("*.json")):
         part = json.loads(path.read_text(encoding="utf-8"))
         clash = sorted(set(part) & set(merged))
         if clash:
-            raise InvalidArgument(f"{path.name} repeats keys already defined: {clash[:5]}")
+            raise InvalidArgument.coded(
+                "error.i18n.repeated_keys",
+                "{file} repeats keys already defined: {keys}",
+                file=path.name,
+                keys=", ".join(clash[:5]),
+            )
         merged.update(part)
     return merged
 
 
 def t(key: str, lang: str = "en", **params: object) -> str:
-    """The text for `key` in `lang`; a key missing from the catalogue comes back as itself."""
+    """The text for `key` in `lang`; a key missing from the catalogue comes back as itself.
+
+    A param that is a `Text` (or its dict form, or a list of them) is rendered in `lang` first.
+    """
     text = catalogue(lang).get(key) or catalogue("en").get(key) or key
-    return text.format(**params) if params else text
+    if not params:
+        return text
+    return text.format(**{name: _filled(value, lang) for name, value in params.items()})
+
+
+@dataclass(frozen=True)
+class Text:
+    """A sentence to show in the reader's language: the catalogue key `code` and its `params`.
+
+    `str(text)` is the English sentence. `default`, when given, is said instead
+    when the catalogue lacks `code` or its params do not fit (an error raised
+    with an English message only). `as_dict()` is its JSON form, which
+    `render` reads back (the review snapshots store notes that way).
+    """
+
+    code: str
+    params: dict[str, object] = field(default_factory=dict, hash=False)
+    default: str | None = None
+
+    def render(self, lang: str = "en") -> str:
+        if self.code not in catalogue("en") and self.default is not None:
+            return self.default
+        try:
+            return t(self.code, lang, **self.params)
+        except (KeyError, IndexError, ValueError):
+            if self.default is None:
+                raise
+            return self.default
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+    def as_dict(self) -> dict[str, object]:
+        """{"code", "params"[, "default"]} with plain JSON values (nested Texts as dicts)."""
+        out: dict[str, object] = {
+            "code": self.code,
+            "params": {name: _plain(value) for name, value in self.params.items()},
+        }
+        if self.default is not None:
+            out["default"] = self.default
+        return out
+
+    @classmethod
+    def from_dict(cls, form: dict) -> Text:
+        """The Text whose `as_dict()` is `form` (nested params stay dicts; `render` reads them)."""
+        return cls(str(form["code"]), dict(form.get("params") or {}), form.get("default"))
+
+    @classmethod
+    def of_error(cls, err: Exception) -> Text:
+        """An error's message as a Text: its code and params, its English message as default."""
+        return cls(getattr(err, "code", None) or "", getattr(err, "params", None) or {}, str(err))
+
+
+def render(value: object, lang: str = "en") -> str:
+    """A `Text`, its dict form or a list of them in `lang`; any other value as `str(value)`.
+
+    A list is joined with semicolons; None is an empty string.
+    """
+    if isinstance(value, Text):
+        return value.render(lang)
+    if _is_text(value):
+        return Text.from_dict(value).render(lang)
+    if isinstance(value, list | tuple):
+        return ("；" if lang == "zh" else "; ").join(render(v, lang) for v in value)
+    return "" if value is None else str(value)
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, Text) or (isinstance(value, dict) and "code" in value)
+
+
+def _filled(value: object, lang: str) -> object:
+    """A param as it fills a template: Texts (and lists of them) rendered, other values as
+    they are, so that `{x:.2f}` and `{x!r}` still apply to numbers and tuples."""
+    if _is_text(value) or (isinstance(value, list) and value and all(map(_is_text, value))):
+        return render(value, lang)
+    return value
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Text):
+        return value.as_dict()
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, dict):
+        return value
+    item = getattr(value, "item", None)  # numpy scalars
+    if callable(item):
+        plain = item()
+        if isinstance(plain, bool | int | float | str):
+            return plain
+    return str(value)
 
 
 def missing_keys() -> dict[str, set[str]]:

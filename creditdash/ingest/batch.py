@@ -177,11 +177,16 @@ def parse_sources(
 def _options(as_of, complete, default_terms_days, terms_by_customer, default_currency) -> Options:
     currency = str(default_currency).strip().upper()
     if len(currency) != 3 or not currency.isalpha():
-        raise InvalidArgument(
-            f"`default_currency` must be a 3-letter code such as CNY. Got {default_currency!r}."
+        raise InvalidArgument.coded(
+            "error.ingest.currency",
+            "`default_currency` must be a 3-letter code such as CNY. Got {currency!r}.",
+            currency=default_currency,
         )
     if int(default_terms_days) < 0:
-        raise InvalidArgument(f"`default_terms_days` must be 0 or more. Got {default_terms_days}.")
+        raise InvalidArgument.coded(
+            "error.ingest.terms_days", "`default_terms_days` must be 0 or more. Got {days}.",
+            days=default_terms_days,
+        )  # fmt: skip
     day = None if as_of is None else pd.Timestamp(as_of).date()
     return Options(
         day, bool(complete), int(default_terms_days), dict(terms_by_customer or {}), currency

@@ -214,14 +214,27 @@ def headers_at(raw: RawSheet, header_row: int) -> list[str]:
     return _unique_names(row)
 
 
-def check_field(name: str | None, what: str) -> str | None:
-    """`name` as a field (None to ignore); InvalidArgument for an unknown field."""
+def check_field(name: str | None, column: str, option: bool = False) -> str | None:
+    """`name` as a field (None to ignore); InvalidArgument for an unknown field.
+
+    `column` is the file's column the field was chosen for; `option` says it was
+    chosen with the command line's `--map`.
+    """
     if name is None or name.strip().casefold() in IGNORED:
         return None
     if name not in FIELDS:
-        raise InvalidArgument(
-            f"{what} maps to unknown field {name!r}. Use one of: {', '.join(FIELDS)}, or 'ignore'."
-        )
+        if option:
+            raise InvalidArgument.coded(
+                "error.mapping.option_field",
+                "--map {column!r} maps to unknown field {field!r}. Use one of: {fields}, or "
+                "'ignore'.",
+                column=column, field=name, fields=", ".join(FIELDS),
+            )  # fmt: skip
+        raise InvalidArgument.coded(
+            "error.mapping.column_field",
+            "Column {column!r} maps to unknown field {field!r}. Use one of: {fields}, or 'ignore'.",
+            column=column, field=name, fields=", ".join(FIELDS),
+        )  # fmt: skip
     return name
 
 
@@ -251,10 +264,10 @@ def adopt(
             )
         for header, name in user.mapping.items():
             if header in mapping:
-                mapping[header] = check_field(name, f"Column {header!r}")
+                mapping[header] = check_field(name, header)
                 explicit.add(header)
     for key, name in (overrides or {}).items():
-        target = check_field(name, f"--map {key!r}")
+        target = check_field(name, key, option=True)
         for header in headers:
             if header not in explicit and normalise_header(header) == normalise_header(key):
                 if target:

@@ -20,8 +20,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from creditdash.charts import localise_money_axes
 from creditdash.exports import safe_cell
-from creditdash.i18n import t
+from creditdash.i18n import render, t
 from creditdash.report import labels
 from creditdash.review import charts
 from creditdash.review.story import Review, section_frame
@@ -68,12 +69,12 @@ def review_html(review: Review, title: str | None = None, lang: str = "en") -> s
     `title` defaults to the catalogue's "Weekly credit review" in `lang`.
     """
     title = title or t("pack.title", lang)
-    charts_html = _ChartWriter()
+    charts_html = _ChartWriter(lang)
     currency = review.currency
     meta = t("pack.meta", lang, source=_provenance(review, lang), currency=currency,
              when=f"{datetime.now():%Y-%m-%d %H:%M}")  # fmt: skip
     parts = [
-        "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'>",
+        f"<!DOCTYPE html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head><meta charset='utf-8'>",
         f"<title>{_e(title)} {review.as_of:%Y-%m-%d}</title><style>{CSS}</style></head><body>",
         f"<h1>{_e(t('pack.h1', lang, title=title, week=f'{review.as_of:%Y-%m-%d}'))}</h1>",
         f"<p class='meta'>{_e(meta)}</p>",
@@ -150,7 +151,7 @@ def review_html(review: Review, title: str | None = None, lang: str = "en") -> s
         if sec.get("available"):
             source = t("pack.from", lang, source=sec["source"])
             parts.append(f"<h2>{_e(labels.section(name, lang))}</h2><p class='note'>{_e(source)}"
-                         f" {_e(sec.get('note', ''))}</p>")  # fmt: skip
+                         f" {_e(render(sec.get('note'), lang))}</p>")  # fmt: skip
             frame = labels.values(section_frame(sec), lang)
             parts.append(_table(frame, lang, money={c for c in frame.columns if c in sec["money"]}))
     if review.notes:
@@ -162,12 +163,17 @@ def review_html(review: Review, title: str | None = None, lang: str = "en") -> s
 
 
 class _ChartWriter:
-    """Figures as inline divs; the plotly library goes in with the first one only."""
+    """Figures as inline divs; the plotly library goes in with the first one only.
 
-    def __init__(self) -> None:
+    Money axes are labelled in the report's language's units (万 / 亿, K / M / B).
+    """
+
+    def __init__(self, lang: str = "en") -> None:
         self.count = 0
+        self.lang = lang
 
     def add(self, fig: go.Figure) -> str:
+        localise_money_axes(fig, self.lang)
         fig.update_layout(width=_FIG_WIDTH)
         div = pio.to_html(
             fig,

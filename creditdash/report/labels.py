@@ -12,16 +12,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from creditdash.i18n import catalogue, t
+from creditdash.i18n import catalogue, render, t
 
 # sections of the review (story.Review.sections), as `pack.section.<name>` names them
 SECTIONS = ("grades", "watchlist", "forecast", "promises", "provision")
 # bucket and rule codes the catalogue translates; other values (1-30, >365, ...) stay as they are
 BUCKETS = ("current", "unapplied", "total")
 RULES = ("over_limit", "over_90", "disputed")
-# sentences story.build_review writes into Review.notes, by their catalogue key
-_FIXED_NOTES = ("pack.note.no_promises", "pack.note.no_promise_dates")
-_OMITTED = " section omitted: "
 
 
 def column(name: str, lang: str = "en") -> str:
@@ -54,31 +51,30 @@ def _risk_flag(code: str, lang: str) -> str:
     return t(key, lang) if key in catalogue(lang) else code
 
 
+def detail(value: object, lang: str = "en") -> str:
+    """An alert's detail: a ledger rule's `Text` in `lang`; a risk action's code as the risk
+    pages name it (`risk.action.<code>`) where the catalogue has it, else as it is."""
+    if isinstance(value, str):
+        key = f"risk.action.{value}"
+        return t(key, lang) if key in catalogue(lang) else value
+    return render(value, lang)
+
+
 def values(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
-    """A copy with the `bucket` and `rule` columns' codes in `lang`; nothing else changes."""
+    """A copy with the `bucket`, `rule` and `detail` columns in `lang`; nothing else changes."""
     out = frame.copy()
     if "bucket" in out:
         out["bucket"] = out["bucket"].map(lambda b: bucket(b, lang))
     if "rule" in out:
         out["rule"] = out["rule"].map(lambda r: rule(r, lang))
+    if "detail" in out:
+        out["detail"] = [detail(d, lang) for d in out["detail"]]
     return out
 
 
-def note(text: str, lang: str = "en") -> str:
-    """One of `Review.notes` in `lang`.
-
-    The notes are English sentences from `story.build_review`; the fixed ones
-    are found by their English text, "<Section> section omitted: <why>" gets
-    its lead translated (the why comes from another module and stays as it
-    is), anything else is returned unchanged.
-    """
-    for key in _FIXED_NOTES:
-        if text == t(key, "en"):
-            return t(key, lang)
-    head, sep, why = text.partition(_OMITTED)
-    if sep and head.lower() in SECTIONS:
-        return t("pack.note.omitted", lang, section=section(head.lower(), lang), why=why)
-    return text
+def note(text: object, lang: str = "en") -> str:
+    """One of `Review.notes` (an `i18n.Text`) in `lang`; a plain string stays as it is."""
+    return render(text, lang)
 
 
 def section(name: str, lang: str = "en") -> str:

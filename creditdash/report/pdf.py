@@ -37,9 +37,10 @@ def html_to_pdf(html: str, chromium: str | None = None) -> bytes:
     """The HTML printed to PDF (A4 landscape, as its print CSS says) by headless chromium."""
     browser = find_chromium(chromium)
     if browser is None:
-        raise CreditDashError(
+        raise CreditDashError.coded(
+            "error.pdf.no_chromium",
             "A PDF needs a chromium browser: install one (Debian: `apt-get install chromium "
-            "fonts-noto-cjk`) or set BROWSER_PATH. The XLSX and HTML reports do not need it."
+            "fonts-noto-cjk`) or set BROWSER_PATH. The XLSX and HTML reports do not need it.",
         )
     with tempfile.TemporaryDirectory(prefix="creditdash-pdf-") as tmp:
         page, out = Path(tmp) / "report.html", Path(tmp) / "report.pdf"
@@ -62,13 +63,18 @@ def html_to_pdf(html: str, chromium: str | None = None) -> bytes:
         try:
             done = subprocess.run(command, capture_output=True, timeout=TIMEOUT_S, check=False)
         except subprocess.TimeoutExpired:
-            raise CreditDashError(
-                f"chromium did not finish printing the PDF within {TIMEOUT_S} s."
+            raise CreditDashError.coded(
+                "error.pdf.timeout",
+                "chromium did not finish printing the PDF within {seconds} s.",
+                seconds=TIMEOUT_S,
             ) from None
         if not out.is_file() or out.stat().st_size == 0:
             tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
-            raise CreditDashError(
-                f"chromium could not print the PDF (exit code {done.returncode}): {' '.join(tail)}"
+            raise CreditDashError.coded(
+                "error.pdf.failed",
+                "chromium could not print the PDF (exit code {status}): {output}",
+                status=done.returncode,
+                output=" ".join(tail),
             )
         return out.read_bytes()
 

@@ -12,7 +12,7 @@ compared exactly:
                     salesperson, region, total, current, overdue, over_90 (cents),
                     max_dpd (oldest open item's days past due), credit_limit (cents or None)
     alerts          ledger rules, one record per (rule, customer): key, rule, customer_id,
-                    customer_name, amount (cents), detail
+                    customer_name, amount (cents), detail (an i18n.Text's dict form)
     chronic_late    "current but chronically late" customers (see `chronic_late`)
     concentration   {"top10_pct": float | None, "top": [{customer_id, customer_name,
                     total, share_pct}]}
@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from creditdash.aging import aging, bucket_labels, open_items
+from creditdash.i18n import Text
 from creditdash.kpis import kpis
 from creditdash.ledger import DateLike, Ledger, day_number, day_to_timestamp, ledger_arrays
 from creditdash.review.scorecards import SCORECARD_GROUPS, scorecards
@@ -128,7 +129,7 @@ def alerts(ledger: Ledger, as_of: DateLike, customers: pd.DataFrame) -> pd.DataF
     """The ledger's alert rules at as_of: one row per (rule, customer), largest amount first.
 
     Columns: key ("rule:customer_id"), rule, customer_id, customer_name,
-    amount (cents: the exposure the rule is about), detail (text).
+    amount (cents: the exposure the rule is about), detail (an `i18n.Text`).
     """
     rows = []
     limit = customers["credit_limit"]
@@ -136,12 +137,13 @@ def alerts(ledger: Ledger, as_of: DateLike, customers: pd.DataFrame) -> pd.DataF
     for r in over.itertuples():
         rows.append(
             ("over_limit", r.customer_id, r.customer_name, int(r.total - r.credit_limit),
-             f"AR {r.total / 100:,.2f} over limit {r.credit_limit / 100:,.2f}")
+             Text("review.detail.over_limit", {"ar": f"{r.total / 100:,.2f}",
+                                               "limit": f"{r.credit_limit / 100:,.2f}"}))
         )  # fmt: skip
     for r in customers.loc[customers["max_dpd"] > ALERT_DPD].itertuples():
         rows.append(
             ("over_90", r.customer_id, r.customer_name, int(r.over_90),
-             f"oldest open item {r.max_dpd} days past due")
+             Text("review.detail.over_90", {"days": int(r.max_dpd)}))
         )  # fmt: skip
     items = open_items(ledger, as_of, edges=EDGES)
     disputed = (
@@ -153,7 +155,7 @@ def alerts(ledger: Ledger, as_of: DateLike, customers: pd.DataFrame) -> pd.DataF
     for r in disputed.itertuples():
         rows.append(
             ("disputed", r.customer_id, r.customer_name, int(r.sum),
-             f"{r.count} disputed invoice(s) open")
+             Text("review.detail.disputed", {"n": int(r.count)}))
         )  # fmt: skip
     frame = pd.DataFrame(rows, columns=["rule", "customer_id", "customer_name", "amount", "detail"])
     frame.insert(0, "key", frame["rule"] + ":" + frame["customer_id"])
@@ -243,4 +245,6 @@ def _plain(value):
         return _plain(value.item())
     if isinstance(value, pd.Timestamp):
         return value.date().isoformat()
+    if isinstance(value, Text):
+        return value.as_dict()
     return value

@@ -7,7 +7,10 @@ finds from a short list. A section is always a dict:
 
     {"available": True, "source": "creditdash.risk.watchlist", "columns": [...],
      "rows": [...records...], "note": ""}           (plus a few derived keys)
-    {"available": False, "note": "why it is omitted"}
+    {"available": False, "note": [why, ...]}
+
+A note is an `i18n.Text` in its JSON form (`as_dict()`), so a stored snapshot
+says it in the reader's language; `i18n.render` reads it back.
 
 The recipes in ENTRY_POINTS are tried in order; each returns a DataFrame
 (or an object with a `.frame`/`.table`/`.matrix` DataFrame, and maybe a
@@ -30,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from creditdash.errors import CreditDashError
+from creditdash.i18n import Text
 from creditdash.ledger import Ledger
 
 # section -> recipes tried in order: (module, function, how it is called)
@@ -79,8 +83,8 @@ def optional_sections(ledger: Ledger, as_of: date | pd.Timestamp) -> dict[str, d
 
 
 def section(name: str, ledger: Ledger, as_of) -> dict:
-    """One optional section, or {"available": False, "note": ...} saying why it is omitted."""
-    notes = []
+    """One optional section, or {"available": False, "note": [...]} saying why it is omitted."""
+    notes: list[Text] = []
     for module_name, func_name, call in ENTRY_POINTS[name]:
         func, note = _lookup(module_name, func_name)
         if func is None:
@@ -90,21 +94,25 @@ def section(name: str, ledger: Ledger, as_of) -> dict:
         try:
             result = _call(func, call, ledger, pd.Timestamp(as_of))
         except CreditDashError as err:
-            return {"available": False, "note": f"{source}: {err}"}
+            why = Text("review.why.failed", {"source": source, "error": Text.of_error(err)})
+            return {"available": False, "note": [why.as_dict()]}
         except (TypeError, AttributeError, KeyError, ValueError, ImportError) as err:
             # Another domain's interface may differ from what this adapter expects.
-            notes.append(f"{source} did not answer as expected ({type(err).__name__}: {err})")
+            error = f"{type(err).__name__}: {err}"
+            notes.append(Text("review.why.unexpected", {"source": source, "error": error}))
             continue
         frame = _as_frame(result)
         if frame is None:
-            notes.append(f"{source} returned no table")
+            notes.append(Text("review.why.no_table", {"source": source}))
             continue
         keep = [c for c in KEEP_COLUMNS.get(name, []) if c in frame.columns]
         frame = frame[keep] if keep else frame
         out = {
             "available": True,
             "source": source,
-            "note": "" if len(frame) <= MAX_ROWS else f"first {MAX_ROWS} of {len(frame)} rows",
+            "note": ""
+            if len(frame) <= MAX_ROWS
+            else Text("review.why.first_rows", {"limit": MAX_ROWS, "n": len(frame)}).as_dict(),
             "columns": [str(c) for c in frame.columns],
             "rows": records(frame.head(MAX_ROWS)),
         }
@@ -112,24 +120,25 @@ def section(name: str, ledger: Ledger, as_of) -> dict:
         if isinstance(total, int | float) and not isinstance(total, bool):
             out["total"] = float(total)
         return out
-    return {"available": False, "note": "; ".join(dict.fromkeys(notes))}
+    return {"available": False, "note": [n.as_dict() for n in dict.fromkeys(notes)]}
 
 
-def _lookup(module_name: str, func_name: str):
+def _lookup(module_name: str, func_name: str) -> tuple[object, Text | None]:
+    """(the function, None), or (None, why it cannot be used)."""
     try:
         found = importlib.util.find_spec(module_name) is not None
     except (ImportError, ValueError):
         found = False
     if not found:
-        return None, f"`{module_name}` is not installed in this version"
+        return None, Text("review.why.not_installed", {"module": module_name})
     try:
         module = importlib.import_module(module_name)
     except ImportError as err:
-        return None, f"`{module_name}` could not be imported: {err}"
+        return None, Text("review.why.import_failed", {"module": module_name, "error": str(err)})
     func = getattr(module, func_name, None)
     if not callable(func):
-        return None, f"`{module_name}` has no `{func_name}` yet"
-    return func, ""
+        return None, Text("review.why.no_function", {"module": module_name, "function": func_name})
+    return func, None
 
 
 def _call(func, call: str, ledger: Ledger, as_of: pd.Timestamp):

@@ -62,7 +62,10 @@ def scorecards(
 ) -> pd.DataFrame:
     """The scorecard of every salesperson or region at as_of (see the module docstring)."""
     if by not in SCORECARD_GROUPS:
-        raise InvalidArgument(f"`by` must be one of 'salesperson', 'region'. Got {by!r}.")
+        raise InvalidArgument.coded(
+            "error.choice", "`{name}` must be one of {options}. Got {value!r}.",
+            name="by", options="'salesperson', 'region'", value=by,
+        )  # fmt: skip
     day = day_number(as_of)
     window = int(window_days)
     now = _balances(ledger, day, by)

@@ -66,7 +66,10 @@ def take_snapshot(
     if actor is not None:
         actor.require("take_snapshot")
     if trigger not in TRIGGERS:
-        raise InvalidArgument(f"`trigger` must be one of {', '.join(TRIGGERS)}. Got {trigger!r}.")
+        raise InvalidArgument.coded(
+            "error.choice", "`{name}` must be one of {options}. Got {value!r}.",
+            name="trigger", options=", ".join(TRIGGERS), value=trigger,
+        )  # fmt: skip
     week = _week(as_of)
     newest, applied, invoices = data_version(engine)
     version = f"{newest}-{applied}-{invoices}"
@@ -98,7 +101,9 @@ def backfill_snapshots(
     ledger; these rows say so with trigger "backfill".
     """
     if weeks < 1:
-        raise InvalidArgument(f"`weeks` must be at least 1. Got {weeks!r}.")
+        raise InvalidArgument.coded(
+            "error.review.weeks", "`weeks` must be at least 1. Got {weeks!r}.", weeks=weeks
+        )
     last = _week(end)
     return [
         take_snapshot(engine, ledger, last - timedelta(days=7 * k), trigger="backfill",
@@ -113,7 +118,11 @@ def load_snapshot(engine: Engine, week_ending: DateLike) -> tuple[SnapshotInfo, 
     with Session(engine) as session:
         row = _newest_row(session, week)
         if row is None:
-            raise NotFound(f"No review snapshot for the week ending {week:%Y-%m-%d}.")
+            raise NotFound.coded(
+                "error.review.no_snapshot",
+                "No review snapshot for the week ending {week}.",
+                week=f"{week:%Y-%m-%d}",
+            )
         return _info(row, created=False), json.loads(row.payload)
 
 

@@ -20,6 +20,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from creditdash.aging import open_items
+from creditdash.i18n import Text
 from creditdash.ledger import DateLike, Ledger, day_number, day_to_timestamp
 from creditdash.review.snapshots import SnapshotInfo, figures_for_week
 
@@ -76,7 +77,7 @@ class Review:
     trends: pd.DataFrame = field(default_factory=pd.DataFrame)
     broken_promises: pd.DataFrame | None = None
     forecast_vs_actual: dict | None = None
-    notes: list[str] = field(default_factory=list)
+    notes: list[Text] = field(default_factory=list)  # what was left out and why
 
     @property
     def sections(self) -> dict[str, dict]:
@@ -143,11 +144,13 @@ def build_review(
     review.trends = kpi_trends(history)
     review.forecast_vs_actual = forecast_vs_actual(current, week_ago)
     review.broken_promises, note = broken_promises(ledger, current, week_ago)
-    if note:
+    if note is not None:
         review.notes.append(note)
     for name, sec in current.get("sections", {}).items():
         if not sec.get("available"):
-            review.notes.append(f"{name.capitalize()} section omitted: {sec.get('note', '')}")
+            why = sec.get("note", "")  # a Text's dict form (or, in older snapshots, English)
+            section = Text(f"pack.section.{name}")
+            review.notes.append(Text("pack.note.omitted", {"section": section, "why": why}))
     return review
 
 
@@ -220,7 +223,8 @@ def alert_changes(
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(new, resolved, open) alerts: ledger rules plus the risk watchlist when there is one.
 
-    Columns: key, rule, customer_id, customer_name, amount (currency units), detail.
+    Columns: key, rule, customer_id, customer_name, amount (currency units), detail (a
+    `Text` for the ledger rules, the risk action's code for the watchlist).
     """
     # The risk watchlist counts only when both weeks have it: else every hit would look new
     # (or resolved) merely because one week was recorded before the risk module existed.
@@ -348,22 +352,22 @@ def forecast_vs_actual(current: dict, week_ago: dict) -> dict | None:
 
 def broken_promises(
     ledger: Ledger, current: dict, week_ago: dict
-) -> tuple[pd.DataFrame | None, str]:
+) -> tuple[pd.DataFrame | None, Text | None]:
     """Invoices last week's invoice-level forecast expected in the week just ended, still open.
 
     Needs last week's figures to hold the forecast's per-invoice expected dates
     (`sections.promises`). Columns: invoice_id, customer_id, expected_date,
-    outstanding (currency units). Returns (None, why) when there is none.
+    outstanding (currency units). Returns (None, why) when there is none, else (frame, None).
     """
     promises = week_ago.get("sections", {}).get("promises", {})
     if not promises.get("available"):
-        return None, "Broken promises need last week's invoice-level forecast; none was recorded."
+        return None, Text("pack.note.no_promises")
     rows = pd.DataFrame(promises["rows"])
     date_column = next(
         (c for c in ("expected_date", "p50_date", "median_date") if c in rows.columns), None
     )
     if "invoice_id" not in rows.columns or date_column is None:
-        return None, "Last week's forecast has no expected payment date per invoice."
+        return None, Text("pack.note.no_promise_dates")
     start = pd.Timestamp(week_ago["as_of"])
     end = pd.Timestamp(current["as_of"])
     expected_on = pd.to_datetime(rows[date_column], errors="coerce")
@@ -384,7 +388,7 @@ def broken_promises(
                 / 100,
             }
         ).reset_index(drop=True),
-        "",
+        None,
     )
 
 
@@ -438,6 +442,7 @@ def _alerts(figures: dict, watchlist: bool = True) -> pd.DataFrame:
     columns = ["key", "rule", "customer_id", "customer_name", "amount", "detail"]
     frame = pd.DataFrame(figures["alerts"], columns=columns)
     frame["amount"] = frame["amount"].astype("float64") / 100
+    frame["detail"] = [Text.from_dict(d) if isinstance(d, dict) else d for d in frame["detail"]]
     watch = figures.get("sections", {}).get("watchlist", {})
     if watchlist and watch.get("available"):
         rows = pd.DataFrame(watch["rows"])

@@ -28,6 +28,7 @@ from creditdash.frames import (
     PAYMENT_COLUMNS,
     conform,
 )
+from creditdash.i18n import Text
 from creditdash.ingest import ParsedBatch, SheetMapping, Source, parse_sources
 from creditdash.ingest.problems import message
 from creditdash.ledger import Ledger
@@ -48,7 +49,7 @@ from creditdash.store.models import (
     SnapshotRecord,
 )
 
-Progress = Callable[[float, str], None]
+Progress = Callable[[float, Text], None]  # (share done, what is being done)
 
 # table name -> (model, key column, canonical columns compared)
 _TABLES: dict[str, tuple[type, str, list[str]]] = {
@@ -97,28 +98,32 @@ class ImportSummary:
     def nothing_changed(self) -> bool:
         return self.new == 0 and self.changed == 0
 
-    def lines(self) -> list[str]:
-        """The summary as printable lines."""
-        head = (
-            "Dry run: nothing written."
-            if self.dry_run
-            else (
-                "Nothing changed: every row is already stored."
-                if self.nothing_changed
-                else f"Import #{self.import_id} written."
-            )
-        )
+    def texts(self) -> list[Text]:
+        """The summary, a headline then one line per file set and table, to render in a language."""
+        if self.dry_run:
+            head = Text("import.summary.dry_run")
+        elif self.nothing_changed:
+            head = Text("import.summary.nothing_changed")
+        else:
+            head = Text("import.summary.written", {"id": self.import_id})
+        kinds = [Text(f"kind.{k}") for k in self.kinds]
         out = [
             head,
-            f"Files: {', '.join(self.files)} ({', '.join(self.kinds)}); rows read: {self.rows_read}",
-        ]
+            Text("import.summary.files",
+                 {"files": ", ".join(self.files), "kinds": kinds, "rows": self.rows_read}),
+        ]  # fmt: skip
         for table, c in self.counts.items():
             if c.new or c.changed or c.unchanged:
-                out.append(f"  {table}: {c.new} new, {c.changed} changed, {c.unchanged} unchanged")
+                out.append(Text("import.summary.table", {
+                    "table": Text(f"import.table.{table}"), "new": c.new, "changed": c.changed,
+                    "unchanged": c.unchanged}))  # fmt: skip
         if self.snapshots:
-            out.append(f"  open-items snapshots: {self.snapshots}")
-        out.extend(str(w) for w in self.warnings)
+            out.append(Text("import.summary.snapshots", {"n": self.snapshots}))
         return out
+
+    def lines(self) -> list[str]:
+        """The summary as printable English lines, the warnings last."""
+        return [str(t) for t in self.texts()] + [str(w) for w in self.warnings]
 
 
 # ---------------------------------------------------------------- snapshots
@@ -439,7 +444,7 @@ def import_sources(
     actor.require("import")
     report = progress or (lambda _f, _m: None)
     started = datetime.now()
-    report(0.05, "Reading files")
+    report(0.05, Text("import.step.reading"))
     stored_customers = read_customers(engine)
     terms = stored_customers.dropna(subset=["payment_terms_days"])
     batch = parse_sources(
@@ -459,7 +464,7 @@ def import_sources(
     problems = list(batch.problems)
     if any(p.level == "error" for p in problems):
         raise ImportRejected(problems)
-    report(0.4, "Checking against stored data")
+    report(0.4, Text("import.step.checking"))
 
     stored_invoices = read_invoices(engine)
     stored_payments = read_payments(engine) if batch.snapshots or len(batch.payments) else None
@@ -503,7 +508,7 @@ def import_sources(
         "payments": stored_payments if stored_payments is not None else read_payments(engine),
         "rates": _rates_frame(stored_rates),
     }
-    report(0.55, "Comparing with stored rows")
+    report(0.55, Text("import.step.comparing"))
     plans, counts = {}, {}
     for table, (_model, key, columns) in _TABLES.items():
         new, changed, before, unchanged = _diff(
@@ -523,10 +528,10 @@ def import_sources(
         dry_run=dry_run,
     )
     if dry_run or summary.nothing_changed:
-        report(1.0, "Done")
+        report(1.0, Text("import.step.done"))
         return summary
 
-    report(0.65, "Writing")
+    report(0.65, Text("import.step.writing"))
     with engine.begin() as conn:
         imp = {
             "file_names": ", ".join(summary.files),
@@ -561,7 +566,8 @@ def import_sources(
                     _update_rates(conn, write_changed, import_id)
                 else:
                     _update(conn, model.__table__, key, _records(write_changed, import_id))
-            report(0.65 + 0.3 * (i + 1) / 4, f"Writing {table}")
+            step = Text("import.step.writing_table", {"table": Text(f"import.table.{table}")})
+            report(0.65 + 0.3 * (i + 1) / 4, step)
         for snap in batch.snapshots:
             conn.execute(
                 SnapshotRecord.__table__.insert().values(
@@ -589,9 +595,9 @@ def import_sources(
         )
     summary.import_id = int(import_id)
     if snapshot:
-        report(0.97, "Recording the week's snapshot")
+        report(0.97, Text("import.step.snapshot"))
         _record_week(engine, lambda: _ledger_after(existing, plans, reporting_currency), summary)
-    report(1.0, "Done")
+    report(1.0, Text("import.step.done"))
     return summary
 
 

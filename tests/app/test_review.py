@@ -73,3 +73,27 @@ def test_record_button_stores_the_week(demo_app):
 def test_empty_database_says_what_to_do(empty_app):
     at = open_review(empty_app)
     assert any("No receivables yet" in i.value for i in at.info)
+
+
+def test_chinese_page_says_the_notes_and_alert_details_in_chinese(demo_app, monkeypatch):
+    import re
+
+    from creditdash.review import optional
+
+    missing = [("creditdash.no_such_module", "provision", "ledger")]
+    monkeypatch.setitem(optional.ENTRY_POINTS, "provision", missing)
+    at = open_review(demo_app, week="2026-11-20", lang="zh")
+    chinese = re.compile(r"[\u4e00-\u9fff]")
+    notes = [c.value for c in at.caption if c.value.startswith("ⓘ")]
+    assert notes and all(chinese.search(n) for n in notes), notes
+    assert "ⓘ 未包含“坏账准备”部分：此版本没有 `creditdash.no_such_module` 模块" in notes
+    assert not any("omitted" in n or "Broken promises" in n for n in notes)
+    details = [
+        (rule, detail)
+        for frame in (d.value for d in at.dataframe if "detail" in d.value.columns)
+        for rule, detail in zip(frame["rule"], frame["detail"], strict=True)
+    ]
+    ledger_rules = [
+        d for r, d in details if r in {"超出信用额度", "逾期超过 90 天", "争议发票未结"}
+    ]
+    assert ledger_rules and all(chinese.search(d) for d in ledger_rules), details

@@ -19,7 +19,8 @@ from creditdash import i18n
 from creditdash.errors import CreditDashError, InvalidArgument
 
 ROOT = Path(__file__).resolve().parents[2]
-ERRORS = {"CreditDashError", "InvalidArgument", "InsufficientHistory", "NotFitted", "NotFound"}
+ERRORS = {"CreditDashError", "InvalidArgument", "InsufficientHistory", "NotFitted", "NotFound",
+          "PermissionDenied"}  # fmt: skip
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -64,6 +65,8 @@ def test_every_raised_error_is_coded_and_in_both_catalogues(where, call):
     assert _fields(zh[code.value]) == _fields(template.value), where
     passed = {kw.arg for kw in call.keywords}
     assert _fields(template.value) <= passed, f"{where}: params missing"
+    # `coded` and `i18n.t` take these themselves
+    assert not passed & {"code", "template", "key", "lang"}, f"{where}: rename the param"
 
 
 def test_coded_fills_the_template_and_keeps_code_and_params():

@@ -237,5 +237,9 @@ def test_many_bad_rows_are_capped_with_a_summary():
 def test_bad_arguments_raise():
     with pytest.raises(InvalidArgument, match="default_currency"):
         parse_sources([], default_currency="yuan")
+    with pytest.raises(
+        InvalidArgument, match=r"^`default_terms_days` must be 0 or more\. Got -1\.$"
+    ):
+        parse_sources([], default_terms_days=-1)
     with pytest.raises(InvalidArgument, match="unknown field 'amt'"):
         parse_sources([Source("x.csv", b"a,b\n1,2\n")], overrides={"a": "amt"})

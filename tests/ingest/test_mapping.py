@@ -213,8 +213,12 @@ def test_user_header_row_rereads_headers():
 
 def test_unknown_field_is_an_invalid_argument():
     sheet = raw("a,b\n")
-    with pytest.raises(InvalidArgument, match="unknown field 'invoice_number'"):
+    with pytest.raises(InvalidArgument, match="^--map 'a' maps to unknown field 'invoice_number'"):
         adopt(propose(sheet), sheet, overrides={"a": "invoice_number"})
+    proposed = propose(sheet)
+    edited = dataclasses.replace(proposed, mapping={"a": "invoice_number", "b": None})
+    with pytest.raises(InvalidArgument, match="^Column 'a' maps to unknown field 'invoice_number'"):
+        adopt(proposed, sheet, user=edited)
 
 
 def test_propose_mappings_skips_empty_sheets_and_unreadable_files(xlsx):

@@ -99,6 +99,28 @@ def test_pdf_without_chromium_says_what_to_install(monkeypatch):
         pdf.html_to_pdf("<html></html>")
 
 
+def _fake_chromium(tmp_path, body: str) -> str:
+    script = tmp_path / "chromium"
+    script.write_text(f"#!/bin/sh\n{body}\n", encoding="utf-8")
+    script.chmod(0o755)
+    return str(script)
+
+
+def test_pdf_when_chromium_fails_or_hangs(tmp_path, monkeypatch):
+    from creditdash.errors import CreditDashError
+    from creditdash.report import pdf
+
+    failing = _fake_chromium(tmp_path, "echo 'no display' >&2; exit 3")
+    with pytest.raises(
+        CreditDashError, match=r"^chromium could not print the PDF \(exit code 3\): no display$"
+    ):
+        pdf.html_to_pdf("<html></html>", failing)
+    monkeypatch.setattr(pdf, "TIMEOUT_S", 0.2)
+    hanging = _fake_chromium(tmp_path, "exec sleep 5")
+    with pytest.raises(CreditDashError, match="did not finish printing the PDF within 0.2 s"):
+        pdf.html_to_pdf("<html></html>", hanging)
+
+
 # --- the command line --------------------------------------------------------------------
 
 

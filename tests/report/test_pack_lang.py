@@ -7,7 +7,7 @@ import io
 import openpyxl
 import pytest
 
-from creditdash.i18n import catalogue, t
+from creditdash.i18n import Text, catalogue, t
 from creditdash.kpis import kpi_definitions
 from creditdash.report import labels, review_html, review_xlsx
 from creditdash.review import build_review, week_figures
@@ -109,15 +109,25 @@ def test_every_column_of_the_review_has_a_chinese_name(review):
 
 
 def test_notes_rules_and_buckets_in_chinese(review):
-    assert review.notes
-    for note in review.notes:
-        assert labels.note(note) == note  # English stays as story.py wrote it
-    omitted = "Forecast section omitted: `creditdash.forecast` has no `forecast` yet"
-    assert labels.note(omitted, "zh") == (
-        "未包含“回款预测”部分：`creditdash.forecast` has no `forecast` yet"
+    assert [str(n) for n in review.notes] == [
+        "Broken promises need last week's invoice-level forecast; none was recorded."
+    ]
+    assert labels.note(review.notes[0], "zh") == (
+        "统计未兑现的回款需要上周逐张发票的回款预测；上周没有记录。"
     )
-    promises = "Broken promises need last week's invoice-level forecast; none was recorded."
-    assert labels.note(promises, "zh").startswith("统计未兑现的回款")
+    why = [
+        Text("review.why.no_function", {"module": "creditdash.forecast", "function": "forecast"})
+    ]
+    omitted = Text("pack.note.omitted", {"section": Text("pack.section.forecast"),
+                                         "why": [w.as_dict() for w in why]})  # fmt: skip
+    assert str(omitted) == "Forecast section omitted: `creditdash.forecast` has no `forecast` yet"
+    assert labels.note(omitted, "zh") == (
+        "未包含“回款预测”部分：`creditdash.forecast` 尚未提供 `forecast`"
+    )
+    # a snapshot recorded before the notes had keys keeps its English reason
+    old = Text("pack.note.omitted", {"section": Text("pack.section.grades"), "why": "gone"})
+    assert labels.note(old, "zh") == "未包含“风险评级”部分：gone"
+    assert labels.note("plain text", "zh") == "plain text"
     assert labels.rule("over_90", "zh") == "逾期超过 90 天"
     assert labels.rule("watchlist: W1", "zh") == "风险关注：W1"
     assert labels.rule("watchlist: oldest_90") == "watchlist: oldest_90"
@@ -126,6 +136,38 @@ def test_notes_rules_and_buckets_in_chinese(review):
             "risk.flag.oldest_90", "zh"
         )
     assert labels.bucket("1-30", "zh") == "1-30"
+
+
+def test_omitted_sections_and_alert_details_in_the_chinese_pack():
+    """The week's notes and the alerts' details read in Chinese in both pack files."""
+    ledger = small_ledger()
+    missing = {
+        "available": False,
+        "note": [Text("review.why.not_installed", {"module": "creditdash.provisioning"}).as_dict()],
+    }
+
+    def compute(week, optional):
+        figures = week_figures(ledger, week, optional=False)
+        figures["sections"] = {"provision": missing} if optional else {}
+        if week.isoformat() != "2026-11-20":
+            figures["alerts"] = []  # every alert of the week is new
+        return figures
+
+    review = build_review(ledger, "2026-11-20", compute=compute)
+    omitted = "未包含“坏账准备”部分：此版本没有 `creditdash.provisioning` 模块"
+    detail = "应收 2,000.00，超出信用额度 1,500.00"
+    page = review_html(review, lang="zh")
+    assert omitted in page and detail in page
+    assert "section omitted" not in page and "over limit" not in page
+    book = _book(review_xlsx(review, lang="zh"))
+    notes = [c.value for c in book["说明"]["A"] if c.value]
+    assert omitted in notes and not any("omitted" in n or "Broken" in n for n in notes)
+    cells = {c.value for ws in (book["预警"], book["未解除预警"]) for row in ws.iter_rows()
+             for c in row}  # fmt: skip
+    assert detail in cells and not any("over limit" in str(c) for c in cells)
+    english = review_html(review)
+    assert "Provision section omitted: `creditdash.provisioning` is not installed" in english
+    assert "AR 2,000.00 over limit 1,500.00" in english
 
 
 def test_report_command_in_chinese(db, tmp_path):  # noqa: F811

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from creditdash.i18n import render
 from creditdash.kpis import kpis
 from creditdash.review.figures import week_figures
 from creditdash.review.optional import optional_sections, section
@@ -29,6 +30,17 @@ def test_alerts_follow_the_ledger_rules(ledger):
     assert keys == {"over_limit:C2", "over_90:C2", "disputed:C3"}
     over = next(a for a in figures["alerts"] if a["key"] == "over_limit:C2")
     assert over["amount"] == 50_000
+    details = {
+        a["key"]: (render(a["detail"]), render(a["detail"], "zh")) for a in figures["alerts"]
+    }
+    assert details == {
+        "over_limit:C2": (
+            "AR 2,000.00 over limit 1,500.00",
+            "应收 2,000.00，超出信用额度 1,500.00",
+        ),
+        "over_90:C2": ("oldest open item 100 days past due", "最早的未清发票已逾期 100 天"),
+        "disputed:C3": ("1 disputed invoice(s) open", "1 张争议发票未结清"),
+    }
 
 
 def test_concentration_top10_is_everything_in_a_small_book(ledger):
@@ -84,10 +96,47 @@ def test_a_missing_module_is_omitted_with_a_note(ledger, monkeypatch):
         optional.ENTRY_POINTS, "forecast", [("creditdash.no_such_module", "forecast", "ledger")]
     )
     result = section("forecast", ledger, "2026-11-20")
-    assert result == {
-        "available": False,
-        "note": "`creditdash.no_such_module` is not installed in this version",
-    }
+    assert result["available"] is False and set(result) == {"available", "note"}
+    assert json.loads(json.dumps(result)) == result  # stored in snapshots as it is
+    assert render(result["note"]) == "`creditdash.no_such_module` is not installed in this version"
+    assert render(result["note"], "zh") == "此版本没有 `creditdash.no_such_module` 模块"
+
+
+def test_an_error_of_the_section_is_said_in_either_language(ledger, monkeypatch):
+    import sys
+    import types
+
+    from creditdash.errors import InvalidArgument
+    from creditdash.review import optional
+
+    def refuse(ledger, as_of):
+        raise InvalidArgument.coded(
+            "error.review.weeks", "`weeks` must be at least 1. Got {weeks!r}.", weeks=0
+        )
+
+    fake = types.ModuleType("fake_provision")
+    fake.provision = refuse
+    fake.table = lambda ledger, as_of: 42  # answers, but with no table
+    monkeypatch.setitem(sys.modules, "fake_provision", fake)
+    monkeypatch.setattr("importlib.util.find_spec", lambda name: object())
+    monkeypatch.setitem(
+        optional.ENTRY_POINTS, "provision", [("fake_provision", "provision", "ledger")]
+    )
+    note = section("provision", ledger, "2026-11-20")["note"]
+    assert render(note) == "fake_provision.provision: `weeks` must be at least 1. Got 0."
+    assert render(note, "zh") == "fake_provision.provision：`weeks` 必须至少为 1。实际为 0。"
+    monkeypatch.setitem(
+        optional.ENTRY_POINTS,
+        "provision",
+        [("fake_provision", "table", "ledger"), ("fake_provision", "nothing", "ledger")],
+    )
+    note = section("provision", ledger, "2026-11-20")["note"]
+    assert render(note) == (
+        "fake_provision.table returned no table; `fake_provision` has no `nothing` yet"
+    )
+    assert render(note, "zh") == (
+        "fake_provision.table 没有返回表格；`fake_provision` 尚未提供 `nothing`"
+    )
 
 
 def test_a_module_that_answers_is_included(ledger, monkeypatch):

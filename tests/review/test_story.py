@@ -65,7 +65,8 @@ def test_forecast_vs_actual_and_broken_promises(ledger, weeks):
     now, before = weeks
     assert forecast_vs_actual(now, before) is None
     result, note = broken_promises(ledger, now, before)
-    assert result is None and "invoice-level forecast" in note
+    assert result is None and "invoice-level forecast" in str(note)
+    assert note.render("zh").startswith("统计未兑现的回款")
     before["sections"] = {
         "forecast": {"available": True, "week1_expected": 700.0},
         "promises": {
@@ -80,7 +81,7 @@ def test_forecast_vs_actual_and_broken_promises(ledger, weeks):
     fva = forecast_vs_actual(now, before)
     assert fva == {"expected": 700.0, "actual": 0.0, "variance": -700.0, "variance_pct": -100.0}
     result, note = broken_promises(ledger, now, before)
-    assert note == "" and result["invoice_id"].tolist() == ["I2"]
+    assert note is None and result["invoice_id"].tolist() == ["I2"]
     assert result.loc[0, "outstanding"] == 500.0
 
 

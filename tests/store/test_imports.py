@@ -45,6 +45,29 @@ def test_ledger_import_counts_and_reimport_changes_nothing(engine):
     assert len(list_imports(engine)) == 1
 
 
+def test_summary_and_progress_in_either_language(engine):
+    steps = []
+    summary = import_sources(
+        engine, [csv_source(LEDGER)], progress=lambda share, step: steps.append((share, step))
+    )
+    assert summary.lines()[:3] == [
+        f"Import #{summary.import_id} written.",
+        "Files: ledger.csv · Full ledger (invoices with settlement) · rows read: 4",
+        "  customers: 2 new, 0 changed, 0 unchanged",
+    ]
+    assert [t.render("zh") for t in summary.texts()][:3] == [
+        f"导入 #{summary.import_id} 已写入。",
+        "文件：ledger.csv · 完整台账（含核销） · 读取行数：4",
+        "  客户：新增 2，变更 0，未变 0",
+    ]
+    said = [(share, step.render("zh")) for share, step in steps]
+    assert said[0] == (0.05, "正在读取文件") and said[-1] == (1.0, "完成")
+    assert (0.65 + 0.3 * 2 / 4, "正在写入发票") in said
+    dry = import_sources(engine, [csv_source(LEDGER)], dry_run=True)
+    assert dry.lines()[0] == "Dry run: nothing written."
+    assert dry.texts()[0].render("zh") == "试运行：未写入任何数据。"
+
+
 def test_newer_export_upserts_and_reports_new_changed_unchanged(engine):
     import_sources(engine, [csv_source(LEDGER)])
     newer = (
