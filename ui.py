@@ -257,11 +257,11 @@ def bucket_name(label: str) -> str:
     return tr(f"bucket.{label}") if label in ("current", "unapplied", "total") else label
 
 
-def plot(fig, **kwargs) -> None:
-    """`st.plotly_chart` with money axes in the reader's units (万 / 亿 or K / M / B)."""
+def localised(fig):
+    """`fig` with its money axes in the reader's units (万 / 亿 or K / M / B)."""
     from creditdash.charts import localise_money_axes
 
-    st.plotly_chart(localise_money_axes(fig, lang()), **kwargs)
+    return localise_money_axes(fig, lang())
 
 
 def money_column(label: str, help: str | None = None):

@@ -64,7 +64,7 @@ figure = charts.aging_bars(
     x_title=ui.tr("chart.outstanding"),
     names=names,
 )
-st.plotly_chart(charts.localise_money_axes(figure, lang), key="aging_chart")
+st.plotly_chart(ui.localised(figure), key="aging_chart")
 event = st.dataframe(
     shown.drop(columns=[c for c in ("customer_id", "customer_name") if c in shown]),
     hide_index=True,

@@ -11,6 +11,7 @@ from creditdash.forecast import cashplan, charts
 from creditdash.forecast.backtest import recent_backtest
 from creditdash.forecast.stress import Scenario, run_scenarios
 from creditdash.forecast.weekly import cash_forecast
+from creditdash.risk.policy_store import current_policy
 from creditdash.simulate.baseline import customer_grades
 
 ui.page_guard("pages/forecast.py")
@@ -39,6 +40,7 @@ except CreditDashError as err:
     st.stop()
 weekly = forecast.weekly
 shown_weekly = to_money(weekly)
+st.caption(ui.tr(f"forecast.never_paid.{forecast.never_paid_from}"))
 
 c1, c2, c3, c4 = st.columns(4)
 c1.metric(
@@ -213,7 +215,8 @@ if s2.button(ui.tr("forecast.plan.save"), key="fc_plan_save"):
 # ------------------------------------------------------------ stress
 st.subheader(ui.tr("forecast.stress.title"))
 segments = sorted(set(ui.ledger().customers["segment"].dropna().astype(str)) - {""})
-grades = ui.computed(customer_grades, as_of)
+# grades under the credit policy in force (as on the terms and provisions pages)
+grades = ui.computed(customer_grades, as_of, current_policy(engine).json)
 # each option's label -> (what it selects, its value)
 groups = {s: ("segment", s) for s in segments}
 if grades is not None:
@@ -292,7 +295,7 @@ try:
     with st.spinner(ui.tr("forecast.bt.spinner")):
         bt = ui.shared(recent_backtest, as_of)
 except CreditDashError as err:
-    st.info(str(err))
+    st.info(ui.error_text(err))
     st.stop()
 summ = bt.summary
 b1, b2, b3, b4 = st.columns(4)

@@ -56,7 +56,7 @@ with left:
         y_title=ui.tr("chart.outstanding"),
         names={b: bucket(b, lang) for b in labels},
     )
-    st.plotly_chart(charts.localise_money_axes(figure, lang), key="ar_by_month")
+    st.plotly_chart(ui.localised(figure), key="ar_by_month")
 with right:
     table = ui.aging_table(version, as_of, "due", BUCKET_EDGES_DEFAULT, "customer")
     top = top_overdue(table, labels, n=10)
@@ -66,7 +66,7 @@ with right:
         figure = charts.top_overdue_chart(
             top, currency=currency, title=ui.tr("chart.top_overdue"), x_title=ui.tr("chart.overdue")
         )
-        st.plotly_chart(charts.localise_money_axes(figure, lang), key="top_overdue")
+        st.plotly_chart(ui.localised(figure), key="top_overdue")
         st.dataframe(
             top,
             hide_index=True,

@@ -212,27 +212,31 @@ if result.roll is not None:
         },
     )
     right.plotly_chart(
-        roll_rate_chart(
-            result.roll.monthly,
-            title=ui.tr("prov.chart.roll"),
-            y_title=ui.tr("prov.chart.roll.y"),
+        ui.localised(
+            roll_rate_chart(
+                result.roll.monthly,
+                title=ui.tr("prov.chart.roll"),
+                y_title=ui.tr("prov.chart.roll.y"),
+            )
         ),
         key="prov_roll_chart",
     )
 
 st.subheader(ui.tr("prov.trend"))
 st.plotly_chart(
-    trend_chart(
-        trend,
-        currency=currency,
-        title=ui.tr("prov.chart.trend"),
-        y_title=ui.tr("prov.chart.trend.y", currency=currency),
-        y2_title=ui.tr("prov.chart.trend.y2"),
-        names={
-            "collective": ui.tr("prov.chart.trend.collective"),
-            "individual": ui.tr("prov.chart.trend.individual"),
-            "coverage": ui.tr("prov.chart.trend.coverage"),
-        },
+    ui.localised(
+        trend_chart(
+            trend,
+            currency=currency,
+            title=ui.tr("prov.chart.trend"),
+            y_title=ui.tr("prov.chart.trend.y", currency=currency),
+            y2_title=ui.tr("prov.chart.trend.y2"),
+            names={
+                "collective": ui.tr("prov.chart.trend.collective"),
+                "individual": ui.tr("prov.chart.trend.individual"),
+                "coverage": ui.tr("prov.chart.trend.coverage"),
+            },
+        )
     ),
     key="prov_trend",
 )

@@ -260,14 +260,14 @@ for tab, by in zip(tabs, ("salesperson", "region"), strict=True):
                              n=len(table), cei=ui.pct(row["cei"]),
                              overdue=ui.pct(row["overdue_pct"])))  # fmt: skip
         st.plotly_chart(
-            review_charts.scorecard_chart(
+            ui.localised(review_charts.scorecard_chart(
                 table,
                 title=ui.tr(f"review.chart.score.{by}"),
                 x_title=ui.tr("review.chart.cei_axis"),
                 colour_title=ui.tr("review.score.overdue_pct"),
                 hover_names=(ui.tr("review.score.cei"), ui.tr("review.chart.hover_overdue"),
                              ui.tr("review.chart.hover_rank")),
-            ),
+            )),
             key=f"rv_chart_{by}",
         )  # fmt: skip
         st.download_button(

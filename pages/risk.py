@@ -145,32 +145,36 @@ portfolio, watch, detail, outside, model = st.tabs(
 
 with portfolio:
     st.plotly_chart(
-        charts.grade_distribution(
-            summary.assign(exposure=summary["exposure_cents"] / 100),
-            currency=currency,
-            title=ui.tr("risk.chart.grades"),
-            customers=ui.tr("risk.chart.customers"),
-            exposure=ui.tr("risk.chart.exposure"),
-            grade_label=ui.tr("risk.chart.grade"),
-            customers_unit=ui.tr("risk.chart.customers_unit"),
+        ui.localised(
+            charts.grade_distribution(
+                summary.assign(exposure=summary["exposure_cents"] / 100),
+                currency=currency,
+                title=ui.tr("risk.chart.grades"),
+                customers=ui.tr("risk.chart.customers"),
+                exposure=ui.tr("risk.chart.exposure"),
+                grade_label=ui.tr("risk.chart.grade"),
+                customers_unit=ui.tr("risk.chart.customers_unit"),
+            )
         ),
         key="risk_grades",
     )
     st.caption(ui.tr("risk.score_caption"))
     st.plotly_chart(
-        charts.risk_map(
-            present.risk_map_frame(table),
-            grades,
-            currency=currency,
-            title=ui.tr("risk.chart.map"),
-            x_title=ui.tr("risk.chart.map_x"),
-            y_title=ui.tr("risk.chart.exposure"),
-            grade_label=ui.tr("risk.chart.grade"),
-            hover_words=(
-                ui.tr("risk.chart.score_word"),
-                ui.tr("risk.chart.exposure_word"),
-                ui.tr("risk.chart.overdue_word"),
-            ),
+        ui.localised(
+            charts.risk_map(
+                present.risk_map_frame(table),
+                grades,
+                currency=currency,
+                title=ui.tr("risk.chart.map"),
+                x_title=ui.tr("risk.chart.map_x"),
+                y_title=ui.tr("risk.chart.exposure"),
+                grade_label=ui.tr("risk.chart.grade"),
+                hover_words=(
+                    ui.tr("risk.chart.score_word"),
+                    ui.tr("risk.chart.exposure_word"),
+                    ui.tr("risk.chart.overdue_word"),
+                ),
+            )
         ),
         key="risk_map",
     )
@@ -335,23 +339,27 @@ with detail:
     mine = history[history["customer_id"] == customer]
     left, right = st.columns(2)
     left.plotly_chart(
-        charts.score_history_chart(
-            mine,
-            policy["grades"],
-            title=ui.tr("risk.chart.history"),
-            y_title=ui.tr("risk.col.score"),
+        ui.localised(
+            charts.score_history_chart(
+                mine,
+                policy["grades"],
+                title=ui.tr("risk.chart.history"),
+                y_title=ui.tr("risk.col.score"),
+            )
         ),
         key="risk_history",
     )
     pays = payment_history(ui.ledger(), as_of, customer)
     right.plotly_chart(
-        charts.payment_behaviour(
-            pays.assign(amount=pays["amount_cents"] / 100),
-            currency=currency,
-            title=ui.tr("risk.chart.payments", currency=currency),
-            y_title=ui.tr("risk.chart.payments_y"),
-            names=(ui.tr("risk.chart.on_time"), ui.tr("risk.chart.late")),
-            days_unit=ui.tr("risk.chart.days_unit"),
+        ui.localised(
+            charts.payment_behaviour(
+                pays.assign(amount=pays["amount_cents"] / 100),
+                currency=currency,
+                title=ui.tr("risk.chart.payments", currency=currency),
+                y_title=ui.tr("risk.chart.payments_y"),
+                names=(ui.tr("risk.chart.on_time"), ui.tr("risk.chart.late")),
+                days_unit=ui.tr("risk.chart.days_unit"),
+            )
         ),
         key="risk_payments",
     )
@@ -465,6 +473,7 @@ with outside:
     st.subheader(ui.tr("risk.import.title"))
     files = st.file_uploader(ui.tr("risk.import.files"), type=["csv", "xlsx", "xls"],
                              accept_multiple_files=True, key="bureau_files")  # fmt: skip
+    ui.localise_uploader("bureau_files", ["csv", "xlsx", "xls"])
     c1, c2, c3 = st.columns(3)
     provider = c1.text_input(ui.tr("risk.import.provider"), key="bureau_provider")
     scale = c2.text_input(ui.tr("risk.import.scale"), key="bureau_scale")
@@ -537,11 +546,13 @@ with model:
                     help=ui.tr("risk.model.card_auc.help"),
                 )
                 st.plotly_chart(
-                    charts.calibration_chart(
-                        bt.calibration,
-                        title=ui.tr("risk.chart.calibration"),
-                        y_title=ui.tr("risk.chart.calibration_y"),
-                        names=(ui.tr("risk.chart.predicted"), ui.tr("risk.chart.observed")),
+                    ui.localised(
+                        charts.calibration_chart(
+                            bt.calibration,
+                            title=ui.tr("risk.chart.calibration"),
+                            y_title=ui.tr("risk.chart.calibration_y"),
+                            names=(ui.tr("risk.chart.predicted"), ui.tr("risk.chart.observed")),
+                        )
                     ),
                     key="risk_calibration",
                 )

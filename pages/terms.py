@@ -261,25 +261,29 @@ for row in (row1, row2):
 chart_left, chart_right = st.columns(2)
 components = result.components()
 chart_left.plotly_chart(
-    waterfall(
-        components,
-        currency=currency,
-        title=ui.tr("terms.chart.waterfall"),
-        y_title=ui.tr("terms.chart.waterfall.y", currency=currency),
-        labels={c: ui.tr(f"terms.component.{c}") for c in components["component"]},
+    ui.localised(
+        waterfall(
+            components,
+            currency=currency,
+            title=ui.tr("terms.chart.waterfall"),
+            y_title=ui.tr("terms.chart.waterfall.y", currency=currency),
+            labels={c: ui.tr(f"terms.component.{c}") for c in components["component"]},
+        )
     ),
     key="terms_waterfall",
 )
 chart_right.plotly_chart(
-    tornado_chart(
-        spread,
-        result.net,
-        currency=currency,
-        title=ui.tr("terms.chart.tornado"),
-        x_title=ui.tr("terms.chart.tornado.x", currency=currency),
-        labels={a: ui.tr(f"terms.assumption.{a}") for a in spread["assumption"]},
-        legend=(ui.tr("terms.chart.low"), ui.tr("terms.chart.high")),
-        net_name=ui.tr("terms.chart.net"),
+    ui.localised(
+        tornado_chart(
+            spread,
+            result.net,
+            currency=currency,
+            title=ui.tr("terms.chart.tornado"),
+            x_title=ui.tr("terms.chart.tornado.x", currency=currency),
+            labels={a: ui.tr(f"terms.assumption.{a}") for a in spread["assumption"]},
+            legend=(ui.tr("terms.chart.low"), ui.tr("terms.chart.high")),
+            net_name=ui.tr("terms.chart.net"),
+        )
     ),
     key="terms_tornado",
 )
@@ -324,14 +328,18 @@ if weekly is not None:
             border=True,
         )
     st.plotly_chart(
-        collections_shift_chart(
-            weekly,
-            currency=currency,
-            title=ui.tr("terms.chart.weekly"),
-            y_title=ui.tr("terms.chart.weekly.y", currency=currency),
-            y2_title=ui.tr("terms.chart.weekly.y2", currency=currency),
-            names={k: ui.tr(f"terms.chart.weekly.{k}") for k in ("base", "scenario", "cumulative")},
-            week_label=ui.tr("terms.chart.weekly.week"),
+        ui.localised(
+            collections_shift_chart(
+                weekly,
+                currency=currency,
+                title=ui.tr("terms.chart.weekly"),
+                y_title=ui.tr("terms.chart.weekly.y", currency=currency),
+                y2_title=ui.tr("terms.chart.weekly.y2", currency=currency),
+                names={
+                    k: ui.tr(f"terms.chart.weekly.{k}") for k in ("base", "scenario", "cumulative")
+                },
+                week_label=ui.tr("terms.chart.weekly.week"),
+            )
         ),
         key="terms_weekly_chart",
     )
@@ -424,6 +432,7 @@ upload = u1.file_uploader(
     key="wc_upload",
     help=ui.tr("terms.wc.upload.help"),
 )
+ui.localise_uploader("wc_upload", ["csv", "xlsx", "xls"])
 u2.download_button(
     ui.tr("terms.wc.template"),
     wc.figures_template(ui.lang()),

@@ -14,12 +14,18 @@ BACKTEST_COLUMNS = [
     "approximate_weeks",
 ]  # fmt: skip
 
+NO_RISK_HELP = (
+    "take the chance of never being paid from each customer's own history, "
+    "not from the risk model's PD"
+)
+
 
 def register(sub) -> None:
     fc = sub.add_parser("forecast", help="13-week collections forecast with P10/P50/P90 bands")
     fc.add_argument("--as-of", type=iso_date, required=True)
     fc.add_argument("--weeks", type=int, default=13)
     fc.add_argument("--no-new-sales", action="store_true", help="only invoices open at as-of")
+    fc.add_argument("--no-risk", action="store_true", help=NO_RISK_HELP)
     fc.add_argument("--format", choices=["csv", "json", "table"], default="table")
     fc.set_defaults(handler=cmd_forecast)
 
@@ -28,6 +34,7 @@ def register(sub) -> None:
     bt.add_argument("--to", dest="end", type=iso_date, required=True)
     bt.add_argument("--step-days", type=int, default=7)
     bt.add_argument("--horizon-weeks", type=int, default=13)
+    bt.add_argument("--no-risk", action="store_true", help=NO_RISK_HELP)
     bt.add_argument("--format", choices=["json", "table"], default="table")
     bt.set_defaults(handler=cmd_backtest)
 
@@ -39,7 +46,9 @@ def _money(cents) -> float:
 def cmd_forecast(args, ctx) -> int:
     from creditdash.forecast.weekly import cash_forecast
 
-    result = cash_forecast(ctx.ledger, args.as_of, args.weeks, new_sales=not args.no_new_sales)
+    result = cash_forecast(
+        ctx.ledger, args.as_of, args.weeks, new_sales=not args.no_new_sales, risk=not args.no_risk
+    )
     rows = []
     for rec in result.weekly.to_dict("records"):
         row = {"week": rec["week"], "start": rec["start"].date(), "end": rec["end"].date()}
@@ -59,6 +68,7 @@ def cmd_backtest(args, ctx) -> int:
         args.end,
         step_days=args.step_days,
         horizon_weeks=args.horizon_weeks,
+        risk=not args.no_risk,
     )
     origins = []
     for rec in result.origins.to_dict("records"):

@@ -2,6 +2,7 @@
 
 timing.py       PaymentTiming: per-customer payment-delay curves (shrunk, censored)
 collections.py  CollectionsForecast: open invoices -> weekly totals, P10/P50/P90
+nonpayment.py   DefaultRisk, never_paid_chance: the never-paid chance from the risk PD
 sales.py        SalesForecast: weekly invoicing (statsmodels) -> new-sales collections
 weekly.py       cash_forecast: both layers in one weekly frame
 cashplan.py     the 13-week cash plan, first shortfall, saved plans
@@ -14,6 +15,7 @@ charts.py       plotly figures
 from creditdash.forecast.backtest import BacktestResult, backtest, wape
 from creditdash.forecast.cashplan import CashPlan, first_shortfall, plan_table
 from creditdash.forecast.collections import CollectionsForecast
+from creditdash.forecast.nonpayment import DefaultRisk, never_paid_chance
 from creditdash.forecast.promises import invoice_forecast, weekly_forecast
 from creditdash.forecast.sales import SalesForecast
 from creditdash.forecast.stress import Scenario, run_scenarios
@@ -25,6 +27,7 @@ __all__ = [
     "CashForecast",
     "CashPlan",
     "CollectionsForecast",
+    "DefaultRisk",
     "PaymentTiming",
     "SalesForecast",
     "Scenario",
@@ -32,6 +35,7 @@ __all__ = [
     "cash_forecast",
     "first_shortfall",
     "invoice_forecast",
+    "never_paid_chance",
     "plan_table",
     "run_scenarios",
     "wape",

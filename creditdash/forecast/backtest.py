@@ -1,8 +1,8 @@
 """Back-test: how good the collections forecast was at past origins.
 
 At each origin D (from `start` to `end` every `step_days`) the forecast is
-fitted from what was known at D only (invoices and payments dated <= D) and
-compared with what was actually collected on the invoices open at D: the
+fitted from what was known at D only (invoices and payments dated <= D; the
+risk model's PD, when used, is fitted as of D too) and compared with what was actually collected on the invoices open at D: the
 payments applied to them dated in each forecast week. Beside it, the two
 baselines of spec/metrics.md:
 
@@ -14,7 +14,9 @@ baselines of spec/metrics.md:
 
 WAPE of an origin = sum |actual - forecast| / sum actual over its weeks;
 `wape` overall is the mean over origins with any actual collections.
-`coverage_p10_p90` = share of weeks whose actual lies in [P10, P90].
+`coverage_p10_p90` = share of weeks whose actual lies in [P10, P90], over
+the weeks where money was forecast (P90 > 0) or collected: a week with
+nothing forecast and nothing collected says nothing about the band.
 Weeks with snapshot-derived payments (source == "snapshot") are flagged
 `approximate`: their payment dates are export dates, not bank dates.
 
@@ -41,6 +43,7 @@ from creditdash.forecast.collections import (
     OpenInvoices,
     check_weeks,
 )
+from creditdash.forecast.nonpayment import DefaultRisk, fit_collections
 from creditdash.forecast.timing import PaymentTiming
 from creditdash.ledger import DateLike, Ledger, day_number, day_to_timestamp, ledger_arrays
 
@@ -139,20 +142,32 @@ def _weekly(amount: np.ndarray, pay_day: np.ndarray, origin: int, weeks: int) ->
 def origins_between(ledger: Ledger, start: DateLike, end: DateLike, step_days: int) -> list[int]:
     """Origin day numbers from start to end every step_days; checked against the ledger."""
     if isinstance(step_days, bool) or not isinstance(step_days, int) or step_days < 1:
-        raise InvalidArgument(f"`step_days` must be a whole number >= 1. Got {step_days!r}.")
+        raise InvalidArgument.coded(
+            "forecast.err.step_days",
+            "`step_days` must be a whole number >= 1. Got {step_days!r}.",
+            step_days=step_days,
+        )
     first, last = day_number(start, "start"), day_number(end, "end")
     if last < first:
-        raise InvalidArgument(
-            f"`end` must not be before `start`. Got {day_to_timestamp(first):%Y-%m-%d} "
-            f"to {day_to_timestamp(last):%Y-%m-%d}."
+        raise InvalidArgument.coded(
+            "forecast.err.end_before_start",
+            "`end` must not be before `start`. Got {start} to {end}.",
+            start=f"{day_to_timestamp(first):%Y-%m-%d}",
+            end=f"{day_to_timestamp(last):%Y-%m-%d}",
         )
     if ledger.is_empty:
-        raise InsufficientHistory("The ledger is empty: a back-test needs invoices and payments.")
+        raise InsufficientHistory.coded(
+            "forecast.err.empty_ledger",
+            "The ledger is empty: a back-test needs invoices and payments.",
+        )
     arrays = ledger_arrays(ledger)
     if first <= int(arrays.invoice_day[0]):
-        raise InvalidArgument(
-            f"`start` must be after the first invoice ({day_to_timestamp(arrays.invoice_day[0]):%Y-%m-%d}) "
-            f"so that there is history to learn from. Got {day_to_timestamp(first):%Y-%m-%d}."
+        raise InvalidArgument.coded(
+            "forecast.err.start_too_early",
+            "`start` must be after the first invoice ({first}) so that there is history to learn "
+            "from. Got {start}.",
+            first=f"{day_to_timestamp(arrays.invoice_day[0]):%Y-%m-%d}",
+            start=f"{day_to_timestamp(first):%Y-%m-%d}",
         )
     return list(range(first, last + 1, step_days))
 
@@ -167,15 +182,19 @@ def backtest(
     forecaster: CollectionsForecast | None = None,
     timing: PaymentTiming | None = None,
     sales: bool = False,
+    risk: bool = True,
 ) -> BacktestResult:
     """Rolling-origin back-test of the collections forecast (frames in the module doc).
 
     `forecaster` and `timing` carry the settings to test (defaults otherwise);
-    `sales=True` also back-tests the new-sales (invoicing) forecast.
+    `sales=True` also back-tests the new-sales (invoicing) forecast; `risk`
+    takes the chance of never being paid from the risk model's PD as of each
+    origin, as the forecast does (`creditdash.forecast.nonpayment`).
     """
     weeks = check_weeks(horizon_weeks)
     origins = origins_between(ledger, start, end, step_days)
     base = forecaster or CollectionsForecast()
+    default_risk = DefaultRisk(ledger) if risk else None
     week_rows, origin_rows = [], []
     sales_model = None
     for origin in origins:
@@ -186,7 +205,8 @@ def backtest(
             max_simulated=base.max_simulated,
             seed=base.seed,
             timing=timing or base.timing,
-        ).fit(ledger, day_to_timestamp(origin))
+        )
+        fit_collections(model, ledger, day_to_timestamp(origin), default_risk)
         items = model.items_
         actual, approx = actual_collections(ledger, items, origin, weeks)
         frame = model.weekly_.copy()
@@ -212,16 +232,23 @@ def backtest(
     return BacktestResult(weeks_frame, origins_frame, summarise(weeks_frame, origins_frame))
 
 
+def coverage(weeks: pd.DataFrame) -> float | None:
+    """% of weeks whose actual lies in [P10, P90], over weeks with money forecast or collected."""
+    actual = weeks["actual_cents"]
+    live = (weeks["p90_cents"] > 0) | (actual != 0)
+    if not live.any():
+        return None
+    inside = (weeks["p10_cents"] <= actual) & (actual <= weeks["p90_cents"])
+    return float(inside[live].mean() * 100)
+
+
 def _origin_row(frame: pd.DataFrame) -> dict:
     actual = frame["actual_cents"].to_numpy(dtype=np.float64)
-    inside = (frame["p10_cents"] <= frame["actual_cents"]) & (
-        frame["actual_cents"] <= frame["p90_cents"]
-    )
     return {
         "origin": frame["origin"].iloc[0],
         "actual_cents": int(actual.sum()),
         "wape": wape(actual, frame["expected_cents"].to_numpy()),
-        "coverage_p10_p90": float(inside.mean() * 100),
+        "coverage_p10_p90": coverage(frame),
         "baseline_due_date": wape(actual, frame["baseline_due_date_cents"].to_numpy()),
         "baseline_avg_delay": wape(actual, frame["baseline_avg_delay_cents"].to_numpy()),
         "approximate_weeks": int(frame["approximate"].sum()),
@@ -237,13 +264,11 @@ def summarise(weeks: pd.DataFrame, origins: pd.DataFrame) -> dict:
         values = origins[col].dropna()
         return None if values.empty else round(float(values.mean()), 2)
 
-    inside = (weeks["p10_cents"] <= weeks["actual_cents"]) & (
-        weeks["actual_cents"] <= weeks["p90_cents"]
-    )
+    band = coverage(weeks) if len(weeks) else None
     out = {
         "origins": len(origins),
         "wape": mean("wape"),
-        "coverage_p10_p90": round(float(inside.mean() * 100), 2) if len(weeks) else None,
+        "coverage_p10_p90": None if band is None else round(band, 2),
         "baseline_due_date": mean("baseline_due_date"),
         "baseline_avg_delay": mean("baseline_avg_delay"),
         "approximate_weeks": int(weeks["approximate"].sum()),
@@ -262,12 +287,17 @@ def recent_backtest(
     last = day - 7 * weeks
     first = last - step_days * (origins - 1)
     if ledger.is_empty:
-        raise InsufficientHistory("The ledger is empty: a back-test needs invoices and payments.")
+        raise InsufficientHistory.coded(
+            "forecast.err.empty_ledger",
+            "The ledger is empty: a back-test needs invoices and payments.",
+        )
     start = max(first, int(ledger_arrays(ledger).invoice_day[0]) + 180)
     if start > last:
-        raise InsufficientHistory(
-            f"A back-test needs at least {180 + 7 * weeks} days of history before the as-of "
-            f"date {day_to_timestamp(day):%Y-%m-%d}."
+        raise InsufficientHistory.coded(
+            "forecast.err.backtest_history",
+            "A back-test needs at least {days} days of history before the as-of date {as_of}.",
+            days=180 + 7 * weeks,
+            as_of=f"{day_to_timestamp(day):%Y-%m-%d}",
         )
     start = last - ((last - start) // step_days) * step_days
     return backtest(

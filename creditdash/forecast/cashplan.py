@@ -88,17 +88,21 @@ def lines_from_money(frame: pd.DataFrame, weeks: int = 13) -> pd.DataFrame:
     header = {v: str(k) for k, v in renamed.items()}  # category -> the column as given
     data = frame.rename(columns=renamed)
     if "week" not in data:
-        raise InvalidArgument(
-            "The cash plan needs a `week` column (1 to 13). Got columns: "
-            f"{', '.join(map(str, frame.columns))}."
+        raise InvalidArgument.coded(
+            "forecast.err.plan_week_column",
+            "The cash plan needs a `week` column (1 to 13). Got columns: {columns}.",
+            columns=", ".join(map(str, frame.columns)),
         )
     week = pd.to_numeric(data["week"], errors="coerce")
     bad = week.isna() | (week % 1 != 0) | (week < 1) | (week > weeks)
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InvalidArgument(
-            f"`week` must be a whole number from 1 to {weeks}. Row {row + 1}: "
-            f"{frame.iloc[row][[c for c, v in renamed.items() if v == 'week'][0]]!r}."
+        raise InvalidArgument.coded(
+            "forecast.err.plan_week",
+            "`week` must be a whole number from 1 to {weeks}. Row {row}: {value!r}.",
+            weeks=weeks,
+            row=row + 1,
+            value=frame.iloc[row][[c for c, v in renamed.items() if v == "week"][0]],
         )
     out = blank_lines(weeks)
     for cat in CATEGORIES:
@@ -108,9 +112,13 @@ def lines_from_money(frame: pd.DataFrame, weeks: int = 13) -> pd.DataFrame:
         wrong = values.isna() | (values < 0)
         if wrong.any():
             row = int(np.flatnonzero(wrong.to_numpy())[0])
-            raise InvalidArgument(
-                f"`{header[cat]}` must be an amount >= 0 (enter payments as positive "
-                f"numbers). Row {row + 1}: {data[cat].iloc[row]!r}."
+            raise InvalidArgument.coded(
+                "forecast.err.plan_amount",
+                "`{column}` must be an amount >= 0 (enter payments as positive numbers). "
+                "Row {row}: {value!r}.",
+                column=header[cat],
+                row=row + 1,
+                value=data[cat].iloc[row],
             )
         cents = np.rint(values.to_numpy(dtype=np.float64) * 100).astype(np.int64)
         sums = np.bincount(week.to_numpy(dtype=np.int64) - 1, weights=cents, minlength=weeks)
@@ -174,7 +182,9 @@ def save_plan(engine: Engine, plan: CashPlan) -> None:
     """Create or replace the plan called `plan.name`."""
     name = plan.name.strip()
     if not name:
-        raise InvalidArgument("A cash plan needs a name. Got an empty name.")
+        raise InvalidArgument.coded(
+            "forecast.err.plan_name", "A cash plan needs a name. Got an empty name."
+        )
     with Session(engine) as s, s.begin():
         record = s.scalars(select(CashPlanRecord).where(CashPlanRecord.name == name)).first()
         if record is None:
@@ -206,7 +216,12 @@ def load_plan(engine: Engine, name: str, weeks: int = 13) -> CashPlan:
         record = s.scalars(select(CashPlanRecord).where(CashPlanRecord.name == name)).first()
         if record is None:
             known = ", ".join(list_plans(engine)) or "none"
-            raise NotFound(f"No cash plan named {name!r}. Saved plans: {known}.")
+            raise NotFound.coded(
+                "forecast.err.plan_not_found",
+                "No cash plan named {name!r}. Saved plans: {known}.",
+                name=name,
+                known=known,
+            )
         lines = blank_lines(weeks)
         for line in s.scalars(select(CashPlanLine).where(CashPlanLine.plan_id == record.plan_id)):
             if 1 <= line.week <= weeks and line.category in CATEGORIES:
@@ -224,7 +239,9 @@ def delete_plan(engine: Engine, name: str) -> None:
     with Session(engine) as s, s.begin():
         record = s.scalars(select(CashPlanRecord).where(CashPlanRecord.name == name)).first()
         if record is None:
-            raise NotFound(f"No cash plan named {name!r}.")
+            raise NotFound.coded(
+                "forecast.err.plan_missing", "No cash plan named {name!r}.", name=name
+            )
         for line in s.scalars(select(CashPlanLine).where(CashPlanLine.plan_id == record.plan_id)):
             s.delete(line)
         s.delete(record)
@@ -248,7 +265,12 @@ def read_plan_file(name: str, data: bytes, weeks: int = 13) -> pd.DataFrame:
         else:
             frame = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
     except Exception as err:  # noqa: BLE001 - any unreadable file gets the same message
-        raise InvalidArgument(f"{name}: not a readable CSV or XLSX file ({err}).") from None
+        raise InvalidArgument.coded(
+            "forecast.err.plan_file",
+            "{file}: not a readable CSV or XLSX file ({reason}).",
+            file=name,
+            reason=str(err),
+        ) from None
     return lines_from_money(frame, weeks)
 
 

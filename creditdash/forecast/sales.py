@@ -129,7 +129,11 @@ def fit_predict(
             low = np.asarray(pred.conf_int(alpha=0.2))[:, 0]
     sd = np.maximum((mean - low) / _Z90, 0.0)
     if not np.all(np.isfinite(mean)) or not np.all(np.isfinite(sd)):
-        raise InvalidArgument(f"model {name!r} produced no finite forecast")
+        raise InvalidArgument.coded(
+            "forecast.err.sales_not_finite",
+            "model {model!r} produced no finite forecast.",
+            model=name,
+        )
     return np.maximum(mean, 0.0) * scale, sd * scale
 
 
@@ -159,7 +163,12 @@ def _fit(name: str, z: np.ndarray, ends: np.ndarray):
             exog=_exog(name, ends),
         )
         return model.fit(disp=False, maxiter=200)
-    raise InvalidArgument(f"`models` must be among {', '.join(MODELS)}. Got {name!r}.")
+    raise InvalidArgument.coded(
+        "forecast.err.sales_models",
+        "`models` must be among {models}. Got {got!r}.",
+        models=", ".join(MODELS),
+        got=name,
+    )
 
 
 class SalesForecast:
@@ -183,7 +192,12 @@ class SalesForecast:
         self.weeks = check_weeks(weeks)
         unknown = [m for m in models if m not in MODELS]
         if unknown:
-            raise InvalidArgument(f"`models` must be among {', '.join(MODELS)}. Got {unknown!r}.")
+            raise InvalidArgument.coded(
+                "forecast.err.sales_models",
+                "`models` must be among {models}. Got {got!r}.",
+                models=", ".join(MODELS),
+                got=unknown,
+            )
         self.models = tuple(models)
         self.folds = int(folds)
         self.n_sims = int(n_sims)
@@ -240,7 +254,10 @@ class SalesForecast:
     @property
     def weekly_(self) -> pd.DataFrame:
         if not hasattr(self, "forecast_"):
-            raise NotFitted("SalesForecast is not fitted: call fit(ledger, as_of) first.")
+            raise NotFitted.coded(
+                "forecast.err.sales_not_fitted",
+                "SalesForecast is not fitted: call fit(ledger, as_of) first.",
+            )
         return self.forecast_
 
 

@@ -11,7 +11,8 @@ Kinds of `Scenario`:
                     which is an invoicing forecast for the whole book)
 
 `run_scenarios` re-runs the collections with the base case's fitted payment
-timing (one fit), so scenarios differ from the base only by the stress.
+timing (one fit) and never-paid chances, so scenarios differ from the base
+only by the stress.
 Frame (int64 cents): scenario, week, start, end, expected_cents,
 new_sales_collections_cents, total_expected_cents, total_p10_cents.
 """
@@ -48,14 +49,30 @@ class Scenario:
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
-            raise InvalidArgument(f"`kind` must be one of {', '.join(KINDS)}. Got {self.kind!r}.")
+            raise InvalidArgument.coded(
+                "forecast.err.scenario_kind",
+                "`kind` must be one of {kinds}. Got {kind!r}.",
+                kinds=", ".join(KINDS),
+                kind=self.kind,
+            )
         if self.kind != "default" and not 0 <= self.days <= 365:
-            raise InvalidArgument(f"`days` must be from 0 to 365. Got {self.days}.")
+            raise InvalidArgument.coded(
+                "forecast.err.scenario_days",
+                "`days` must be from 0 to 365. Got {days}.",
+                days=self.days,
+            )
         if self.kind == "delay_largest" and self.top < 1:
-            raise InvalidArgument(f"`top` must be at least 1 customer. Got {self.top}.")
+            raise InvalidArgument.coded(
+                "forecast.err.scenario_top",
+                "`top` must be at least 1 customer. Got {top}.",
+                top=self.top,
+            )
         if self.kind == "default" and not self.customers and self.attribute not in ATTRIBUTES:
-            raise InvalidArgument(
-                f"`attribute` must be one of {', '.join(ATTRIBUTES)}. Got {self.attribute!r}."
+            raise InvalidArgument.coded(
+                "forecast.err.scenario_attribute",
+                "`attribute` must be one of {attributes}. Got {attribute!r}.",
+                attributes=", ".join(ATTRIBUTES),
+                attribute=self.attribute,
             )
 
 
@@ -85,7 +102,14 @@ def run_scenarios(ledger: Ledger, base: CashForecast, scenarios: list[Scenario])
             correlation=fitted.correlation,
             max_simulated=fitted.max_simulated,
             seed=fitted.seed,
-        ).fit(ledger, as_of, shift_days=shift, collectible=collectible, timing=fitted.timing_)
+        ).fit(
+            ledger,
+            as_of,
+            shift_days=shift,
+            collectible=collectible,
+            never_paid=fitted.never_paid_,
+            timing=fitted.timing_,
+        )
         weekly = model.weekly_.copy()
         new, new_samples = _new_sales(base, sc)
         weekly["new_sales_collections_cents"] = np.rint(new).astype(np.int64)

@@ -66,14 +66,29 @@ class PaymentTiming:
         reference: str = "due",
     ) -> None:
         if half_life_days <= 0:
-            raise InvalidArgument(f"`half_life_days` must be positive. Got {half_life_days}.")
+            raise InvalidArgument.coded(
+                "forecast.err.half_life",
+                "`half_life_days` must be positive. Got {half_life_days}.",
+                half_life_days=half_life_days,
+            )
         if prior_invoices < 0:
-            raise InvalidArgument(f"`prior_invoices` must be >= 0. Got {prior_invoices}.")
+            raise InvalidArgument.coded(
+                "forecast.err.prior_invoices",
+                "`prior_invoices` must be >= 0. Got {prior_invoices}.",
+                prior_invoices=prior_invoices,
+            )
         if reference not in ("due", "invoice"):
-            raise InvalidArgument(f"`reference` must be 'due' or 'invoice'. Got {reference!r}.")
+            raise InvalidArgument.coded(
+                "forecast.err.reference",
+                "`reference` must be 'due' or 'invoice'. Got {reference!r}.",
+                reference=reference,
+            )
         if not min_delay < max_delay:
-            raise InvalidArgument(
-                f"`min_delay` must be below `max_delay`. Got {min_delay} and {max_delay}."
+            raise InvalidArgument.coded(
+                "forecast.err.delay_grid",
+                "`min_delay` must be below `max_delay`. Got {min_delay} and {max_delay}.",
+                min_delay=min_delay,
+                max_delay=max_delay,
             )
         self.half_life_days = half_life_days
         self.prior_invoices = prior_invoices
@@ -89,9 +104,11 @@ class PaymentTiming:
         day = day_number(as_of)
         n_inv = arrays.invoices_until(day)
         if not (arrays.invoice_amount[:n_inv] > 0).any():
-            raise InsufficientHistory(
-                f"No invoices dated on or before {np.datetime64(day, 'D')}: "
-                "payment timing needs history before `as_of`."
+            raise InsufficientHistory.coded(
+                "forecast.err.no_history",
+                "No invoices dated on or before {as_of}: payment timing needs history before "
+                "`as_of`.",
+                as_of=str(np.datetime64(day, "D")),
             )
         seg_codes, seg_labels = _segment_codes(arrays)
         n_cust = len(arrays.customers)
@@ -226,7 +243,10 @@ class PaymentTiming:
     # ------------------------------------------------------------- predict
     def _check(self) -> None:
         if not hasattr(self, "log_survival_"):
-            raise NotFitted("PaymentTiming is not fitted: call fit(ledger, as_of) first.")
+            raise NotFitted.coded(
+                "forecast.err.timing_not_fitted",
+                "PaymentTiming is not fitted: call fit(ledger, as_of) first.",
+            )
 
     def curve_of(self, customer_code: np.ndarray, disputed: np.ndarray | None = None) -> np.ndarray:
         """The curve row for invoices of these customer codes (disputed ones: the disputed curve)."""
@@ -235,6 +255,11 @@ class PaymentTiming:
         if disputed is not None:
             rows = np.where(np.asarray(disputed, dtype=bool), self.disputed_curve_, rows)
         return rows
+
+    def unpaid_share(self, curve: np.ndarray) -> np.ndarray:
+        """Share of the money on each curve still unpaid at max_delay: what its history never paid."""
+        curve = np.asarray(curve, dtype=np.intp)
+        return np.exp(self.log_survival(curve, np.full(curve.shape, self.max_delay)))
 
     def log_survival(self, curve: np.ndarray, delay: np.ndarray) -> np.ndarray:
         """log P(still unpaid at the end of `delay`) on each curve (broadcasts)."""

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from creditdash.forecast.collections import CollectionsForecast
+from creditdash.forecast.nonpayment import DefaultRisk, fit_collections
 from creditdash.forecast.sales import SalesForecast
 from creditdash.forecast.timing import PaymentTiming
 from creditdash.ledger import DateLike, Ledger
@@ -31,12 +32,17 @@ from creditdash.ledger import DateLike, Ledger
 
 @dataclass(frozen=True, eq=False)
 class CashForecast:
-    """The weekly frame (module doc), the fitted parts and the per-invoice detail."""
+    """The weekly frame (module doc), the fitted parts and the per-invoice detail.
+
+    `never_paid_from` says where the chance of never being paid came from:
+    "risk" (the risk model's PD) or "history" (each customer's own curve).
+    """
 
     weekly: pd.DataFrame
     invoices: pd.DataFrame
     collections: CollectionsForecast
     sales: SalesForecast | None
+    never_paid_from: str = "history"
 
 
 def cash_forecast(
@@ -46,11 +52,16 @@ def cash_forecast(
     *,
     new_sales: bool = True,
     n_sims: int = 1000,
-    never_paid: pd.Series | None = None,
+    risk: bool = True,
 ) -> CashForecast:
-    """Collections of open invoices plus (optionally) the new-sales layer, week by week."""
-    existing = CollectionsForecast(weeks=weeks, n_sims=n_sims).fit(
-        ledger, as_of, never_paid=never_paid
+    """Collections of open invoices plus (optionally) the new-sales layer, week by week.
+
+    With `risk`, the chance an open invoice is never paid comes from the risk
+    model's PD where the history allows one (`creditdash.forecast.nonpayment`).
+    """
+    default_risk = DefaultRisk(ledger) if risk else None
+    existing = fit_collections(
+        CollectionsForecast(weeks=weeks, n_sims=n_sims), ledger, as_of, default_risk
     )
     sales = None
     if new_sales:
@@ -61,6 +72,7 @@ def cash_forecast(
         invoices=existing.invoices_,
         collections=existing,
         sales=sales,
+        never_paid_from="risk" if existing.never_paid_ is not None else "history",
     )
 
 

@@ -19,6 +19,7 @@ def test_forecast_page_runs(request, data):
     else:
         assert all(m.help for m in at.metric)
         assert any(m.label == "WAPE, model" for m in at.metric)
+        assert any("never paid comes from" in c.value for c in at.caption)
 
 
 def test_minimum_above_balance_calls_out_the_first_week(demo_app):
@@ -37,3 +38,24 @@ def test_a_risk_grade_can_default_in_the_stress_scenarios(demo_app):
     assert not at.exception
     names = [str(v) for frame in at.dataframe for v in frame.value.iloc[:, 0].tolist()]
     assert any("Grade E customers" in n for n in names)
+
+
+def test_the_grade_scenario_uses_the_policy_in_force(demo_app, tmp_path):
+    from creditdash.risk.policy import default_policy
+    from creditdash.risk.policy_store import save_policy
+    from creditdash.store import open_store
+
+    policy = default_policy()
+    names = {g["grade"]: f"G{i + 1}" for i, g in enumerate(policy["grades"])}
+    for grade in policy["grades"]:
+        grade["grade"] = names[grade["grade"]]
+    for cap in policy["caps"]:
+        cap["max_grade"] = names[cap["max_grade"]]
+    engine = open_store(f"sqlite:///{tmp_path / 'app.sqlite'}")
+    save_policy(engine, policy, who="li.na", note="Grades renamed")
+    engine.dispose()
+    at = run_page(demo_app, PAGE)
+    assert not at.exception
+    options = [str(o) for o in at.selectbox(key="fc_st_segment").options]
+    assert any(o.startswith("Grade G") for o in options)
+    assert "Grade E customers" not in options

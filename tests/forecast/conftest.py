@@ -41,6 +41,32 @@ def regular_ledger(
     return Ledger.from_frames(customers_frame, invoices.drop(columns="segment"), payments)
 
 
+def first_run_on_or_after(day: pd.Timestamp, run: int = 25) -> pd.Timestamp:
+    """The first `run`-th of a month on or after `day`."""
+    this = day.replace(day=run)
+    return this if this >= day else (day + pd.offsets.MonthBegin(1)).replace(day=run)
+
+
+def run_ledger(as_of: str = "2024-06-30", run: int = 25, terms: int = 30) -> Ledger:
+    """One customer invoices 1,000.00 every 3 days for a year and pays each invoice on the
+    first `run`-th of a month on or after its due date (a payment run)."""
+    end = pd.Timestamp(as_of)
+    rows, pays = [], []
+    for i, day in enumerate(pd.date_range(end - pd.Timedelta(days=365), end, freq="3D")):
+        due = day + pd.Timedelta(days=terms)
+        rows.append((f"R{i}", "C0", day, due, 100_000))
+        paid = first_run_on_or_after(due, run)
+        if paid <= end:
+            pays.append((f"P{i}", "C0", f"R{i}", paid, 100_000))
+    invoices = pd.DataFrame(
+        rows, columns=["invoice_id", "customer_id", "invoice_date", "due_date", "amount_cents"]
+    )
+    payments = pd.DataFrame(
+        pays, columns=["payment_id", "customer_id", "invoice_id", "payment_date", "amount_cents"]
+    )
+    return Ledger.from_frames(None, invoices, payments)
+
+
 def random_ledger(seed: int = 3, customers: int = 12, invoices: int = 900) -> Ledger:
     """Two years of invoices with customer-specific delays (seeded)."""
     rng = np.random.default_rng(seed)

@@ -11,6 +11,7 @@ from creditdash.forecast.backtest import (
     backtest,
     baseline_avg_delay,
     baseline_due_date,
+    coverage,
     recent_backtest,
     wape,
 )
@@ -89,3 +90,25 @@ def test_recent_backtest_and_errors(ledger):
         recent_backtest(ledger, "2022-03-01")
     with pytest.raises(InsufficientHistory, match="The ledger is empty"):
         backtest(Ledger.from_frames(), "2023-01-01", "2023-02-01")
+    with pytest.raises(InsufficientHistory, match="The ledger is empty"):
+        recent_backtest(Ledger.from_frames(), "2023-01-01")
+
+
+def test_coverage_counts_only_weeks_with_money_forecast_or_collected():
+    weeks = pd.DataFrame({
+        "p10_cents": [10, 10, 0, 0, 0],
+        "p90_cents": [20, 20, 5, 0, 0],
+        "actual_cents": [15, 30, 0, 0, 7],
+    })  # fmt: skip
+    # live weeks: 1 (inside), 2 (above), 3 (inside: P90 > 0), 5 (collected, nothing forecast)
+    assert coverage(weeks) == pytest.approx(50.0)
+    assert coverage(weeks.iloc[[3]]) is None
+
+
+def test_backtest_with_and_without_the_risk_model(ledger):
+    # no defaults in this history: no PD model, so both runs take each customer's own curve
+    with_risk = backtest(ledger, "2023-03-31", "2023-04-28", step_days=14, horizon_weeks=4)
+    without = backtest(
+        ledger, "2023-03-31", "2023-04-28", step_days=14, horizon_weeks=4, risk=False
+    )
+    pd.testing.assert_frame_equal(with_risk.weeks, without.weeks)

@@ -102,7 +102,9 @@ def test_saved_plans_round_trip(engine):
     pd.testing.assert_frame_equal(plan.lines, lines)
     assert list_plans(engine) == ["Base"]
     delete_plan(engine, "Base")
-    with pytest.raises(NotFound, match="No cash plan named 'Base'"):
+    with pytest.raises(NotFound, match="No cash plan named 'Base'. Saved plans: none"):
         load_plan(engine, "Base")
+    with pytest.raises(NotFound, match="No cash plan named 'Base'"):
+        delete_plan(engine, "Base")
     with pytest.raises(InvalidArgument, match="needs a name"):
         save_plan(engine, CashPlan(" ", 0, 0, lines))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,6 +14,7 @@ from creditdash.forecast.sales import (
     SalesForecast,
     collection_matrix,
     festival_regressors,
+    fit_predict,
     seasonal_naive,
     weekly_sales,
 )
@@ -71,3 +74,10 @@ def test_errors():
         SalesForecast(models=("prophet",))
     with pytest.raises(NotFitted, match="SalesForecast is not fitted"):
         _ = SalesForecast().weekly_
+    ends = 19_000 + 7 * np.arange(81)
+    with pytest.raises(InvalidArgument, match="`models` must be among .* Got 'prophet'"):
+        fit_predict("prophet", np.ones(81), ends, 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the series is broken on purpose
+        with pytest.raises(InvalidArgument, match="model 'ets' produced no finite forecast"):
+            fit_predict("ets", np.r_[np.full(80, 100.0), np.inf], ends, 3)
