@@ -72,13 +72,15 @@ c4.metric(
 )
 WEEK_LABEL = ui.tr("forecast.chart.week")  # how the x axis names a week: "W1 03-21"
 st.plotly_chart(
-    charts.collections_chart(
-        weekly,
-        currency,
-        title=ui.tr("forecast.chart.collections"),
-        y_title=ui.tr("forecast.chart.cash"),
-        names=(ui.tr("forecast.chart.open_invoices"), ui.tr("forecast.chart.new_sales")),
-        week_label=WEEK_LABEL,
+    ui.localised(
+        charts.collections_chart(
+            weekly,
+            currency,
+            title=ui.tr("forecast.chart.collections"),
+            y_title=ui.tr("forecast.chart.cash"),
+            names=(ui.tr("forecast.chart.open_invoices"), ui.tr("forecast.chart.new_sales")),
+            week_label=WEEK_LABEL,
+        )
     ),
     key="fc_chart",
 )
@@ -145,6 +147,7 @@ upload = st.file_uploader(
     type=["csv", "xlsx"],
     key="fc_plan_upload",
 )
+ui.localise_uploader("fc_plan_upload", ["csv", "xlsx"])
 if upload is not None and st.session_state.get("fc_plan_uploaded") != upload.file_id:
     try:
         lines = cashplan.read_plan_file(upload.name, upload.getvalue(), weeks)
@@ -254,14 +257,16 @@ stress = run_scenarios(ui.ledger(), forecast, scenarios)
 # the plan's own table stands for the base case
 tables = {ui.tr("forecast.scenario.base"): table, **cashplan.scenario_plans(stress, current)}
 st.plotly_chart(
-    charts.balance_chart(
-        tables,
-        current.minimum_cash_cents,
-        currency,
-        title=ui.tr("forecast.chart.balance"),
-        y_title=ui.tr("forecast.chart.cash"),
-        minimum_name=ui.tr("forecast.chart.minimum"),
-        week_label=WEEK_LABEL,
+    ui.localised(
+        charts.balance_chart(
+            tables,
+            current.minimum_cash_cents,
+            currency,
+            title=ui.tr("forecast.chart.balance"),
+            y_title=ui.tr("forecast.chart.cash"),
+            minimum_name=ui.tr("forecast.chart.minimum"),
+            week_label=WEEK_LABEL,
+        )
     ),
     key="fc_balance",
 )
@@ -312,27 +317,31 @@ if summ["approximate_weeks"]:
 date_format = "%Y-%m-%d" if ui.lang() == "zh" else None
 g1, g2 = st.columns(2)
 g1.plotly_chart(
-    charts.backtest_chart(
-        bt.weeks,
-        3,
-        currency,
-        title=ui.tr("forecast.chart.backtest"),
-        y_title=ui.tr("forecast.chart.cash"),
-        names=(ui.tr("forecast.chart.forecast_from"), ui.tr("forecast.chart.actual_after")),
-        date_format=date_format,
+    ui.localised(
+        charts.backtest_chart(
+            bt.weeks,
+            3,
+            currency,
+            title=ui.tr("forecast.chart.backtest"),
+            y_title=ui.tr("forecast.chart.cash"),
+            names=(ui.tr("forecast.chart.forecast_from"), ui.tr("forecast.chart.actual_after")),
+            date_format=date_format,
+        )
     ),
     key="fc_bt_chart",
 )
 g2.plotly_chart(
-    charts.wape_chart(
-        bt.origins,
-        title=ui.tr("forecast.chart.wape"),
-        names=(
-            ui.tr("forecast.chart.model"),
-            ui.tr("forecast.chart.baseline_avg_delay"),
-            ui.tr("forecast.chart.baseline_due_date"),
-        ),
-        date_format=date_format,
+    ui.localised(
+        charts.wape_chart(
+            bt.origins,
+            title=ui.tr("forecast.chart.wape"),
+            names=(
+                ui.tr("forecast.chart.model"),
+                ui.tr("forecast.chart.baseline_avg_delay"),
+                ui.tr("forecast.chart.baseline_due_date"),
+            ),
+            date_format=date_format,
+        )
     ),
     key="fc_bt_wape",
 )

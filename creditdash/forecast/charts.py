@@ -25,7 +25,7 @@ def _layout(fig: go.Figure, title: str, currency: str, y_title: str = "Cash") ->
         hovermode="x unified",
         plot_bgcolor="white",
     )
-    fig.update_yaxes(gridcolor="#e6e9ef", separatethousands=True, tickformat=",.0f")
+    fig.update_yaxes(gridcolor="#e6e9ef", tickformat="~s", hoverformat=",.2f")
     return fig
 
 
