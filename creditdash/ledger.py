@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from creditdash.errors import InvalidArgument
 from creditdash.frames import (
@@ -67,12 +69,16 @@ class Ledger:
             if customers is not None
             else empty_frame(CUSTOMER_COLUMNS)
         )
-        known = set(cust["customer_id"])
-        missing = sorted((set(inv["customer_id"]) | set(pay["customer_id"])) - known)
-        if missing:
+        codes = _customer_codes(cust["customer_id"], inv["customer_id"], pay["customer_id"])
+        if codes.unseen:
+            codes, missing = codes.unseen_sorted()
             extra = conform(pd.DataFrame({"customer_id": missing}), CUSTOMER_COLUMNS)
             cust = pd.concat([cust, extra], ignore_index=True) if len(cust) else extra
-        return cls(customers=cust, invoices=inv, payments=pay, currency=currency)
+        ledger = cls(customers=cust, invoices=inv, payments=pay, currency=currency)
+        # The lookup that found the missing customers is the costly part of the
+        # arrays' customer codes: keep it for `ledger_arrays`.
+        ledger._cache[_CODES_KEY] = codes
+        return ledger
 
     @property
     def is_empty(self) -> bool:
@@ -97,6 +103,7 @@ class Ledger:
 
 DateLike = str | dt.date | np.datetime64  # pd.Timestamp and datetime are dt.date too
 _ARRAYS_KEY = "arrays"
+_CODES_KEY = "customer_codes"  # a _CustomerCodes, from `Ledger.from_frames` until arrays are built
 _BUILD_LOCK = threading.Lock()  # app sessions share a ledger: build its arrays once
 # Sums are taken with float64 `np.bincount`; they are exact while every partial
 # sum stays below 2**53 cents. Ledgers beyond that fall back to int64 sums.
@@ -188,7 +195,10 @@ def day_number(value: object, name: str = "as_of") -> int:
         except (TypeError, ValueError):
             stamp = pd.NaT
     if pd.isna(stamp):
-        raise InvalidArgument(f"`{name}` must be a date such as '2025-03-20'. Got {value!r}.")
+        raise InvalidArgument.coded(
+            "error.ledger.date", "`{name}` must be a date such as '2025-03-20'. Got {value!r}.",
+            name=name, value=value,
+        )  # fmt: skip
     return int(np.datetime64(stamp.date(), "D").astype(np.int64))
 
 
@@ -201,40 +211,102 @@ def _days(column: pd.Series) -> np.ndarray:
     return column.to_numpy(dtype="datetime64[us]").astype("datetime64[D]").astype(np.int64)
 
 
+def _date_order(days: np.ndarray) -> np.ndarray:
+    """The stable sort order of `days`."""
+    if len(days) and int(days.max()) - int(days.min()) < 2**16:
+        # The same order, by numpy's radix sort for 16-bit keys (several times faster).
+        return np.argsort((days - days.min()).astype(np.uint16), kind="stable")
+    return np.argsort(days, kind="stable")
+
+
+def _ids(column: pd.Series) -> pa.Array:
+    """An id column as one pyarrow string array; missing ids are nulls."""
+    ids = pa.array(column.astype("str"), type=pa.large_string(), from_pandas=True)
+    return ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
+
+
+def _positions(found: pa.Array) -> np.ndarray:
+    """`pc.index_in` results as intp positions, -1 where not found."""
+    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
+
+
+@dataclass(frozen=True, eq=False)
+class _CustomerCodes:
+    """Customer ids in code order and the code of each invoice and payment (frame order).
+
+    The first `len(ids) - unseen` codes follow the first row of each id in the
+    customers frame; the `unseen` ids, found only on invoices or payments,
+    come after them. A missing id (null) is an id like any other.
+    """
+
+    ids: pa.Array
+    invoices: np.ndarray
+    payments: np.ndarray
+    unseen: int
+
+    def unseen_sorted(self) -> tuple[_CustomerCodes, list[str | None]]:
+        """The same codes with the unseen ids in sorted order, and those ids."""
+        known = len(self.ids) - self.unseen
+        unseen = self.ids[known:]
+        order = pc.sort_indices(unseen).to_numpy().astype(np.intp)
+        recode = np.arange(len(self.ids), dtype=np.intp)
+        recode[known + order] = np.arange(known, len(self.ids), dtype=np.intp)
+        ids = pa.concat_arrays([self.ids[:known], unseen.take(order)])
+        codes = _CustomerCodes(ids, recode[self.invoices], recode[self.payments], self.unseen)
+        return codes, ids[known:].to_pylist()
+
+
+def _customer_codes(
+    customer_ids: pd.Series, invoice_customers: pd.Series, payment_customers: pd.Series
+) -> _CustomerCodes:
+    """Each invoice's and payment's customer as a code (see `_CustomerCodes`)."""
+    # Hash lookups in the customers' (few) ids on pyarrow arrays: far cheaper
+    # than factorizing every invoice's and payment's id.
+    uniques = pc.unique(_ids(customer_ids))
+    known = len(uniques)
+    codes = []
+    for column in (invoice_customers, payment_customers):
+        ids = _ids(column)
+        found = pc.index_in(ids, value_set=uniques, skip_nulls=False)
+        if found.null_count:
+            uniques = pa.concat_arrays([uniques, pc.unique(ids.filter(found.is_null()))])
+            found = pc.index_in(ids, value_set=uniques, skip_nulls=False)
+        codes.append(_positions(found))
+    return _CustomerCodes(uniques, codes[0], codes[1], len(uniques) - known)
+
+
 def _customers(ledger: Ledger) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray, np.ndarray]:
     """Customer keys and attributes (one row per code) and the code of each invoice and payment.
 
     Codes follow `ledger.customers` order; customers seen only on invoices or
-    payments (a Ledger built without `from_frames`) are appended.
+    payments (a Ledger built without `from_frames`) are appended in order of
+    first appearance, invoices before payments.
     """
-    cust, inv, pay = ledger.customers, ledger.invoices, ledger.payments
-    ids = pd.concat(
-        [cust["customer_id"], inv["customer_id"], pay["customer_id"]], ignore_index=True
-    )
-    codes, uniques = pd.factorize(ids, use_na_sentinel=False)
+    cust = ledger.customers
+    codes = ledger._cache.pop(_CODES_KEY, None)
+    if codes is None:
+        codes = _customer_codes(
+            cust["customer_id"], ledger.invoices["customer_id"], ledger.payments["customer_id"]
+        )
     first_row = cust.drop_duplicates("customer_id").set_index("customer_id")
-    table = first_row.reindex(pd.Index(uniques, name="customer_id")).reset_index()
+    index = pd.Index(pd.array(codes.ids, dtype="str"), name="customer_id")
+    table = first_row.reindex(index).reset_index()
     keys = table[["customer_id", "customer_name"]].astype("str")
     attributes = pd.DataFrame(index=table.index)
     for attr in ("segment", "region", "salesperson"):
         text = table[attr].astype("str").str.strip()
         attributes[attr] = text.mask(text.isna() | (text == ""), NO_ATTRIBUTE)
-    n_cust, n_inv = len(cust), len(inv)
-    codes = codes.astype(np.intp)
-    return keys, attributes, codes[n_cust : n_cust + n_inv], codes[n_cust + n_inv :]
+    return keys, attributes, codes.invoices, codes.payments
 
 
 def _invoice_positions(invoice_ids: pd.Series, applied_to: pd.Series) -> np.ndarray:
     """Row of each payment's invoice in `invoice_ids`; -1 for unapplied or unknown invoices.
 
-    Ids are unique by contract; should one repeat, its first row is used.
+    Ids are unique by contract; should one repeat, its first row is used. An
+    invoice without id matches no payment.
     """
-    codes, uniques = pd.factorize(pd.concat([invoice_ids, applied_to], ignore_index=True))
-    n = len(invoice_ids)
-    first_row = np.full(len(uniques) + 1, -1, dtype=np.intp)  # the extra slot serves code -1 (NA)
-    first_row[codes[:n][::-1]] = np.arange(n - 1, -1, -1, dtype=np.intp)
-    first_row[-1] = -1  # an invoice without id matches no payment
-    return first_row[codes[n:]]
+    found = pc.index_in(_ids(applied_to), value_set=_ids(invoice_ids), skip_nulls=True)
+    return _positions(found)
 
 
 def _build_arrays(ledger: Ledger) -> LedgerArrays:
@@ -242,7 +314,7 @@ def _build_arrays(ledger: Ledger) -> LedgerArrays:
     customers, attributes, inv_customer, pay_customer = _customers(ledger)
 
     inv_day_raw = _days(inv["invoice_date"])
-    inv_order = np.argsort(inv_day_raw, kind="stable")
+    inv_order = _date_order(inv_day_raw)
     inv_day = inv_day_raw[inv_order]
     due_day = _days(inv["due_date"])[inv_order]
     # A missing due date (NaT) is treated as due on the invoice date.
@@ -250,7 +322,7 @@ def _build_arrays(ledger: Ledger) -> LedgerArrays:
     inv_amount = inv["amount_cents"].to_numpy(dtype=np.int64)[inv_order]
 
     pay_day_raw = _days(pay["payment_date"])
-    pay_order = np.argsort(pay_day_raw, kind="stable")
+    pay_order = _date_order(pay_day_raw)
     pay_amount = pay["amount_cents"].to_numpy(dtype=np.int64)[pay_order]
     # Payments point at invoices' sorted positions; -1 stays -1 (unapplied).
     sorted_position = np.empty(len(inv_order) + 1, dtype=np.intp)

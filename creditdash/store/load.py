@@ -107,9 +107,12 @@ def to_reporting(
     rate = rate_for(rates, invoices["currency"], invoices["invoice_date"])
     missing = sorted(set(invoices.loc[foreign & np.isnan(rate), "currency"]))
     if missing:
-        raise InvalidArgument(
-            f"No exchange rate to {currency} for currency {', '.join(missing)}: upload a rates file "
-            "(currency, date, rate)."
+        raise InvalidArgument.coded(
+            "error.store.no_rate",
+            "No exchange rate to {currency} for currency {missing}: upload a rates file "
+            "(currency, date, rate).",
+            currency=currency,
+            missing=", ".join(missing),
         )
     inv_rate = np.where(foreign, rate, 1.0)
     invoices = invoices.assign(
