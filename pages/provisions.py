@@ -149,7 +149,7 @@ st.caption(
         write_off=WRITE_OFF,
     )
 )
-matrix = result.matrix.assign(bucket=result.matrix["bucket"].astype(str))
+matrix = result.matrix.assign(bucket=result.matrix["bucket"].astype(str).map(ui.bucket_name))
 st.dataframe(
     matrix.replace({"portfolio": PORTFOLIO_NAMES}),
     hide_index=True,
@@ -184,7 +184,7 @@ if result.roll is not None:
         sources = {"book": ui.tr("prov.from.book"), "portfolio": ui.tr("prov.from.portfolio")}
         flows = own.flows.replace({"portfolio": PORTFOLIO_NAMES, "source": sources})
     left.dataframe(
-        flows,
+        flows.assign(bucket=flows["bucket"].astype(str).map(ui.bucket_name)),
         hide_index=True,
         key="prov_flows",
         column_config={
@@ -214,7 +214,7 @@ if result.roll is not None:
     right.plotly_chart(
         ui.localised(
             roll_rate_chart(
-                result.roll.monthly,
+                result.roll.monthly.rename(columns=ui.bucket_name),
                 title=ui.tr("prov.chart.roll"),
                 y_title=ui.tr("prov.chart.roll.y"),
             )

@@ -12,12 +12,13 @@ GOOD, BAD, NEUTRAL = "#2e7d5b", "#c0392b", "#4c6ef5"
 
 def _style(fig: go.Figure, title: str, height: int = 340) -> go.Figure:
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"},
+        # the title at the top edge and the legend on a line of its own under it
+        title={"text": title, "x": 0, "xanchor": "left", "yref": "container", "y": 0.98},
         font={"family": FONT},
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        margin={"l": 10, "r": 10, "t": 80, "b": 10},
         plot_bgcolor="white",
-        height=height,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "title": None},
+        height=height + 30,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": None},
     )
     fig.update_xaxes(gridcolor="#e6e9ef", automargin=True)
     fig.update_yaxes(gridcolor="#e6e9ef", automargin=True)
