@@ -18,6 +18,45 @@ UNAPPLIED_COLOUR = "#8a94a6"
 FONT = "Noto Sans CJK SC, Noto Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
 
 
+GRID = "#e6e9ef"
+_LEGEND_BELOW = {"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0, "title": None}
+_LEGEND_ABOVE = {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": None}
+
+
+def style(
+    fig: go.Figure,
+    title: str,
+    *,
+    legend: str | None = "below",
+    height: int | None = None,
+    top: int = 50,
+) -> go.Figure:
+    """The house look every chart shares: title top left, a font with Chinese glyphs, white
+    plot with a light grid, tight margins.
+
+    `legend` is "below" (a horizontal line under the plot), "above" (a line of its own
+    between the title and the plot) or None (plotly's own place).
+    """
+    layout: dict = {
+        "title": {"text": title, "x": 0, "xanchor": "left"},
+        "font": {"family": FONT},
+        "margin": {"l": 10, "r": 10, "t": top, "b": 10},
+        "plot_bgcolor": "white",
+    }
+    if legend == "below":
+        layout["legend"] = _LEGEND_BELOW
+    elif legend == "above":
+        layout["title"] |= {"yref": "container", "y": 0.98}
+        layout["margin"]["t"] = max(top, 80)
+        layout["legend"] = _LEGEND_ABOVE
+    if height is not None:
+        layout["height"] = height
+    fig.update_layout(**layout)
+    fig.update_xaxes(gridcolor=GRID)
+    fig.update_yaxes(gridcolor=GRID)
+    return fig
+
+
 def bucket_colours(labels: list[str]) -> dict[str, str]:
     """A colour per bucket label: the first bucket green, the rest from yellow to dark red."""
     colours = {labels[0]: CURRENT_COLOUR}
@@ -28,18 +67,12 @@ def bucket_colours(labels: list[str]) -> dict[str, str]:
 
 
 def _layout(fig: go.Figure, title: str, y_title: str, currency: str) -> go.Figure:
-    """Shared look: title left, legend below, money axis with separators."""
+    """Stacked bars over time: legend below, money axis."""
+    style(fig, title)
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"},
-        barmode="relative",
-        font={"family": FONT},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0, "title": None},
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        yaxis_title=f"{y_title} ({currency})",
-        hovermode="x unified",
-        plot_bgcolor="white",
+        barmode="relative", yaxis_title=f"{y_title} ({currency})", hovermode="x unified"
     )
-    fig.update_yaxes(gridcolor="#e6e9ef", tickformat="~s")
+    fig.update_yaxes(tickformat="~s")
     return fig
 
 
@@ -74,25 +107,14 @@ def aging_bars(
             marker_color=colours[label],
             hovertemplate="%{x:,.2f}",
         )
+    style(fig, title, legend="above", height=max(320, 28 * len(head) + 140))
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"},
         barmode="relative",
-        font={"family": FONT},
-        legend={
-            "orientation": "h",
-            "yanchor": "bottom",
-            "y": 1.0,
-            "x": 0,
-            "title": None,
-            "traceorder": "normal",
-        },
-        margin={"l": 10, "r": 10, "t": 80, "b": 10},
+        legend_traceorder="normal",
         xaxis_title=f"{x_title} ({currency})",
         hovermode="y unified",
-        plot_bgcolor="white",
-        height=max(320, 28 * len(head) + 140),
     )
-    fig.update_xaxes(gridcolor="#e6e9ef", tickformat="~s")
+    fig.update_xaxes(tickformat="~s")
     fig.update_yaxes(type="category", automargin=True)
     return fig
 
@@ -145,14 +167,9 @@ def top_overdue_chart(
             hovertemplate="%{x:,.2f}<extra></extra>",
         )
     )
-    fig.update_layout(
-        title={"text": title, "x": 0},
-        font={"family": FONT},
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        xaxis_title=f"{x_title} ({currency})",
-        plot_bgcolor="white",
-    )
-    fig.update_xaxes(gridcolor="#e6e9ef", tickformat="~s")
+    style(fig, title, legend=None)
+    fig.update_layout(xaxis_title=f"{x_title} ({currency})")
+    fig.update_xaxes(tickformat="~s")
     return fig
 
 

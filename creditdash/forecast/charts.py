@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from creditdash.charts import FONT
+from creditdash.charts import style
 
 EXISTING = "#2e6fb7"
 NEW_SALES = "#8fc1e8"
@@ -16,16 +16,9 @@ WEEK_LABEL = "W{week} {start:%m-%d}"  # a week on the x axis: "W1 03-21"
 
 
 def _layout(fig: go.Figure, title: str, currency: str, y_title: str = "Cash") -> go.Figure:
-    fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"},
-        font={"family": FONT},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0, "title": None},
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        yaxis_title=f"{y_title} ({currency})",
-        hovermode="x unified",
-        plot_bgcolor="white",
-    )
-    fig.update_yaxes(gridcolor="#e6e9ef", tickformat="~s", hoverformat=",.2f")
+    style(fig, title)
+    fig.update_layout(yaxis_title=f"{y_title} ({currency})", hovermode="x unified")
+    fig.update_yaxes(tickformat="~s", hoverformat=",.2f")
     return fig
 
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from creditdash.charts import FONT, bucket_colours
+from creditdash.charts import bucket_colours, style
 
 TREND_NAMES = {
     "collective": "Collective (matrix)",
@@ -45,16 +45,10 @@ def trend_chart(
         line={"color": "#34495e"},
         hovertemplate="%{y:.2f}%",
     )
+    style(fig, title)
     fig.update_layout(
-        title={"text": title, "x": 0},
         barmode="stack",
-        font={"family": FONT},
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        yaxis={
-            "title": y_title or f"Provision ({currency})",
-            "tickformat": "~s",
-            "gridcolor": "#e6e9ef",
-        },
+        yaxis={"title": y_title or f"Provision ({currency})", "tickformat": "~s"},
         yaxis2={
             "title": y2_title,
             "overlaying": "y",
@@ -62,8 +56,6 @@ def trend_chart(
             "rangemode": "tozero",
             "tickformat": ".1f",
         },
-        legend={"orientation": "h", "y": -0.2, "x": 0},
-        plot_bgcolor="white",
         hovermode="x unified",
     )
     fig.update_xaxes(type="category")
@@ -90,14 +82,7 @@ def roll_rate_chart(
             line={"color": colours[label]},
             hovertemplate="%{y:.1f}%",
         )
-    fig.update_layout(
-        title={"text": title, "x": 0},
-        font={"family": FONT},
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        yaxis={"title": y_title, "gridcolor": "#e6e9ef", "rangemode": "tozero"},
-        legend={"orientation": "h", "y": -0.2, "x": 0, "title": None},
-        plot_bgcolor="white",
-        hovermode="x unified",
-    )
+    style(fig, title)
+    fig.update_layout(yaxis={"title": y_title, "rangemode": "tozero"}, hovermode="x unified")
     fig.update_xaxes(type="category")
     return fig

@@ -5,23 +5,16 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from creditdash.charts import FONT, OVERDUE_COLOURS, bucket_colours
+from creditdash.charts import OVERDUE_COLOURS, bucket_colours, style
 
 GOOD, BAD, NEUTRAL = "#2e7d5b", "#c0392b", "#4c6ef5"
 
 
 def _style(fig: go.Figure, title: str, height: int = 340) -> go.Figure:
-    fig.update_layout(
-        # the title at the top edge and the legend on a line of its own under it
-        title={"text": title, "x": 0, "xanchor": "left", "yref": "container", "y": 0.98},
-        font={"family": FONT},
-        margin={"l": 10, "r": 10, "t": 80, "b": 10},
-        plot_bgcolor="white",
-        height=height + 30,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": None},
-    )
-    fig.update_xaxes(gridcolor="#e6e9ef", automargin=True)
-    fig.update_yaxes(gridcolor="#e6e9ef", automargin=True)
+    """The house look with the legend on a line under the title."""
+    style(fig, title, legend="above", height=height + 30)
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
     return fig
 
 

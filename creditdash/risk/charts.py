@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from creditdash.charts import FONT
+from creditdash.charts import style
 
 GRADE_COLOURS = ["#2e7d5b", "#7cb342", "#f2c14e", "#e0582f", "#8e1f2f", "#4a1020", "#2b0a14"]
 
@@ -15,17 +15,8 @@ def grade_colours(grades: list[str]) -> dict[str, str]:
     return {g: GRADE_COLOURS[min(i, len(GRADE_COLOURS) - 1)] for i, g in enumerate(grades)}
 
 
-def _style(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
-    fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"},
-        font={"family": FONT},
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        plot_bgcolor="white",
-        height=height,
-    )
-    fig.update_xaxes(gridcolor="#e6e9ef")
-    fig.update_yaxes(gridcolor="#e6e9ef")
-    return fig
+def _style(fig: go.Figure, title: str, height: int = 380, legend: str | None = None) -> go.Figure:
+    return style(fig, title, legend=legend, height=height, top=60)
 
 
 def grade_distribution(
@@ -85,8 +76,7 @@ def risk_map(
         )  # fmt: skip
     fig.update_xaxes(title=x_title, range=[0, 101])
     fig.update_yaxes(title=f"{y_title} ({currency})", tickformat="~s")
-    fig.update_layout(legend={"orientation": "h", "y": -0.2, "x": 0})
-    return _style(fig, title, 440)
+    return _style(fig, title, 440, legend="below")
 
 
 def score_history_chart(
@@ -135,9 +125,8 @@ def payment_behaviour(
         )  # fmt: skip
     fig.add_hline(y=0, line_color="#8a94a6", line_dash="dot")
     fig.update_yaxes(title=y_title)
-    fig.update_layout(legend={"orientation": "h", "y": -0.2, "x": 0})
     title = title or f"Payment behaviour (bubble size = amount, {currency})"
-    return _style(fig, title, 340)
+    return _style(fig, title, 340, legend="below")
 
 
 def calibration_chart(
@@ -155,5 +144,5 @@ def calibration_chart(
     fig.add_bar(x=calibration["grade"], y=calibration["observed"], name=names[1],
                 marker_color="#e0582f", hovertemplate="%{y:.1%}<extra></extra>")  # fmt: skip
     fig.update_yaxes(tickformat=".0%", title=y_title)
-    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.2, "x": 0})
-    return _style(fig, title, 340)
+    fig.update_layout(barmode="group")
+    return _style(fig, title, 340, legend="below")

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from creditdash.charts import FONT
+from creditdash.charts import style
 
 GAIN, LOSS, TOTAL = "#2e7d5b", "#c0392b", "#34495e"
 LABELS = {
@@ -51,15 +51,9 @@ def waterfall(
             connector={"line": {"color": "#b0b7c3"}},
         )
     )
-    fig.update_layout(
-        title={"text": title or "Net annual effect, component by component", "x": 0},
-        font={"family": FONT},
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        yaxis_title=y_title or f"A year ({currency})",
-        plot_bgcolor="white",
-        showlegend=False,
-    )
-    fig.update_yaxes(gridcolor="#e6e9ef", tickformat="~s")
+    style(fig, title or "Net annual effect, component by component", legend=None)
+    fig.update_layout(yaxis_title=y_title or f"A year ({currency})", showlegend=False)
+    fig.update_yaxes(tickformat="~s")
     return fig
 
 
@@ -103,17 +97,9 @@ def tornado_chart(
             hovertemplate=net_name + " %{customdata:,.0f}<extra>" + name + "</extra>",
         )
     fig.add_vline(x=base_net, line_color=TOTAL, line_dash="dot")
-    fig.update_layout(
-        title={"text": title, "x": 0},
-        barmode="overlay",
-        font={"family": FONT},
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        xaxis_title=x_title or f"Net annual effect ({currency})",
-        legend={"orientation": "h", "y": -0.2, "x": 0},
-        plot_bgcolor="white",
-        height=max(300, 60 * len(rows) + 120),
-    )
-    fig.update_xaxes(gridcolor="#e6e9ef", tickformat="~s")
+    style(fig, title, height=max(300, 60 * len(rows) + 120))
+    fig.update_layout(barmode="overlay", xaxis_title=x_title or f"Net annual effect ({currency})")
+    fig.update_xaxes(tickformat="~s")
     fig.update_yaxes(automargin=True)
     return fig
 
@@ -174,16 +160,10 @@ def collections_shift_chart(
         line={"color": LOSS if shift["cumulative_shift_cents"].iloc[-1] < 0 else GAIN},
         hovertemplate="%{y:+,.0f}",
     )
+    style(fig, title)
     fig.update_layout(
-        title={"text": title, "x": 0},
         barmode="group",
-        font={"family": FONT},
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        yaxis={
-            "title": y_title or f"Receipts a week ({currency})",
-            "tickformat": "~s",
-            "gridcolor": "#e6e9ef",
-        },
+        yaxis={"title": y_title or f"Receipts a week ({currency})", "tickformat": "~s"},
         yaxis2={
             "title": y2_title or f"Cumulative difference ({currency})",
             "overlaying": "y",
@@ -192,8 +172,6 @@ def collections_shift_chart(
             "zeroline": True,
             "showgrid": False,
         },
-        legend={"orientation": "h", "y": -0.2, "x": 0},
-        plot_bgcolor="white",
         hovermode="x unified",
     )
     fig.update_xaxes(type="category")
