@@ -92,23 +92,26 @@ with st.expander(ui.tr("forecast.weekly")):
         column_config=column_labels(shown_weekly, list(shown_weekly.columns[3:])),
     )
 d1, d2, d3, _ = st.columns([1, 1, 1.4, 3])
+# the files are built on click (default arguments pin this run's frames), not on every rerun
 d1.download_button(
-    ui.tr("forecast.download.csv"), to_csv_bytes(shown_weekly), f"forecast_{as_of:%Y%m%d}.csv",
-    "text/csv", key="fc_dl_csv",
+    ui.tr("forecast.download.csv"), lambda frame=shown_weekly: to_csv_bytes(frame),
+    f"forecast_{as_of:%Y%m%d}.csv", "text/csv", key="fc_dl_csv", on_click="ignore",
 )  # fmt: skip
 d2.download_button(
     ui.tr("forecast.download.xlsx"),
-    to_xlsx_bytes({"Forecast": shown_weekly}, set(shown_weekly.columns[3:])),
+    lambda frame=shown_weekly: to_xlsx_bytes({"Forecast": frame}, set(frame.columns[3:])),
     f"forecast_{as_of:%Y%m%d}.xlsx",
     XLSX,
     key="fc_dl_xlsx",
+    on_click="ignore",
 )
 d3.download_button(
     ui.tr("forecast.download.invoices"),
-    to_xlsx_bytes({"Invoices": to_money(forecast.invoices)}),
+    lambda invoices=forecast.invoices: to_xlsx_bytes({"Invoices": to_money(invoices)}),
     f"forecast_invoices_{as_of:%Y%m%d}.xlsx",
     XLSX,
     key="fc_dl_invoices",
+    on_click="ignore",
 )
 
 # ------------------------------------------------------------ cash plan
@@ -288,10 +291,11 @@ st.dataframe(
 plan_xlsx = {"Cash plan": to_money(table), "Scenarios": summary}
 st.download_button(
     ui.tr("forecast.stress.download"),
-    to_xlsx_bytes(plan_xlsx),
+    lambda sheets=plan_xlsx: to_xlsx_bytes(sheets),
     f"cash_plan_{as_of:%Y%m%d}.xlsx",
     XLSX,
     key="fc_dl_plan",
+    on_click="ignore",
 )
 
 # ------------------------------------------------------------ back-test
@@ -348,8 +352,11 @@ g2.plotly_chart(
 bt_frame = to_money(bt.origins)
 st.download_button(
     ui.tr("forecast.bt.download"),
-    to_xlsx_bytes({"Origins": bt_frame, "Weeks": to_money(bt.weeks)}),
+    lambda origins=bt_frame, weeks=bt.weeks: to_xlsx_bytes(
+        {"Origins": origins, "Weeks": to_money(weeks)}
+    ),
     f"backtest_{as_of:%Y%m%d}.xlsx",
     XLSX,
     key="fc_dl_bt",
+    on_click="ignore",
 )

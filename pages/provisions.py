@@ -301,15 +301,21 @@ if result.roll is not None:
     sheets["Roll rates by month"] = result.roll.monthly
 d1, d2, _ = st.columns([1, 1, 4])
 stem = f"provision_{as_of:%Y%m%d}"
+# the files are built on click (default arguments pin this run's frames), not on every rerun
+PROV_MONEY = {"balance", "ecl", "collective", "individual", "total", "rolled", "exited"}
 d1.download_button(
-    ui.tr("download.csv"), to_csv_bytes(matrix), f"{stem}.csv", "text/csv", key="prov_csv"
+    ui.tr("download.csv"),
+    lambda matrix=matrix: to_csv_bytes(matrix),
+    f"{stem}.csv",
+    "text/csv",
+    key="prov_csv",
+    on_click="ignore",
 )
 d2.download_button(
     ui.tr("download.xlsx"),
-    to_xlsx_bytes(
-        sheets, {"balance", "ecl", "collective", "individual", "total", "rolled", "exited"}
-    ),
+    lambda sheets=sheets: to_xlsx_bytes(sheets, PROV_MONEY),
     f"{stem}.xlsx",
     XLSX,
     key="prov_xlsx",
+    on_click="ignore",
 )

@@ -90,9 +90,22 @@ def headers(columns, **special) -> dict:
 
 def downloads(frame, stem: str, key: str, money: set[str] | None = None) -> None:
     c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button("CSV", to_csv_bytes(frame), f"{stem}.csv", "text/csv", key=f"{key}_csv")
+    # built on click, not on every rerun (a click needs no rerun either)
+    c1.download_button(
+        "CSV",
+        lambda: to_csv_bytes(frame),
+        f"{stem}.csv",
+        "text/csv",
+        key=f"{key}_csv",
+        on_click="ignore",
+    )
     c2.download_button(
-        "XLSX", to_xlsx_bytes({stem[:31]: frame}, money), f"{stem}.xlsx", XLSX, key=f"{key}_xlsx"
+        "XLSX",
+        lambda: to_xlsx_bytes({stem[:31]: frame}, money),
+        f"{stem}.xlsx",
+        XLSX,
+        key=f"{key}_xlsx",
+        on_click="ignore",
     )
 
 

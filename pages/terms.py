@@ -347,20 +347,26 @@ if weekly is not None:
 shown = result.table()
 d1, d2, _ = st.columns([1, 1, 4])
 stem = f"terms_{as_of:%Y%m%d}"
+# the files are built on click (default arguments pin this run's frames), not on every slider move
+sheets = {"Scenario": shown, "Components": components, "Tornado": spread}
+sheets |= {} if weekly is None else {"13 weeks": to_money(weekly)}
+money = {"baseline", "scenario", "change", "amount", "net_low", "net_high", "swing"}
+money |= {"base", "shift", "cumulative_shift"}
 d1.download_button(
-    ui.tr("download.csv"), to_csv_bytes(shown), f"{stem}.csv", "text/csv", key="terms_csv"
+    ui.tr("download.csv"),
+    lambda shown=shown: to_csv_bytes(shown),
+    f"{stem}.csv",
+    "text/csv",
+    key="terms_csv",
+    on_click="ignore",
 )
 d2.download_button(
     ui.tr("download.xlsx"),
-    to_xlsx_bytes(
-        {"Scenario": shown, "Components": components, "Tornado": spread}
-        | ({} if weekly is None else {"13 weeks": to_money(weekly)}),
-        {"baseline", "scenario", "change", "amount", "net_low", "net_high", "swing"}
-        | {"base", "shift", "cumulative_shift"},
-    ),
+    lambda sheets=sheets, money=money: to_xlsx_bytes(sheets, money),
     f"{stem}.xlsx",
     XLSX,
     key="terms_xlsx",
+    on_click="ignore",
 )
 
 # --- saved scenarios ----------------------------------------------------------

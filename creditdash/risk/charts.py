@@ -89,11 +89,16 @@ def score_history_chart(
     """One customer's score over time; grade bands shaded. `history` has as_of, score."""
     fig = go.Figure()
     colours = grade_colours([g["grade"] for g in grades])
-    upper = 100.0
+    # one band per grade from its minimum score up to the next grade's (add_hrect is slow)
+    shapes, labels, upper = [], [], 100.0
     for g in grades:
-        fig.add_hrect(y0=g["min_score"], y1=upper, fillcolor=colours[g["grade"]], opacity=0.08,
-                      line_width=0, annotation_text=g["grade"], annotation_position="right")  # fmt: skip
+        band = {"y0": g["min_score"], "y1": upper, "yref": "y", "xref": "paper", "x0": 0, "x1": 1}
+        shapes.append(band | {"type": "rect", "fillcolor": colours[g["grade"]], "opacity": 0.08,
+                              "line": {"width": 0}, "layer": "below"})  # fmt: skip
+        labels.append({"x": 1, "xref": "paper", "xanchor": "left", "y": (band["y0"] + upper) / 2,
+                       "yref": "y", "text": g["grade"], "showarrow": False})  # fmt: skip
         upper = g["min_score"]
+    fig.update_layout(shapes=shapes, annotations=labels)
     fig.add_scatter(x=history["as_of"], y=history["score"], mode="lines+markers", name=y_title,
                     line={"color": "#1f4e79"}, hovertemplate="%{x|%Y-%m-%d}: %{y:.1f}<extra></extra>")  # fmt: skip
     fig.update_yaxes(range=[0, 100], title=y_title)
