@@ -6,6 +6,7 @@ import os
 
 import pytest
 
+from creditdash import i18n
 from creditdash.risk.policy_store import current_policy, policy_versions
 from creditdash.risk.requests import list_requests
 from creditdash.store import open_store
@@ -112,7 +113,8 @@ def test_a_credit_hold_from_the_page_is_stored_audited_and_shown(demo_app):
     assert (status["customer_id"], status["status"], status["decided_by"]) == (
         customer, "hold", "credit.manager",
     )  # fmt: skip
-    assert status["rule"] in set(watch.loc[watch["customer_id"] == customer, "rule"])
+    shown_rules = set(watch.loc[watch["customer_id"] == customer, "rule"])
+    assert i18n.t(f"risk.flag.{status['rule']}") in shown_rules  # the rule as the page names it
     log = audit_log(engine(), action="credit_status_applied")
     assert log["detail"].tolist() == ["Cheque bounced"] and log["entity_id"].tolist() == [customer]
     table = frame_with(at, "recommended_limit").set_index("customer_id")

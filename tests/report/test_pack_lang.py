@@ -83,7 +83,7 @@ def test_chinese_html_has_the_chinese_title_and_headings(review):
     assert "Key figures" not in page and "week ending" not in page
     english = review_html(review)
     assert "<h1>Weekly credit review: week ending 2026-11-20</h1>" in english
-    assert "<th>customer_name</th>" in english
+    assert "<th>Customer name</th>" in english
 
 
 def test_english_catalogue_says_what_the_library_defines():
@@ -130,7 +130,7 @@ def test_notes_rules_and_buckets_in_chinese(review):
     assert labels.note("plain text", "zh") == "plain text"
     assert labels.rule("over_90", "zh") == "逾期超过 90 天"
     assert labels.rule("watchlist: W1", "zh") == "风险关注：W1"
-    assert labels.rule("watchlist: oldest_90") == "watchlist: oldest_90"
+    assert labels.rule("watchlist: oldest_90") == "watchlist: " + t("risk.flag.oldest_90")
     if "risk.flag.oldest_90" in catalogue("zh"):  # the risk pages' name for the rule
         assert labels.rule("watchlist: oldest_90", "zh") == "风险关注：" + t(
             "risk.flag.oldest_90", "zh"
