@@ -7,9 +7,7 @@ import ui
 from creditdash.audit import audit_log
 from creditdash.auth import ROLES, list_roles, set_role
 from creditdash.errors import CreditDashError
-from creditdash.exports import to_csv_bytes, to_xlsx_bytes
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from creditdash.exports import XLSX_MIME, to_csv_bytes, to_xlsx_bytes
 
 ui.page_guard("pages/admin.py")
 st.title(ui.tr("admin.title"))
@@ -99,6 +97,6 @@ else:
         ui.tr("download.xlsx"),
         to_xlsx_bytes({ui.tr("admin.sheet.audit"): shown}),
         f"audit_{stamp}.xlsx",
-        XLSX,
+        XLSX_MIME,
         key="dl_audit_xlsx",
     )

@@ -6,11 +6,10 @@ import ui
 from creditdash import charts
 from creditdash.aging import bucket_labels, to_money
 from creditdash.errors import CreditDashError
-from creditdash.exports import to_csv_bytes, to_xlsx_bytes
+from creditdash.exports import XLSX_MIME, to_xlsx_bytes
 from creditdash.presentation import items_of_group, labelled_aging, parse_edges
 from creditdash.report import labels as words
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 GROUPS = ["customer", "segment", "region", "salesperson", "none"]
 
 ui.page_guard("pages/aging.py")
@@ -81,26 +80,8 @@ st.caption(
     ui.tr("aging.totals", totals=" · ".join(f"{names[k]} {ui.money(v)}" for k, v in totals.items()))
 )
 
-d1, d2, _ = st.columns([1, 1, 4])
 stem = f"aging_{by}_{as_of:%Y%m%d}"
-# Both files are built on click: the xlsx takes ~1 s per 10,000 rows, too slow for every
-# rerun. A click needs no rerun; one would also drop a second click landing during it.
-d1.download_button(
-    ui.tr("download.csv"),
-    lambda: to_csv_bytes(shown),
-    f"{stem}.csv",
-    "text/csv",
-    key="dl_csv",
-    on_click="ignore",
-)
-d2.download_button(
-    ui.tr("download.xlsx"),
-    lambda: to_xlsx_bytes({ui.tr("aging.sheet.aging"): shown}, money_columns=set(money_columns)),
-    f"{stem}.xlsx",
-    XLSX,
-    key="dl_xlsx",
-    on_click="ignore",
-)
+ui.download_pair(shown, {ui.tr("aging.sheet.aging"): shown}, stem, "dl", set(money_columns))
 
 rows = event.selection.rows if event is not None else []
 if not rows:
@@ -124,6 +105,6 @@ st.download_button(
     ui.tr("download.items"),
     to_xlsx_bytes({ui.tr("aging.sheet.items"): shown_items}, item_money),
     f"open_invoices_{as_of:%Y%m%d}.xlsx",
-    XLSX,
+    XLSX_MIME,
     key="dl_items",
 )

@@ -7,13 +7,12 @@ import streamlit as st
 
 import ui
 from creditdash.errors import CreditDashError, ImportRejected
-from creditdash.exports import to_csv_bytes
+from creditdash.exports import XLSX_MIME, to_csv_bytes
 from creditdash.ingest import Source, propose_mappings
 from creditdash.ingest.synonyms import FIELDS
 from creditdash.settings import PROJECT_ROOT
 from creditdash.store import import_sources, list_imports, load_demo, rollback
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXAMPLES = [
     ("data.example.ledger", "demo_ledger.xlsx"),
     ("data.example.customers", "demo_customers.xlsx"),
@@ -32,7 +31,7 @@ def example_downloads(place: str) -> None:
         path = PROJECT_ROOT / "data" / name
         if path.is_file():
             col.download_button(
-                ui.tr(label), path.read_bytes(), name, XLSX, key=f"example_{place}_{name}"
+                ui.tr(label), path.read_bytes(), name, XLSX_MIME, key=f"example_{place}_{name}"
             )
 
 

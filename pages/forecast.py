@@ -6,7 +6,7 @@ import streamlit as st
 import ui
 from creditdash.aging import to_money
 from creditdash.errors import CreditDashError
-from creditdash.exports import to_csv_bytes, to_xlsx_bytes
+from creditdash.exports import XLSX_MIME, to_csv_bytes, to_xlsx_bytes
 from creditdash.forecast import cashplan, charts
 from creditdash.forecast.backtest import recent_backtest
 from creditdash.forecast.stress import Scenario, run_scenarios
@@ -18,8 +18,6 @@ ui.page_guard("pages/forecast.py")
 st.title(ui.tr("forecast.title"))
 if ui.empty_state():
     st.stop()
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def column_labels(frame: pd.DataFrame, money: list[str]) -> dict:
@@ -101,7 +99,7 @@ d2.download_button(
     ui.tr("forecast.download.xlsx"),
     lambda frame=shown_weekly: to_xlsx_bytes({"Forecast": frame}, set(frame.columns[3:])),
     f"forecast_{as_of:%Y%m%d}.xlsx",
-    XLSX,
+    XLSX_MIME,
     key="fc_dl_xlsx",
     on_click="ignore",
 )
@@ -109,7 +107,7 @@ d3.download_button(
     ui.tr("forecast.download.invoices"),
     lambda invoices=forecast.invoices: to_xlsx_bytes({"Invoices": to_money(invoices)}),
     f"forecast_invoices_{as_of:%Y%m%d}.xlsx",
-    XLSX,
+    XLSX_MIME,
     key="fc_dl_invoices",
     on_click="ignore",
 )
@@ -293,7 +291,7 @@ st.download_button(
     ui.tr("forecast.stress.download"),
     lambda sheets=plan_xlsx: to_xlsx_bytes(sheets),
     f"cash_plan_{as_of:%Y%m%d}.xlsx",
-    XLSX,
+    XLSX_MIME,
     key="fc_dl_plan",
     on_click="ignore",
 )
@@ -356,7 +354,7 @@ st.download_button(
         {"Origins": origins, "Weeks": to_money(weeks)}
     ),
     f"backtest_{as_of:%Y%m%d}.xlsx",
-    XLSX,
+    XLSX_MIME,
     key="fc_dl_bt",
     on_click="ignore",
 )

@@ -4,7 +4,6 @@ import streamlit as st
 
 import ui
 from creditdash.errors import CreditDashError
-from creditdash.exports import to_csv_bytes, to_xlsx_bytes
 from creditdash.presentation import parse_edges
 from creditdash.provisioning import MIN_EXITS, WHOLE_BOOK, provision, provision_trend
 from creditdash.provisioning.charts import roll_rate_chart, trend_chart
@@ -16,7 +15,6 @@ st.title(ui.tr("prov.title"))
 if ui.empty_state():
     st.stop()
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 as_of = ui.as_of()
 currency = ui.settings().reporting_currency
 engine = ui.engine()
@@ -299,23 +297,6 @@ sheets = {
 if result.roll is not None:
     sheets["Roll rates"] = flows
     sheets["Roll rates by month"] = result.roll.monthly
-d1, d2, _ = st.columns([1, 1, 4])
 stem = f"provision_{as_of:%Y%m%d}"
-# the files are built on click (default arguments pin this run's frames), not on every rerun
 PROV_MONEY = {"balance", "ecl", "collective", "individual", "total", "rolled", "exited"}
-d1.download_button(
-    ui.tr("download.csv"),
-    lambda matrix=matrix: to_csv_bytes(matrix),
-    f"{stem}.csv",
-    "text/csv",
-    key="prov_csv",
-    on_click="ignore",
-)
-d2.download_button(
-    ui.tr("download.xlsx"),
-    lambda sheets=sheets: to_xlsx_bytes(sheets, PROV_MONEY),
-    f"{stem}.xlsx",
-    XLSX,
-    key="prov_xlsx",
-    on_click="ignore",
-)
+ui.download_pair(matrix, sheets, stem, "prov", PROV_MONEY)

@@ -8,7 +8,7 @@ import ui
 from creditdash.audit import record_event
 from creditdash.charts import localise_money_axes
 from creditdash.errors import CreditDashError
-from creditdash.exports import to_csv_bytes, to_xlsx_bytes
+from creditdash.exports import XLSX_MIME, to_csv_bytes, to_xlsx_bytes
 from creditdash.report import find_chromium, labels, review_html, review_pdf, review_xlsx
 from creditdash.review import build_review, list_snapshots, take_snapshot, week_figures
 from creditdash.review import charts as review_charts
@@ -23,7 +23,6 @@ st.title(ui.tr("review.title"))
 if ui.empty_state():
     st.stop()
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ALL = "All"  # the filters' "no filter" option (its label follows the language)
 lang = ui.lang()
 ledger = ui.ledger()
@@ -301,7 +300,7 @@ def audited(kind: str, build):
 
 
 p1.download_button(ui.tr("review.pack.xlsx"), audited("xlsx", lambda: review_xlsx(review, lang)), f"{stem}.xlsx",
-                   XLSX, key="dl_pack_xlsx", icon=":material/table_view:", disabled=locked)  # fmt: skip
+                   XLSX_MIME, key="dl_pack_xlsx", icon=":material/table_view:", disabled=locked)  # fmt: skip
 p2.download_button(ui.tr("review.pack.html"), audited("html", lambda: review_html(review, lang=lang)),
                    f"{stem}.html", "text/html", key="dl_pack_html", icon=":material/html:",
                    disabled=locked)  # fmt: skip
@@ -337,5 +336,5 @@ with st.expander(ui.tr("review.snapshots")):
         st.dataframe(shown, hide_index=True, key="rv_snapshots",
                      column_config={c: ui.tr(f"review.snap.{c}") for c in shown.columns})  # fmt: skip
         st.download_button(ui.tr("review.snapshots.download"),
-                           to_xlsx_bytes({ui.tr("review.sheet.snapshots"): recorded}), "review_snapshots.xlsx", XLSX,
+                           to_xlsx_bytes({ui.tr("review.sheet.snapshots"): recorded}), "review_snapshots.xlsx", XLSX_MIME,
                            key="dl_snapshots")  # fmt: skip

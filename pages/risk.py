@@ -5,7 +5,6 @@ import streamlit as st
 import ui
 from creditdash.aging import to_money
 from creditdash.errors import CreditDashError, ImportRejected
-from creditdash.exports import to_csv_bytes, to_xlsx_bytes
 from creditdash.ingest import Source
 from creditdash.money import to_cents
 from creditdash.risk import charts, present
@@ -42,7 +41,6 @@ st.title(ui.tr("risk.title"))
 if ui.empty_state():
     st.stop()
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 currency = ui.settings().reporting_currency
 as_of = ui.as_of()
 engine = ui.engine()
@@ -89,24 +87,7 @@ def headers(columns, **special) -> dict:
 
 
 def downloads(frame, stem: str, key: str, money: set[str] | None = None) -> None:
-    c1, c2, _ = st.columns([1, 1, 4])
-    # built on click, not on every rerun (a click needs no rerun either)
-    c1.download_button(
-        "CSV",
-        lambda: to_csv_bytes(frame),
-        f"{stem}.csv",
-        "text/csv",
-        key=f"{key}_csv",
-        on_click="ignore",
-    )
-    c2.download_button(
-        "XLSX",
-        lambda: to_xlsx_bytes({stem[:31]: frame}, money),
-        f"{stem}.xlsx",
-        XLSX,
-        key=f"{key}_xlsx",
-        on_click="ignore",
-    )
+    ui.download_pair(frame, {stem[:31]: frame}, stem, key, money)
 
 
 try:

@@ -7,7 +7,7 @@ import ui
 from creditdash import working_capital as wc
 from creditdash.aging import to_money
 from creditdash.errors import CreditDashError, ImportRejected
-from creditdash.exports import to_csv_bytes, to_xlsx_bytes
+from creditdash.exports import to_csv_bytes
 from creditdash.simulate import (
     Scenario,
     Selection,
@@ -34,7 +34,6 @@ st.title(ui.tr("terms.title"))
 if ui.empty_state():
     st.stop()
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CURRENT = "current sliders"  # the comparison's column of the scenario on screen
 as_of = ui.as_of()
 currency = ui.settings().reporting_currency
@@ -345,29 +344,12 @@ if weekly is not None:
     )
 
 shown = result.table()
-d1, d2, _ = st.columns([1, 1, 4])
 stem = f"terms_{as_of:%Y%m%d}"
-# the files are built on click (default arguments pin this run's frames), not on every slider move
 sheets = {"Scenario": shown, "Components": components, "Tornado": spread}
 sheets |= {} if weekly is None else {"13 weeks": to_money(weekly)}
 money = {"baseline", "scenario", "change", "amount", "net_low", "net_high", "swing"}
 money |= {"base", "shift", "cumulative_shift"}
-d1.download_button(
-    ui.tr("download.csv"),
-    lambda shown=shown: to_csv_bytes(shown),
-    f"{stem}.csv",
-    "text/csv",
-    key="terms_csv",
-    on_click="ignore",
-)
-d2.download_button(
-    ui.tr("download.xlsx"),
-    lambda sheets=sheets, money=money: to_xlsx_bytes(sheets, money),
-    f"{stem}.xlsx",
-    XLSX,
-    key="terms_xlsx",
-    on_click="ignore",
-)
+ui.download_pair(shown, sheets, stem, "terms", money)
 
 # --- saved scenarios ----------------------------------------------------------
 st.subheader(ui.tr("terms.saved"))
