@@ -19,7 +19,8 @@ from creditdash import frames
 from creditdash.errors import InvalidArgument, Problem
 from creditdash.ingest import checks
 from creditdash.ingest.fields import missing_columns
-from creditdash.ingest.mapping import SheetMapping, adopt, duplicate_fields, propose, sheet_body
+from creditdash.ingest.layout import Control, read_structure
+from creditdash.ingest.mapping import SheetMapping, adopt, duplicate_fields, propose, title_lines
 from creditdash.ingest.problems import Message, ProblemLog, SheetContext, message
 from creditdash.ingest.read import RawSheet, Source, read_source
 from creditdash.ingest.shapes import Masters, Options, Staged, stage
@@ -61,6 +62,7 @@ class Snapshot:
     complete: bool
     file: str
     items: pd.DataFrame
+    as_of_note: Message | None = None  # why `as_of` was taken (given, a title line, ...)
 
 
 class RowSource(Mapping):
@@ -220,7 +222,7 @@ def _plan(
             )
             why = None
             if mapping.kind == "unknown":
-                why = _unrecognised(mapping)
+                why = _SUMMARY_ONLY if mapping.layout == "summary_aging" else _unrecognised(mapping)
             elif mapping.n_rows == 0:
                 why = _NO_ROWS
             candidates.append((raw, mapping, why))
@@ -270,25 +272,56 @@ def _context(raw: RawSheet, mapping: SheetMapping, log: ProblemLog) -> SheetCont
     for name, headers in duplicate_fields(mapping).items():
         log.sheet(ctx, _same_field(name, headers))
         return None
-    missing = missing_columns(mapping.kind, set(mapping.fields))
+    structure = read_structure(raw, mapping)
+    ctx.headers = structure.headers
+    missing = missing_columns(mapping.kind, set(structure.headers))
     if missing:
         log.sheet(ctx, _missing(mapping, missing))
         return None
-    ctx.title = [
-        " ".join(c for c in row if c.strip())
-        for row in raw.cells.iloc[: max(mapping.header_row - 1, 0)]
-        .fillna("")
-        .astype(str)
-        .to_numpy()
-        .tolist()
-    ]
-    ctx.body, totals = sheet_body(raw, mapping)
-    if totals:
-        dropped = message(
-            "ingest.totals_row_dropped", "This totals row was dropped (it is not an invoice)."
-        )
-        log.rows(ctx, totals, None, dropped, level="warning")
+    ctx.title = title_lines(raw.cells, mapping.header_row - 1)
+    ctx.footer = structure.footer
+    ctx.body = structure.body
+    for why in structure.dropped.values():
+        log.sheet(ctx, why, level="warning")
+    for row, name, said, level in structure.problems:
+        log.sheet(ctx, said, level=level, column=name, row=row)
+    if structure.headings and structure.headers.get("customer_name") == "(group heading)":
+        first = min(structure.headings)
+        log.sheet(ctx, _carried(len(structure.headings), first, structure.headings[first]),
+                  level="warning", row=first)  # fmt: skip
+    if structure.controls and not structure.problems:
+        log.sheet(ctx, _totals_checked(structure.controls), level="warning",
+                  row=structure.controls[0].row)  # fmt: skip
     return ctx
+
+
+_SUMMARY_ONLY = message(
+    "ingest.summary_aging",
+    "This is a summary aging report: one row per customer with totals by age, and no invoices. "
+    "It cannot give the invoices or their payment history. Export the detailed report instead "
+    "(e.g. SAP FBL5N open items, 金蝶 应收款明细表, QuickBooks A/R Aging Detail, Xero Aged "
+    "Receivables Detail), or map the sheet as a customer master.",
+)
+
+
+def _carried(n: int, row: int, text: str) -> Message:
+    return message(
+        "ingest.customer_from_headings",
+        "The customer of each row was taken from the group heading above it ({n} headings, "
+        "the first on row {row}: {text!r}).",
+        n=n,
+        row=row,
+        text=text,
+    )
+
+
+def _totals_checked(controls: list[Control]) -> Message:
+    return message(
+        "ingest.totals_checked",
+        "{n} subtotal and total rows were recognised and each equals the rows it totals; "
+        "they were not imported as data.",
+        n=len(controls),
+    )
 
 
 def _missing(mapping: SheetMapping, missing: list[str]) -> Message:
@@ -432,4 +465,10 @@ def _snapshot(staged: Staged, ctxs: list[SheetContext], log: ProblemLog, opts: O
         {c: items[c] if c in items else pd.Series(dtype="object") for c in ITEM_COLUMNS}
     )
     out = out.astype(_ITEM_DTYPES).reset_index(drop=True)
-    return Snapshot(as_of=pd.Timestamp(as_of), complete=opts.complete, file=file, items=out)
+    return Snapshot(
+        as_of=pd.Timestamp(as_of),
+        complete=opts.complete,
+        file=file,
+        items=out,
+        as_of_note=staged.as_of_note,
+    )

@@ -11,9 +11,16 @@ import pandas as pd
 from creditdash.ingest import parse
 
 ATTRIBUTES = ["customer_name", "credit_code", "industry", "region", "segment", "salesperson"]
-_TEXT = ["invoice_id", "customer_id", "payment_id", *ATTRIBUTES]
+_TEXT = [
+    "invoice_id",
+    "customer_id",
+    "payment_id",
+    *ATTRIBUTES,
+    "document_type",
+    "clearing_id",
+]
 _DATES = ["invoice_date", "due_date", "payment_date", "as_of", "rate_date"]
-_MONEY = ["amount", "open_amount", "paid_amount", "credit_limit"]
+_MONEY = ["amount", "open_amount", "paid_amount", "credit_limit", "credit_note_amount"]
 PARSERS: dict[str, Callable[[pd.Series], parse.Parsed]] = {
     **{f: parse.parse_text for f in _TEXT},
     **{f: parse.parse_dates for f in _DATES},
@@ -22,6 +29,7 @@ PARSERS: dict[str, Callable[[pd.Series], parse.Parsed]] = {
     "payment_terms_days": parse.parse_days,
     "currency": parse.parse_currency,
     "rate": parse.parse_number,
+    "days_overdue": parse.parse_number,
 }
 # parser -> (catalogue code, English template) of the message for a cell it cannot read
 BAD_VALUE = {
@@ -80,8 +88,14 @@ USES = {
         "due_date",
         "amount",
         "open_amount",
+        "paid_amount",
+        "credit_note_amount",
         "currency",
         "as_of",
+        "document_type",
+        "days_overdue",
+        "clearing_id",
+        "payment_date",
     ],
     "customers": ["customer_id", *_CUSTOMER, "currency"],
     "rates": ["currency", "rate", "rate_date"],
@@ -94,7 +108,11 @@ REQUIRED = {
         ("amount", "paid_amount"),
         ("customer_id", "customer_name", "invoice_id"),
     ],
-    "open_items": [("invoice_id",), ("open_amount",), ("customer_id", "customer_name")],
+    "open_items": [
+        ("invoice_id", "invoice_date", "due_date"),
+        ("open_amount", "amount"),
+        ("customer_id", "customer_name"),
+    ],
     "customers": [("customer_id", "customer_name")],
     "rates": [("currency",), ("rate",)],
 }

@@ -10,7 +10,6 @@ applies the user's edits and `--map` overrides to a proposal.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -19,12 +18,21 @@ import pandas as pd
 from creditdash.errors import InvalidArgument
 from creditdash.ingest.read import RawSheet
 from creditdash.ingest.synonyms import FIELDS, SYNONYMS, field_for, normalise_header
+from creditdash.ingest.systems import recognise
 
 HEADER_SCAN_ROWS = 30
-KINDS = ("ledger", "invoices", "payments", "open_items", "customers", "rates", "unknown")
+KINDS = (
+    "ledger",
+    "invoices",
+    "payments",
+    "open_items",
+    "movements",
+    "customers",
+    "rates",
+    "unknown",
+)
 IGNORED = {"", "ignore", "none"}
 KEY_FIELDS = ("invoice_id", "payment_id", "customer_id", "customer_name", "currency")
-TOTALS = re.compile(r"合\s*计|总\s*计|小\s*计|^\s*(?:grand\s*|sub[\s-]*)?totals?\b", re.IGNORECASE)
 _CUSTOMER_ONLY = {
     "amount",
     "open_amount",
@@ -43,6 +51,7 @@ class SheetMapping:
     headers     the header text of every column, left to right, as written
     mapping     header text -> canonical field, or None for a column to ignore
     n_rows      data rows below the header
+    layout      the report layout recognised (see `systems`), e.g. "sap_fbl5n"
     """
 
     file: str
@@ -52,6 +61,12 @@ class SheetMapping:
     headers: list[str]
     mapping: dict[str, str | None]
     n_rows: int
+    layout: str = "generic"
+
+    @property
+    def ignored(self) -> list[str]:
+        """Headers of the columns that are read for nothing (blank headers left out)."""
+        return [h for h, f in self.mapping.items() if not f and not h.startswith("(column ")]
 
     @property
     def fields(self) -> dict[str, str]:
@@ -66,8 +81,12 @@ class SheetMapping:
 def detect_kind(fields: Iterable[str]) -> str:
     """The kind of table a set of mapped fields describes (see KINDS)."""
     f = set(fields)
+    if {"debit", "credit"} <= f:
+        return "movements"
     if "open_amount" in f:
         return "open_items"
+    if "paid_amount" in f and "amount" in f and "payment_date" not in f:
+        return "open_items"  # amount and paid so far: an open-items list
     if "invoice_date" in f:
         return "ledger" if f & {"payment_date", "paid_amount"} else "invoices"
     if "payment_date" in f and f & {"amount", "paid_amount"}:
@@ -81,21 +100,34 @@ def detect_kind(fields: Iterable[str]) -> str:
     return "unknown"
 
 
+def _kind(layout: str, fields: Iterable[str | None]) -> str:
+    """The kind the fields describe; a summary aging report holds no invoices ("unknown")."""
+    return "unknown" if layout == "summary_aging" else detect_kind(f for f in fields if f)
+
+
 def propose(raw: RawSheet) -> SheetMapping:
     """The proposed mapping of a non-empty sheet."""
     index, headers, fields = locate_header(raw.cells, raw.merged)
     fields = _resolve_duplicates(headers, fields)
     fields = _payment_sheet_dates(fields)
+    layout, fields = recognise(headers, fields, title_lines(raw.cells, index))
     mapping = dict(zip(headers, fields, strict=True))
     return SheetMapping(
         file=raw.file,
         sheet=raw.sheet,
-        kind=detect_kind(f for f in fields if f),
+        kind=_kind(layout, fields),
         header_row=index + 1,
         headers=headers,
         mapping=mapping,
         n_rows=_count_rows(raw.cells, index + 1),
+        layout=layout,
     )
+
+
+def title_lines(cells: pd.DataFrame, header_index: int) -> list[str]:
+    """The text of each line above the header (0-based `header_index`), cells joined."""
+    top = cells.iloc[: max(header_index, 0)].fillna("").astype(str).to_numpy().tolist()
+    return [" ".join(c.strip() for c in row if c.strip()) for row in top]
 
 
 def locate_header(
@@ -275,7 +307,7 @@ def adopt(
                         if f == target and other not in explicit:
                             mapping[other] = None
                 mapping[header] = target
-    kind = detect_kind(f for f in mapping.values() if f)
+    kind = _kind(proposed.layout, mapping.values())
     if user is not None and user.kind != proposed.kind and user.kind in KINDS:
         kind = user.kind
     return dataclasses.replace(
@@ -288,31 +320,3 @@ def adopt(
         if header_row == proposed.header_row
         else _count_rows(raw.cells, header_row),
     )
-
-
-def sheet_body(raw: RawSheet, mapping: SheetMapping) -> tuple[pd.DataFrame, list[int]]:
-    """The stripped text of each mapped field below the header, indexed by Excel row.
-
-    Empty rows are left out silently; totals rows (合计/总计/小计/Total/Subtotal in
-    a text cell, on a row without its own id) are left out and their rows returned.
-    """
-    data = raw.cells.iloc[mapping.header_row :]
-    body = pd.DataFrame(
-        {name: data[mapping.column_of(name)].fillna("").str.strip() for name in mapping.fields},
-        index=data.index,
-    )
-    body.index = body.index + 1
-    if body.empty or not len(body.columns):
-        return body, []
-    body = body[(body != "").any(axis=1)]
-    key = next((k for k in KEY_FIELDS if k in body.columns), None)
-    if key is None:
-        return body, []
-    candidates = (body[key] == "") | body[key].str.contains("计|total", case=False, regex=True)
-    rows = body.index[candidates.to_numpy(dtype=bool)]
-    if not len(rows):
-        return body, []
-    cells = raw.cells.loc[rows - 1].fillna("")
-    hit = cells.apply(lambda col: col.str.contains(TOTALS)).any(axis=1).to_numpy(dtype=bool)
-    totals = [int(r) for r in rows[hit]]
-    return body.drop(index=totals), totals

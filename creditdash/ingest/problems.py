@@ -69,6 +69,7 @@ class SheetContext:
     headers: dict[str, str] = field(default_factory=dict)  # field -> original header text
     body: pd.DataFrame | None = None
     title: list[str] = field(default_factory=list)  # text of the lines above the header
+    footer: list[str] = field(default_factory=list)  # text of the lines below the last row
 
     def header(self, name: str | None) -> str | None:
         return None if name is None else self.headers.get(name, name)

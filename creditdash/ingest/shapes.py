@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from creditdash.i18n import Text
 from creditdash.ingest import parse
+from creditdash.ingest.asof import find_as_of
 from creditdash.ingest.fields import ATTRIBUTES, BAD_VALUE, PARSERS, USES
 from creditdash.ingest.problems import Message, ProblemLog, SheetContext, message
 
@@ -69,6 +71,7 @@ class Staged:
     customers: pd.DataFrame | None = None
     rates: pd.DataFrame | None = None
     snapshot: tuple[pd.Timestamp, pd.DataFrame] | None = None
+    as_of_note: Message | None = None  # why the snapshot's date was taken
     kind: str = ""
     ctx_id: int = -1
 
@@ -94,12 +97,20 @@ def stage(
         bad = result.bad.to_numpy(dtype=bool)
         if bad.any():
             code, template = BAD_VALUE[parser]
+            noted = [c.cells.to_numpy(dtype=bool) for c in result.cell_notes]
             log.rows(
                 ctx,
-                body.index[bad],
+                body.index[bad & ~np.logical_or.reduce(noted)],
                 name,
                 lambda _r, v, c=code, t=template: message(c, t, value=v),
             )
+            for cell_note, cells in zip(result.cell_notes, noted, strict=True):
+                log.rows(
+                    ctx,
+                    body.index[cells],
+                    name,
+                    lambda _r, v, n=cell_note: message(n.code, n.template, value=v, **n.params),
+                )
         for note in result.notes:
             said = Message(note.code, note.message, note.params) if note.code else note.message
             log.sheet(ctx, said, level=note.level, column=name, row=note.row, value=note.value)
@@ -190,31 +201,7 @@ def _due_dates(f: _Frame, log: ProblemLog, opts: Options, known: Masters) -> pd.
     return due
 
 
-def _drop_sum_rows(f: _Frame, key: str, money: str, log: ProblemLog) -> None:
-    """Drop rows without an id whose amount equals the sum of the rows with one (totals rows)."""
-    if not (f.has(key) and f.has(money)):
-        return
-    ids, amounts = f.values[key], f.values[money]
-    blank = ids.isna() & amounts.notna()
-    if not blank.any():
-        return
-    total = amounts[ids.notna()].sum()
-    totals = blank & (amounts == total)
-    rows = f.rows[totals.to_numpy(dtype=bool)]
-    if len(rows):
-        dropped = message(
-            "ingest.sum_row_dropped",
-            "This looks like a totals row (its amount is the sum of the rows above); "
-            "it was dropped.",
-        )
-        log.rows(f.ctx, rows, money, dropped, level="warning")
-        keep = ~f.rows.isin(rows)
-        f.rows = f.rows[keep]
-        f.values = {k: v[keep] for k, v in f.values.items()}
-
-
 def _invoices(f: _Frame, log: ProblemLog, opts: Options, known: Masters) -> Staged:
-    _drop_sum_rows(f, "invoice_id", "amount", log)
     ledger = f.ctx.kind == "ledger"
     invoices = f.staging(
         {
@@ -228,33 +215,37 @@ def _invoices(f: _Frame, log: ProblemLog, opts: Options, known: Masters) -> Stag
             "source": "ledger" if ledger else "invoice",
         }
     )
-    payments = _settlements(f, log, invoices) if ledger else None
+    payments = _settlements(f, log, invoices, opts) if ledger else None
     return Staged(invoices=invoices, payments=payments, customers=_attributes(f))
 
 
-def _settlements(f: _Frame, log: ProblemLog, invoices: pd.DataFrame) -> pd.DataFrame | None:
+def _settlements(
+    f: _Frame, log: ProblemLog, invoices: pd.DataFrame, opts: Options
+) -> pd.DataFrame | None:
+    """A payment per ledger row with a settled date or a paid amount.
+
+    A paid amount without a settled date is paid on the export date when the
+    file or the caller gives one; otherwise the row is refused, never dropped.
+    """
     paid = f.get("paid_amount", "Int64")
-    if not f.has("payment_date"):
-        log.sheet(
-            f.ctx,
-            message(
-                "ingest.paid_without_date_column",
-                "The sheet has a paid amount but no settled/payment date column, so no payments "
-                "were recorded. Map the column with the payment date to payment_date.",
-            ),
-            level="warning",
-            column="paid_amount",
-        )
-        return None
-    settled = f.values["payment_date"]
+    settled = f.get("payment_date", "datetime64[us]").astype("datetime64[us]")
     undated = (paid.notna() & (paid != 0) & settled.isna()).to_numpy(dtype=bool)
     if undated.any():
-        unpaid = message(
-            "ingest.paid_without_date",
-            "This row has a paid amount but no settled date, so no payment was recorded. "
-            "Add the date it was paid.",
-        )
-        log.rows(f.ctx, f.rows[undated], "paid_amount", unpaid, level="warning")
+        found = _report_date(f, opts)
+        if found is None:
+            unpaid = message(
+                "ingest.paid_without_date",
+                "This row has a paid amount but no settled date, and the file gives no export "
+                "date to date it by. Add the date it was paid, or give the export date "
+                "(--as-of, or the date on the Data page).",
+            )
+            log.rows(f.ctx, f.rows[undated], "paid_amount", unpaid)
+            return None
+        day, why = found
+        settled = settled.copy()
+        settled[undated] = day
+        log.sheet(f.ctx, _paid_on_export_date(int(undated.sum()), day, why), level="warning",
+                  column="paid_amount")  # fmt: skip
     take = (settled.notna() & (paid.isna() | (paid != 0))).to_numpy(dtype=bool)
     rows = invoices[take]
     amount = paid[take].fillna(rows["amount_cents"])
@@ -270,6 +261,17 @@ def _settlements(f: _Frame, log: ProblemLog, invoices: pd.DataFrame) -> pd.DataF
             "_ctx": rows["_ctx"],
             "_row": rows["_row"],
         }
+    )
+
+
+def _paid_on_export_date(n: int, day: pd.Timestamp, why: Message) -> Message:
+    return message(
+        "ingest.paid_on_export_date",
+        "{n:,} paid amounts have no settled date; they were taken as paid on the export date "
+        "{date} ({why}).",
+        n=n,
+        date=f"{day:%Y-%m-%d}",
+        why=Text(why.code, why.params, why.text),
     )
 
 
@@ -291,11 +293,20 @@ def _payments(f: _Frame, log: ProblemLog, opts: Options, known: Masters) -> Stag
 
 
 def _open_items(f: _Frame, log: ProblemLog, opts: Options, known: Masters) -> Staged:
-    _drop_sum_rows(f, "invoice_id", "open_amount", log)
-    as_of = _snapshot_date(f, log, opts)
+    """One open-items snapshot (module docstring).
+
+    The open amount is the file's, else amount less paid (and credited); where
+    the file gives all three, each row must add up. Items without a document
+    number (payments on account, credits) get a stable derived id; items the
+    file marks as cleared are not open.
+    """
+    if not _open_amounts(f, log) or not _cleared_items(f, log):
+        return Staged(customers=_attributes(f))
+    found = _report_date(f, opts, log)
+    ids = _item_ids(f, log)
     items = f.staging(
         {
-            "invoice_id": f.get("invoice_id", "str"),
+            "invoice_id": ids,
             "customer_id": f.customer_id(),
             "invoice_date": f.get("invoice_date", "datetime64[us]").astype("datetime64[us]"),
             "due_date": _due_dates(f, log, opts, known),
@@ -304,40 +315,195 @@ def _open_items(f: _Frame, log: ProblemLog, opts: Options, known: Masters) -> St
             "currency": f.currency("open_amount", opts.default_currency),
         }
     )
-    snapshot = (as_of, items) if as_of is not None else None
-    return Staged(snapshot=snapshot, customers=_attributes(f))
+    if found is None:
+        return Staged(customers=_attributes(f))
+    _check_arrears(f, found[0], log)
+    return Staged(snapshot=(found[0], items), as_of_note=found[1], customers=_attributes(f))
 
 
-def _snapshot_date(f: _Frame, log: ProblemLog, opts: Options) -> pd.Timestamp | None:
-    """The as-of date: the argument, else the as-of column, else a title line."""
+def _open_amounts(f: _Frame, log: ProblemLog) -> bool:
+    """Fill the open amount from amount - paid - credited, or check it against them."""
+    parts = [n for n in ("paid_amount", "credit_note_amount") if f.has(n)]
+    if not f.has("open_amount"):
+        open_ = f.values["amount"].copy()
+        for name in parts:
+            open_ = open_ - f.values[name].fillna(0)
+        f.values["open_amount"] = open_
+        return True
+    if not (f.has("amount") and parts):
+        return True
+    expected = f.values["amount"].copy()
+    for name in parts:
+        expected = expected - f.values[name].fillna(0)
+    given = f.values["open_amount"]
+    wrong = (expected.notna() & given.notna() & (expected != given)).to_numpy(dtype=bool)
+    if wrong.any():
+        shown = dict(zip(f.rows[wrong], expected[wrong], strict=True))
+        log.rows(
+            f.ctx,
+            f.rows[wrong],
+            "open_amount",
+            lambda r, v: message(
+                "ingest.open_amount_does_not_add_up",
+                "The outstanding amount {value} is not the amount less what was paid and "
+                "credited ({expected}). Export the report again; creditdash will not guess which "
+                "figure is right.",
+                value=v,
+                expected=_money_text(int(shown[r])),
+            ),
+        )
+        return False
+    return True
+
+
+def _cleared_items(f: _Frame, log: ProblemLog) -> bool:
+    """Rows with a clearing document are paid: refused in an open-items list without their date."""
+    if not f.has("clearing_id"):
+        return True
+    cleared = f.values["clearing_id"].notna().to_numpy(dtype=bool)
+    if not cleared.any():
+        return True
+    log.rows(
+        f.ctx,
+        f.rows[cleared],
+        "clearing_id",
+        message(
+            "ingest.cleared_item_in_open_items",
+            "This item has a clearing document, so it is paid, but the sheet has no clearing "
+            "date to say when. Export open items only, or add the clearing date column.",
+        ),
+    )
+    return False
+
+
+def _item_ids(f: _Frame, log: ProblemLog) -> pd.Series:
+    """The document number, else `<customer>/<date>/<cents>` (then `/2`, `/3` for repeats).
+
+    The derived id depends only on the row's content, so importing the same
+    export twice changes nothing.
+    """
+    ids = f.get("invoice_id", "str").astype("str")
+    missing = ids.isna().to_numpy(dtype=bool)
+    if not missing.any():
+        return ids
+    customer = f.customer_id()[missing].astype("str").fillna("")
+    day = f.get("invoice_date", "datetime64[us]").astype("datetime64[us]")
+    day = day.fillna(f.get("due_date", "datetime64[us]").astype("datetime64[us]"))[missing]
+    cents = f.values["open_amount"][missing]
+    base = (
+        customer
+        + "/"
+        + day.dt.strftime("%Y-%m-%d").fillna("")
+        + "/"
+        + cents.astype("str").fillna("")
+    )
+    repeat = base.groupby(base).cumcount()
+    derived = base.where(repeat == 0, base + "/" + (repeat + 1).astype(str))
+    ids = ids.copy()
+    ids[missing] = derived
+    log.sheet(f.ctx, _derived(int(missing.sum()), str(derived.iloc[0])), level="warning",
+              column="invoice_id" if f.has("invoice_id") else None)  # fmt: skip
+    return ids
+
+
+def _derived(n: int, example: str) -> Message:
+    return message(
+        "ingest.item_id_derived",
+        "{n:,} open items have no document number (payments on account, credits); each was "
+        "given an id from its customer, date and amount, e.g. {example!r}.",
+        n=n,
+        example=example,
+    )
+
+
+def _check_arrears(f: _Frame, as_of: pd.Timestamp, log: ProblemLog) -> None:
+    """Days overdue the file gives must be counted at the as-of date used (a warning)."""
+    if not (f.has("days_overdue") and f.has("due_date")):
+        return
+    days = f.values["days_overdue"]
+    due = f.values["due_date"].astype("datetime64[us]")
+    counted = (as_of - due).dt.days
+    off = (days.notna() & counted.notna() & (days != counted)).to_numpy(dtype=bool)
+    if off.any():
+        implied = _arrears_date(f)
+        log.sheet(
+            f.ctx,
+            message(
+                "ingest.arrears_other_date",
+                "The file's days overdue were counted at another date ({implied}) than the "
+                "as-of date used ({as_of}); aging follows {as_of}.",
+                implied=f"{implied:%Y-%m-%d}" if implied is not None else "?",
+                as_of=f"{as_of:%Y-%m-%d}",
+            ),
+            level="warning",
+            column="days_overdue",
+        )
+
+
+def _arrears_date(f: _Frame) -> pd.Timestamp | None:
+    """The one date that every row's due date + days overdue gives, else None."""
+    if not (f.has("days_overdue") and f.has("due_date")):
+        return None
+    due = f.values["due_date"].astype("datetime64[us]")
+    days = f.values["days_overdue"]
+    both = (due.notna() & days.notna()).to_numpy(dtype=bool)
+    if not both.any():
+        return None
+    offsets = pd.to_timedelta(days[both].astype("float64").to_numpy(), unit="D")
+    dates = (due[both] + offsets).unique()
+    return pd.Timestamp(dates[0]) if len(dates) == 1 else None
+
+
+def _money_text(cents: int) -> str:
+    sign = "-" if cents < 0 else ""
+    whole, part = divmod(abs(cents), 100)
+    return f"{sign}{whole:,}.{part:02d}"
+
+
+def _report_date(
+    f: _Frame, opts: Options, log: ProblemLog | None = None
+) -> tuple[pd.Timestamp, Message] | None:
+    """(the export date, why it was taken): the argument, an as-of column, a title or footer
+    line, or the due dates plus days overdue (SAP). With `log`, its absence is an error."""
     if opts.as_of is not None:
-        return pd.Timestamp(opts.as_of)
+        return pd.Timestamp(opts.as_of), message("ingest.as_of_from.argument", "given on import")
     if f.has("as_of"):
         dates = f.values["as_of"].dropna().unique()
         if len(dates) == 1:
-            return pd.Timestamp(dates[0])
+            why = message("ingest.as_of_from.column", "from the column '{column}'",
+                          column=f.ctx.header("as_of"))  # fmt: skip
+            return pd.Timestamp(dates[0]), why
         if len(dates) > 1:
-            shown = ", ".join(f"{pd.Timestamp(d):%Y-%m-%d}" for d in sorted(dates)[:5])
-            several = message(
-                "ingest.as_of_several",
-                "The as-of column holds several dates ({dates}); one open-items list must have "
-                "one as-of date. Split the file by date or pass the as-of date.",
-                dates=shown,
-            )
-            log.sheet(f.ctx, several, column="as_of")
+            if log is not None:
+                shown = ", ".join(f"{pd.Timestamp(d):%Y-%m-%d}" for d in sorted(dates)[:5])
+                several = message(
+                    "ingest.as_of_several",
+                    "The as-of column holds several dates ({dates}); one open-items list must "
+                    "have one as-of date. Split the file by date or pass the as-of date.",
+                    dates=shown,
+                )
+                log.sheet(f.ctx, several, column="as_of")
             return None
-    for line in f.ctx.title:
-        found = parse.find_date(line)
-        if found is not None:
-            return pd.Timestamp(found)
-    log.sheet(
-        f.ctx,
-        message(
-            "ingest.as_of_missing",
-            "This open-items list has no as-of date. Pass it (--as-of 2024-03-31, or the as-of "
-            "date field), add an as-of column, or put it in a title line such as '截至2024年3月31日'.",
-        ),
-    )
+    found = find_as_of(f.ctx.title + f.ctx.footer)
+    if found is not None:
+        code = "ingest.as_of_from.period" if found.period else "ingest.as_of_from.title"
+        text = "from the end of the period in '{line}'" if found.period else "from '{line}'"
+        return pd.Timestamp(found.date), message(code, text, line=found.line)
+    implied = _arrears_date(f)
+    if implied is not None:
+        why = message("ingest.as_of_from.arrears", "the due dates plus the days overdue in "
+                      "'{column}'", column=f.ctx.header("days_overdue"))  # fmt: skip
+        return implied, why
+    if log is not None:
+        log.sheet(
+            f.ctx,
+            message(
+                "ingest.as_of_missing",
+                "This open-items list has no as-of date. Pass it (--as-of 2024-03-31, or the "
+                "as-of date field), add an as-of column, or put it in a title line such as "
+                "'截至2024年3月31日'.",
+            ),
+        )
     return None
 
 

@@ -26,10 +26,13 @@ def test_no_recognisable_columns_names_the_columns_found(parse):
 
 
 def test_missing_required_column_is_named(parse):
-    batch = parse("x.csv", "Invoice No,Customer,Amount,Paid Amount\nI1,c,1,1\n")
+    batch = parse("x.csv", "Customer,Open Amount,Region\nc,1,East\n")
     [problem] = batch.errors
-    assert "No invoice date column was recognised in this ledger sheet" in problem.message
-    assert "'Invoice No', 'Customer', 'Amount', 'Paid Amount'" in problem.message
+    assert (
+        "No invoice id or invoice date or due date column was recognised in this open items sheet"
+        in problem.message
+    )
+    assert "'Customer', 'Open Amount', 'Region'" in problem.message
 
 
 def test_unparseable_dates_every_one_listed(parse):

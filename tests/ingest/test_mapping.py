@@ -9,7 +9,8 @@ import pytest
 from creditdash.errors import InvalidArgument
 from creditdash.ingest import SheetMapping, Source, propose_mappings
 from creditdash.ingest.csvtext import read_csv_text
-from creditdash.ingest.mapping import adopt, detect_kind, propose, sheet_body
+from creditdash.ingest.layout import read_structure
+from creditdash.ingest.mapping import adopt, detect_kind, propose
 from creditdash.ingest.read import RawSheet
 
 
@@ -123,7 +124,8 @@ def test_unnamed_and_repeated_headers_get_unique_names():
     ("fields", "kind"),
     [
         ({"invoice_id", "invoice_date", "amount", "payment_date"}, "ledger"),
-        ({"invoice_id", "invoice_date", "amount", "paid_amount"}, "ledger"),
+        ({"invoice_id", "invoice_date", "amount", "paid_amount", "payment_date"}, "ledger"),
+        ({"invoice_id", "invoice_date", "amount", "paid_amount"}, "open_items"),
         ({"invoice_id", "invoice_date", "amount", "customer_id"}, "invoices"),
         ({"invoice_id", "amount"}, "invoices"),
         ({"customer_id", "payment_date", "amount", "invoice_id"}, "payments"),
@@ -142,6 +144,12 @@ def test_receipts_sheet_date_is_the_payment_date():
     m = propose(raw("Receipt No,Customer,Date,Amount\nR1,c,2024-01-01,5\n"))
     assert m.mapping["Date"] == "payment_date"
     assert m.kind == "payments"
+
+
+def sheet_body(sheet, mapping):
+    """(data rows' text, Excel rows of the total rows) below the header."""
+    found = read_structure(sheet, mapping)
+    return found.body, [c.row for c in found.controls]
 
 
 @pytest.mark.parametrize(

@@ -50,14 +50,28 @@ def test_ledger_customers_first_non_null_wins(parse):
     ]
 
 
-def test_paid_amount_without_settled_date_warns_and_pays_nothing(parse, locate):
-    text = (
-        "Invoice No,Customer,Invoice Date,Amount,Paid Amount,Settled Date\nI1,c,2024-01-01,10,10,\n"
-    )
-    batch = parse("l.csv", text)
-    assert locate(batch) == [("warning", None, None, None), ("warning", None, 2, "Paid Amount")]
-    assert "no settled date" in batch.problems[1].message
-    assert batch.payments.empty
+PAID_UNDATED = (
+    "Invoice No,Customer,Invoice Date,Amount,Paid Amount,Settled Date\n"
+    "I1,c,2024-01-01,10,10,\n"
+    "I2,c,2024-01-02,20,5,2024-01-20\n"
+)
+
+
+def test_paid_amount_without_settled_date_and_no_export_date_is_refused(parse, locate):
+    batch = parse("l.csv", PAID_UNDATED)
+    assert ("error", None, 2, "Paid Amount") in locate(batch)
+    [error] = batch.errors
+    assert "no settled date, and the file gives no export date" in error.message
+
+
+def test_paid_amount_without_settled_date_is_paid_on_the_export_date(parse):
+    batch = parse("l.csv", "导出日期：2024年6月30日\n" + PAID_UNDATED)
+    assert batch.errors == []
+    [note] = [p for p in batch.warnings if p.code == "ingest.paid_on_export_date"]
+    assert "2024-06-30" in note.message and "导出日期" in note.message
+    pay = batch.payments.set_index("invoice_id")
+    assert pay.loc["I1", "payment_date"] == ts("2024-06-30")
+    assert pay["amount_cents"].to_dict() == {"I1": 1000, "I2": 500}
 
 
 def test_invoices_sheet(parse):
@@ -298,8 +312,8 @@ def test_totals_row_found_by_its_sum(parse, locate):
         "i.csv",
         "Invoice No,Customer,Invoice Date,Amount\nI1,c,2024-01-01,1\nI2,c,2024-01-01,2\n,,,3\n",
     )
-    assert locate(batch) == [("warning", None, 4, "Amount"), ("warning", None, None, None)]
-    assert "totals row" in batch.problems[0].message
+    assert locate(batch) == [("warning", None, 4, None), ("warning", None, None, None)]
+    assert "1 subtotal and total rows were recognised" in batch.problems[0].message
     assert len(batch.invoices) == 2
 
 
