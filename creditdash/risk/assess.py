@@ -88,7 +88,7 @@ def risk_table(
     policy = as_policy(policy)
     features = features_at(ledger, as_of, bureau)
     features = _apply_limits(features, limits)
-    scored = score_customers(features, policy)
+    scored = score_customers(features, policy, as_of)
     table = features.merge(scored, on="customer_id")
     limit_frame = recommended_limits(table, table["grade"].to_numpy(), policy)
     table = table.merge(limit_frame, on="customer_id")
@@ -150,7 +150,8 @@ def assess(
     Returns {"table": risk_table with pd and flags, "watchlist": watchlist
     frame, "pd_note": "" or why the PD model is missing (English), "pd_error": the
     InsufficientHistory that says so (coded, for other languages) or None,
-    "model": PDModel or None}.
+    "pd_notes": the model's inputs left out and its calibration (`PDModel.notes`,
+    i18n Texts; empty without a model), "model": PDModel or None}.
     """
     policy = as_policy(policy)
     model, note, why = None, "", None
@@ -165,7 +166,14 @@ def assess(
     extra = np.where(table["in_default"], "in_default", "")
     rules = table["customer_id"].map(flags).fillna("").to_numpy(dtype=object)
     table["flags"] = [";".join(x for x in (e, r) if x) for e, r in zip(extra, rules, strict=True)]
-    return {"table": table, "watchlist": watch, "pd_note": note, "pd_error": why, "model": model}
+    return {
+        "table": table,
+        "watchlist": watch,
+        "pd_note": note,
+        "pd_error": why,
+        "pd_notes": [] if model is None else model.notes(),
+        "model": model,
+    }
 
 
 def watchlist(
@@ -226,7 +234,7 @@ def score_history(
     parts = []
     for date in dates:
         f = features_at(ledger, date, bureau)
-        s = score_customers(f, policy)
+        s = score_customers(f, policy, date)
         parts.append(s[["customer_id", "score", "grade"]].assign(as_of=date))
     return pd.concat(parts, ignore_index=True)[["as_of", "customer_id", "score", "grade"]]
 

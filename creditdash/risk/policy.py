@@ -10,7 +10,22 @@ Scorecard: every feature has a `weight` (the weights sum to 100) and
 points for the last band whose threshold its value reaches (`>=` when
 higher values are worse, `<` when `lower_is_worse`). Score = 100 - points
 lost; the grade is the first grade whose `min_score` the score reaches,
-then capped by `caps` (e.g. 90+ days past due is at best grade D).
+then capped by `caps`: whatever the points, some facts alone limit the
+grade. A cap names a `feature`, its `max_grade` (the best grade a customer
+it hits can keep), an optional `id`, and one test:
+
+    "threshold": N           the value is N or more (90+ days past due: at best D)
+    "below": N               the value is under N (a third-party score under 20: E)
+    "ratings": [..]          the value is one of these (case and spaces ignored),
+                             for `bureau_rating`: a rating that means default
+    "within_months": M       with threshold/below on a third-party figure: only
+                             from a report dated within M months of the as-of date
+
+The default caps are what a credit manager would accept without argument:
+an item 90+ days past due or 3+ legal / enforcement events in a report of
+the last 12 months cap at D, one legal event at C, and a third-party score
+under 20 (of 100) or a default rating (D, SD, RD, E, "default", 违约) at E,
+since any one of them outweighs a clean payment record.
 
 Penalties and rewards (`creditdash.risk.penalties` computes them):
 `penalties.late_interest_pct_year` (contractual late interest, simple, per
@@ -70,6 +85,10 @@ FEATURE_LABELS = {
     "legal_events": "Legal / enforcement events (third party)",
 }
 
+# features a grade cap may test: the scorecard's, and the third party's rating (text)
+CAP_FEATURES = {**FEATURE_LABELS, "bureau_rating": "Third-party rating"}
+CAP_TESTS = ("threshold", "below", "ratings")
+
 DEFAULT_POLICY: Policy = {
     "grades": [
         {"grade": "A", "min_score": 80, "max_terms_days": 90, "limit_multiplier": 1.25,
@@ -97,8 +116,13 @@ DEFAULT_POLICY: Policy = {
                          "bands": [[60, 0.3], [40, 0.7], [20, 1.0]]},
     },
     "caps": [
-        {"feature": "worst_dpd_open", "threshold": 91, "max_grade": "D"},
-        {"feature": "legal_events", "threshold": 1, "max_grade": "C"},
+        {"id": "dpd_90", "feature": "worst_dpd_open", "threshold": 91, "max_grade": "D"},
+        {"id": "legal", "feature": "legal_events", "threshold": 1, "max_grade": "C"},
+        {"id": "legal_recent", "feature": "legal_events", "threshold": 3, "within_months": 12,
+         "max_grade": "D"},
+        {"id": "score_floor", "feature": "bureau_score", "below": 20, "max_grade": "E"},
+        {"id": "default_rating", "feature": "bureau_rating",
+         "ratings": ["D", "SD", "RD", "E", "default", "违约"], "max_grade": "E"},
     ],
     "chronic_late": {"min_share_late": 0.75, "min_days_late": 15, "max_days_late": 30},
     "limits": {
@@ -165,13 +189,7 @@ def check_policy(policy: object) -> Policy:
     _check_scorecard(policy["scorecard"])
     grades = {g["grade"] for g in policy["grades"]}
     for cap in policy.get("caps", []):
-        if cap.get("max_grade") not in grades:
-            raise InvalidArgument.coded(
-                "risk.error.cap_grade",
-                "`caps`: max_grade must be one of {grades}. Got {value!r}.",
-                grades=", ".join(sorted(grades)),
-                value=cap.get("max_grade"),
-            )
+        _check_cap(cap, grades)
     for rule in policy["rules"]:
         _check_rule(rule)
     _check_terms(policy)
@@ -271,6 +289,52 @@ def _check_scorecard(card: object) -> None:
             "The scorecard weights must sum to 100. Got {total:g}.",
             total=total,
         )
+
+
+def _check_cap(cap: object, grades: set[str]) -> None:
+    """A grade cap: a known feature, a grade, exactly one test (see the module docstring)."""
+    if not isinstance(cap, dict) or cap.get("feature") not in CAP_FEATURES:
+        raise InvalidArgument.coded(
+            "risk.error.cap_feature",
+            "`caps`: every cap needs a `feature`, one of {features}. Got {value!r}.",
+            features=", ".join(CAP_FEATURES),
+            value=cap.get("feature") if isinstance(cap, dict) else cap,
+        )
+    if cap.get("max_grade") not in grades:
+        raise InvalidArgument.coded(
+            "risk.error.cap_grade",
+            "`caps`: max_grade must be one of {grades}. Got {value!r}.",
+            grades=", ".join(sorted(grades)),
+            value=cap.get("max_grade"),
+        )
+    name = cap.get("id") or cap["feature"]
+    tests = [t for t in CAP_TESTS if t in cap]
+    text_feature = cap["feature"] == "bureau_rating"
+    if len(tests) != 1 or (tests[0] == "ratings") != text_feature:
+        raise InvalidArgument.coded(
+            "risk.error.cap_test",
+            "Cap {cap!r}: give exactly one test: `ratings` (a list) for bureau_rating, "
+            "else `threshold` (at least) or `below`. Got {tests}.",
+            cap=name,
+            tests=", ".join(tests) or "none",
+        )
+    if text_feature:
+        ratings = cap["ratings"]
+        if (
+            not isinstance(ratings, list)
+            or not ratings
+            or not all(isinstance(r, str) and r.strip() for r in ratings)
+        ):
+            raise InvalidArgument.coded(
+                "risk.error.cap_ratings",
+                "Cap {cap!r}: `ratings` must be a non-empty list of ratings. Got {value!r}.",
+                cap=name,
+                value=ratings,
+            )
+    else:
+        _number(cap[tests[0]], f"caps[{name}].{tests[0]}")
+    if cap.get("within_months") is not None:
+        _number(cap["within_months"], f"caps[{name}].within_months", 1)
 
 
 def _check_rule(rule: object) -> None:

@@ -1,4 +1,5 @@
-"""The policy as editable tables (for the policy page) and back: grades, scorecard, rules, rest."""
+"""The policy as editable tables (for the policy page) and back: grades, scorecard, rules,
+grade caps, rest."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from collections.abc import Mapping
 import pandas as pd
 
 from creditdash.errors import InvalidArgument
-from creditdash.risk.policy import FEATURE_LABELS, Policy, check_policy
+from creditdash.risk.policy import CAP_TESTS, FEATURE_LABELS, Policy, check_policy
 
-TABLE_SECTIONS = ("grades", "scorecard", "rules")
+TABLE_SECTIONS = ("grades", "scorecard", "rules", "caps")
+CAP_COLUMNS = ["id", "feature", "test", "value", "within_months", "max_grade"]
 
 
 def grades_frame(policy: Mapping) -> pd.DataFrame:
@@ -40,6 +42,57 @@ def rules_frame(policy: Mapping) -> pd.DataFrame:
     return pd.DataFrame(policy["rules"], columns=["id", "kind", "threshold", "action"])
 
 
+def caps_frame(policy: Mapping) -> pd.DataFrame:
+    """id, feature, test (threshold / below / ratings), value (the number, or the ratings
+    joined by commas), within_months (NaN: any report), max_grade."""
+    rows = []
+    for cap in policy.get("caps", []):
+        test = next((t for t in CAP_TESTS if t in cap), "threshold")
+        value = cap.get(test)
+        shown = ", ".join(value) if test == "ratings" else f"{value:g}"
+        rows.append(
+            {
+                "id": cap.get("id", ""),
+                "feature": cap["feature"],
+                "test": test,
+                "value": shown,
+                "within_months": cap.get("within_months"),
+                "max_grade": cap["max_grade"],
+            }
+        )
+    frame = pd.DataFrame(rows, columns=CAP_COLUMNS)
+    frame["within_months"] = pd.to_numeric(frame["within_months"]).astype("Float64")
+    return frame
+
+
+def caps_from_frame(frame: pd.DataFrame) -> list[dict]:
+    """The policy's `caps` from an edited `caps_frame` (rows left blank are dropped)."""
+    caps = []
+    for row in frame.dropna(how="all").to_dict("records"):
+        cap: dict = {"feature": row.get("feature"), "max_grade": row.get("max_grade")}
+        if isinstance(row.get("id"), str) and row["id"].strip():
+            cap = {"id": row["id"].strip(), **cap}
+        test, value = row.get("test") or "threshold", row.get("value")
+        text = "" if value is None or value != value else str(value).strip()
+        if test == "ratings":
+            cap["ratings"] = [r.strip() for r in text.split(",") if r.strip()]
+        else:
+            cap[test] = _number_or_text(text)
+        months = row.get("within_months")
+        if months is not None and not pd.isna(months):
+            cap["within_months"] = _plain(months)
+        caps.append(cap)
+    return caps
+
+
+def _number_or_text(text: str) -> object:
+    """A cap's value as a number where it is one; else as typed, for the check to name."""
+    try:
+        return _plain(float(text))
+    except ValueError:
+        return text
+
+
 def other_json(policy: Mapping) -> str:
     """Every section that is not a table, as indented JSON text."""
     rest = {k: v for k, v in policy.items() if k not in TABLE_SECTIONS}
@@ -47,9 +100,16 @@ def other_json(policy: Mapping) -> str:
 
 
 def policy_from_tables(
-    grades: pd.DataFrame, scorecard: pd.DataFrame, rules: pd.DataFrame, other: str
+    grades: pd.DataFrame,
+    scorecard: pd.DataFrame,
+    rules: pd.DataFrame,
+    other: str,
+    caps: pd.DataFrame | None = None,
 ) -> Policy:
-    """A checked policy from the edited tables and the JSON text of the other sections."""
+    """A checked policy from the edited tables and the JSON text of the other sections.
+
+    Without `caps` the grade caps are those of `other` (if it has any).
+    """
     try:
         rest = json.loads(other)
     except json.JSONDecodeError as err:
@@ -90,6 +150,8 @@ def policy_from_tables(
     policy["rules"] = [
         {k: _plain(v) for k, v in row.items()} for row in rules.dropna(how="all").to_dict("records")
     ]
+    if caps is not None:
+        policy["caps"] = caps_from_frame(caps)
     return check_policy(policy)
 
 

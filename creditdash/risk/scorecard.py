@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from creditdash.errors import NotFound
-from creditdash.risk.policy import FEATURE_LABELS, grade_names
+from creditdash.ledger import DateLike
+from creditdash.risk.policy import CAP_FEATURES, FEATURE_LABELS, grade_names
 
 
 def band_shares(values: np.ndarray, spec: Mapping) -> np.ndarray:
@@ -31,12 +32,16 @@ def band_shares(values: np.ndarray, spec: Mapping) -> np.ndarray:
     return np.where(np.isnan(v), 0.0, lost)
 
 
-def score_customers(features: pd.DataFrame, policy: Mapping) -> pd.DataFrame:
+def score_customers(
+    features: pd.DataFrame, policy: Mapping, as_of: DateLike | None = None
+) -> pd.DataFrame:
     """Score and grade per row of `features` (`features_at` frame).
 
     Returns customer_id, score (0-100, 1 decimal), grade, capped_by (the cap
     that lowered the grade, "" if none) and `lost_<feature>` (points lost) per
-    scorecard feature; same row order as `features`, RangeIndex.
+    scorecard feature; same row order as `features`, RangeIndex. `as_of` (else
+    the rows' own `as_of` column) dates the caps that look back `within_months`;
+    without either, every report counts for them.
     """
     card = policy["scorecard"]
     out = pd.DataFrame({"customer_id": features["customer_id"].to_numpy()})
@@ -47,7 +52,7 @@ def score_customers(features: pd.DataFrame, policy: Mapping) -> pd.DataFrame:
         out[f"lost_{feature}"] = lost
         total += lost
     out["score"] = np.round(np.clip(100.0 - total, 0, 100), 1)
-    grades, capped = _grades(out["score"].to_numpy(), features, policy)
+    grades, capped = _grades(out["score"].to_numpy(), features, policy, as_of)
     out["grade"] = grades
     out["capped_by"] = capped
     return out[["customer_id", "score", "grade", "capped_by", *(f"lost_{f}" for f in card)]]
@@ -62,7 +67,7 @@ def grade_of(scores: np.ndarray, policy: Mapping) -> np.ndarray:
 
 
 def _grades(
-    scores: np.ndarray, features: pd.DataFrame, policy: Mapping
+    scores: np.ndarray, features: pd.DataFrame, policy: Mapping, as_of: DateLike | None
 ) -> tuple[np.ndarray, np.ndarray]:
     names = grade_names(policy)
     rank = {g: i for i, g in enumerate(names)}
@@ -71,15 +76,48 @@ def _grades(
     for cap in policy.get("caps", []):
         if cap["feature"] not in features:
             continue
-        values = features[cap["feature"]].astype("float64").to_numpy(na_value=np.nan)
         worst = rank[cap["max_grade"]]
-        hit = (np.nan_to_num(values, nan=-np.inf) >= cap["threshold"]) & (idx < worst)
+        hit = cap_hits(features, cap, as_of) & (idx < worst)
         idx = np.where(hit, worst, idx)
-        label = FEATURE_LABELS.get(cap["feature"], cap["feature"])
-        capped = np.where(
-            hit, f"{label} >= {cap['threshold']:g}: at best {cap['max_grade']}", capped
-        )
+        capped = np.where(hit, cap_text(cap), capped)
     return np.array(names, dtype=object)[idx], capped
+
+
+def cap_hits(features: pd.DataFrame, cap: Mapping, as_of: DateLike | None = None) -> np.ndarray:
+    """Which rows of `features` a grade cap applies to (see `creditdash.risk.policy`)."""
+    column = features[cap["feature"]]
+    if "ratings" in cap:
+        wanted = {str(r).strip().casefold() for r in cap["ratings"]}
+        known = column.notna().to_numpy()
+        said = column.astype("str").str.strip().str.casefold()
+        return known & said.isin(wanted).to_numpy()
+    values = column.astype("float64").to_numpy(na_value=np.nan)
+    if "below" in cap:
+        hit = np.nan_to_num(values, nan=np.inf) < cap["below"]
+    else:
+        hit = np.nan_to_num(values, nan=-np.inf) >= cap["threshold"]
+    months = cap.get("within_months")
+    if months is not None and "bureau_report_date" in features:
+        dated = pd.to_datetime(features["bureau_report_date"])
+        when = features["as_of"] if as_of is None and "as_of" in features else as_of
+        if when is not None:
+            since = pd.to_datetime(when) - pd.DateOffset(months=int(months))
+            hit &= (dated >= since).to_numpy(dtype=bool)
+    return hit
+
+
+def cap_text(cap: Mapping) -> str:
+    """A cap in words, e.g. "Third-party score (0-100) < 20: at best E"."""
+    label = CAP_FEATURES.get(cap["feature"], cap["feature"])
+    if "ratings" in cap:
+        test = f"{label} is {' / '.join(cap['ratings'])}"
+    elif "below" in cap:
+        test = f"{label} < {cap['below']:g}"
+    else:
+        test = f"{label} >= {cap['threshold']:g}"
+    if cap.get("within_months") is not None:
+        test += f" within {cap['within_months']:g} months"
+    return f"{test}: at best {cap['max_grade']}"
 
 
 def explain(features: pd.DataFrame, policy: Mapping, customer_id: str) -> pd.DataFrame:

@@ -7,12 +7,22 @@ import pandas as pd
 import pytest
 
 from creditdash.errors import InsufficientHistory, NotFitted
+from creditdash.risk.assess import assess
 from creditdash.risk.features import features_at
 from creditdash.risk.outcomes import defaults_within, training_dates
-from creditdash.risk.pd_model import PDModel, fit_pd_model, training_design
+from creditdash.risk.pd_model import (
+    MODEL_INPUTS,
+    PD_CEILING,
+    PD_FLOOR,
+    SIGNS,
+    PDModel,
+    fit_pd_model,
+    training_design,
+)
 from creditdash.risk.policy import default_policy
 from creditdash.risk.validation import auc, backtest, ks
 from tests.risk.conftest import tiny_frames, truncated
+from tests.risk.ledgers import plain_ledger
 
 
 def test_auc_and_ks_by_hand():
@@ -120,17 +130,106 @@ def test_predict_before_fit():
         PDModel().predict(pd.DataFrame())
 
 
-def test_a_design_without_variation_cannot_be_fitted_and_says_so():
-    from creditdash.risk.pd_model import MODEL_INPUTS
-
+def test_a_design_without_variation_has_no_input_and_says_so():
     n = 60
     design = pd.DataFrame({name: np.zeros(n) for name in MODEL_INPUTS})
     design["tenure_days"] = 400
     design["customer_id"] = [f"C{i}" for i in range(n)]
     design["as_of"] = [pd.Timestamp("2024-01-31"), pd.Timestamp("2024-02-29")] * (n // 2)
     design["defaulted"] = [i % 4 == 0 for i in range(n)]
-    with pytest.raises(InsufficientHistory, match=r"cannot be fitted on this history \(Singular"):
+    with pytest.raises(InsufficientHistory, match=r"no usable input .*days_late_recent \(the same"):
         PDModel().fit(design)
+
+
+def test_an_ordinary_ledger_without_limits_or_reports_fits_and_every_customer_gets_a_pd():
+    ledger = plain_ledger()
+    model = fit_pd_model(ledger, "2024-12-31")
+    reasons = dict(model.dropped_features_)
+    for name in ("utilisation", "bureau_score", "legal_events"):
+        assert reasons[name].code == "risk.pd.dropped.missing"
+        assert reasons[name].params["present"] == 0
+    assert reasons["disputed_share"].code == "risk.pd.dropped.constant"  # nothing disputed
+    features = features_at(ledger, "2024-12-31")
+    pd_ = model.predict(features)
+    assert len(pd_) == 80 and pd_.notna().all()
+    live = features["worst_dpd_open"] < 90
+    assert pd_[live].between(PD_FLOOR, PD_CEILING).all() and (pd_[~live] == 1.0).all()
+    result = assess(ledger, "2024-12-31", default_policy(), with_pd=True)
+    assert result["pd_error"] is None and result["table"]["pd"].notna().all()
+    said = [str(n) for n in result["pd_notes"]]
+    assert "Left out of the PD model: utilisation: too few values (0 of 400 rows)." in said
+
+
+def test_a_constant_and_a_repeated_input_are_reported_as_left_out():
+    ledger = plain_ledger()
+    design = training_design(ledger, training_dates(ledger, "2024-12-31"))
+    design["days_late_trend"] = 3.0
+    design["disputed_share"] = design["overdue_share"]
+    model = PDModel().fit(design)
+    reasons = dict(model.dropped_features_)
+    assert reasons["days_late_trend"].code == "risk.pd.dropped.constant"
+    assert str(reasons["days_late_trend"]) == "the same value (3) in every row"
+    assert reasons["disputed_share"].code == "risk.pd.dropped.collinear"
+    assert str(reasons["disputed_share"]) == "collinear with Overdue share"
+    assert str(reasons["disputed_share"].render("zh")) == "与逾期金额占比共线"
+    used = set(model.coef_["feature"])
+    assert "overdue_share" in used and not used & {"days_late_trend", "disputed_share"}
+
+
+def test_risk_rising_with_the_overdue_share_gets_a_positive_coefficient():
+    for seed in (7, 8, 9):
+        model = fit_pd_model(plain_ledger(seed), "2024-12-31")
+        coef = model.coef_.set_index("feature")["coef"]
+        assert coef["overdue_share"] > 0, seed
+        for name, sign in SIGNS.items():
+            if name in coef and sign:
+                assert np.sign(coef[name]) == sign, (seed, name)
+
+
+def test_a_coefficient_against_its_business_direction_is_left_out_and_refitted():
+    ledger = plain_ledger()
+    design = training_design(ledger, training_dates(ledger, "2024-12-31"))
+    # a made-up tenure that is longest for the customers who default
+    design["tenure_days"] = np.where(design["defaulted"], 900, 300) + np.arange(len(design)) % 7
+    model = PDModel().fit(design)
+    reasons = dict(model.dropped_features_)
+    assert reasons["log_tenure_months"].code == "risk.pd.dropped.against"
+    assert str(reasons["log_tenure_months"]).endswith("but risk falls with it")
+    assert "log_tenure_months" not in set(model.coef_["feature"])
+
+
+def test_pds_are_calibrated_on_the_later_training_dates(demo, demo_ledger):
+    model = fit_pd_model(demo_ledger, demo.as_of)
+    cal = model.calibration_
+    assert cal is not None and cal["b"] > 0
+    assert cal["from"] > model.dates_[0] and cal["rows"] < model.n_rows_
+    assert model.fit_rows_ + cal["rows"] == model.n_rows_
+    # a grade's mean PD and its default rate out of time stay close (the back-test's check)
+    result = backtest(demo_ledger, demo.as_of, default_policy())
+    table = result.calibration.set_index("grade")
+    print(f"\nCalibration by grade (out of time):\n{result.calibration.round(3)}")
+    for grade in ("A", "B", "C"):
+        assert abs(table.loc[grade, "predicted"] - table.loc[grade, "observed"]) < 0.1
+
+
+def test_without_later_defaults_the_pds_are_left_uncalibrated_and_say_so():
+    ledger = plain_ledger()
+    design = training_design(ledger, training_dates(ledger, "2024-12-31"))
+    model = PDModel(calibration_share=0.1).fit(design)
+    assert model.calibration_ is None
+    assert model.calibration_note_.code == "risk.pd.calibration.dates"
+    assert str(model.notes()[-1]).startswith("PDs not calibrated: 7 training dates")
+
+
+def test_the_coefficient_table_has_cluster_robust_intervals(demo_ledger, demo):
+    model = fit_pd_model(demo_ledger, demo.as_of)
+    coef = model.coef_.set_index("feature")
+    assert list(model.coef_.columns) == [
+        "feature", "coef", "std_err", "ci_low", "ci_high", "p_value", "odds_ratio",
+    ]  # fmt: skip
+    assert np.allclose(coef["ci_high"] - coef["coef"], 1.959964 * coef["std_err"])
+    assert (coef["std_err"] > 0).all() and coef["p_value"].between(0, 1).all()
+    assert coef.loc["worst_dpd_open", "ci_low"] > 0
 
 
 def test_a_backtest_on_thin_history_says_how_many_dates_it_has():

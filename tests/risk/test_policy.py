@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from creditdash.auth import Actor
 from creditdash.errors import InvalidArgument, NotFound
 from creditdash.risk.policy import (
     check_policy,
@@ -32,7 +33,7 @@ def test_default_policy_is_created_on_first_use(engine):
 def test_saving_adds_a_version_and_keeps_the_old(engine):
     policy = default_policy()
     policy["grades"][0]["min_score"] = 85
-    saved = save_policy(engine, policy, who="li.na", note="Tighter grade A")
+    saved = save_policy(engine, policy, Actor("li.na", "credit_manager"), note="Tighter grade A")
     assert saved.version == 2 and current_policy(engine).policy["grades"][0]["min_score"] == 85
     assert policy_version(engine, 1).policy["grades"][0]["min_score"] == 80
     versions = policy_versions(engine)
@@ -44,13 +45,13 @@ def test_saving_adds_a_version_and_keeps_the_old(engine):
     ]
 
 
-def test_saving_needs_a_name_and_a_valid_policy(engine):
-    with pytest.raises(InvalidArgument, match="`who` must name the person"):
-        save_policy(engine, default_policy(), who=" ")
+def test_saving_needs_an_actor_and_a_valid_policy(engine):
+    with pytest.raises(InvalidArgument, match="`actor` must be the user acting"):
+        save_policy(engine, default_policy(), "Somebody Else")
     bad = default_policy()
     bad["scorecard"]["utilisation"]["weight"] = 20
     with pytest.raises(InvalidArgument, match="weights must sum to 100. Got 110"):
-        save_policy(engine, bad, who="x")
+        save_policy(engine, bad, Actor("x", "credit_manager"))
     assert current_policy(engine).version == 1
     with pytest.raises(NotFound, match="Policy version 7 does not exist"):
         policy_version(engine, 7)
@@ -77,6 +78,24 @@ def test_saving_needs_a_name_and_a_valid_policy(engine):
             r"`rules\[over_limit\].threshold` must be a number. Got 'ten'",
         ),
         (lambda p: p["caps"][0].update(max_grade="Z"), "max_grade must be one of"),
+        (lambda p: p["caps"][0].update(feature="mood"), "every cap needs a `feature`, one of"),
+        (
+            lambda p: p["caps"][3].update(threshold=20),
+            r"Cap 'score_floor': give exactly one test: .* Got threshold, below",
+        ),
+        (lambda p: p["caps"][4].update(ratings="E"), r"`ratings` must be a non-empty list"),
+        (
+            lambda p: p["caps"][4].update(ratings=[], threshold=1),
+            r"Cap 'default_rating': give exactly one test",
+        ),
+        (
+            lambda p: p["caps"][2].update(within_months=0),
+            r"`caps\[legal_recent\].within_months` must be >= 1. Got 0",
+        ),
+        (
+            lambda p: p["caps"][1].update(threshold="one"),
+            r"`caps\[legal\].threshold` must be a number. Got 'one'",
+        ),
         (
             lambda p: p["grades"][0].update(limit_multiplier=-1),
             r"`grades\[A\].limit_multiplier` must be >= 0. Got -1",
@@ -133,11 +152,11 @@ def test_penalty_settings_default_to_zero_when_left_out():
 
 def test_policy_versions_need_the_role_and_are_audited(engine):
     from creditdash.audit import audit_log
-    from creditdash.auth import Actor, PermissionDenied
+    from creditdash.auth import PermissionDenied
 
     with pytest.raises(PermissionDenied, match="to edit policy needs the credit manager role"):
-        save_policy(engine, default_policy(), who=Actor("ann@x.cn", "analyst"))
-    saved = save_policy(engine, default_policy(), who=Actor("mo@x.cn", "credit_manager"), note="n")
+        save_policy(engine, default_policy(), Actor("ann@x.cn", "analyst"))
+    saved = save_policy(engine, default_policy(), Actor("mo@x.cn", "credit_manager"), note="n")
     [entry] = audit_log(engine, action="policy_version").to_dict("records")
     assert (entry["who"], entry["entity_id"], entry["detail"]) == (
         "mo@x.cn",
@@ -152,7 +171,9 @@ def test_policy_tables_report_bad_bands_and_other_settings():
     policy = default_policy()
     grades, card = tables.grades_frame(policy), tables.scorecard_frame(policy)
     rules, other = tables.rules_frame(policy), tables.other_json(policy)
-    assert tables.policy_from_tables(grades, card, rules, other) == policy
+    caps = tables.caps_frame(policy)
+    assert tables.policy_from_tables(grades, card, rules, other, caps) == policy
+    assert "caps" not in json.loads(other)  # the caps have their own table
     bad = card.copy()
     bad.loc[0, "bands"] = "[[5, 0.2"
     with pytest.raises(InvalidArgument, match="Scorecard `days_late_recent`: bands must be JSON"):
@@ -161,3 +182,28 @@ def test_policy_tables_report_bad_bands_and_other_settings():
         tables.policy_from_tables(grades, card, rules, "[1]")
     with pytest.raises(InvalidArgument, match="not valid JSON: .* at line 1"):
         tables.policy_from_tables(grades, card, rules, "{")
+
+
+def test_grade_caps_edited_as_a_table():
+    from creditdash.risk import policy_tables as tables
+
+    policy = default_policy()
+    caps = tables.caps_frame(policy)
+    shown = caps.set_index("id")
+    assert shown.loc["score_floor", "test"] == "below" and shown.loc["score_floor", "value"] == "20"
+    assert shown.loc["default_rating", "value"] == "D, SD, RD, E, default, 违约"
+    assert shown.loc["legal_recent", "within_months"] == 12
+    edited = caps.copy()
+    edited.loc[edited["id"] == "score_floor", "value"] = "25"
+    edited.loc[edited["id"] == "default_rating", "value"] = "D, E,  CCC "
+    edited.loc[len(edited)] = ["", "worst_dpd_open", "threshold", "181", None, "E"]
+    rest = (tables.grades_frame(policy), tables.scorecard_frame(policy),
+            tables.rules_frame(policy), tables.other_json(policy))  # fmt: skip
+    saved = tables.policy_from_tables(*rest, edited)["caps"]
+    assert saved[3] == {"id": "score_floor", "feature": "bureau_score", "max_grade": "E",
+                        "below": 25}  # fmt: skip
+    assert saved[4]["ratings"] == ["D", "E", "CCC"]
+    assert saved[5] == {"feature": "worst_dpd_open", "max_grade": "E", "threshold": 181}
+    edited.loc[edited["id"] == "score_floor", "value"] = "low"
+    with pytest.raises(InvalidArgument, match=r"`caps\[score_floor\].below` must be a number"):
+        tables.policy_from_tables(*rest, edited)

@@ -83,8 +83,8 @@ def test_bureau_downgrade_and_disagreement(tiny):
             "provider": ["p", "p", "p"],
             "report_date": pd.to_datetime(["2025-01-01", "2025-06-01", "2025-06-01"]),
             "imported_at": pd.to_datetime(["2025-06-02"] * 3),
-            "score_normalised": [80.0, 55.0, 10.0],
-            "rating": ["A", "B", "E"],
+            "score_normalised": [80.0, 55.0, 30.0],
+            "rating": ["A", "B", "C"],
             "recommended_limit_cents": pd.array([None, 30_000, None], dtype="Int64"),
             "insured_limit_cents": pd.array([None, None, None], dtype="Int64"),
             "net_worth_cents": pd.array([None, None, None], dtype="Int64"),
@@ -99,4 +99,9 @@ def test_bureau_downgrade_and_disagreement(tiny):
     assert ((hits["customer_id"] == "C1") & (hits["rule"] == "bureau_down")).any()
     view = disagreements(risk_table(tiny, AS_OF, policy, bureau), policy).set_index("customer_id")
     assert view.loc["C2", "bureau_grade"] == "E" and view.loc["C2", "disagree"]
+    assert view.loc["C2", "grade"] == "A"  # 30 of 100 costs points but caps nothing
     assert view.loc["C1", "above_bureau_limit_cents"] == 20_000
+    # a score under the policy's floor caps the internal grade too: no disagreement left
+    floor = bureau.assign(score_normalised=[80.0, 55.0, 10.0])
+    view = disagreements(risk_table(tiny, AS_OF, policy, floor), policy).set_index("customer_id")
+    assert view.loc["C2", "grade"] == "E" and not view.loc["C2", "disagree"]
