@@ -136,6 +136,7 @@ def read_structure(raw: RawSheet, mapping: SheetMapping) -> Structure:
     out.skipped.sort()
     if grouped:
         _resolve_constant_customer(out, data_rows)
+        _parent_customers(out)
     controls = pd.Series(labels, dtype="str")
     out.body = out.body[data_rows | control]
     _check_totals(out, controls, data_rows[data_rows | control], mapping.kind)
@@ -260,6 +261,27 @@ def _labelled(text: str) -> dict[str, str]:
     return pairs
 
 
+def _parent_customers(out: Structure) -> None:
+    """`Parent:Job` in a "Customer full name" column (QuickBooks) is the parent's receivable."""
+    header = out.headers.get("customer_name")
+    if header is None or normalise_header(header) != "customerfullname":
+        return
+    names = out.body["customer_name"]
+    nested = names.str.contains(":", regex=False)
+    if not nested.any():
+        return
+    out.body["customer_name"] = names.where(~nested, names.str.split(":").str[0].str.strip())
+    first = int(names.index[nested.to_numpy()][0])
+    out.problems.append(
+        (first, "customer_name",
+         message("ingest.parent_customer",
+                 "{n:,} rows name a sub-customer ({example!r}); they are counted under the "
+                 "parent customer before the colon.",
+                 n=int(nested.sum()), example=str(names[first])),
+         "warning")
+    )  # fmt: skip
+
+
 def _resolve_constant_customer(out: Structure, data_rows: np.ndarray) -> None:
     """A customer id column with one value on every row is not the customer (a GL account)
     when the customer can come from elsewhere: a name column or the group headings."""
@@ -310,22 +332,23 @@ def _check_totals(out: Structure, labels: pd.Series, is_data: np.ndarray, kind: 
     )
     cents = {f: parse.parse_money(body[f]) for f in money}
     currency = body["currency"] if "currency" in body.columns else None
+    # Rows found only by their sum are subtotals when one of them totals its block (a
+    # first pass counts them): then one that does not is a broken subtotal, not data.
+    probe = _Checker(rows, is_data & ~sum_candidates, cents, currency)
+    subtotals = any(
+        probe.control(pos, strict=False)[0] is not None for pos in np.flatnonzero(sum_candidates)
+    )
+    if not subtotals:
+        is_data, sum_candidates = is_data | sum_candidates, np.zeros(len(rows), bool)
     check = _Checker(rows, is_data & ~sum_candidates, cents, currency)
-    controls, keep = [], np.ones(len(rows), dtype=bool)
+    controls, problems, keep = [], [], np.ones(len(rows), dtype=bool)
     for pos in np.flatnonzero(worded | sum_candidates):
         row = int(rows[pos])
-        if worded[pos]:
-            covers, problems = check.control(pos, strict=True)
-            controls.append(Control(row, str(labels[row]), covers))
-            out.problems.extend(problems)
-            keep[pos] = False
-        else:
-            covers, _ = check.control(pos, strict=False)
-            if covers is not None:
-                controls.append(Control(row, "", covers))
-                keep[pos] = False
-            else:
-                check.readmit(pos)  # a data row without keys: validated (and refused) later
+        covers, found = check.control(pos, strict=True)
+        controls.append(Control(row, str(labels.get(row, "")), covers))
+        problems.extend(found)
+        keep[pos] = False
+    out.problems.extend(problems)
     out.controls = controls
     out.body = body[keep]
 
@@ -363,10 +386,6 @@ class _Checker:
         self.last = np.full(m, -1)
         self.broken = {s: np.zeros(m, dtype=bool) for s in ("block", "all")}
         self.done = 0
-
-    def readmit(self, pos: int) -> None:
-        """The row at `pos` is data after all (it totals nothing)."""
-        self.is_data[pos] = True
 
     def _advance(self, pos: int) -> None:
         """Add the data rows before `pos` not added yet."""
@@ -418,12 +437,17 @@ class _Checker:
                 got = block if scope == "block" else everything
                 problems.append((int(self.rows[pos]), name, _mismatch(total, got, span), "error"))
             else:
+                self._reset(which)  # what follows is a new block, whatever this row was
                 return None, []
+        self._reset(which)
+        return covers, problems
+
+    def _reset(self, which: np.ndarray) -> None:
+        """Start a new block for the currencies `which`."""
         for name in self.values:
             self.sums["block"][name][which] = 0
         self.first["block"][which] = -1
         self.broken["block"][which] = False
-        return covers, problems
 
     def _span(self, scope: str, which: np.ndarray) -> tuple[int, int] | None:
         first = self.first[scope][which]
