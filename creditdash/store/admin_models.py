@@ -36,3 +36,17 @@ class AuditEntry(Base):
     before: Mapped[str | None] = mapped_column(Text)
     after: Mapped[str | None] = mapped_column(Text)
     detail: Mapped[str | None] = mapped_column(Text)
+    # the hash chain (creditdash.audit): position in the chain and sha256 of the
+    # previous entry's hash with this entry's content (migration 0008_audit_chain)
+    seq: Mapped[int | None] = mapped_column(Integer, index=True, unique=True)
+    entry_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditChainHead(Base):
+    """The chain's newest position and hash (one row, id 1): appends lock it, `verify` compares."""
+
+    __tablename__ = "audit_chain_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    entry_hash: Mapped[str] = mapped_column(String(64))
