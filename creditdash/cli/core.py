@@ -22,8 +22,21 @@ def register(sub) -> None:
         "--map", action="append", type=header_mapping, default=[], metavar="HEADER=field"
     )
     imp.add_argument("--sheet", help="read only this sheet")
+    imp.add_argument(
+        "--header-row", type=int, metavar="N", help="the header is on Excel row N (1 = first)"
+    )
     imp.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+    imp.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="read the files with this saved import profile; with --map or --header-row, "
+        "save the corrected mapping under NAME",
+    )
     imp.set_defaults(handler=cmd_import)
+    pr = sub.add_parser("profiles", help="list the saved import profiles")
+    pr.add_argument("--delete", metavar="NAME", help="delete this profile")
+    pr.add_argument("--rename", nargs=2, metavar=("NAME", "NEW_NAME"), help="rename a profile")
+    pr.set_defaults(handler=cmd_profiles)
 
     ag = sub.add_parser("aging", help="receivables aging at an as-of date")
     ag.add_argument("--as-of", type=iso_date, required=True)
@@ -53,28 +66,63 @@ def register(sub) -> None:
 
 
 def cmd_import(args, ctx) -> int:
-    from creditdash.ingest import Source
+    from creditdash.ingest import Source, propose_mappings
+    from creditdash.ingest.profiles import apply_profiles, corrected, profile_of
     from creditdash.store import import_sources
+    from creditdash.store.profiles import load_profiles, save_profile
 
     missing = [str(p) for p in args.paths if not p.is_file()]
     if missing:
         print(f"error: no such file: {', '.join(missing)}", file=sys.stderr)
         return EXIT_USAGE
     s = ctx.settings
+    sources = [Source.from_path(p) for p in args.paths]
+    proposals = propose_mappings(sources, sheet=args.sheet)
+    profiles = load_profiles(ctx.engine)
+    corrects = bool(args.map or args.header_row)
+    named = args.profile if args.profile in {p.name for p in profiles} or not corrects else None
+    mappings = None
+    if named is not None or (profiles and args.header_row is None):
+        mappings = apply_profiles(proposals, sources, profiles, only=named)
     summary = import_sources(
         ctx.engine,
-        [Source.from_path(p) for p in args.paths],
+        sources,
         reporting_currency=s.reporting_currency,
         as_of=args.as_of,
         complete=args.complete,
         overrides=dict(args.map) or None,
+        mappings=mappings,
         sheet=args.sheet,
         default_terms_days=s.default_terms_days,
         max_bytes=s.max_upload_mb * 2**20,
+        header_row=args.header_row,
         dry_run=args.dry_run,
         actor=CLI,
     )
     print("\n".join(summary.lines()), file=ctx.out)
+    if not args.dry_run:
+        for used in corrected(proposals, summary.mappings):
+            profile = profile_of(used, args.profile or used.profile)
+            if save_profile(ctx.engine, CLI, profile):
+                print(f"Saved how this file is read as the import profile {profile.name!r}.",
+                      file=ctx.out)  # fmt: skip
+    return 0
+
+
+def cmd_profiles(args, ctx) -> int:
+    from creditdash.store.profiles import (
+        PROFILE_COLUMNS,
+        delete_profile,
+        list_profiles,
+        rename_profile,
+    )
+
+    if args.delete:
+        delete_profile(ctx.engine, CLI, args.delete)
+    if args.rename:
+        rename_profile(ctx.engine, CLI, *args.rename)
+    rows = list_profiles(ctx.engine).astype({"saved_at": "str"}).to_dict("records")
+    write_rows(rows, PROFILE_COLUMNS, "table", ctx.out)
     return 0
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from creditdash import frames
 from creditdash.errors import InvalidArgument, Problem
-from creditdash.ingest import checks
+from creditdash.ingest import checks, suspicious
 from creditdash.ingest.fields import missing_columns
 from creditdash.ingest.layout import Control, read_structure
 from creditdash.ingest.mapping import SheetMapping, adopt, duplicate_fields, propose, title_lines
@@ -151,16 +151,20 @@ def parse_sources(
     terms_by_customer: Mapping[str, int] | None = None,
     default_currency: str = "CNY",
     max_bytes: int = 200 * 2**20,
+    header_row: int | None = None,
 ) -> ParsedBatch:
     """Read, map, parse and check `sources`; every problem is in the result, none is raised.
 
-    overrides  header text -> field ("" or "ignore" to ignore), for every sheet
-    mappings   mappings edited by the user; they take precedence over proposals
-    as_of      the date of open-items exports (else an as-of column or title line)
+    overrides   header text -> field ("" or "ignore" to ignore), for every sheet
+    mappings    mappings edited by the user; they take precedence over proposals
+    as_of       the date of open-items exports (else an as-of column or title line)
+    header_row  the Excel row of the header in every sheet, instead of finding it
     """
     opts = _options(as_of, complete, default_terms_days, terms_by_customer, default_currency)
     log = ProblemLog()
-    plans, adopted = _plan(sources, log, sheet, max_bytes, mappings or [], overrides or {})
+    plans, adopted = _plan(
+        sources, log, sheet, max_bytes, mappings or [], overrides or {}, header_row
+    )
     ctxs: list[SheetContext] = []
     staged: list[Staged] = []
     known = Masters()
@@ -202,6 +206,7 @@ def _plan(
     max_bytes: int,
     mappings: list[SheetMapping],
     overrides: Mapping[str, str],
+    header_row: int | None = None,
 ) -> tuple[list[tuple[RawSheet, SheetMapping]], list[SheetMapping]]:
     """(sheets worth parsing with the mapping to use, every non-empty sheet's mapping).
 
@@ -218,7 +223,11 @@ def _plan(
                 candidates.append((raw, None, _SHEET_EMPTY))
                 continue
             mapping = adopt(
-                propose(raw), raw, user=edited.get((raw.file, raw.sheet)), overrides=overrides
+                propose(raw),
+                raw,
+                user=edited.get((raw.file, raw.sheet)),
+                overrides=overrides,
+                header_row=header_row,
             )
             why = None
             if mapping.kind == "unknown":
@@ -281,6 +290,8 @@ def _context(raw: RawSheet, mapping: SheetMapping, log: ProblemLog) -> SheetCont
     ctx.title = title_lines(raw.cells, mapping.header_row - 1)
     ctx.footer = structure.footer
     ctx.body = structure.body
+    suspicious.headerless_data(raw, mapping, ctx, log)
+    suspicious.uncached_formulas(raw, mapping, ctx, log)
     for why in structure.dropped.values():
         log.sheet(ctx, why, level="warning")
     for row, name, said, level in structure.problems:
@@ -378,7 +389,9 @@ def _assemble(
         invoices = checks.deduplicate(
             invoices, "invoice_id", checks.INVOICE_CONTENT, ctxs, log, what="invoice"
         )
+        suspicious.credit_notes(invoices, ctxs, log)
     payments = _payments(_concat([s.payments for s in staged]), invoices, ctxs, log)
+    suspicious.overpayments(payments, invoices, ctxs, log)
     customers = _customers(staged, ctxs, log)
     rates = _concat([s.rates for s in staged])
     if len(rates):

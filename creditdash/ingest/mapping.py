@@ -52,6 +52,7 @@ class SheetMapping:
     mapping     header text -> canonical field, or None for a column to ignore
     n_rows      data rows below the header
     layout      the report layout recognised (see `systems`), e.g. "sap_fbl5n"
+    profile     the name of the saved profile this mapping came from (see `profiles`)
     """
 
     file: str
@@ -62,6 +63,7 @@ class SheetMapping:
     mapping: dict[str, str | None]
     n_rows: int
     layout: str = "generic"
+    profile: str | None = None
 
     @property
     def ignored(self) -> list[str]:
@@ -81,6 +83,8 @@ class SheetMapping:
 def detect_kind(fields: Iterable[str]) -> str:
     """The kind of table a set of mapped fields describes (see KINDS)."""
     f = set(fields)
+    if _is_rates(f):
+        return "rates"
     if {"debit", "credit"} <= f:
         return "movements"
     if "open_amount" in f:
@@ -105,11 +109,17 @@ def _kind(layout: str, fields: Iterable[str | None]) -> str:
     return "unknown" if layout == "summary_aging" else detect_kind(f for f in fields if f)
 
 
-def propose(raw: RawSheet) -> SheetMapping:
-    """The proposed mapping of a non-empty sheet."""
-    index, headers, fields = locate_header(raw.cells, raw.merged)
+def propose(raw: RawSheet, header_row: int | None = None) -> SheetMapping:
+    """The proposed mapping of a non-empty sheet, with its header found or on `header_row`."""
+    if header_row is None:
+        index, headers, fields = locate_header(raw.cells, raw.merged)
+    else:
+        index = checked_header_row(raw, header_row) - 1
+        headers = headers_at(raw, header_row)
+        fields = [field_for(h) if not h.startswith("(column ") else None for h in headers]
     fields = _resolve_duplicates(headers, fields)
     fields = _payment_sheet_dates(fields)
+    fields = _rate_sheet_dates(fields)
     layout, fields = recognise(headers, fields, title_lines(raw.cells, index))
     mapping = dict(zip(headers, fields, strict=True))
     return SheetMapping(
@@ -214,6 +224,22 @@ def _resolve_duplicates(headers: list[str], fields: list[str | None]) -> list[st
     return out
 
 
+_NOT_RATES = {"invoice_id", "payment_id", "amount", "open_amount", "paid_amount", "debit", "credit"}
+
+
+def _is_rates(fields: set[str]) -> bool:
+    """A currency and a rate with no money column: an exchange-rates sheet."""
+    return {"currency", "rate"} <= fields and not fields & _NOT_RATES
+
+
+def _rate_sheet_dates(fields: list[str | None]) -> list[str | None]:
+    """A rates sheet headed `currency, date, rate`: its date is the rate date."""
+    f = {x for x in fields if x}
+    if _is_rates(f) and "rate_date" not in f:
+        return ["rate_date" if x == "invoice_date" else x for x in fields]
+    return fields
+
+
 def _payment_sheet_dates(fields: list[str | None]) -> list[str | None]:
     """A receipts list headed 'Date' with a payment number: its date is the payment date."""
     f = set(fields)
@@ -270,34 +296,43 @@ def check_field(name: str | None, column: str, option: bool = False) -> str | No
     return name
 
 
+def checked_header_row(raw: RawSheet, header_row: int) -> int:
+    """`header_row` when the sheet has that row; InvalidArgument otherwise."""
+    if not 1 <= int(header_row) <= len(raw.cells):
+        raise InvalidArgument.coded(
+            "error.mapping.header_row",
+            "The header row must be between 1 and {rows} (the sheet's last row). Got {row}.",
+            rows=len(raw.cells),
+            row=header_row,
+        )
+    return int(header_row)
+
+
 def adopt(
     proposed: SheetMapping,
     raw: RawSheet,
     *,
     user: SheetMapping | None = None,
     overrides: Mapping[str, str] | None = None,
+    header_row: int | None = None,
 ) -> SheetMapping:
     """The mapping to parse with: the proposal, the user's edited mapping, then overrides.
 
-    The user's kind is kept when they changed it; otherwise the kind follows the fields.
+    `header_row` (the command line's --header-row) or the user's header row reads the
+    header from that row. The user's kind is kept when they changed it; otherwise the
+    kind follows the fields.
     """
+    row = user.header_row if user is not None else header_row
+    if row is not None and row != proposed.header_row:
+        proposed = propose(raw, row)
     headers, mapping = list(proposed.headers), dict(proposed.mapping)
     header_row, explicit = proposed.header_row, set()
     if user is not None:
-        if user.header_row != proposed.header_row:
-            header_row = user.header_row
-            headers = headers_at(raw, header_row)
-            mapping = dict(
-                zip(
-                    headers,
-                    _resolve_duplicates(headers, [field_for(h) for h in headers]),
-                    strict=True,
-                )
-            )
         for header, name in user.mapping.items():
             if header in mapping:
                 mapping[header] = check_field(name, header)
-                explicit.add(header)
+                if user.profile is None:  # a profile's choices yield to --map
+                    explicit.add(header)
     for key, name in (overrides or {}).items():
         target = check_field(name, key, option=True)
         for header in headers:
@@ -310,13 +345,7 @@ def adopt(
     kind = _kind(proposed.layout, mapping.values())
     if user is not None and user.kind != proposed.kind and user.kind in KINDS:
         kind = user.kind
+    profile = None if user is None else user.profile
     return dataclasses.replace(
-        proposed,
-        kind=kind,
-        header_row=header_row,
-        headers=headers,
-        mapping=mapping,
-        n_rows=proposed.n_rows
-        if header_row == proposed.header_row
-        else _count_rows(raw.cells, header_row),
+        proposed, kind=kind, header_row=header_row, mapping=mapping, profile=profile
     )
