@@ -14,6 +14,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -26,9 +27,25 @@ _TIME = (
 )
 _YMD = r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?" + _TIME + "$"
 _COMPACT = r"^(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)$"
-_ABY = r"^(?P<a>\d{1,2})\s*[-/.]\s*(?P<b>\d{1,2})\s*[-/.]\s*(?P<y>\d{4}|\d{2})" + _TIME + "$"
+_ABY = r"^(?P<a>\d{1,2})\s*(?P<s>[-/.])\s*(?P<b>\d{1,2})\s*[-/.]\s*(?P<y>\d{4}|\d{2})" + _TIME + "$"
 _SERIAL = r"^\d{5}(?:\.\d+)?$"
-_MIN_YEAR, _MAX_YEAR = 1900, 2200
+_ORDINAL = r"(?:st|nd|rd|th)?"
+_DAY_NAMED = (
+    r"^(?P<d>\d{1,2})"
+    + _ORDINAL
+    + r"[-\s./]*(?P<m>\p{L}{3,9})\.?[-\s./,]*(?P<y>\d{4}|\d{2})"
+    + _TIME
+    + "$"
+)
+_NAMED_DAY = (
+    r"^(?P<m>\p{L}{3,9})\.?[-\s./]*(?P<d>\d{1,2})"
+    + _ORDINAL
+    + r",?[-\s./]*(?P<y>\d{4})"
+    + _TIME
+    + "$"
+)
+_MIN_YEAR, _MAX_YEAR = 1900, 2199
+DATE_RANGE = (dt.date(_MIN_YEAR, 1, 1), dt.date(_MAX_YEAR, 12, 31))
 
 _CURRENCY_ALIASES = {
     "RMB": "CNY",
@@ -52,30 +69,31 @@ _CURRENCY_TOKEN = (
     r"(?P<c>RMB|CNY|USD|EUR|GBP|HKD|JPY|人民币|美元|欧元|英镑|港币|港元|日元|"
     r"US\$|HK\$|CN¥|¥|\$|€|£|元)"
 )
-_AMOUNT = r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:[eE][-+]?\d+)?$"
 _TRUE = {"yes", "y", "true", "t", "1", "x", "是", "有", "√", "✓", "✔", "disputed"}
 _FALSE = {"no", "n", "false", "f", "0", "否", "无", "没有", "-"}
 _MONTHS = {
     m.lower(): i
     for i, names in enumerate(
         [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
+            ("jan", "january", "januar", "jänner", "jän"),
+            ("feb", "february", "februar"),
+            ("mar", "march", "märz", "mär", "mrz"),
             ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
+            ("may", "mai"),
+            ("jun", "june", "juni"),
+            ("jul", "july", "juli"),
             ("aug", "august"),
             ("sep", "sept", "september"),
-            ("oct", "october"),
+            ("oct", "october", "okt", "oktober"),
             ("nov", "november"),
-            ("dec", "december"),
+            ("dec", "december", "dez", "dezember"),
         ],
         start=1,
     )
     for m in names
 }
+_MONTH_NAMES = pa.array(list(_MONTHS))
+_MONTH_NUMBERS = np.array(list(_MONTHS.values()), dtype="int64")
 
 
 @dataclass
@@ -108,14 +126,30 @@ class ColumnNote:
 
 
 @dataclass
+class CellNote:
+    """Why some bad cells are bad, when there is more to say than that they are unreadable.
+
+    `cells` is a boolean mask on the text's index (every marked cell is also
+    `bad`). The message of a cell is `template` (the English text of `code`,
+    i18n/*/problems.json) filled with the cell's text as `value` and `params`.
+    """
+
+    cells: pd.Series
+    code: str
+    template: str
+    params: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
 class Parsed:
     """What a column's text means.
 
-    values    parsed values on the text's index, NA where empty or unreadable
-    bad       True where a cell holds text that could not be read
-    void      True where a value is unusable because of a column-level error
-    notes     findings about the whole column
-    currency  money only: the currency a sign in the text implies (or NA)
+    values      parsed values on the text's index, NA where empty or unreadable
+    bad         True where a cell holds text that could not be read
+    notes       findings about the whole column
+    void        True where a value is unusable because of a column-level error
+    currency    money only: the currency a sign in the text implies (or NA)
+    cell_notes  the rule some bad cells break (the others are just unreadable)
     """
 
     values: pd.Series
@@ -123,6 +157,7 @@ class Parsed:
     notes: list[ColumnNote] = field(default_factory=list)
     void: pd.Series | None = None
     currency: pd.Series | None = None
+    cell_notes: list[CellNote] = field(default_factory=list)
 
 
 def _arrow(text: pd.Series) -> pa.Array:
@@ -157,41 +192,85 @@ def _filled(text: pd.Series) -> np.ndarray:
 
 
 def _assemble(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
-    """datetime64[us] from parts; NaT for impossible dates or years outside 1900-2200."""
+    """datetime64[us] from parts; NaT for impossible dates or years outside DATE_RANGE."""
     parts = pd.DataFrame({"year": year, "month": month, "day": day})
     dates = np.array(pd.to_datetime(parts, errors="coerce"), dtype="datetime64[us]")
-    dates[(year < _MIN_YEAR) | (year > _MAX_YEAR)] = np.datetime64("NaT")
+    dates[_out_of_range(year)] = np.datetime64("NaT")
     return dates
 
 
+def _out_of_range(year: np.ndarray) -> np.ndarray:
+    return (year < _MIN_YEAR) | (year > _MAX_YEAR)
+
+
+def _full_year(year: np.ndarray) -> np.ndarray:
+    """Two-digit years: 00-68 are 2000-2068, 69-99 are 1969-1999."""
+    return np.where(year < 100, np.where(year < 69, year + 2000, year + 1900), year)
+
+
+def _is(arr: pa.Array, value: str) -> np.ndarray:
+    return pc.fill_null(pc.equal(arr, value), False).to_numpy(zero_copy_only=False)
+
+
+def _parts(
+    cells: pa.Array, todo: np.ndarray, pattern: str
+) -> tuple[np.ndarray, dict[str, pa.Array]]:
+    """(positions, named groups) of the `todo` cells that match `pattern`.
+
+    A match without groups sorts the cells first: it is many times quicker than
+    extracting groups from cells that do not match.
+    """
+    pos = np.flatnonzero(todo)
+    some = pc.take(cells, pa.array(pos))
+    hit = _matches(some, pattern)
+    groups = pc.extract_regex(pc.filter(some, pa.array(hit)), pattern)
+    names = [groups.type.field(i).name for i in range(groups.type.num_fields)]
+    return pos[hit], {name: pc.struct_field(groups, name) for name in names}
+
+
 def parse_dates(text: pd.Series) -> Parsed:
-    """Dates in any of: ISO, 2024/3/5, 2024.03.05, 2024年3月5日, 20240305, M/D/YYYY or
-    D/M/YYYY (order decided from the whole column), Excel serial numbers, month names.
+    """Dates in any of: ISO, 2024/3/5, 2024.03.05, 2024年3月5日, 20240305, 31.12.2024
+    (dots: day first), M/D/YYYY or D/M/YYYY and M-D-YYYY or D-M-YYYY (order decided
+    from the whole column), Excel serial numbers, 30-Jun-2024, 30 June 2024 and
+    Jun 30, 2024 (English or German month names). Years outside DATE_RANGE are bad
+    with a `CellNote` that names the range.
     """
     text = _normalise(text)
     n = len(text)
     out = np.full(n, np.datetime64("NaT"), dtype="datetime64[us]")
     void = np.zeros(n, dtype=bool)
+    far = np.zeros(n, dtype=bool)  # a year outside DATE_RANGE
     notes: list[ColumnNote] = []
     todo = _filled(text)
+    cells = _arrow(text)
     for pattern in (_YMD, _COMPACT):
         if not todo.any():
             break
-        pos = np.flatnonzero(todo)
-        matched, g = _extract(text.iloc[pos], pattern)
-        hit = pos[matched]
-        out[hit] = _assemble(_ints(g["y"]), _ints(g["m"]), _ints(g["d"]))[matched]
+        hit, g = _parts(cells, todo, pattern)
+        year = _ints(g["y"])
+        out[hit] = _assemble(year, _ints(g["m"]), _ints(g["d"]))
+        far[hit] = _out_of_range(year)
         todo[hit] = False
     if todo.any():
-        pos = np.flatnonzero(todo)
-        matched, g = _extract(text.iloc[pos], _ABY)
-        if matched.any():
-            hit = pos[matched]
-            a, b, y = (_ints(g[k])[matched] for k in ("a", "b", "y"))
-            dates, bad_order, note = _day_month(text, hit, a, b, y)
+        hit, g = _parts(cells, todo, _ABY)
+        if len(hit):
+            a, b, year = _ints(g["a"]), _ints(g["b"]), _full_year(_ints(g["y"]))
+            dates, bad_order, note = _day_month(text, hit, a, b, year, _is(g["s"], "."))
             out[hit], void[hit] = dates, bad_order
+            far[hit] = _out_of_range(year) & ~bad_order
             notes += [note] if note else []
             todo[hit] = False
+    for pattern in (_DAY_NAMED, _NAMED_DAY):
+        if not todo.any():
+            break
+        hit, g = _parts(cells, todo, pattern)
+        names = pc.index_in(pc.utf8_lower(g["m"]), value_set=_MONTH_NAMES)
+        known = pc.fill_null(names, -1).to_numpy(zero_copy_only=False)
+        month = known >= 0
+        hit, year = hit[month], _full_year(_ints(g["y"])[month])
+        out[hit] = _assemble(year, _MONTH_NUMBERS[known[month]], _ints(g["d"])[month])
+        far[hit] = _out_of_range(year)
+        todo[hit] = False
     if todo.any():
         pos = np.flatnonzero(todo)
         sub = text.iloc[pos]
@@ -209,17 +288,43 @@ def parse_dates(text: pd.Series) -> Parsed:
             stamps = pd.to_datetime(sub[worded], format="mixed", errors="coerce").dt.normalize()
             ok = stamps.notna() & stamps.dt.year.between(_MIN_YEAR, _MAX_YEAR)
             out[pos[worded]] = stamps.where(ok).to_numpy(dtype="datetime64[us]")
-    values = pd.Series(out, index=text.index)
-    bad = pd.Series(_filled(text) & np.isnat(out) & ~void, index=text.index)
-    return Parsed(values, bad, notes, void=pd.Series(void, index=text.index))
+            far[pos[worded]] = (stamps.notna() & ~ok).to_numpy(dtype=bool)
+    bad = _filled(text) & np.isnat(out) & ~void
+    index = text.index
+    cell_notes = [_outside_range(pd.Series(far & bad, index=index))] if (far & bad).any() else []
+    return Parsed(
+        pd.Series(out, index=index),
+        pd.Series(bad, index=index),
+        notes,
+        void=pd.Series(void, index=index),
+        cell_notes=cell_notes,
+    )
+
+
+def _outside_range(cells: pd.Series) -> CellNote:
+    first, last = DATE_RANGE
+    return CellNote(
+        cells,
+        "ingest.date_out_of_range",
+        "{value!r} is outside the dates creditdash accepts ({first} to {last}). Check the year.",
+        {"first": first.isoformat(), "last": last.isoformat()},
+    )
 
 
 def _day_month(
-    text: pd.Series, pos: np.ndarray, a: np.ndarray, b: np.ndarray, y: np.ndarray
+    text: pd.Series,
+    pos: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    y: np.ndarray,
+    dotted: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, ColumnNote | None]:
-    """Dates from A/B/Y parts, reading the whole column to tell M/D from D/M."""
-    y = np.where(y < 100, np.where(y < 69, y + 2000, y + 1900), y)
-    day_first = np.flatnonzero((a > 12) & (b <= 12))
+    """Dates from A/B/Y parts, reading the whole column to tell M/D from D/M.
+
+    A date written with dots (31.12.2024, 05.06.2024) is day first wherever it
+    can be: that is how the countries that write dates with dots write them.
+    """
+    day_first = np.flatnonzero((b <= 12) & ((a > 12) | dotted))
     month_first = np.flatnonzero((b > 12) & (a <= 12))
     void = np.zeros(len(pos), dtype=bool)
     note = None
@@ -248,7 +353,7 @@ def _day_month(
         day_first_order = bool(dm_wins)
     else:
         day_first_order = bool(len(day_first))
-        either = np.flatnonzero((a <= 12) & (b <= 12) & (a != b))
+        either = np.flatnonzero((a <= 12) & (b <= 12) & (a != b) & ~dotted)
         if len(either):
             evidence = day_first if day_first_order else month_first
             note = _ambiguous(text, pos, either, evidence, day_first_order)
@@ -327,42 +432,290 @@ def _nfkc(text: str) -> str:
 
 # --- money ----------------------------------------------------------------------
 
+# The database keeps money as Numeric(18, 2) (up to 10**16 - 0.01), but SQLite stores
+# NUMERIC as a double and imports and the ledger's sums carry cents through float64,
+# which holds a whole number of cents exactly only below 2**53 (about 90.07 trillion).
+# The largest amount accepted is the round figure under that.
+MAX_CENTS = 9 * 10**15
+_DASHES = ["-", "—", "–"]
+# a number with its sign: -, +, ( ), a trailing minus (SAP), CR (credit: negative) or DR
+_SIGNED = (
+    r"^\s*(?P<open>\()?\s*(?P<lead>[-+]|[CcDd][Rr])?\s*"
+    r"(?P<num>[0-9.,' ]*[0-9](?:[eE][-+]?[0-9]+)?)"
+    r"\s*(?P<trail>-|[CcDd][Rr])?\s*(?P<close>\))?\s*$"
+)
+_BARE = r"^-?[0-9.,' ]*[0-9]$"
+_EXPONENT = r"^(?:\d+\.?\d*|\.\d+)[eE][-+]?\d+$"
+# signs only people who write a decimal point put on amounts (Chinese text, the yuan
+# and yen signs): ¥1,234 is 1234, not 1.234; an ISO code says nothing of the writer
+_ALIAS_SIGNS = pa.array(list(_CURRENCY_ALIASES))
+_ALIAS_CODES = pa.array(list(_CURRENCY_ALIASES.values()))
+_POINT_WRITERS = ["RMB", "人民币", "元", "¥", "CN¥", "美元", "港币", "港元", "日元", "欧元", "英镑"]
+
+
+def _grouped(separator: str) -> str:
+    """Digits in groups of three (1,234,567 with separator ',')."""
+    return rf"[1-9]\d{{0,2}}(?:{separator}\d{{3}})+"
+
+
+_WHOLE_POINT = "|".join([_grouped(","), _grouped("'"), _grouped(" "), r"\d+"])
+_WHOLE_COMMA = "|".join([_grouped(r"\."), _grouped("'"), _grouped(" "), r"\d+"])
+# 1,234.56 1'234.56 1 234.56 .5 read with a decimal point; 1.234,56 1 234,56 ,5 with a
+# decimal comma; 1234 and 1 234 either way; 1.234 and 1,234 either way but not alike
+_POINT = rf"^(?:{_WHOLE_POINT})?(?:\.\d+)?$"
+_COMMA = rf"^(?:{_WHOLE_COMMA})?(?:,\d+)?$"
+
 
 def parse_money(text: pd.Series) -> Parsed:
-    """Amounts as whole cents (Int64): 1234.5, 1,234.50, ¥1,234.50, RMB 1234, (1,234.00),
-    -1,234.00, 1,234.00- and '-' for zero. `currency` holds the code a sign implies.
+    """Amounts as whole cents (Int64), rounded half away from zero.
+
+    Reads 1234.5, 1,234.50, 1.234,50, 1 234,50 (any space), 1'234.50, ¥1,234.50,
+    RMB 1234, 1.234,56 €, (1,234.00), -1,234.00, 1.234,00- (SAP), 1,234.56 CR (a
+    credit: negative), 1,234.56 DR, 1e3, and '-' for zero; `currency` holds the
+    code a sign implies. Whether '.' or ',' marks the decimals is decided for the
+    whole column (`_decimal_marks`). Amounts beyond MAX_CENTS are bad with a `CellNote`.
     """
-    text = _normalise(text).fillna("")
-    filled = _filled(text)
-    currency = pd.Series(pd.NA, index=text.index, dtype="str")
-    odd = pc.match_substring_regex(_arrow(text), r"[^0-9.\-]").to_numpy(zero_copy_only=False)
-    clean = text
+    raw = _normalise(text).fillna("")
+    index, n = raw.index, len(raw)
+    cells = _arrow(raw)
+    # digits and separators after an optional minus, as most cells are, need no more reading
+    bare = _matches(cells, _BARE)
+    negative = bare & _matches(cells, "^-")
+    signed, point_writer = bare.copy(), np.zeros(n, dtype=bool)
+    num = pc.utf8_ltrim(cells, "-")
+    currency = pa.nulls(n, cells.type)
+    dash = raw.isin(_DASHES).to_numpy(dtype=bool)
+    rest = _filled(raw) & ~bare & ~dash
+    if rest.any():
+        mask = pa.array(rest)
+        written = _written(pc.filter(cells, mask))
+        currency = pc.replace_with_mask(currency, mask, written.currency)
+        num = pc.replace_with_mask(num, mask, written.num)
+        negative[rest], signed[rest] = written.negative, written.signed
+        point_writer[rest] = written.point_writer
+    point = _matches(num, _POINT) & signed
+    comma = _matches(num, _COMMA) & signed & ~(point & point_writer)
+    exponent = _matches(num, _EXPONENT) & signed & ~point & ~comma
+    marks = _decimal_marks(raw, num, point, comma, _matches(num, "[.,]"), negative)
+    readable = (point | comma) & ~marks.conflict & ~marks.unsettled
+    cents = np.zeros(n, dtype="int64")
+    too_large = np.zeros(n, dtype=bool)
+    if readable.any():
+        digits = _digits(pc.filter(num, pa.array(readable)), comma=marks.comma)
+        cents[readable], too_large[readable] = _cents(digits)
+    if exponent.any():
+        floats = pd.to_numeric(pd.Series(pc.filter(num, pa.array(exponent))), errors="coerce")
+        scaled = np.round(floats.to_numpy(dtype=float) * 100)
+        beyond = ~(np.abs(scaled) <= MAX_CENTS)
+        cents[exponent], too_large[exponent] = np.where(beyond, 0, scaled), beyond
+    ok = ((readable | exponent) & ~too_large) | dash
+    values = pd.Series(pd.arrays.IntegerArray(np.where(negative, -cents, cents), ~ok), index=index)
+    bad = _filled(raw) & ~ok & ~marks.unsettled
+    cell_notes = list(marks.cell_notes)
+    if (too_large & bad).any():
+        cell_notes.append(_too_large(pd.Series(too_large & bad, index=index)))
+    return Parsed(
+        values,
+        pd.Series(bad, index=index),
+        marks.notes,
+        void=pd.Series(marks.unsettled, index=index),
+        currency=pd.Series(pd.array(currency, dtype="str"), index=index),
+        cell_notes=cell_notes,
+    )
+
+
+class _Written(NamedTuple):
+    """Amounts with a currency or a sign other than a leading minus (arrays are per cell)."""
+
+    currency: pa.Array  # the code a currency sign implies
+    num: pa.Array  # the number without sign or currency: 1.234,56
+    negative: np.ndarray
+    signed: np.ndarray  # has a number and at most one sign
+    point_writer: np.ndarray  # has a sign of a country that writes a decimal point
+
+
+def _written(cells: pa.Array) -> _Written:
+    """Currency, sign and number of amounts such as ¥1,234.00, (5.00) or 1.234,56- EUR."""
+    n = len(cells)
+    point_writer = np.zeros(n, dtype=bool)
+    currency = pa.nulls(n, cells.type)
+    odd = _matches(cells, r"[^0-9.,'()\s+\-]")
     if odd.any():
-        sub = text[odd]
-        _, groups = _extract(sub, _CURRENCY_TOKEN)
-        found = pd.Series(pd.array(groups["c"], dtype="str"), index=sub.index)
-        currency[odd] = found.replace(_CURRENCY_ALIASES)
-        stripped = sub.str.replace(_CURRENCY_TOKEN, "", regex=True).str.replace(
-            r"[\s'\u00a0]", "", regex=True
+        mask = pa.array(odd)
+        sub = pc.filter(cells, mask)
+        tokens = pc.struct_field(pc.extract_regex(sub, _CURRENCY_TOKEN), "c")
+        aliased = pc.take(_ALIAS_CODES, pc.index_in(tokens, value_set=_ALIAS_SIGNS))
+        currency = pc.replace_with_mask(
+            currency, mask, pc.coalesce(pc.cast(aliased, cells.type), tokens)
         )
-        stripped = stripped.str.replace("\u2212", "-", regex=False)
-        negative = stripped.str.fullmatch(r"\(.*\)") | stripped.str.fullmatch(r"[^-]*\d-")
-        body = stripped.str.strip("()").str.rstrip("-")
-        body = body.where(~negative, "-" + body.str.lstrip("-"))
-        clean = text.copy()
-        clean[odd] = body
-    clean = clean.where(~clean.isin(["-", "—", "–"]), "0")
-    valid = clean.str.fullmatch(_AMOUNT).to_numpy(dtype=bool) & filled
-    numbers = pd.to_numeric(
-        clean.where(valid, "").str.replace(",", "", regex=False), errors="coerce"
+        point_writer[odd] = _is_in(tokens, _POINT_WRITERS)
+        sub = pc.replace_substring_regex(sub, _CURRENCY_TOKEN, "")
+        sub = pc.replace_substring(pc.replace_substring(sub, "\u2212", "-"), "\u2019", "'")
+        cells = pc.replace_with_mask(cells, mask, sub)
+    groups = pc.extract_regex(cells, _SIGNED)
+    matched = pc.is_valid(groups).to_numpy(zero_copy_only=False)
+    named = {name: pc.struct_field(groups, name) for name in ("open", "lead", "trail", "close")}
+    negative, signed = _signs(named, matched, letters=bool(odd.any()))
+    num = pc.struct_field(groups, "num")
+    return _Written(currency, num, negative, signed, point_writer)
+
+
+def _digits(num: pa.Array, *, comma: bool) -> pa.Array:
+    """'1234.56' from '1,234.56' (or from '1.234,56' when `comma` marks the decimals)."""
+    if _matches(num, "[' ]").any():
+        num = pc.replace_substring_regex(num, "[' ]", "")
+    if comma:
+        return pc.replace_substring(pc.replace_substring(num, ".", ""), ",", ".")
+    return pc.replace_substring(num, ",", "")
+
+
+def _matches(arr: pa.Array, pattern: str) -> np.ndarray:
+    return pc.fill_null(pc.match_substring_regex(arr, pattern), False).to_numpy(
+        zero_copy_only=False
     )
-    cents = np.round(numbers.to_numpy(dtype=float) * 100)
-    ok = np.isfinite(cents) & (np.abs(cents) < 2**53) & valid
-    values = pd.Series(
-        pd.array(np.where(ok, cents, 0).astype("int64"), dtype="Int64"), index=text.index
+
+
+def _is_in(arr: pa.Array, values: list[str]) -> np.ndarray:
+    return pc.fill_null(pc.is_in(arr, value_set=pa.array(values)), False).to_numpy(
+        zero_copy_only=False
     )
-    values[~ok] = pd.NA
-    return Parsed(values, pd.Series(filled & ~ok, index=text.index), currency=currency)
+
+
+def _signs(
+    groups: dict[str, pa.Array], matched: np.ndarray, *, letters: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """(negative, well signed): at most one sign, and parentheses that close."""
+    opened, closed = _is(groups["open"], "("), _is(groups["close"], ")")
+    lead, trail = groups["lead"], groups["trail"]
+    if letters:
+        lead, trail = pc.utf8_upper(lead), pc.utf8_upper(trail)
+    signs = opened.astype(int) + ~_is(lead, "") + ~_is(trail, "")
+    negative = opened | _is(lead, "-") | _is(trail, "-")
+    if letters:
+        negative |= _is(lead, "CR") | _is(trail, "CR")
+    return negative, matched & (opened == closed) & (signs <= 1)
+
+
+class _Marks(NamedTuple):
+    """How a money column marks its decimals (arrays are per cell)."""
+
+    comma: bool  # the column writes decimals with a comma
+    conflict: np.ndarray  # written the other way than the column
+    unsettled: np.ndarray  # 1.234 / 1,234 in a column that never says which mark is decimal
+    notes: list[ColumnNote]
+    cell_notes: list[CellNote]
+
+
+def _decimal_marks(
+    text: pd.Series,
+    num: pa.Array,
+    point: np.ndarray,
+    comma: np.ndarray,
+    marked: np.ndarray,
+    negative: np.ndarray,
+) -> _Marks:
+    """Whether the column writes decimals with '.' or ',', from all its cells.
+
+    A cell that reads only one way (1,234.56, 12.5 or 1,234,567 only with a decimal
+    point; 1.234,56, 12,5 or 1.234.567 only with a decimal comma) settles the column,
+    and cells that read only the other way are bad. When both kinds occur, the
+    kind more cells have wins (on a tie, the kind that comes first). A column
+    that nothing settles gets an error note, and its cells that read differently
+    either way (1.234 is 1234 or 1.234) are void. A yuan or yen sign or Chinese
+    text settles its own cell (see `_POINT_WRITERS`).
+    """
+    n = len(text)
+    nothing = np.zeros(n, dtype=bool)
+    by_point, by_comma = np.flatnonzero(point & ~comma), np.flatnonzero(comma & ~point)
+    if not len(by_point) and not len(by_comma):
+        either = point & comma & marked
+        if not either.any():
+            return _Marks(False, nothing, nothing, [], [])
+        note = _unsettled_marks(text, num, np.flatnonzero(either), negative)
+        return _Marks(False, nothing, either, [note], [])
+    comma_wins = len(by_comma) > len(by_point) or (
+        len(by_comma) == len(by_point) and by_comma[0] < by_point[0]
+    )
+    winners, losers = (by_comma, by_point) if comma_wins else (by_point, by_comma)
+    conflict = np.zeros(n, dtype=bool)
+    conflict[losers] = True
+    cell_notes = []
+    if len(losers):
+        column = "comma_column" if comma_wins else "point_column"
+        style = ("'.' for decimals or ',' between thousands (as in 1,234.56)", "1.234,56")
+        if not comma_wins:
+            style = ("',' for decimals or '.' between thousands (as in 1.234,56)", "1,234.56")
+        cell_notes.append(
+            CellNote(
+                pd.Series(conflict, index=text.index),
+                f"ingest.decimal_marks_mixed.{column}",
+                "{value!r} is written with " + style[0] + ", but this column writes amounts "
+                "as " + style[1] + " (e.g. row {evidence_row} has {evidence_value!r}). "
+                "Write every amount in the column the same way.",
+                {
+                    "evidence_row": int(text.index[winners[0]]),
+                    "evidence_value": str(text.iloc[winners[0]]),
+                },
+            )
+        )
+    return _Marks(bool(comma_wins), conflict, nothing, [], cell_notes)
+
+
+def _unsettled_marks(
+    text: pd.Series, num: pa.Array, either: np.ndarray, negative: np.ndarray
+) -> ColumnNote:
+    """The error on a column of amounts such as 1.234 that no cell says how to read."""
+    first = either[0]
+    digits = str(num[first].as_py())
+    mark = "." if "." in digits else ","
+    sign = "-" if negative[first] else ""
+    head = (
+        "The amount {example!r} can"
+        if len(either) == 1
+        else "{n:,} amounts such as {example!r} can"
+    )
+    return ColumnNote.coded(
+        "error",
+        "ingest.decimal_marks_unsettled" + (".one" if len(either) == 1 else ""),
+        head + " be read two ways: {whole} if '{mark}' separates thousands, or {fraction} "
+        "if it marks the decimals, and no amount in this column settles which. Export the "
+        "column with two decimals on every amount (1.234,00 or 1,234.00) and import the "
+        "file again.",
+        row=int(text.index[first]),
+        value=str(text.iloc[first]),
+        **({} if len(either) == 1 else {"n": len(either)}),
+        example=str(text.iloc[first]),
+        whole=sign + digits.replace(mark, ""),
+        mark=mark,
+        fraction=sign + digits.replace(mark, "."),
+    )
+
+
+def _cents(digits: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(cents, too large) of unsigned decimals such as '1234.567', rounded half up."""
+    if _matches(digits, r"\.\d{4}").any():
+        digits = pc.replace_substring_regex(digits, r"(\.\d{3})\d+", r"\1")
+    point = pc.find_substring(digits, ".").to_numpy(zero_copy_only=False)
+    length = pc.utf8_length(digits).to_numpy(zero_copy_only=False)
+    decimals = np.where(point < 0, 0, length - point - 1)
+    figures = pc.utf8_ltrim(pc.replace_substring(digits, ".", ""), "0")
+    count = pc.utf8_length(figures).to_numpy(zero_copy_only=False)
+    too_long = count - decimals > 15  # 10**15 units and more: far beyond MAX_CENTS
+    figures = pc.if_else(pa.array(too_long | (count == 0)), "0", figures)
+    thousandths = pc.cast(figures, pa.int64()).to_numpy(zero_copy_only=False)
+    thousandths = thousandths * 10 ** (3 - decimals)
+    cents = thousandths // 10 + (thousandths % 10 >= 5)
+    return cents, too_long | (cents > MAX_CENTS)
+
+
+def _too_large(cells: pd.Series) -> CellNote:
+    return CellNote(
+        cells,
+        "ingest.amount_too_large",
+        "{value!r} is beyond what creditdash can keep to the cent: amounts must lie "
+        "between -{limit} and {limit}.",
+        {"limit": f"{MAX_CENTS // 100:,}.00"},
+    )
 
 
 # --- flags, counts, codes ---------------------------------------------------------

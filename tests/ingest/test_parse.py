@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from creditdash.ingest.parse import (
+    MAX_CENTS,
     find_date,
     parse_bool,
     parse_currency,
@@ -42,6 +43,19 @@ def day(value: str | None):
         ("45356.75", "2024-03-05"),
         ("5-Mar-2024", "2024-03-05"),
         ("March 5, 2024", "2024-03-05"),
+        ("31.12.2025", "2025-12-31"),
+        ("05.06.2025", "2025-06-05"),  # dots: day first, no warning
+        ("31-12-2025", "2025-12-31"),
+        ("2025/6/30", "2025-06-30"),
+        ("30-Jun-2025", "2025-06-30"),
+        ("30-JUN-25", "2025-06-30"),
+        ("Jun 30, 2025", "2025-06-30"),
+        ("30 June 2025", "2025-06-30"),
+        ("1st March 2024", "2024-03-01"),
+        ("30. Juni 2025", "2025-06-30"),
+        ("3. März 2025 14:30", "2025-03-03"),
+        ("1900-01-01", "1900-01-01"),
+        ("2199-12-31", "2199-12-31"),
     ],
 )
 def test_date_formats(cell, expected):
@@ -95,6 +109,54 @@ def test_mixed_day_and_month_first_is_an_error_on_the_column():
     assert not parsed.bad.any()
 
 
+def test_dates_with_dots_are_day_first():
+    parsed = parse_dates(text("05.06.2025", "01.02.2025", "3/4/2025"))
+    assert parsed.values.tolist() == [day("2025-06-05"), day("2025-02-01"), day("2025-04-03")]
+    [note] = parsed.notes
+    assert note.code == "ingest.dates_ambiguous.day_first.one"
+    assert "because row 2 has '05.06.2025'" in note.message
+
+
+def test_a_date_with_dots_cannot_be_month_first():
+    parsed = parse_dates(text("05.06.2025", "12.31.2025"))
+    [note] = parsed.notes
+    assert (note.level, note.code, note.row) == ("error", "ingest.date_orders_mixed", 3)
+    assert parsed.void.tolist() == [False, True]
+
+
+def test_day_first_with_dashes_is_decided_by_the_column():
+    parsed = parse_dates(text("05-06-2025", "31-12-2025"))
+    assert parsed.values.tolist() == [day("2025-06-05"), day("2025-12-31")]
+    assert "D/M/YYYY (day first) because row 3 has '31-12-2025'" in parsed.notes[0].message
+
+
+@pytest.mark.parametrize(
+    "cell", ["1899-12-31", "9999-12-31", "31.12.1899", "30 June 9999", "2200-01-01", "0024-03-05"]
+)
+def test_years_outside_the_range_say_so(cell):
+    parsed = parse_dates(text("2024-01-01", cell))
+    assert parsed.bad.tolist() == [False, True]
+    [cells] = parsed.cell_notes
+    assert cells.cells.tolist() == [False, True]
+    assert cells.code == "ingest.date_out_of_range"
+    assert cells.template.format(value=cell, **cells.params) == (
+        f"{cell!r} is outside the dates creditdash accepts (1900-01-01 to 2199-12-31). "
+        "Check the year."
+    )
+
+
+def test_an_impossible_date_is_only_unreadable():
+    parsed = parse_dates(text("2024-02-30", "31.13.2024"))
+    assert parsed.bad.tolist() == [True, True]
+    assert parsed.cell_notes == []
+
+
+def test_named_month_dates_are_vectorised():
+    parsed = parse_dates(pd.Series(["30-Jun-2025", "Jun 30, 2025", "1 March 2024"] * 20_000))
+    assert parsed.values.notna().all()
+    assert (parsed.values.dt.month.value_counts().sort_index() == [20_000, 40_000]).all()
+
+
 def test_two_digit_years():
     parsed = parse_dates(text("1/31/24", "1/31/99"))
     assert parsed.values.tolist() == [day("2024-01-31"), day("1999-01-31")]
@@ -132,6 +194,33 @@ def test_unparseable_dates_are_bad(cell):
         ("-", 0, None),
         ("１，２３４．５０", 123450, None),
         ("99999999999.99", 9999999999999, None),
+        ("1.234,56", 123456, None),
+        ("17.665,00", 1766500, None),
+        ("12,5", 1250, None),
+        ("1.234.567", 123456700, None),
+        ("1,234,567", 123456700, None),
+        ("1 234,56", 123456, None),
+        ("1\u00a0234,56", 123456, None),  # no-break space
+        ("1\u202f234,56", 123456, None),  # narrow no-break space
+        ("1'234.56", 123456, None),
+        ("1\u2019234.56", 123456, None),  # Swiss, typographic apostrophe
+        ("1.234,56-", -123456, None),
+        ("1234.56-", -123456, None),
+        ("1,234.56 CR", -123456, None),
+        ("CR 1,234.56", -123456, None),
+        ("1,234.56cr", -123456, None),
+        ("1,234.56 DR", 123456, None),
+        ("1.234,56 €", 123456, "EUR"),
+        ("EUR 1.234,56-", -123456, "EUR"),
+        ("¥1,234", 123400, "CNY"),  # a yuan sign settles the decimal mark
+        ("1,234元", 123400, "CNY"),
+        ("\u22125.00", -500, None),
+        ("0.125", 13, None),  # half a cent rounds away from zero
+        ("-0.005", -1, None),
+        ("0,125", 13, None),
+        ("12345678901234.56", 1234567890123456, None),  # exact beyond float's cents
+        ("90000000000000.00", 9000000000000000, None),
+        ("-90,000,000,000,000.00", -9000000000000000, None),
     ],
 )
 def test_money(cell, cents, currency):
@@ -144,18 +233,137 @@ def test_money(cell, cents, currency):
 
 
 @pytest.mark.parametrize(
-    "cell", ["abc", "1.234,56", "12,34", "1..2", "nan", "inf", "--5", "1 234,00"]
+    "cell",
+    [
+        "abc",
+        "1..2",
+        "nan",
+        "inf",
+        "--5",
+        "1,2,3",
+        "12 34",
+        "1.234.56",
+        "(5",
+        "(-5)",
+        "5 CR-",
+        "1,5e3",
+        "€",
+        "12.5 EURO",
+    ],
 )
 def test_unparseable_amounts_are_bad(cell):
     parsed = parse_money(text("1", cell, ""))
     assert parsed.bad.tolist() == [False, True, False]
     assert parsed.values.isna().tolist() == [False, True, True]
+    assert parsed.cell_notes == []
+
+
+def test_a_decimal_comma_settles_the_column():
+    parsed = parse_money(text("1.234,56", "2.500", "3", "1 000", "7,5"))
+    assert parsed.values.tolist() == [123456, 250000, 300, 100000, 750]
+    assert parsed.notes == [] and not parsed.bad.any()
+
+
+def test_a_decimal_point_settles_the_column():
+    parsed = parse_money(text("2,500", "1.234", "0.5"))
+    assert parsed.values.tolist() == [250000, 123, 50]
+    assert parsed.notes == [] and not parsed.bad.any()
+
+
+def test_a_yuan_sign_settles_the_column_but_an_iso_code_does_not():
+    parsed = parse_money(text("¥1,234", "2.500"))
+    assert parsed.values.tolist() == [123400, 250]
+    assert parsed.notes == []
+    assert parse_money(text("EUR 1,234", "2.500")).void.tolist() == [True, True]
+
+
+def test_a_column_nothing_settles_is_an_error_not_a_guess():
+    parsed = parse_money(text("1.234", "2.500", "7", "", "1.234 EUR"))
+    assert parsed.void.tolist() == [True, True, False, False, True]
+    assert not parsed.bad.any()
+    assert parsed.values.tolist()[2] == 700
+    [note] = parsed.notes
+    assert (note.level, note.code, note.row, note.value) == (
+        "error",
+        "ingest.decimal_marks_unsettled",
+        2,
+        "1.234",
+    )
+    assert note.message == (
+        "3 amounts such as '1.234' can be read two ways: 1234 if '.' separates thousands, "
+        "or 1.234 if it marks the decimals, and no amount in this column settles which. "
+        "Export the column with two decimals on every amount (1.234,00 or 1,234.00) and "
+        "import the file again."
+    )
+
+
+def test_one_unsettled_amount_shows_both_readings_with_its_sign():
+    [note] = parse_money(text("(1,234)")).notes
+    assert note.code == "ingest.decimal_marks_unsettled.one"
+    assert note.params == {
+        "example": "(1,234)",
+        "whole": "-1234",
+        "mark": ",",
+        "fraction": "-1.234",
+    }
+    assert note.message.startswith(
+        "The amount '(1,234)' can be read two ways: -1234 if ',' separates thousands, "
+        "or -1.234 if it marks the decimals"
+    )
+
+
+def test_the_other_decimal_mark_is_an_error_on_its_cells():
+    parsed = parse_money(text("1.234,56", "2.000,00", "1,234.56", "12,5", "7.5"))
+    assert parsed.bad.tolist() == [False, False, True, False, True]
+    assert parsed.values.tolist()[:2] == [123456, 200000]
+    [cells] = parsed.cell_notes
+    assert cells.cells.tolist() == [False, False, True, False, True]
+    assert cells.code == "ingest.decimal_marks_mixed.comma_column"
+    assert cells.template.format(value="7.5", **cells.params) == (
+        "'7.5' is written with '.' for decimals or ',' between thousands (as in 1,234.56), "
+        "but this column writes amounts as 1.234,56 (e.g. row 2 has '1.234,56'). "
+        "Write every amount in the column the same way."
+    )
+
+
+def test_on_a_tie_the_first_decimal_mark_wins():
+    parsed = parse_money(text("1,234.56", "1.234,56"))
+    assert parsed.bad.tolist() == [False, True]
+    [cells] = parsed.cell_notes
+    assert cells.code == "ingest.decimal_marks_mixed.point_column"
+    assert cells.params == {"evidence_row": 2, "evidence_value": "1,234.56"}
+    assert "'1.234,56' is written with ',' for decimals or '.' between thousands" in (
+        cells.template.format(value="1.234,56", **cells.params)
+    )
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["99999999999999.99", "-90000000000000.01", "1e20", "12345678901234567890", "1.5E+300"],
+)
+def test_amounts_too_large_to_keep_say_the_limit(cell):
+    parsed = parse_money(text("1", cell))
+    assert parsed.bad.tolist() == [False, True]
+    [cells] = parsed.cell_notes
+    assert (cells.code, cells.cells.tolist()) == ("ingest.amount_too_large", [False, True])
+    assert cells.template.format(value=cell, **cells.params) == (
+        f"{cell!r} is beyond what creditdash can keep to the cent: amounts must lie between "
+        "-90,000,000,000,000.00 and 90,000,000,000,000.00."
+    )
+    assert MAX_CENTS < 2**53  # every cent below the limit survives float64 storage
 
 
 def test_money_million_rows_is_vectorised():
     cells = pd.Series(["1,234.56", "(2.00)", "¥3"] * 100_000, dtype="str")
     parsed = parse_money(cells)
     assert int(parsed.values.sum()) == (123456 - 200 + 300) * 100_000
+
+
+def test_german_amounts_many_rows():
+    cells = pd.Series(["1.234,56", "17.665,00-", "3,00 EUR"] * 20_000, dtype="str")
+    parsed = parse_money(cells)
+    assert int(parsed.values.sum()) == (123456 - 1766500 + 300) * 20_000
+    assert (parsed.currency.value_counts() == [20_000]).all()
 
 
 @pytest.mark.parametrize(
