@@ -9,9 +9,17 @@ import ui
 from creditdash.errors import CreditDashError, ImportRejected
 from creditdash.exports import XLSX_MIME, to_csv_bytes
 from creditdash.ingest import Source, propose_mappings
+from creditdash.ingest.profiles import apply_profiles, corrected, profile_of
 from creditdash.ingest.synonyms import FIELDS
 from creditdash.settings import PROJECT_ROOT
 from creditdash.store import import_sources, list_imports, load_demo, rollback
+from creditdash.store.profiles import (
+    delete_profile,
+    list_profiles,
+    load_profiles,
+    rename_profile,
+    save_profile,
+)
 
 EXAMPLES = [
     ("data.example.ledger", "demo_ledger.xlsx"),
@@ -50,6 +58,7 @@ if ui.ledger().is_empty:
         st.rerun()
 
 st.subheader(ui.tr("data.upload"))
+may_import = ui.permitted("import")
 UPLOAD_TYPES = ["csv", "txt", "xlsx", "xlsm", "xls"]
 uploads = st.file_uploader(
     ui.tr("data.uploader"),
@@ -57,6 +66,7 @@ uploads = st.file_uploader(
     accept_multiple_files=True,
     key="uploads",
     help=ui.tr("data.uploader.help", mb=settings.max_upload_mb),
+    disabled=not may_import,
 )
 ui.localise_uploader("uploads", UPLOAD_TYPES)
 c1, c2 = st.columns(2)
@@ -72,14 +82,38 @@ complete = c2.checkbox(
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def proposals(files: tuple[tuple[str, bytes], ...]):
-    return propose_mappings([Source(name, data) for name, data in files])
+def proposals(files: tuple[tuple[str, bytes], ...], rows: tuple = ()):
+    """The proposed mappings; `rows` holds (file, sheet, header row) the user set."""
+    sources = [Source(name, data) for name, data in files]
+    return propose_mappings(sources, header_rows={(f, s): r for f, s, r in rows})
+
+
+def header_rows(plain, revision: str) -> tuple:
+    """(file, sheet, row) of each sheet whose header row the user changed."""
+    chosen = (st.session_state.get(f"header_row_{i}_{revision}") for i in range(len(plain)))
+    return tuple(
+        (m.file, m.sheet, int(row))
+        for m, row in zip(plain, chosen, strict=True)
+        if row is not None and int(row) != m.header_row
+    )
 
 
 def mapping_editor(m, index: int, revision: str):
     sheet = ui.tr("data.sheet_of", sheet=m.sheet) if m.sheet else ""
+    read_as = ui.tr("data.layout", layout=ui.tr(f"layout.{m.layout}"))
+    if m.profile:
+        read_as += " " + ui.tr("data.from_profile", name=m.profile)
+    st.caption(read_as)
+    st.number_input(
+        ui.tr("data.header_row"),
+        min_value=1,
+        value=m.header_row,
+        step=1,
+        key=f"header_row_{index}_{revision}",
+        help=ui.tr("data.header_row.help"),
+    )
     st.markdown(
-        ui.tr(
+        ui.tr_md(
             "data.sheet",
             title=m.file + sheet,
             kind=ui.tr(f"kind.{m.kind}"),
@@ -104,7 +138,7 @@ def mapping_editor(m, index: int, revision: str):
                 format_func=lambda f: f if f == ignore else f"{ui.tr(f'field.{f}')} ({f})",
             ),
         },
-        key=f"mapping_{index}_{revision}",
+        key=f"mapping_{index}_{revision}_{m.header_row}",
     )
     chosen = {
         h: (None if v == ignore else v)
@@ -138,7 +172,8 @@ def show_problems(problems) -> None:
     )
 
 
-def run_import(sources, mappings, dry_run: bool) -> None:
+def run_import(sources, mappings, dry_run: bool, plain) -> None:
+    """Import (or check) the files; `plain` are the proposals before the user's corrections."""
     bar = st.progress(0.0, text=ui.tr("data.starting"))
     try:
         summary = import_sources(
@@ -152,7 +187,7 @@ def run_import(sources, mappings, dry_run: bool) -> None:
             max_bytes=settings.max_upload_mb * 2**20,
             dry_run=dry_run,
             actor=actor,
-            progress=lambda f, step: bar.progress(min(f, 1.0), text=ui.said(step)),
+            progress=lambda f, step: bar.progress(min(f, 1.0), text=ui.said_md(step)),
         )
     except ImportRejected as rejected:
         bar.empty()
@@ -164,12 +199,18 @@ def run_import(sources, mappings, dry_run: bool) -> None:
         st.error(ui.error_text(err))
         return
     bar.empty()
-    head, *lines = (ui.said(text) for text in summary.texts())
-    (st.info if summary.dry_run or summary.nothing_changed else st.success)(head)
-    st.text("\n".join(lines))
+    head, *lines = summary.texts()
+    (st.info if summary.dry_run or summary.nothing_changed else st.success)(ui.said_md(head))
+    st.text("\n".join(ui.said(text) for text in lines))
     if summary.warnings:
-        st.warning(ui.tr("data.warnings", n=len(summary.warnings)))
+        said = "data.warnings.dry_run" if summary.dry_run else "data.warnings"
+        st.warning(ui.tr(said, n=len(summary.warnings)))
         show_problems(summary.warnings)
+    if not summary.dry_run:
+        for used in corrected(plain, summary.mappings):
+            profile = profile_of(used, used.profile)
+            if save_profile(engine, actor, profile):
+                st.info(ui.tr("data.profile_saved", name=profile.name))
 
 
 if uploads:
@@ -177,19 +218,23 @@ if uploads:
     sources = [Source(name, data) for name, data in files]
     revision = "-".join(s.sha256[:8] for s in sources)
     try:
-        proposed = proposals(files)
+        plain = proposals(files)
+        changed_rows = header_rows(plain, revision)
+        if changed_rows:
+            plain = proposals(files, changed_rows)
+        proposed = (
+            apply_profiles(plain, sources, load_profiles(engine)) if not changed_rows else plain
+        )
     except CreditDashError as err:
         st.error(ui.error_text(err))
         st.stop()
     st.caption(ui.tr("data.check_mapping"))
     mappings = [mapping_editor(m, i, revision) for i, m in enumerate(proposed)]
     b1, b2, _ = st.columns([1, 1, 4])
-    check = b1.button(ui.tr("data.check_only"), key="dry_run")
-    go = b2.button(
-        ui.tr("data.import"), type="primary", key="do_import", disabled=not actor.can("import")
-    )
+    check = b1.button(ui.tr("data.check_only"), key="dry_run", disabled=not may_import)
+    go = b2.button(ui.tr("data.import"), type="primary", key="do_import", disabled=not may_import)
     if check or go:
-        run_import(sources, mappings, dry_run=check)
+        run_import(sources, mappings, dry_run=check, plain=plain)
 
 st.subheader(ui.tr("data.history"))
 history = list_imports(engine)
@@ -230,6 +275,32 @@ else:
             else:
                 st.toast(ui.tr("data.rolled_back", id=target, n=done["restored"]))
                 st.rerun()
+
+with st.expander(ui.tr("data.profiles")):
+    saved = list_profiles(engine)
+    if saved.empty:
+        st.caption(ui.tr("data.profiles.none"))
+    else:
+        st.dataframe(
+            saved,
+            hide_index=True,
+            key="profiles",
+            column_config={c: ui.tr(f"data.profiles.{c}") for c in saved.columns},
+        )
+        p1, p2, p3 = st.columns([2, 2, 1])
+        chosen = p1.selectbox(ui.tr("data.profiles.which"), saved["name"], key="profile_pick")
+        new_name = p2.text_input(ui.tr("data.profiles.new_name"), key="profile_new_name")
+        try:
+            if p3.button(ui.tr("data.profiles.rename"), key="profile_rename",
+                         disabled=not (may_import and new_name.strip())):  # fmt: skip
+                rename_profile(engine, actor, chosen, new_name.strip())
+                st.rerun()
+            if p3.button(ui.tr("data.profiles.delete"), key="profile_delete",
+                         disabled=not may_import):  # fmt: skip
+                delete_profile(engine, actor, chosen)
+                st.rerun()
+        except CreditDashError as err:
+            st.error(ui.error_text(err))
 
 with st.expander(ui.tr("data.examples")):
     example_downloads("footer")

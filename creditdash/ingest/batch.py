@@ -17,7 +17,7 @@ import pandas as pd
 
 from creditdash import frames
 from creditdash.errors import InvalidArgument, Problem
-from creditdash.ingest import checks, suspicious
+from creditdash.ingest import checks, parse, suspicious
 from creditdash.ingest.fields import missing_columns
 from creditdash.ingest.layout import Control, read_structure
 from creditdash.ingest.mapping import SheetMapping, adopt, duplicate_fields, propose, title_lines
@@ -128,11 +128,20 @@ class ParsedBatch:
         return [p for p in self.problems if p.level == "warning"]
 
 
-def propose_mappings(sources: list[Source], *, sheet: str | None = None) -> list[SheetMapping]:
-    """The proposed mapping of every non-empty sheet of every file (unreadable files skipped)."""
+def propose_mappings(
+    sources: list[Source],
+    *,
+    sheet: str | None = None,
+    header_rows: Mapping[tuple[str, str | None], int] | None = None,
+) -> list[SheetMapping]:
+    """The proposed mapping of every non-empty sheet of every file (unreadable files skipped).
+
+    `header_rows` gives the header's Excel row of some sheets, by (file, sheet).
+    """
     log = ProblemLog()
+    rows = header_rows or {}
     return [
-        propose(raw)
+        propose(raw, rows.get((raw.file, raw.sheet)))
         for source in sources
         for raw in read_source(source, log, sheet=sheet)
         if not raw.is_empty
@@ -294,6 +303,10 @@ def _context(raw: RawSheet, mapping: SheetMapping, log: ProblemLog) -> SheetCont
     suspicious.uncached_formulas(raw, mapping, ctx, log)
     for why in structure.dropped.values():
         log.sheet(ctx, why, level="warning")
+    if mapping.kind == "customers":
+        figures = _unmapped_figures(raw, mapping)
+        if figures:
+            log.sheet(ctx, _master_with_figures(figures), level="warning")
     for row, name, said, level in structure.problems:
         log.sheet(ctx, said, level=level, column=name, row=row)
     if structure.headings and structure.headers.get("customer_name") == "(group heading)":
@@ -304,6 +317,31 @@ def _context(raw: RawSheet, mapping: SheetMapping, log: ProblemLog) -> SheetCont
         log.sheet(ctx, _totals_checked(structure.controls), level="warning",
                   row=structure.controls[0].row)  # fmt: skip
     return ctx
+
+
+def _unmapped_figures(raw: RawSheet, mapping: SheetMapping, sample: int = 200) -> list[str]:
+    """Headers of unmapped columns whose cells are mostly amounts or dates."""
+    data = raw.cells.iloc[mapping.header_row : mapping.header_row + sample]
+    found = []
+    for header in mapping.ignored:
+        text = data[mapping.headers.index(header)].fillna("").astype("str").str.strip()
+        text = text[text != ""]
+        if len(text) < 2:
+            continue
+        money, dates = parse.parse_money(text), parse.parse_dates(text)
+        readable = max(int(money.values.notna().sum()), int(dates.values.notna().sum()))
+        if readable >= 0.8 * len(text):
+            found.append(header)
+    return found
+
+
+def _master_with_figures(headers: list[str]) -> Message:
+    return message(
+        "ingest.master_with_figures",
+        "This sheet was read as a customer master, so its columns {columns} (amounts or dates) "
+        "were not imported. If it lists invoices, map the invoice id, date and amount columns.",
+        columns=", ".join(repr(h) for h in headers),
+    )
 
 
 _SUMMARY_ONLY = message(

@@ -540,6 +540,20 @@ INGEST_CASES: list[tuple[str, Callable[[], list[Problem]], set[str]]] = [
         {"ingest.item_id_derived"},
     ),
     (
+        "customer master with figures",
+        lambda: parsed("m.csv", "客户编号,客户名称,本期应收\nC1,甲,1200.00\nC2,乙,300.50\n"),
+        {"ingest.master_with_figures"},
+    ),
+    (
+        "sub-customers",
+        lambda: parsed(
+            "q.csv",
+            "As of June 30, 2025\nNum,Customer full name,Due date,Open balance\n"
+            "1001,Acme:Project A,2025-06-01,5.00\n",
+        ),
+        {"ingest.parent_customer"},
+    ),
+    (
         "arrears at another date",
         lambda: parsed(
             "x.csv",
