@@ -6,7 +6,7 @@ import ui
 from creditdash.errors import CreditDashError
 from creditdash.exports import to_csv_bytes
 from creditdash.risk import policy_tables as tables
-from creditdash.risk.policy import ACTIONS, RULE_KINDS
+from creditdash.risk.policy import ACTIONS, CAP_FEATURES, CAP_TESTS, RULE_KINDS
 from creditdash.risk.policy_store import (
     current_policy,
     policy_changes,
@@ -81,6 +81,30 @@ with rules_tab:
             threshold=st.column_config.NumberColumn(ui.tr("policy.col.threshold"), min_value=0),
         ),
     )  # fmt: skip
+    st.caption(ui.tr("policy.caps.caption"))
+    cap_table = tables.caps_frame(policy)
+    caps = st.data_editor(
+        cap_table, hide_index=True, num_rows="dynamic", key=f"pol_caps_{rev}",
+        column_config=headers(
+            cap_table.columns,
+            feature=st.column_config.SelectboxColumn(
+                ui.tr("policy.col.feature"), options=list(CAP_FEATURES), required=True,
+                format_func=lambda f: ui.tr(f"risk.feature.{f}"),
+            ),
+            test=st.column_config.SelectboxColumn(
+                ui.tr("policy.col.test"), options=list(CAP_TESTS), required=True,
+                format_func=lambda t: ui.tr(f"policy.test.{t}"),
+            ),
+            max_grade=st.column_config.SelectboxColumn(
+                ui.tr("policy.col.max_grade"), options=[g["grade"] for g in policy["grades"]],
+                required=True,
+            ),
+            within_months=st.column_config.NumberColumn(
+                ui.tr("policy.col.within_months"), min_value=1,
+                help=ui.tr("policy.col.within_months.help"),
+            ),
+        ),
+    )  # fmt: skip
 with other_tab:
     st.caption(ui.tr("policy.other.caption"))
     other = st.text_area(ui.tr("policy.other.label"), tables.other_json(policy), height=420,
@@ -106,7 +130,7 @@ with st.form("pol_save"):
     note = c2.text_input(ui.tr("policy.note"), key="pol_note")
     if st.form_submit_button(ui.tr("policy.save")):
         try:
-            edited = tables.policy_from_tables(grades, card, rules, other)
+            edited = tables.policy_from_tables(grades, card, rules, other, caps)
             if edited == policy:
                 st.info(ui.tr("policy.unchanged"))
             else:

@@ -7,6 +7,7 @@ from creditdash.errors import CreditDashError
 from creditdash.presentation import parse_edges
 from creditdash.provisioning import MIN_EXITS, WHOLE_BOOK, provision, provision_trend
 from creditdash.provisioning.charts import roll_rate_chart, trend_chart
+from creditdash.risk.in_force import risk_inputs
 from creditdash.simulate import customer_grades, selection_options
 from creditdash.store.terms import list_individual, remove_individual, set_individual
 
@@ -23,11 +24,8 @@ ROLL_HELP = ui.tr("prov.roll_help", write_off=WRITE_OFF)
 
 
 def _grades():
-    try:
-        from creditdash.risk.policy_store import current_policy
-    except ImportError:
-        return None
-    return ui.computed(customer_grades, as_of, current_policy(engine).json)
+    """Grades as the Customer risk page makes them (the policy in force, reports, limits)."""
+    return ui.computed(customer_grades, as_of, risk_inputs(engine))
 
 
 grades = _grades()

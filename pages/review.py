@@ -13,6 +13,7 @@ from creditdash.report import find_chromium, labels, review_html, review_pdf, re
 from creditdash.review import build_review, list_snapshots, take_snapshot, week_figures
 from creditdash.review import charts as review_charts
 from creditdash.review.story import filter_options
+from creditdash.risk.in_force import risk_inputs
 
 # A link opened in a new session is routed through app.py, which drops the query string:
 # keep it for the page's first run.
@@ -87,13 +88,14 @@ for name, value in (("salesperson", salesperson), ("region", region)):
 
 engine = ui.engine()
 try:
+    risk = risk_inputs(engine)  # grades and alerts as the Customer risk page makes them
     review = build_review(
         ledger,
         week,
         engine=engine,
         salesperson=None if salesperson == ALL else salesperson,
         region=None if region == ALL else region,
-        compute=lambda w, optional: ui.computed(week_figures, w, optional=optional),
+        compute=lambda w, optional: ui.computed(week_figures, w, optional=optional, risk=risk),
     )
 except CreditDashError as err:
     st.error(ui.error_text(err))

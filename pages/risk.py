@@ -521,6 +521,9 @@ with model:
     else:
         rows, events = result["pd_rows"]
         st.caption(ui.tr("risk.model.caption", rows=f"{rows:,}", events=f"{events:,}"))
+        st.caption(ui.tr("risk.pd.meaning"))
+        for note in result["pd_notes"]:
+            st.caption(f"ⓘ {ui.said(note)}")
         coef = result["coef"].round(4)
         st.dataframe(
             coef.assign(feature=coef["feature"].map(lambda f: named("risk.var", f))),

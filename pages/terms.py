@@ -8,6 +8,8 @@ from creditdash import working_capital as wc
 from creditdash.aging import to_money
 from creditdash.errors import CreditDashError, ImportRejected
 from creditdash.exports import to_csv_bytes
+from creditdash.forecast import cash_forecast
+from creditdash.risk.in_force import risk_inputs
 from creditdash.simulate import (
     Scenario,
     Selection,
@@ -42,22 +44,15 @@ st.caption(ui.tr("terms.caption", as_of=f"{as_of:%Y-%m-%d}", currency=currency))
 
 
 def _grades():
-    try:
-        from creditdash.risk.policy_store import current_policy
-    except ImportError:
-        return None
-    return ui.computed(customer_grades, as_of, current_policy(engine).json)
+    """Grades as the Customer risk page makes them (the policy in force, reports, limits)."""
+    return ui.computed(customer_grades, as_of, risk_inputs(engine))
 
 
 def _collections_basis():
     """The base cash forecast (shared with the Cash-flow forecast page) and the book's payment curve.
 
-    Fitted once per as-of date and data version; None when the forecast module is not installed.
+    Fitted once per as-of date and data version.
     """
-    try:
-        from creditdash.forecast import cash_forecast
-    except ImportError:
-        return None
     with st.spinner(ui.tr("terms.weekly.spinner")):
         forecast = ui.shared(cash_forecast, as_of, 13)
         return collections_basis(forecast, ui.computed(book_payment_curve, as_of))

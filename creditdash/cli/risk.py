@@ -39,7 +39,13 @@ def _amount(text: str) -> int:
 
 
 def register(sub) -> None:
-    rk = sub.add_parser("risk", help="score, grade, PD and recommended limit per customer")
+    rk = sub.add_parser(
+        "risk",
+        help="score, grade, PD and recommended limit per customer",
+        description="Score, grade, PD and recommended limit per customer. "
+        "pd: chance of an invoice 90+ days past due within 12 months "
+        "(1 = the customer already has one); empty when no PD model can be fitted.",
+    )
     rk.add_argument("--as-of", type=iso_date, required=True)
     rk.add_argument("--format", choices=["csv", "json", "table"], default="table")
     rk.add_argument("--no-pd", action="store_true", help="skip the PD model (scorecard only)")
@@ -119,6 +125,11 @@ def cmd_risk(args, ctx) -> int:
     result = assess(ctx.ledger, args.as_of, policy.policy, bureau, limits, with_pd=not args.no_pd)
     if result["pd_note"]:
         print(f"note: {result['pd_note']}", file=sys.stderr)
+    else:
+        from creditdash.risk.pd_model import PD_MEANING
+
+        for note in [PD_MEANING, *result["pd_notes"]]:
+            print(f"note: {note}", file=sys.stderr)
     frame = output_rows(with_status(result["table"], credit_statuses(ctx.engine)))
     rows = [
         {k: (None if _missing(v) else v) for k, v in r.items()} for r in frame.to_dict("records")

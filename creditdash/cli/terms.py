@@ -151,16 +151,12 @@ def cmd_simulate(args, ctx) -> int:
 
 
 def _collections(ctx, as_of, baseline, scenario):
-    """The 13-week collections shift (money in currency units), or None without a forecast.
-
-    When the forecast cannot be made (too little history), says why on stderr.
+    """The 13-week collections shift (money in currency units), or None when the forecast
+    cannot be made (too little history); then says why on stderr.
     """
-    try:
-        from creditdash.forecast import cash_forecast
-    except ImportError:
-        return None
     from creditdash.aging import to_money
     from creditdash.errors import CreditDashError
+    from creditdash.forecast import cash_forecast
     from creditdash.simulate import book_payment_curve, collections_basis, collections_shift
 
     try:
@@ -246,14 +242,11 @@ def _roll_records(result) -> list[dict] | None:
 
 
 def _grades(ctx, as_of):
-    """Grades under the credit policy in force, or None when risk scoring is not available."""
+    """Grades as the Customer risk page makes them (the policy in force, reports, limits)."""
+    from creditdash.risk.in_force import risk_inputs
     from creditdash.simulate import customer_grades
 
-    try:
-        from creditdash.risk.policy_store import current_policy
-    except ImportError:
-        return None
-    return customer_grades(ctx.ledger, as_of, current_policy(ctx.engine).json)
+    return customer_grades(ctx.ledger, as_of, risk_inputs(ctx.engine))
 
 
 def _shown(value):

@@ -27,7 +27,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from creditdash.charts import bucket_colours
 from creditdash.exports import safe_cell
-from creditdash.i18n import t
+from creditdash.i18n import render, t
 from creditdash.report import labels
 from creditdash.review.story import Review, section_frame
 
@@ -75,8 +75,8 @@ def review_xlsx(review: Review, lang: str = "en") -> bytes:
         if sec.get("available"):
             frame = labels.values(section_frame(sec), lang)
             money = {c: MONEY for c in frame.columns if c in sec.get("money", [])}
-            _table_sheet(book, fmt, labels.section(name, lang),
-                         t("pack.from", lang, source=sec["source"]), frame, money)  # fmt: skip
+            title = f"{t('pack.from', lang, source=sec['source'])} {render(sec.get('note'), lang)}"
+            _table_sheet(book, fmt, labels.section(name, lang), title.strip(), frame, money)
     _notes(book, review, fmt)
     book.close()
     return buf.getvalue()

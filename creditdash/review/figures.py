@@ -17,7 +17,8 @@ compared exactly:
     concentration   {"top10_pct": float | None, "top": [{customer_id, customer_name,
                     total, share_pct}]}
     scorecards      {"salesperson": [rows], "region": [rows]} (creditdash.review.scorecards)
-    sections        risk, forecast and provision sections (creditdash.review.optional)
+    sections        risk, forecast and provision sections (creditdash.review.optional),
+                    graded with `risk` (the policy in force, reports, approved limits)
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ from creditdash.aging import aging, bucket_labels, open_items
 from creditdash.i18n import Text
 from creditdash.kpis import kpis
 from creditdash.ledger import DateLike, Ledger, day_number, day_to_timestamp, ledger_arrays
+from creditdash.review.optional import optional_sections
 from creditdash.review.scorecards import SCORECARD_GROUPS, scorecards
+from creditdash.risk.in_force import RiskInputs
 
 SCHEMA_VERSION = 1
 EDGES = (30, 60, 90, 180, 365)
@@ -50,9 +53,18 @@ alert_rules: dict[str, str] = {
 
 
 def week_figures(
-    ledger: Ledger, as_of: DateLike, window_days: int = 90, *, optional: bool = True
+    ledger: Ledger,
+    as_of: DateLike,
+    window_days: int = 90,
+    *,
+    optional: bool = True,
+    risk: RiskInputs | None = None,
 ) -> dict:
-    """Every figure of the week ending at as_of (the module docstring lists the keys)."""
+    """Every figure of the week ending at as_of (the module docstring lists the keys).
+
+    `risk` is what the grades and the watchlist read (`risk_inputs(engine)`: the policy
+    in force); None grades with the default policy, as a book without a store would.
+    """
     day = day_number(as_of)
     when = day_to_timestamp(day)
     totals = aging(ledger, when, edges=EDGES, by="none").iloc[0]
@@ -80,9 +92,7 @@ def week_figures(
         "sections": {},
     }
     if optional:
-        from creditdash.review.optional import optional_sections
-
-        figures["sections"] = optional_sections(ledger, when)
+        figures["sections"] = optional_sections(ledger, when, risk)
     return figures
 
 

@@ -1,78 +1,74 @@
-"""The review's optional sections: risk grades and watchlist, forecast, provision.
+"""The review's sections from the other domains: risk grades and watchlist, forecast, provision.
 
-Those domains are separate packages that may be missing or unfinished, so
-nothing here imports them at module level: each section looks its module up
-at call time (`importlib.util.find_spec`) and uses the first entry point it
-finds from a short list. A section is always a dict:
+Each section is what that domain's own page shows at the same date: the risk
+grades and watchlist come from one `creditdash.risk.assess.assess` call with
+the policy in force, the third-party reports and the approved limits
+(`creditdash.risk.in_force.RiskInputs`), exactly as the Customer risk page
+grades. A section is always a dict:
 
-    {"available": True, "source": "creditdash.risk.watchlist", "columns": [...],
-     "rows": [...records...], "note": ""}           (plus a few derived keys)
+    {"available": True, "source": "creditdash.risk.assess", "columns": [...],
+     "rows": [...records...], "note": ...}           (plus a few derived keys)
     {"available": False, "note": [why, ...]}
 
-A note is an `i18n.Text` in its JSON form (`as_dict()`), so a stored snapshot
-says it in the reader's language; `i18n.render` reads it back.
+A note is an `i18n.Text` in its JSON form (`as_dict()`), or a list of them, so a
+stored snapshot says it in the reader's language; `i18n.render` reads it back.
+A section is unavailable only when its domain says the history is too thin
+(a `CreditDashError`); anything else is a bug and fails loudly.
 
-The recipes in ENTRY_POINTS are tried in order; each returns a DataFrame
-(or an object with a `.frame`/`.table`/`.matrix` DataFrame, and maybe a
-numeric `.total`). What each section uses:
-
-    grades     a `grade` column per customer_id (the grade distribution)
-    watchlist  customer_id, rule, action, exposure_cents (new / resolved alerts)
-    forecast   one row per week with `expected` (forecast vs actual)
+    grades     per customer: grade, score, PD, exposure... (`grade`: the distribution)
+    watchlist  the policy's rule hits, with `new` (did not fire 7 days earlier)
+    forecast   one row per week with `expected_cents` (forecast vs actual)
     promises   invoice_id and expected_date per open invoice (broken promises)
-    provision  the provision table, and its `.total`
+    provision  the provision matrix, and its `.total`
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
+from collections.abc import Callable
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
 from creditdash.errors import CreditDashError
+from creditdash.forecast.promises import invoice_forecast, weekly_forecast
 from creditdash.i18n import Text
 from creditdash.ledger import Ledger
+from creditdash.provisioning import provision
+from creditdash.risk.assess import assess
+from creditdash.risk.in_force import RiskInputs
 
-# section -> recipes tried in order: (module, function, how it is called)
-#   "ledger"  func(ledger, as_of)
-#   "policy"  func(ledger, as_of, default_policy()) with creditdash.risk.policy.default_policy
-ENTRY_POINTS: dict[str, list[tuple[str, str, str]]] = {
-    "grades": [
-        ("creditdash.risk", "grades", "ledger"),
-        ("creditdash.risk.assess", "risk_table", "policy"),
-    ],
-    "watchlist": [
-        ("creditdash.risk", "watchlist", "ledger"),
-        ("creditdash.risk.assess", "watchlist", "policy"),
-    ],
-    "forecast": [
-        ("creditdash.forecast", "forecast", "ledger"),
-        ("creditdash.forecast", "weekly_forecast", "ledger"),
-        ("creditdash.forecast", "collections_forecast", "ledger"),
-    ],
-    "promises": [
-        ("creditdash.forecast", "invoice_forecast", "ledger"),
-        ("creditdash.forecast", "expected_payments", "ledger"),
-    ],
-    "provision": [
-        ("creditdash.provisioning", "provision", "ledger"),
-        ("creditdash.provisioning", "provisions", "ledger"),
-    ],
+SECTIONS = ("grades", "watchlist", "forecast", "promises", "provision")
+SOURCES = {
+    "grades": "creditdash.risk.assess",
+    "watchlist": "creditdash.risk.assess",
+    "forecast": "creditdash.forecast.weekly_forecast",
+    "promises": "creditdash.forecast.invoice_forecast",
+    "provision": "creditdash.provisioning.provision",
 }
 # Columns kept from wide tables (the risk table has dozens of feature columns).
 KEEP_COLUMNS = {
     "grades": ["customer_id", "customer_name", "score", "grade", "pd", "exposure_cents",
                "overdue_cents", "credit_limit_cents", "recommended_limit_cents", "flags"],
+    "watchlist": ["customer_id", "customer_name", "rule", "kind", "action", "severity",
+                  "detail", "exposure_cents", "grade", "score", "new"],
 }  # fmt: skip
 MAX_ROWS = 2000
 
 
-def optional_sections(ledger: Ledger, as_of: date | pd.Timestamp) -> dict[str, dict]:
-    """Every optional section at as_of (see the module docstring)."""
-    sections = {name: section(name, ledger, as_of) for name in ENTRY_POINTS}
+def optional_sections(
+    ledger: Ledger, as_of: date | pd.Timestamp, risk: RiskInputs | None = None
+) -> dict[str, dict]:
+    """Every section at as_of; `risk` is what grading reads (default: the default policy)."""
+    when = pd.Timestamp(as_of)
+    risk = risk if risk is not None else RiskInputs.default()
+    assessed = _risk_sections(ledger, when, risk)
+    sections = {
+        **assessed,
+        "forecast": section("forecast", lambda: weekly_forecast(ledger, when)),
+        "promises": section("promises", lambda: invoice_forecast(ledger, when)),
+        "provision": section("provision", lambda: provision(ledger, when)),
+    }
     grades = sections["grades"]
     if grades["available"]:
         grades["distribution"] = _grade_distribution(grades["rows"])
@@ -82,71 +78,58 @@ def optional_sections(ledger: Ledger, as_of: date | pd.Timestamp) -> dict[str, d
     return sections
 
 
-def section(name: str, ledger: Ledger, as_of) -> dict:
-    """One optional section, or {"available": False, "note": [...]} saying why it is omitted."""
-    notes: list[Text] = []
-    for module_name, func_name, call in ENTRY_POINTS[name]:
-        func, note = _lookup(module_name, func_name)
-        if func is None:
-            notes.append(note)
-            continue
-        source = f"{module_name}.{func_name}"
-        try:
-            result = _call(func, call, ledger, pd.Timestamp(as_of))
-        except CreditDashError as err:
-            why = Text("review.why.failed", {"source": source, "error": Text.of_error(err)})
-            return {"available": False, "note": [why.as_dict()]}
-        except (TypeError, AttributeError, KeyError, ValueError, ImportError) as err:
-            # Another domain's interface may differ from what this adapter expects.
-            error = f"{type(err).__name__}: {err}"
-            notes.append(Text("review.why.unexpected", {"source": source, "error": error}))
-            continue
-        frame = _as_frame(result)
-        if frame is None:
-            notes.append(Text("review.why.no_table", {"source": source}))
-            continue
-        keep = [c for c in KEEP_COLUMNS.get(name, []) if c in frame.columns]
-        frame = frame[keep] if keep else frame
-        out = {
-            "available": True,
-            "source": source,
-            "note": ""
-            if len(frame) <= MAX_ROWS
-            else Text("review.why.first_rows", {"limit": MAX_ROWS, "n": len(frame)}).as_dict(),
-            "columns": [str(c) for c in frame.columns],
-            "rows": records(frame.head(MAX_ROWS)),
-        }
-        total = getattr(result, "total", None)
-        if isinstance(total, int | float) and not isinstance(total, bool):
-            out["total"] = float(total)
-        return out
-    return {"available": False, "note": [n.as_dict() for n in dict.fromkeys(notes)]}
-
-
-def _lookup(module_name: str, func_name: str) -> tuple[object, Text | None]:
-    """(the function, None), or (None, why it cannot be used)."""
+def _risk_sections(ledger: Ledger, as_of: pd.Timestamp, risk: RiskInputs) -> dict[str, dict]:
+    """The grades and watchlist sections from one assessment with `risk`."""
     try:
-        found = importlib.util.find_spec(module_name) is not None
-    except (ImportError, ValueError):
-        found = False
-    if not found:
-        return None, Text("review.why.not_installed", {"module": module_name})
+        result = assess(ledger, as_of, risk.policy, risk.bureau, risk.limits)
+    except CreditDashError as err:
+        failed = _failed(SOURCES["grades"], err)
+        return {"grades": failed, "watchlist": dict(failed)}
+    policy = (
+        Text("review.note.policy", {"version": risk.version})
+        if risk.version is not None
+        else Text("review.note.default_policy")
+    )
+    grades = section("grades", lambda: result["table"], [policy, Text("risk.pd.meaning")])
+    watch = section("watchlist", lambda: result["watchlist"], [policy])
+    for sec in (grades, watch):
+        sec["policy_version"] = risk.version
+    if result["pd_error"] is not None:
+        grades["note"].append(Text.of_error(result["pd_error"]).as_dict())
+    return {"grades": grades, "watchlist": watch}
+
+
+def section(name: str, compute: Callable[[], object], notes: list[Text] | None = None) -> dict:
+    """One section from `compute()` (a frame, or an object with a `.matrix` / `.table` frame
+    and maybe a numeric `.total`); {"available": False, "note": [...]} when its domain
+    raises a CreditDashError."""
+    source = SOURCES[name]
     try:
-        module = importlib.import_module(module_name)
-    except ImportError as err:
-        return None, Text("review.why.import_failed", {"module": module_name, "error": str(err)})
-    func = getattr(module, func_name, None)
-    if not callable(func):
-        return None, Text("review.why.no_function", {"module": module_name, "function": func_name})
-    return func, None
+        result = compute()
+    except CreditDashError as err:
+        return _failed(source, err)
+    frame = _as_frame(result)
+    keep = [c for c in KEEP_COLUMNS.get(name, []) if c in frame.columns]
+    frame = frame[keep] if keep else frame
+    said = [n.as_dict() for n in notes or []]
+    if len(frame) > MAX_ROWS:
+        said.append(Text("review.why.first_rows", {"limit": MAX_ROWS, "n": len(frame)}).as_dict())
+    out = {
+        "available": True,
+        "source": source,
+        "note": said,
+        "columns": [str(c) for c in frame.columns],
+        "rows": records(frame.head(MAX_ROWS)),
+    }
+    total = getattr(result, "total", None)
+    if isinstance(total, int | float) and not isinstance(total, bool):
+        out["total"] = float(total)
+    return out
 
 
-def _call(func, call: str, ledger: Ledger, as_of: pd.Timestamp):
-    if call == "policy":
-        from creditdash.risk.policy import default_policy
-
-        return func(ledger, as_of, default_policy())
-    return func(ledger, as_of)
+def _failed(source: str, err: CreditDashError) -> dict:
+    why = Text("review.why.failed", {"source": source, "error": Text.of_error(err)})
+    return {"available": False, "note": [why.as_dict()]}
 
 
 def records(frame: pd.DataFrame) -> list[dict]:
@@ -157,16 +140,14 @@ def records(frame: pd.DataFrame) -> list[dict]:
     return out
 
 
-def _as_frame(result) -> pd.DataFrame | None:
+def _as_frame(result: object) -> pd.DataFrame:
     if isinstance(result, pd.DataFrame):
         return result
-    for attr in ("frame", "table", "matrix", "weekly", "weeks"):
+    for attr in ("matrix", "table", "frame"):
         value = getattr(result, attr, None)
         if isinstance(value, pd.DataFrame):
             return value
-    if isinstance(result, pd.Series):
-        return result.reset_index()
-    return None
+    raise TypeError(f"a review section needs a table; got {type(result).__name__}")
 
 
 def _plain(value):

@@ -23,9 +23,11 @@ import pandas as pd
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from creditdash.auth import Actor, authorise
 from creditdash.errors import InvalidArgument, NotFound
 from creditdash.ledger import DateLike, Ledger, day_number, day_to_timestamp
 from creditdash.review.figures import SCHEMA_VERSION, week_figures
+from creditdash.risk.in_force import RiskInputs, risk_inputs
 from creditdash.store.load import data_version
 from creditdash.store.review_models import ReviewSnapshot
 
@@ -53,7 +55,7 @@ def take_snapshot(
     trigger: str = "import",
     replace: bool = False,
     window_days: int = 90,
-    actor=None,
+    actor: Actor | None = None,
 ) -> SnapshotInfo:
     """Record the figures of the week ending at as_of.
 
@@ -64,7 +66,7 @@ def take_snapshot(
     (creditdash.auth.Actor), its role must allow "take_snapshot".
     """
     if actor is not None:
-        actor.require("take_snapshot")
+        authorise(actor, "take_snapshot")
     if trigger not in TRIGGERS:
         raise InvalidArgument.coded(
             "error.choice", "`{name}` must be one of {options}. Got {value!r}.",
@@ -77,7 +79,7 @@ def take_snapshot(
         existing = _newest_row(session, week)
         if existing is not None and (existing.data_version == version or not replace):
             return _info(existing, created=False)
-        payload = week_figures(ledger, week, window_days)
+        payload = week_figures(ledger, week, window_days, risk=risk_inputs(engine))
         row = ReviewSnapshot(
             week_ending=week,
             created_at=datetime.now().replace(microsecond=0),
@@ -174,12 +176,14 @@ def figures_for_week(
     *,
     optional: bool = True,
     compute: Callable[[date, bool], dict] | None = None,
+    risk: RiskInputs | None = None,
 ) -> tuple[dict, SnapshotInfo | None]:
     """The week's figures: its stored snapshot when there is one, else computed from the ledger.
 
     The second value is the snapshot's header, None for figures computed now.
     `compute(week, optional)` replaces `week_figures(ledger, week, optional=...)`
-    (the app passes a cached one).
+    (the app passes a cached one); else the grades read `risk`, by default the policy
+    in force in `engine`'s store.
     """
     found = find_snapshot(engine, week_ending) if engine is not None else None
     if found is not None:
@@ -188,7 +192,9 @@ def figures_for_week(
     week = _week(week_ending)
     if compute is not None:
         return compute(week, optional), None
-    return week_figures(ledger, week, optional=optional), None
+    if risk is None and engine is not None and optional:
+        risk = risk_inputs(engine)
+    return week_figures(ledger, week, optional=optional, risk=risk), None
 
 
 def _newest_row(session: Session, week: date) -> ReviewSnapshot | None:

@@ -23,6 +23,7 @@ from creditdash.aging import open_items
 from creditdash.i18n import Text
 from creditdash.ledger import DateLike, Ledger, day_number, day_to_timestamp
 from creditdash.review.snapshots import SnapshotInfo, figures_for_week
+from creditdash.risk.in_force import RiskInputs, risk_inputs
 
 # (key, label, unit, better): unit "money" | "pct" | "days" | "index"; better "up" | "down" | ""
 TILES: list[tuple[str, str, str, str]] = [
@@ -97,19 +98,25 @@ def build_review(
     salesperson: str | None = None,
     region: str | None = None,
     compute: Callable[[date, bool], dict] | None = None,
+    risk: RiskInputs | None = None,
 ) -> Review:
     """The review of the week ending at as_of; `weeks` of history for the trends (>= 5).
 
     Each week is its stored snapshot (when `engine` is given and one exists),
-    else computed by `compute(week, optional)` (default `week_figures`);
-    the risk / forecast / provision sections only for this week and the last.
+    else computed by `compute(week, optional)` (default `week_figures` grading with
+    `risk`, by default the policy in force in `engine`'s store); the risk / forecast /
+    provision sections only for this week and the last.
     """
     end = day_to_timestamp(day_number(as_of)).date()
     weeks = max(5, int(weeks))
+    if risk is None and engine is not None and compute is None:
+        risk = risk_inputs(engine)
     history, recorded = [], []
     for k in range(weeks - 1, -1, -1):
         week = end - timedelta(days=7 * k)
-        figures, info = figures_for_week(engine, ledger, week, optional=k <= 1, compute=compute)
+        figures, info = figures_for_week(
+            engine, ledger, week, optional=k <= 1, compute=compute, risk=risk
+        )
         history.append(figures)
         recorded.append(info)
     current, week_ago, four = history[-1], history[-2], history[-5]
@@ -221,13 +228,16 @@ def movers(
 def alert_changes(
     current: dict, week_ago: dict, keep: set[str] | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(new, resolved, open) alerts: ledger rules plus the risk watchlist when there is one.
+    """(new, resolved, open) alerts: the credit policy's watchlist, as the Customer risk page
+    shows it, when both weeks have one; else the ledger's own rules.
 
     Columns: key, rule, customer_id, customer_name, amount (currency units), detail (a
     `Text` for the ledger rules, the risk action's code for the watchlist).
     """
-    # The risk watchlist counts only when both weeks have it: else every hit would look new
-    # (or resolved) merely because one week was recorded before the risk module existed.
+    # The watchlist counts only when both weeks have it: else every hit would look new (or
+    # resolved) merely because one week was recorded before the risk module existed. The
+    # ledger rules (over limit, 90+ days, disputed) then stand in for it; alongside the
+    # watchlist they would repeat its over-limit and 90-day rules with other thresholds.
     both = all(
         f.get("sections", {}).get("watchlist", {}).get("available") for f in (current, week_ago)
     )
@@ -439,27 +449,31 @@ def _customer_filter(figures: dict, salesperson: str | None, region: str | None)
 
 
 def _alerts(figures: dict, watchlist: bool = True) -> pd.DataFrame:
+    """The week's alerts: its watchlist when `watchlist` (and it has one), else its ledger
+    rules."""
     columns = ["key", "rule", "customer_id", "customer_name", "amount", "detail"]
+    watch = figures.get("sections", {}).get("watchlist", {})
+    if watchlist and watch.get("available"):
+        rows = pd.DataFrame(watch["rows"], columns=watch.get("columns"))
+        if "customer_id" not in rows.columns:
+            return pd.DataFrame(columns=columns)
+        rule = next((c for c in ("rule", "reason", "alert") if c in rows.columns), None)
+        label = rows[rule].astype(str) if rule else pd.Series("watchlist", index=rows.index)
+        frame = pd.DataFrame(
+            {
+                "key": "watchlist:" + label + ":" + rows["customer_id"].astype(str),
+                "rule": "watchlist: " + label,
+                "customer_id": rows["customer_id"].astype(str),
+                "customer_name": rows.get("customer_name", rows["customer_id"]).astype(str),
+                "amount": _exposure(rows),
+                "detail": rows["action"].astype(str) if "action" in rows else "",
+            },
+            columns=columns,
+        )
+        return frame.drop_duplicates("key")
     frame = pd.DataFrame(figures["alerts"], columns=columns)
     frame["amount"] = frame["amount"].astype("float64") / 100
     frame["detail"] = [Text.from_dict(d) if isinstance(d, dict) else d for d in frame["detail"]]
-    watch = figures.get("sections", {}).get("watchlist", {})
-    if watchlist and watch.get("available"):
-        rows = pd.DataFrame(watch["rows"])
-        if "customer_id" in rows.columns:
-            rule = next((c for c in ("rule", "reason", "alert") if c in rows.columns), None)
-            label = rows[rule].astype(str) if rule else pd.Series("watchlist", index=rows.index)
-            extra = pd.DataFrame(
-                {
-                    "key": "watchlist:" + label + ":" + rows["customer_id"].astype(str),
-                    "rule": "watchlist: " + label,
-                    "customer_id": rows["customer_id"].astype(str),
-                    "customer_name": rows.get("customer_name", rows["customer_id"]).astype(str),
-                    "amount": _exposure(rows),
-                    "detail": rows.get("action", "").astype(str) if "action" in rows else "",
-                }
-            )
-            frame = pd.concat([frame, extra], ignore_index=True) if len(frame) else extra
     return frame.drop_duplicates("key")
 
 

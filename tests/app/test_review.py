@@ -78,22 +78,26 @@ def test_empty_database_says_what_to_do(empty_app):
 def test_chinese_page_says_the_notes_and_alert_details_in_chinese(demo_app, monkeypatch):
     import re
 
+    from creditdash.errors import InvalidArgument
     from creditdash.review import optional
 
-    missing = [("creditdash.no_such_module", "provision", "ledger")]
-    monkeypatch.setitem(optional.ENTRY_POINTS, "provision", missing)
+    def refuse(ledger, as_of):
+        raise InvalidArgument.coded(
+            "error.review.weeks", "`weeks` must be at least 1. Got {weeks!r}.", weeks=0
+        )
+
+    monkeypatch.setattr(optional, "provision", refuse)
     at = open_review(demo_app, week="2026-11-20", lang="zh")
     chinese = re.compile(r"[\u4e00-\u9fff]")
     notes = [c.value for c in at.caption if c.value.startswith("ⓘ")]
     assert notes and all(chinese.search(n) for n in notes), notes
-    assert "ⓘ 未包含“坏账准备”部分：此版本没有 `creditdash.no_such_module` 模块" in notes
+    omitted = "ⓘ 未包含“坏账准备”部分：creditdash.provisioning.provision：`weeks` 必须至少为 1。实际为 0。"
+    assert omitted in notes
     assert not any("omitted" in n or "Broken promises" in n for n in notes)
     details = [
         (rule, detail)
         for frame in (d.value for d in at.dataframe if "detail" in d.value.columns)
         for rule, detail in zip(frame["rule"], frame["detail"], strict=True)
     ]
-    ledger_rules = [
-        d for r, d in details if r in {"超出信用额度", "逾期超过 90 天", "争议发票未结"}
-    ]
-    assert ledger_rules and all(chinese.search(d) for d in ledger_rules), details
+    watchlist = [(r, d) for r, d in details if r.startswith("风险关注：")]
+    assert watchlist and all(chinese.search(r + d) for r, d in watchlist), details

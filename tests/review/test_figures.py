@@ -9,7 +9,7 @@ import pytest
 from creditdash.i18n import render
 from creditdash.kpis import kpis
 from creditdash.review.figures import week_figures
-from creditdash.review.optional import optional_sections, section
+from creditdash.review.optional import optional_sections
 
 
 def test_figures_are_plain_json_and_reconcile(ledger):
@@ -89,23 +89,7 @@ def test_chronic_late_customer_with_a_clean_aging():
     assert late.loc[0, "avg_days_late"] == 25.0 and late.loc[0, "late_share_pct"] == 100.0
 
 
-def test_a_missing_module_is_omitted_with_a_note(ledger, monkeypatch):
-    from creditdash.review import optional
-
-    monkeypatch.setitem(
-        optional.ENTRY_POINTS, "forecast", [("creditdash.no_such_module", "forecast", "ledger")]
-    )
-    result = section("forecast", ledger, "2026-11-20")
-    assert result["available"] is False and set(result) == {"available", "note"}
-    assert json.loads(json.dumps(result)) == result  # stored in snapshots as it is
-    assert render(result["note"]) == "`creditdash.no_such_module` is not installed in this version"
-    assert render(result["note"], "zh") == "此版本没有 `creditdash.no_such_module` 模块"
-
-
-def test_an_error_of_the_section_is_said_in_either_language(ledger, monkeypatch):
-    import sys
-    import types
-
+def test_a_section_its_domain_cannot_make_is_omitted_with_a_note(ledger, monkeypatch):
     from creditdash.errors import InvalidArgument
     from creditdash.review import optional
 
@@ -114,49 +98,82 @@ def test_an_error_of_the_section_is_said_in_either_language(ledger, monkeypatch)
             "error.review.weeks", "`weeks` must be at least 1. Got {weeks!r}.", weeks=0
         )
 
-    fake = types.ModuleType("fake_provision")
-    fake.provision = refuse
-    fake.table = lambda ledger, as_of: 42  # answers, but with no table
-    monkeypatch.setitem(sys.modules, "fake_provision", fake)
-    monkeypatch.setattr("importlib.util.find_spec", lambda name: object())
-    monkeypatch.setitem(
-        optional.ENTRY_POINTS, "provision", [("fake_provision", "provision", "ledger")]
+    monkeypatch.setattr(optional, "provision", refuse)
+    result = optional_sections(ledger, "2026-11-20")["provision"]
+    assert result["available"] is False and set(result) == {"available", "note"}
+    assert json.loads(json.dumps(result)) == result  # stored in snapshots as it is
+    assert render(result["note"]) == (
+        "creditdash.provisioning.provision: `weeks` must be at least 1. Got 0."
     )
-    note = section("provision", ledger, "2026-11-20")["note"]
-    assert render(note) == "fake_provision.provision: `weeks` must be at least 1. Got 0."
-    assert render(note, "zh") == "fake_provision.provision：`weeks` 必须至少为 1。实际为 0。"
-    monkeypatch.setitem(
-        optional.ENTRY_POINTS,
-        "provision",
-        [("fake_provision", "table", "ledger"), ("fake_provision", "nothing", "ledger")],
-    )
-    note = section("provision", ledger, "2026-11-20")["note"]
-    assert render(note) == (
-        "fake_provision.table returned no table; `fake_provision` has no `nothing` yet"
-    )
-    assert render(note, "zh") == (
-        "fake_provision.table 没有返回表格；`fake_provision` 尚未提供 `nothing`"
+    assert render(result["note"], "zh") == (
+        "creditdash.provisioning.provision：`weeks` 必须至少为 1。实际为 0。"
     )
 
 
-def test_a_module_that_answers_is_included(ledger, monkeypatch):
-    import sys
-    import types
+def test_a_domain_that_breaks_its_interface_fails_loudly(ledger, monkeypatch):
+    from creditdash.review import optional
 
+    monkeypatch.setattr(optional, "weekly_forecast", lambda ledger, as_of: 42)
+    with pytest.raises(TypeError, match="a review section needs a table; got int"):
+        optional_sections(ledger, "2026-11-20")
+    monkeypatch.setattr(optional, "weekly_forecast", lambda ledger: None)  # wrong signature
+    with pytest.raises(TypeError):
+        optional_sections(ledger, "2026-11-20")
+
+
+def test_every_section_is_there_and_the_forecast_gives_week_one(ledger, monkeypatch):
     import pandas as pd
 
     from creditdash.review import optional
 
-    fake = types.ModuleType("fake_forecast")
-    fake.forecast = lambda ledger, as_of: pd.DataFrame({"week": [1, 2], "expected": [10.0, 20.0]})
-    monkeypatch.setitem(sys.modules, "fake_forecast", fake)
-    monkeypatch.setattr("importlib.util.find_spec", lambda name: object())
-    monkeypatch.setitem(
-        optional.ENTRY_POINTS, "forecast", [("fake_forecast", "forecast", "ledger")]
-    )
+    weeks = pd.DataFrame({"week": [1, 2], "expected_cents": [1_000, 2_000]})
+    monkeypatch.setattr(optional, "weekly_forecast", lambda ledger, as_of: weeks)
     sections = optional_sections(ledger, "2026-11-20")
+    assert set(sections) == set(optional.SECTIONS)
     assert sections["forecast"]["available"] and sections["forecast"]["week1_expected"] == 10.0
     assert sections["forecast"]["rows"] == [
-        {"week": 1, "expected": 10.0},
-        {"week": 2, "expected": 20.0},
+        {"week": 1, "expected_cents": 1_000},
+        {"week": 2, "expected_cents": 2_000},
     ]
+    assert sections["provision"]["available"] and "total" in sections["provision"]
+    grades = sections["grades"]
+    assert grades["distribution"] == {"A": 1, "C": 1, "E": 1}
+    assert grades["policy_version"] is None
+    assert render(grades["note"]).startswith(
+        "Grades and alerts under the default credit policy (no policy store).; PD = chance of"
+    )
+
+
+def test_grades_and_watchlist_read_the_policy_reports_and_limits_given(ledger):
+    import pandas as pd
+
+    from creditdash.risk.in_force import RiskInputs
+    from creditdash.risk.policy import default_policy
+
+    policy = default_policy()
+    policy["grades"][0]["min_score"] = 99  # nobody is an A any more
+    policy["rules"] = [r for r in policy["rules"] if r["id"] != "over_limit"]
+    report = pd.DataFrame(
+        {
+            "customer_id": ["C3"], "provider": ["x"],
+            "report_date": pd.to_datetime(["2026-11-01"]).astype("datetime64[us]"),
+            "imported_at": pd.to_datetime(["2026-11-02"]), "score_normalised": [5.0],
+            "rating": ["B"], "recommended_limit_cents": pd.array([None], dtype="Int64"),
+            "insured_limit_cents": pd.array([None], dtype="Int64"),
+            "net_worth_cents": pd.array([None], dtype="Int64"),
+            "working_capital_cents": pd.array([None], dtype="Int64"), "pd": [None],
+            "legal_events": pd.array([0], dtype="Int64"),
+        }
+    )  # fmt: skip
+    risk = RiskInputs(json.dumps(policy), 7, report, (("C2", 300_000),))
+    sections = optional_sections(ledger, "2026-11-20", risk)
+    grades = {r["customer_id"]: r for r in sections["grades"]["rows"]}
+    assert sections["grades"]["distribution"] == {"C": 1, "D": 1, "E": 1}  # C3 was an A
+    assert grades["C3"]["score"] == 77.5 and grades["C3"]["grade"] == "E"  # score under 20
+    assert grades["C2"]["credit_limit_cents"] == 300_000  # the approved request
+    rules = {(r["customer_id"], r["rule"]) for r in sections["watchlist"]["rows"]}
+    assert ("C2", "over_limit") not in rules and ("C2", "oldest_90") in rules
+    assert render(sections["watchlist"]["note"]) == (
+        "Grades and alerts under credit policy version 7, with the third-party reports "
+        "and approved limits on file."
+    )

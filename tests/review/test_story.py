@@ -87,8 +87,11 @@ def test_forecast_vs_actual_and_broken_promises(ledger, weeks):
 
 def test_build_review_filters_customer_lists(ledger):
     review = build_review(ledger, "2026-11-20", salesperson="Li")
-    assert set(review.alerts_open["customer_id"]) == {"C3"}
+    assert review.alerts_open.empty  # C3's only flag, a disputed invoice, is no policy rule
     assert review.top_customers["customer_id"].tolist() == ["C3"]
+    theirs = build_review(ledger, "2026-11-20", salesperson="张伟").alerts_open
+    assert set(theirs["customer_id"]) == {"C1", "C2"}
+    assert "watchlist:over_limit:C2" in set(theirs["key"])
     assert review.kpis.set_index("key").loc["total_ar", "value"] == 3_800.0  # whole book
     assert len(review.history) == 8 and review.trends["week_ending"].is_monotonic_increasing
     score = review.scorecards["salesperson"]
