@@ -9,11 +9,25 @@ customers  customer_id, customer_name, credit_code, industry, region,
            segment, salesperson, credit_limit_cents (Int64, nullable),
            payment_terms_days (Int64, nullable), currency
 invoices   invoice_id, customer_id, invoice_date, due_date, amount_cents,
-           currency, disputed (bool), source
+           currency, disputed (bool), source, document_id, part
 payments   payment_id, customer_id, invoice_id (<NA> = unapplied cash),
            payment_date, amount_cents, source
 rates      currency, rate_date, rate (units of reporting currency per one
            unit of `currency`)
+
+Invoices paid in instalments and retention money (质保金) are stored item by
+item: each item is an invoice row of its own with its own due date and
+amount, so every figure ages it on its own date and nothing else has to
+know. `document_id` names the ERP document the items belong to (<NA> for
+an ordinary invoice) and `part` says what an item is: "instalment" (one due
+date of a payment schedule, or the invoice less its retention) or
+"retention" (the retention, due when the warranty period ends); <NA> for an
+ordinary invoice. Item ids are derived from the document's and stable:
+`<doc>#1`, `<doc>#2`, ... (the file's instalment number, else the order of
+the due dates) and `<doc>#R` for the retention (`<doc>#R2`, ... when
+several rows of one document keep one). A payment whose invoice_id names a
+document rather than an item is spread over the document's items oldest due
+first when a Ledger is built (`creditdash.documents`).
 """
 
 from __future__ import annotations
@@ -41,7 +55,10 @@ INVOICE_COLUMNS = [
     "currency",
     "disputed",
     "source",
+    "document_id",
+    "part",
 ]
+PARTS = ("instalment", "retention")  # values of invoices.part besides <NA>
 PAYMENT_COLUMNS = [
     "payment_id",
     "customer_id",
@@ -73,6 +90,8 @@ _DTYPES: dict[str, str] = {
     "payment_date": "datetime64[us]",
     "rate_date": "datetime64[us]",
     "rate": "float64",
+    "document_id": "str",
+    "part": "str",
 }
 
 

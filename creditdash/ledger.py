@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from creditdash.documents import spread_over_items
 from creditdash.errors import InvalidArgument
 from creditdash.frames import (
     CUSTOMER_COLUMNS,
@@ -54,6 +55,9 @@ class Ledger:
         currency: str = "CNY",
     ) -> Ledger:
         """A ledger from (possibly partial) frames; missing customers are derived from invoices."""
+        if invoices is not None and payments is not None:
+            # a payment naming a document (not one of its items) pays its items, oldest due first
+            payments = spread_over_items(invoices, payments)
         inv = (
             conform(invoices, INVOICE_COLUMNS)
             if invoices is not None

@@ -131,7 +131,7 @@ def cmd_aging(args, ctx) -> int:
     from creditdash.money import format_cents
 
     table = aging(ctx.ledger, args.as_of, basis=args.basis, edges=args.edges, by=args.by)
-    money = {*bucket_labels(args.edges, args.basis), "unapplied", "total"}
+    money = {*bucket_labels(args.edges, args.basis), "unapplied", "total", "retention"}
     rows = [
         {k: (format_cents(v) if k in money else v) for k, v in rec.items()}
         for rec in table.to_dict("records")

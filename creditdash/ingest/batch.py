@@ -17,7 +17,7 @@ import pandas as pd
 
 from creditdash import frames
 from creditdash.errors import InvalidArgument, Problem
-from creditdash.ingest import checks, parse, suspicious
+from creditdash.ingest import checks, parse, parts, suspicious
 from creditdash.ingest.fields import missing_columns
 from creditdash.ingest.layout import Control, read_structure
 from creditdash.ingest.mapping import SheetMapping, adopt, duplicate_fields, propose, title_lines
@@ -33,6 +33,8 @@ ITEM_COLUMNS = [
     "amount_cents",
     "open_cents",
     "currency",
+    "document_id",
+    "part",
 ]
 _ITEM_DTYPES = {
     "invoice_id": "str",
@@ -42,6 +44,8 @@ _ITEM_DTYPES = {
     "amount_cents": "Int64",
     "open_cents": "int64",
     "currency": "str",
+    "document_id": "str",
+    "part": "str",
 }
 _SHEET_EMPTY = message(
     "ingest.sheet_empty", "The sheet is empty. Upload the sheet that holds the data."
@@ -424,11 +428,13 @@ def _assemble(
     invoices = _concat([s.invoices for s in staged])
     if len(invoices):
         invoices = checks.validate(invoices, checks.INVOICES, ctxs, log)
-        invoices = checks.deduplicate(
-            invoices, "invoice_id", checks.INVOICE_CONTENT, ctxs, log, what="invoice"
+        masters = (s.customers for s in staged if s.kind == "customers")
+        invoices = parts.split_documents(
+            invoices, ctxs, log, checks.INVOICE_CONTENT, parts.retention_terms(masters)
         )
         suspicious.credit_notes(invoices, ctxs, log)
-    payments = _payments(_concat([s.payments for s in staged]), invoices, ctxs, log)
+    paying = parts.name_items(_concat([s.payments for s in staged]), invoices)
+    payments = _payments(paying, invoices, ctxs, log)
     suspicious.overpayments(payments, invoices, ctxs, log)
     customers = _customers(staged, ctxs, log)
     rates = _concat([s.rates for s in staged])
@@ -470,7 +476,7 @@ def _payments(
         here = pd.MultiIndex.from_arrays([payments["_ctx"], payments["_row"]])
         payments = payments[~ledger | here.isin(kept)]
     if len(invoices):
-        owner = invoices.set_index("invoice_id")["customer_id"]
+        owner = parts.owners(invoices)
         payments = payments.assign(
             customer_id=payments["customer_id"].fillna(payments["invoice_id"].map(owner))
         )
@@ -510,7 +516,7 @@ def _customers(staged: list[Staged], ctxs: list[SheetContext], log: ProblemLog) 
 def _snapshot(staged: Staged, ctxs: list[SheetContext], log: ProblemLog, opts: Options) -> Snapshot:
     as_of, items = staged.snapshot
     items = checks.validate(items, checks.OPEN_ITEMS, ctxs, log)
-    items = checks.deduplicate(items, "invoice_id", checks.ITEM_CONTENT, ctxs, log, what="invoice")
+    items = parts.split_documents(items, ctxs, log, checks.ITEM_CONTENT)
     file = ctxs[staged.ctx_id].file
     out = pd.DataFrame(
         {c: items[c] if c in items else pd.Series(dtype="object") for c in ITEM_COLUMNS}

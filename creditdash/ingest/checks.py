@@ -209,8 +209,12 @@ def deduplicate(
     *,
     what: str,
     warn_copies: bool = True,
+    label: str | None = None,
 ) -> pd.DataFrame:
-    """One row per `key`: exact copies dropped (warning), different content an error."""
+    """One row per `key`: exact copies dropped (warning), different content an error.
+
+    `label` names the column whose value a message cites as the id (default `key`).
+    """
     repeated = frame[key].duplicated(keep=False).to_numpy(dtype=bool)
     if not repeated.any():
         return frame
@@ -238,7 +242,7 @@ def deduplicate(
                 )
                 for r, k, c, fr, (_, d) in zip(
                     group["_row"],
-                    group[key],
+                    group[label or key],
                     ref.loc[group.index, "_ctx"],
                     ref.loc[group.index, "_row"],
                     differs.loc[group.index].iterrows(),
@@ -250,7 +254,7 @@ def deduplicate(
                 k, where, fields = info[row]
                 return _duplicate(what, level, k, where, fields)
 
-            log.rows(ctx, group["_row"].to_numpy(), key, duplicate, level=level)
+            log.rows(ctx, group["_row"].to_numpy(), label or key, duplicate, level=level)
     return frame.drop(index=sub.index[(copy | conflict).to_numpy(dtype=bool)])
 
 

@@ -30,6 +30,13 @@ PARSERS: dict[str, Callable[[pd.Series], parse.Parsed]] = {
     "currency": parse.parse_currency,
     "rate": parse.parse_number,
     "days_overdue": parse.parse_number,
+    # instalments and retention (质保金): creditdash.ingest.parts
+    "instalment": parse.parse_text,
+    "retention_amount": parse.parse_money,
+    "retention_due_date": parse.parse_dates,
+    "retention_pct": parse.parse_percent,
+    "retention_months": parse.parse_months,
+    "retention_days": parse.parse_days,
 }
 # parser -> (catalogue code, English template) of the message for a cell it cannot read
 BAD_VALUE = {
@@ -58,8 +65,20 @@ BAD_VALUE = {
         "ingest.bad_number",
         "{value!r} is not a number. Write the rate as a decimal number, e.g. 7.12.",
     ),
+    parse.parse_percent: (
+        "ingest.bad_percent",
+        "{value!r} is not a percentage. Write it as 10%, 10 or 0.1.",
+    ),
+    parse.parse_months: (
+        "ingest.bad_months",
+        "{value!r} is not a number of months. Write it as 12, 12个月 or 1年; a period in days "
+        "goes in a 质保期(天) / retention days column.",
+    ),
 }
 _CUSTOMER = [*ATTRIBUTES, "credit_limit", "payment_terms_days"]
+# a row's retention terms: a percentage of the invoice, kept until the period ends
+RETENTION_TERMS = ["retention_pct", "retention_months", "retention_days"]
+_PARTS = ["instalment", "retention_amount", "retention_due_date", *RETENTION_TERMS]
 USES = {
     "invoices": [
         "invoice_id",
@@ -70,6 +89,7 @@ USES = {
         "amount",
         "currency",
         "disputed",
+        *_PARTS,
     ],
     "payments": [
         "payment_id",
@@ -79,6 +99,7 @@ USES = {
         "payment_date",
         "amount",
         "paid_amount",
+        "instalment",
     ],
     "open_items": [
         "invoice_id",
@@ -96,8 +117,9 @@ USES = {
         "days_overdue",
         "clearing_id",
         "payment_date",
+        "instalment",
     ],
-    "customers": ["customer_id", *_CUSTOMER, "currency"],
+    "customers": ["customer_id", *_CUSTOMER, "currency", *RETENTION_TERMS],
     "rates": ["currency", "rate", "rate_date"],
 }
 USES["ledger"] = [*USES["invoices"], "payment_date", "paid_amount"]
@@ -125,6 +147,9 @@ LABELS = {
     "payment_date": "payment (settled) date",
     "open_amount": "open amount",
     "paid_amount": "paid amount",
+    "retention_amount": "retention (质保金)",
+    "retention_due_date": "retention due date",
+    "retention_pct": "retention percentage",
 }
 
 

@@ -761,3 +761,36 @@ def parse_text(text: pd.Series) -> Parsed:
     """Text kept as typed (already stripped); empty -> NA."""
     values = text.where(text.fillna("") != "").astype("str")
     return Parsed(values, pd.Series(False, index=text.index))
+
+
+def parse_percent(text: pd.Series) -> Parsed:
+    """A percentage (float64): '10%', '10', '0.1' (a fraction below 1 with a decimal point), '5‰'.
+
+    A bare number of 1 or more is a percentage; '0.05' is 5%.
+    """
+    text = _normalise(text).fillna("").str.replace(r"\s", "", regex=True)
+    matched, groups = _extract(text, r"^(?P<n>\d+(?:\.\d+)?)(?P<u>%|‰)?$")
+    number = pd.to_numeric(pd.Series(pd.array(groups["n"], dtype="str"), index=text.index))
+    unit = pd.Series(pd.array(groups["u"], dtype="str"), index=text.index).fillna("")
+    fraction = (unit == "") & text.str.contains(".", regex=False) & (number < 1)
+    values = number.where(unit != "‰", number / 10).where(~fraction, number * 100)
+    values = values.astype("float64").where(matched)
+    return Parsed(values, pd.Series(_filled(text) & ~matched, index=text.index))
+
+
+_PERIOD_UNITS = {"": 1, "月": 1, "个月": 1, "m": 1, "month": 1, "months": 1, "mo": 1}
+_PERIOD_UNITS |= {"年": 12, "y": 12, "yr": 12, "year": 12, "years": 12}
+
+
+def parse_months(text: pd.Series) -> Parsed:
+    """A whole number of months (Int64): '12', '12个月', '12 months', '1年', '2 years'."""
+    text = _normalise(text).fillna("").str.replace(r"\s", "", regex=True).str.casefold()
+    matched, groups = _extract(text, r"^(?P<n>\d{1,3})(?P<u>[^\d]*)$")
+    unit = pd.Series(pd.array(groups["u"], dtype="str"), index=text.index).fillna("")
+    factor = unit.map(_PERIOD_UNITS)
+    ok = matched & factor.notna().to_numpy()
+    count = pd.Series(_ints(groups["n"]), index=text.index)
+    values = pd.Series(pd.array((count * factor.fillna(0)).astype("int64"), dtype="Int64"))
+    values.index = text.index
+    values[~ok] = pd.NA
+    return Parsed(values, pd.Series(_filled(text) & ~ok, index=text.index))

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from creditdash.i18n import Text
-from creditdash.ingest import parse
+from creditdash.ingest import parse, parts
 from creditdash.ingest.asof import find_as_of
 from creditdash.ingest.fields import ATTRIBUTES, BAD_VALUE, PARSERS, USES
 from creditdash.ingest.problems import Message, ProblemLog, SheetContext, message
@@ -213,6 +213,7 @@ def _invoices(f: _Frame, log: ProblemLog, opts: Options, known: Masters) -> Stag
             "currency": f.currency("amount", opts.default_currency),
             "disputed": f.get("disputed", "boolean").fillna(False).astype(bool),
             "source": "ledger" if ledger else "invoice",
+            **parts.staging_columns(f.values),
         }
     )
     payments = _settlements(f, log, invoices, opts) if ledger else None
@@ -287,6 +288,7 @@ def _payments(f: _Frame, log: ProblemLog, opts: Options, known: Masters) -> Stag
             "amount_cents": f.get(money, "Int64"),
             "source": "payment",
             "_explicit": explicit.notna(),
+            **parts.staging_columns(f.values),
         }
     )
     return Staged(payments=payments, customers=_attributes(f))
@@ -313,6 +315,7 @@ def _open_items(f: _Frame, log: ProblemLog, opts: Options, known: Masters) -> St
             "amount_cents": f.get("amount", "Int64").astype("Int64"),
             "open_cents": f.get("open_amount", "Int64"),
             "currency": f.currency("open_amount", opts.default_currency),
+            **parts.staging_columns(f.values),
         }
     )
     if found is None:
@@ -527,6 +530,8 @@ def _attributes(f: _Frame, *, master: bool = False) -> pd.DataFrame:
         columns["payment_terms_days"] = f.values["payment_terms_days"]
     if master and f.has("currency"):
         columns["currency"] = f.values["currency"]
+    if master:
+        columns.update(parts.staging_columns(f.values))
     out = f.staging(columns)
     if not master:
         out = out.dropna(subset=["customer_id"]).drop_duplicates(subset=list(columns))

@@ -89,6 +89,10 @@ class Invoice(Base):
     disputed: Mapped[bool] = mapped_column(Boolean, default=False)
     source: Mapped[str] = mapped_column(String(20))
     import_id: Mapped[int] = mapped_column(ForeignKey("imports.import_id"), index=True)
+    # An item of a document paid in instalments or keeping retention (creditdash.frames):
+    # the document's id and "instalment" or "retention"; NULL for an ordinary invoice.
+    document_id: Mapped[str | None] = mapped_column(String(100), index=True, nullable=True)
+    part: Mapped[str | None] = mapped_column(String(20), nullable=True)
 
 
 class Payment(Base):

@@ -54,6 +54,7 @@ def test_import_then_aging_csv(db, ledger_file):
         ">365",
         "unapplied",
         "total",
+        "retention",
     ]
     by_id = {r["customer_id"]: r for r in rows}
     assert by_id["C2"]["1-30"] == "2000.00" and by_id["C2"]["current"] == "-100.00"

@@ -470,6 +470,24 @@ INGEST_CASES: list[tuple[str, Callable[[], list[Problem]], set[str]]] = [
     ),
     ("a thousand bad rows", lambda: parsed("x.csv", bad_dates(1003)), {"ingest.more_rows"}),
     (
+        "bad retention percentage and period",
+        lambda: parsed("m.csv", "客户编号,质保金比例,质保期\nC1,ten,12\nC2,10%,two years\n"),
+        {"ingest.bad_percent", "ingest.bad_months"},
+    ),
+    (
+        "retention without a due date",
+        lambda: parsed("r.csv", "发票号,客户编号,开票日期,金额,质保金\nF1,C1,2024-01-10,1000,100\n"),
+        {"ingest.retention_no_due"},
+    ),
+    (
+        "retention larger than the invoice",
+        lambda: parsed(
+            "r.csv",
+            "发票号,客户编号,开票日期,金额,质保金,质保期到期日\nF1,C1,2024-01-10,100,300,2025-01-10\n",
+        ),
+        {"ingest.retention_exceeds"},
+    ),
+    (
         "total mismatch",
         lambda: parsed("x.csv", HEAD + ROW + "I2,c,2024-01-01,2024-01-31,2\n合计,,,,4\n"),
         {"ingest.total_mismatch"},
@@ -617,6 +635,16 @@ IMPORT_CASES: list[tuple[str, Callable, set[str]]] = [
         {"import.open_amount_rose"},
     ),
     ("weekly snapshot fails", week_fails, {"import.week_not_recorded"}),
+    (
+        "stored invoice replaced by its instalments",
+        lambda e: warned(
+            e,
+            STORED_LEDGER,
+            "Invoice No,Customer ID,Invoice Date,Due Date,Amount\n"
+            "INV-1,C1,2024-01-05,2024-02-04,400.00\nINV-1,C1,2024-01-05,2024-03-05,600.00\n",
+        ),
+        {"import.invoices_replaced"},
+    ),
 ]
 
 

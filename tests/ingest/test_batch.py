@@ -120,6 +120,8 @@ def test_canonical_dtypes(parse):
         "currency": "str",
         "disputed": "bool",
         "source": "str",
+        "document_id": "str",
+        "part": "str",
     }
     assert str(batch.payments["payment_date"].dtype) == "datetime64[us]"
     assert str(batch.customers["credit_limit_cents"].dtype) == "Int64"

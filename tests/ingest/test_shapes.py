@@ -138,6 +138,8 @@ def test_open_items_snapshot_with_as_of_argument(parse):
         "amount_cents",
         "open_cents",
         "currency",
+        "document_id",
+        "part",
     ]
     assert snap.items["open_cents"].tolist() == [400, 500]
     assert str(snap.items["open_cents"].dtype) == "int64"
