@@ -4,6 +4,11 @@ The pure functions take plain numbers in any one unit, so they can be
 checked against published examples; each returns None where its
 denominator is zero. `kpis` computes them all from a ledger at an as-of
 date D over the window (D - P, D], P = `window_days`.
+
+This module is the one home of DSO: `credit_sales` sums a window's sales
+and `dso_at` gives the simple and best possible DSO of a ledger (or of some
+of its customers) over any window. The 90-day tiles, the 365-day DSO of
+working capital and the terms simulator's baseline all read it.
 """
 
 from __future__ import annotations
@@ -121,6 +126,79 @@ def overdue_pct(overdue_ar: Number, total_ar: Number) -> float | None:
     return _ratio(overdue_ar * 100, total_ar)
 
 
+@dataclass(frozen=True)
+class DSOFigures:
+    """Simple and best possible DSO at `as_of` over the `window_days` days up to it.
+
+    Money in int cents: AR at as_of (foreign balances at its rate), credit
+    sales in the window (each invoice at its own date's rate). `dso` and
+    `bpdso` are unrounded days, None without credit sales.
+    """
+
+    as_of: str
+    window_days: int
+    total_ar: int
+    current_ar: int
+    overdue_ar: int
+    credit_sales: int
+    dso: float | None
+    bpdso: float | None
+
+
+def credit_sales(
+    ledger: Ledger, as_of: DateLike, window_days: int = 90, customers: np.ndarray | None = None
+) -> int:
+    """Signed sum of invoice amounts dated in (as_of - window_days, as_of], in cents.
+
+    Each invoice counts at its own date's rate (a flow, not a balance);
+    `customers`, a bool per row of `ledger_arrays(ledger).customers`, limits
+    the sum to those customers.
+    """
+    window = _checked_window(window_days)
+    day = day_number(as_of)
+    arrays = ledger_arrays(ledger)
+    start, stop = arrays.invoices_until(day - window), arrays.invoices_until(day)
+    if customers is None:
+        cumsum = arrays.invoice_amount_cumsum
+        return int(cumsum[stop] - cumsum[start])
+    chosen = customers[arrays.invoice_customer[start:stop]]
+    return int(arrays.invoice_amount[start:stop][chosen].sum())
+
+
+def dso_at(
+    ledger: Ledger, as_of: DateLike, window_days: int = 90, customers: np.ndarray | None = None
+) -> DSOFigures:
+    """Simple DSO and best possible DSO at as_of over the window (see `dso_simple`).
+
+    `customers` limits AR and sales to those customers (a bool per row of
+    `ledger_arrays(ledger).customers`); None takes every customer.
+    """
+    window = _checked_window(window_days)
+    day = day_number(as_of)
+    now = ar_summary(ledger, day_to_timestamp(day), customers)
+    sales = credit_sales(ledger, day_to_timestamp(day), window, customers)
+    return DSOFigures(
+        as_of=day_to_timestamp(day).date().isoformat(),
+        window_days=window,
+        total_ar=now.total,
+        current_ar=now.current,
+        overdue_ar=now.overdue,
+        credit_sales=sales,
+        dso=dso_simple(now.total, sales, window),
+        bpdso=best_possible_dso(now.current, sales, window),
+    )
+
+
+def _checked_window(window_days: object) -> int:
+    if isinstance(window_days, bool) or not isinstance(window_days, Integral) or window_days < 1:
+        raise InvalidArgument.coded(
+            "error.kpis.window_days",
+            "`window_days` must be a whole number of days >= 1. Got {days!r}.",
+            days=window_days,
+        )
+    return int(window_days)
+
+
 KPI_KEYS = (
     "total_ar",
     "current_ar",
@@ -167,46 +245,32 @@ def kpis(ledger: Ledger, as_of: DateLike, window_days: int = 90) -> dict[str, ob
     the cent); days, percentages, CEI and turnover rounded to 2 decimals;
     None where a denominator is zero; `as_of` as an ISO date string.
     """
-    if isinstance(window_days, bool) or not isinstance(window_days, Integral) or window_days < 1:
-        raise InvalidArgument.coded(
-            "error.kpis.window_days",
-            "`window_days` must be a whole number of days >= 1. Got {days!r}.",
-            days=window_days,
-        )
-    window = int(window_days)
+    window = _checked_window(window_days)
     day = day_number(as_of)
     arrays = ledger_arrays(ledger)
-    now = ar_summary(ledger, day_to_timestamp(day))
+    now = dso_at(ledger, day_to_timestamp(day), window)
     before = ar_summary(ledger, day_to_timestamp(day - window))
-    sales = _credit_sales(arrays, day - window, day)
-    back = countback(now.total, *_countback_months(arrays, day))
-    dso = dso_simple(now.total, sales, window)
-    bpdso = best_possible_dso(now.current, sales, window)
+    total, current, sales = now.total_ar, now.current_ar, now.credit_sales
+    back = countback(total, *_countback_months(arrays, day))
     to_pay, late = _payment_delays(arrays, day, window)
     return {
-        "total_ar": now.total / 100,
-        "current_ar": now.current / 100,
-        "overdue_ar": now.overdue / 100,
-        "overdue_pct": _round(overdue_pct(now.overdue, now.total)),
+        "total_ar": total / 100,
+        "current_ar": current / 100,
+        "overdue_ar": now.overdue_ar / 100,
+        "overdue_pct": _round(overdue_pct(now.overdue_ar, total)),
         "credit_sales": sales / 100,
-        "dso_simple": _round(dso),
+        "dso_simple": _round(now.dso),
         "dso_countback": _round(back.days),
-        "bpdso": _round(bpdso),
-        "add": _round(add(dso, bpdso)),
-        "cei": _round(cei(before.total, sales, now.total, now.current, window / 30)),
+        "bpdso": _round(now.bpdso),
+        "add": _round(add(now.dso, now.bpdso)),
+        "cei": _round(cei(before.total, sales, total, current, window / 30)),
         "avg_days_to_pay": _round(to_pay),
         "avg_days_late": _round(late),
-        "turnover": _round(turnover(sales, window, before.total, now.total)),
+        "turnover": _round(turnover(sales, window, before.total, total)),
         "window_days": window,
         "as_of": day_to_timestamp(day).date().isoformat(),
         "countback_capped": back.capped,
     }
-
-
-def _credit_sales(arrays: LedgerArrays, after_day: int, until_day: int) -> int:
-    """Signed sum of invoice amounts dated in (after_day, until_day], in cents."""
-    cumsum = arrays.invoice_amount_cumsum
-    return int(cumsum[arrays.invoices_until(until_day)] - cumsum[arrays.invoices_until(after_day)])
 
 
 def _countback_months(arrays: LedgerArrays, day: int) -> tuple[list[int], list[int]]:

@@ -1,7 +1,10 @@
 """The in-memory ledger every figure is computed from.
 
 A `Ledger` holds the canonical frames of `creditdash.frames` with every
-amount already in the reporting currency (`amount_cents`, int64). It is
+amount in the reporting currency at its transaction date's rate
+(`amount_cents`, int64); items in another currency also keep their amount in
+that currency (`original_cents`), so that balances can be translated at the
+rate in force at an as-of date (see `FxArrays`). It is
 built once per data version (the store's newest import) and shared; the
 functions in `aging`, `kpis` and friends never mutate it. They read it through
 `ledger_arrays(ledger)`: numpy arrays built on first use and kept in
@@ -19,12 +22,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from creditdash.documents import spread_over_items
 from creditdash.errors import InvalidArgument
 from creditdash.frames import (
     CUSTOMER_COLUMNS,
     INVOICE_COLUMNS,
     PAYMENT_COLUMNS,
+    RATE_COLUMNS,
     conform,
     empty_frame,
 )
@@ -35,15 +38,28 @@ class Ledger:
     """Customers, invoices and payments in one reporting currency.
 
     customers  one row per customer_id (CUSTOMER_COLUMNS)
-    invoices   one row per invoice_id (INVOICE_COLUMNS), amount_cents signed
+    invoices   one row per invoice_id (INVOICE_COLUMNS), amount_cents signed,
+               in `currency` (the reporting currency) at the invoice date's rate;
+               optionally `original_cents`: the amount in the invoice's own
+               `currency`
     payments   one row per payment_id (PAYMENT_COLUMNS); invoice_id <NA> is
-               unapplied cash
+               unapplied cash; optionally `currency` and `original_cents`: the
+               currency the payment settles in and its amount in it
+    rates      currency, rate_date, rate (RATE_COLUMNS): units of `currency` per
+               unit of the foreign currency, to translate balances at an as-of date
+
+    An invoice or payment is a foreign-currency item when it has
+    `original_cents` and a currency other than the reporting one; every other
+    row is in the reporting currency. Payments settle in their invoice's
+    currency (`store.load.to_reporting` gives an applied payment its invoice's
+    currency and unapplied cash its customer's).
     """
 
     customers: pd.DataFrame
     invoices: pd.DataFrame
     payments: pd.DataFrame
     currency: str = "CNY"
+    rates: pd.DataFrame | None = None
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -53,11 +69,13 @@ class Ledger:
         invoices: pd.DataFrame | None = None,
         payments: pd.DataFrame | None = None,
         currency: str = "CNY",
+        rates: pd.DataFrame | None = None,
     ) -> Ledger:
-        """A ledger from (possibly partial) frames; missing customers are derived from invoices."""
-        if invoices is not None and payments is not None:
-            # a payment naming a document (not one of its items) pays its items, oldest due first
-            payments = spread_over_items(invoices, payments)
+        """A ledger from (possibly partial) frames; missing customers are derived from invoices.
+
+        The optional foreign-currency columns (`original_cents`, and a payment's
+        `currency`) are kept; `rates` translates foreign balances at an as-of date.
+        """
         inv = (
             conform(invoices, INVOICE_COLUMNS)
             if invoices is not None
@@ -78,7 +96,10 @@ class Ledger:
             codes, missing = codes.unseen_sorted()
             extra = conform(pd.DataFrame({"customer_id": missing}), CUSTOMER_COLUMNS)
             cust = pd.concat([cust, extra], ignore_index=True) if len(cust) else extra
-        ledger = cls(customers=cust, invoices=inv, payments=pay, currency=currency)
+        inv = _with_originals(invoices, inv, ("original_cents",))
+        pay = _with_originals(payments, pay, ("currency", "original_cents"))
+        table = None if rates is None else conform(rates, RATE_COLUMNS)
+        ledger = cls(customers=cust, invoices=inv, payments=pay, currency=currency, rates=table)
         # The lookup that found the missing customers is the costly part of the
         # arrays' customer codes: keep it for `ledger_arrays`.
         ledger._cache[_CODES_KEY] = codes
@@ -89,6 +110,11 @@ class Ledger:
         return self.invoices.empty
 
     @property
+    def has_foreign_currency(self) -> bool:
+        """True when some invoice or payment is in a currency other than the reporting one."""
+        return ledger_arrays(self).fx is not None
+
+    @property
     def first_date(self) -> pd.Timestamp | None:
         return None if self.is_empty else self.invoices["invoice_date"].min()
 
@@ -96,6 +122,22 @@ class Ledger:
     def last_date(self) -> pd.Timestamp | None:
         """The latest invoice date: the default as-of date."""
         return None if self.is_empty else self.invoices["invoice_date"].max()
+
+
+def _with_originals(
+    source: pd.DataFrame | None, frame: pd.DataFrame, columns: tuple[str, ...]
+) -> pd.DataFrame:
+    """`frame` (conformed from `source`) with `source`'s foreign-currency `columns`, if it has them."""
+    if source is None or not set(columns) <= set(source.columns):
+        return frame
+    extra = {}
+    for column in columns:
+        values = source[column].to_numpy()
+        if column == "original_cents":
+            extra[column] = values.astype(np.int64)
+        else:
+            extra[column] = pd.Series(values, index=frame.index, dtype="str")
+    return frame.assign(**extra)
 
 
 # --- cached arrays -----------------------------------------------------------
@@ -125,6 +167,54 @@ class GroupCodes:
 
 
 @dataclass(frozen=True, eq=False)
+class FxArrays:
+    """The ledger's foreign-currency items, to translate balances at an as-of date.
+
+    `invoices` / `payments` are the sorted positions (ascending) in
+    `LedgerArrays` of the invoices / payments in a foreign currency; per item
+    the code of its currency (an index into `currencies`) and its amount in
+    that currency (int64 cents). `rate_days[k]` / `rate_values[k]` are the
+    rates of `currencies[k]`, sorted by date (days since 1970-01-01).
+    """
+
+    reporting: str
+    currencies: tuple[str, ...]
+    invoices: np.ndarray
+    invoice_currency: np.ndarray
+    invoice_original: np.ndarray
+    payments: np.ndarray
+    payment_currency: np.ndarray
+    payment_original: np.ndarray
+    rate_days: tuple[np.ndarray, ...]
+    rate_values: tuple[np.ndarray, ...]
+
+    def rates_at(self, day: int, needed: np.ndarray) -> np.ndarray:
+        """The rate in force at `day` (the latest dated on or before it) per currency.
+
+        NaN for a currency without one; a currency marked in `needed` (a bool
+        per currency) without one raises InvalidArgument naming it and the date.
+        """
+        rates = np.full(len(self.currencies), np.nan)
+        for code, (days, values) in enumerate(zip(self.rate_days, self.rate_values, strict=True)):
+            position = int(np.searchsorted(days, day, side="right")) - 1
+            if position >= 0:
+                rates[code] = values[position]
+        missing = [c for c, need, r in zip(self.currencies, needed, rates, strict=True)
+                   if need and np.isnan(r)]  # fmt: skip
+        if missing:
+            raise InvalidArgument.coded(
+                "error.ledger.no_rate",
+                "No exchange rate from {currencies} to {reporting} dated on or before {date}: "
+                "balances at that date are translated at the rate in force then. "
+                "Add that rate to the rates file (currency, date, rate).",
+                currencies=", ".join(missing),
+                reporting=self.reporting,
+                date=day_to_timestamp(day).date().isoformat(),
+            )
+        return rates
+
+
+@dataclass(frozen=True, eq=False)
 class LedgerArrays:
     """The ledger as numpy arrays; days are days since 1970-01-01.
 
@@ -135,6 +225,8 @@ class LedgerArrays:
     the sums use (float64 when exact, else int64). `payment_invoice` is the
     sorted position of the invoice a payment is applied to, -1 when unapplied
     or unknown. Customer codes index `customers` (customer_id, customer_name).
+    `fx` holds the foreign-currency items (None when every item is in the
+    reporting currency).
     """
 
     invoice_order: np.ndarray
@@ -152,6 +244,7 @@ class LedgerArrays:
     payment_customer: np.ndarray
     customers: pd.DataFrame
     attributes: pd.DataFrame  # segment, region, salesperson per customer code
+    fx: FxArrays | None = None
     _groups: dict = field(default_factory=dict, repr=False)
 
     def invoices_until(self, day: int) -> int:
@@ -352,4 +445,48 @@ def _build_arrays(ledger: Ledger) -> LedgerArrays:
         payment_customer=pay_customer[pay_order],
         customers=customers,
         attributes=attributes,
+        fx=_fx_arrays(ledger, inv_order, pay_order),
+    )
+
+
+def _foreign(frame: pd.DataFrame, reporting: str) -> np.ndarray:
+    """Per row: an item in a currency other than `reporting` (it has `original_cents`)."""
+    if "original_cents" not in frame.columns or "currency" not in frame.columns:
+        return np.zeros(len(frame), dtype=bool)
+    currency = frame["currency"]
+    return (currency.notna() & (currency != "") & (currency != reporting)).to_numpy(dtype=bool)
+
+
+def _fx_arrays(ledger: Ledger, inv_order: np.ndarray, pay_order: np.ndarray) -> FxArrays | None:
+    """The foreign-currency items in sorted order and the rates of their currencies."""
+    inv, pay = ledger.invoices, ledger.payments
+    inv_foreign = _foreign(inv, ledger.currency)[inv_order]
+    pay_foreign = _foreign(pay, ledger.currency)[pay_order]
+    if not inv_foreign.any() and not pay_foreign.any():
+        return None
+    inv_rows = inv_order[inv_foreign]
+    pay_rows = pay_order[pay_foreign]
+    inv_currency = inv["currency"].to_numpy(dtype=object)[inv_rows]
+    pay_currency = pay["currency"].to_numpy(dtype=object)[pay_rows]
+    codes, currencies = pd.factorize(np.concatenate([inv_currency, pay_currency]), sort=True)
+    codes = codes.astype(np.intp)
+    rates = ledger.rates if ledger.rates is not None else empty_frame(RATE_COLUMNS)
+    rates = rates.dropna(subset=["rate_date", "rate"]).sort_values("rate_date", kind="stable")
+    by_currency = {code: table for code, table in rates.groupby("currency", sort=False)}
+    rate_days, rate_values = [], []
+    for currency in currencies:
+        table = by_currency.get(currency, rates.iloc[0:0])
+        rate_days.append(_days(table["rate_date"]))
+        rate_values.append(table["rate"].to_numpy(dtype=np.float64))
+    return FxArrays(
+        reporting=ledger.currency,
+        currencies=tuple(str(c) for c in currencies),
+        invoices=np.flatnonzero(inv_foreign),
+        invoice_currency=codes[: len(inv_rows)],
+        invoice_original=inv["original_cents"].to_numpy(dtype=np.int64)[inv_rows],
+        payments=np.flatnonzero(pay_foreign),
+        payment_currency=codes[len(inv_rows) :],
+        payment_original=pay["original_cents"].to_numpy(dtype=np.int64)[pay_rows],
+        rate_days=tuple(rate_days),
+        rate_values=tuple(rate_values),
     )

@@ -6,7 +6,8 @@ or uploads (the ledger does not hold them). Money in currency units, a
 year = 365 days.
 
     WCR (operating working capital) = AR + inventory - AP
-    DSO = AR / annual credit sales x 365
+    DSO (365 days) = AR / credit sales in the 365 days to D x 365
+                     (`kpis.dso_at` over a 365-day window, as the 90-day tile)
     DIO = inventory / annual cost of goods sold x 365
     DPO = AP / annual cost of goods sold x 365
     CCC = DSO + DIO - DPO
@@ -24,12 +25,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from creditdash.aging import ar_summary
 from creditdash.errors import ImportRejected, InvalidArgument, Problem
 from creditdash.ingest.parse import parse_dates, parse_money
 from creditdash.ingest.problems import ProblemLog, message
 from creditdash.ingest.read import RawSheet, Source, read_source
-from creditdash.ledger import DateLike, Ledger, day_number, day_to_timestamp, ledger_arrays
+from creditdash.kpis import dso_at
+from creditdash.ledger import DateLike, Ledger, day_number, day_to_timestamp
 from creditdash.simulate.formulas import cash_per_dso_day
 
 Number = int | float
@@ -43,7 +44,7 @@ WORKING_CAPITAL_DEFINITIONS: dict[str, str] = {
     "ap": "Accounts payable, as entered.",
     "cogs": "Cost of goods sold over a year, as entered.",
     "wcr": "Working capital requirement = AR + inventory - AP.",
-    "dso": "DSO = AR / annual credit sales x 365.",
+    "dso": "DSO (365 days) = total AR / credit sales in the 365 days to the as-of date x 365: the simple DSO of the overview, over a year.",
     "dio": "DIO = inventory / annual cost of goods sold x 365.",
     "dpo": "DPO = AP / annual cost of goods sold x 365.",
     "ccc": "Cash conversion cycle = DSO + DIO - DPO (days).",
@@ -107,15 +108,9 @@ def working_capital(
             "`cogs` must be > 0 (a year's cost of goods sold). Got {value!r}.",
             value=cogs,
         )
-    day = day_number(as_of)
-    summary = ar_summary(ledger, day_to_timestamp(day))
-    arrays = ledger_arrays(ledger)
-    cumsum = arrays.invoice_amount_cumsum
-    sales_cents = (
-        cumsum[arrays.invoices_until(day)] - cumsum[arrays.invoices_until(day - YEAR_DAYS)]
-    )
-    ar, overdue, sales = summary.total / 100, summary.overdue / 100, int(sales_cents) / 100
-    dso = days_of(ar, sales)
+    figures = dso_at(ledger, as_of, YEAR_DAYS)
+    ar, overdue = figures.total_ar / 100, figures.overdue_ar / 100
+    sales, dso = figures.credit_sales / 100, figures.dso
     dio = days_of(inventory, cogs) if cogs else None
     dpo = days_of(ap, cogs) if cogs else None
     cost = overdue_financing_cost(overdue, cost_of_capital)

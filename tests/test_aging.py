@@ -16,6 +16,7 @@ from creditdash.aging import (
     ar_summary,
     bucket_labels,
     checked_edges,
+    exchange_differences,
     open_items,
     to_money,
 )
@@ -34,8 +35,7 @@ def ledger() -> Ledger:
 
 
 def _rows(table: pd.DataFrame, keys: list[str]) -> dict[tuple, list[int]]:
-    """Buckets, unapplied and total per group (`retention` is tested on its own)."""
-    values = [c for c in table.columns if c not in keys and c != "retention"]
+    values = [c for c in table.columns if c not in keys]
     return {
         tuple(r[k] for k in keys): [int(r[c]) for c in values] for r in table.to_dict("records")
     }
@@ -124,7 +124,6 @@ def test_hand_ledger_by_customer(ledger):
         *DUE_LABELS,
         "unapplied",
         "total",
-        "retention",
     ]
     assert _rows(table, ["customer_id", "customer_name"]) == HAND_BY_CUSTOMER
     assert list(table["customer_id"]) == ["A", "C", "B", "D"]  # total descending, E dropped
@@ -135,8 +134,8 @@ def test_hand_ledger_by_customer(ledger):
 
 def test_hand_ledger_totals_and_summary(ledger):
     totals = aging_totals(ledger, AS_OF)
-    assert list(totals.columns) == [*DUE_LABELS, "unapplied", "total", "retention"]
-    assert totals.iloc[0].tolist() == [*HAND_TOTALS, 0]
+    assert list(totals.columns) == [*DUE_LABELS, "unapplied", "total"]
+    assert totals.iloc[0].tolist() == HAND_TOTALS
     assert aging(ledger, AS_OF, by="none").equals(totals)
     summary = ar_summary(ledger, AS_OF)
     assert (summary.total, summary.current, summary.overdue, summary.unapplied) == (
@@ -156,7 +155,6 @@ def test_hand_ledger_invoice_basis_in_years(ledger):
         ">1095",
         "unapplied",
         "total",
-        "retention",
     ]
     assert _rows(table, ["customer_id", "customer_name"]) == {
         ("A", "Alpha Ltd"): [210000, 0, 0, 0, -5000, 205000],
@@ -179,9 +177,7 @@ def test_hand_ledger_invoice_basis_default_edges(ledger):
 
 def test_hand_ledger_custom_due_edges(ledger):
     table = aging(ledger, AS_OF, edges=(15, 45))
-    assert list(table.columns)[2:] == [
-        *["current", "1-15", "16-45", ">45", "unapplied", "total", "retention"]
-    ]
+    assert list(table.columns)[2:] == ["current", "1-15", "16-45", ">45", "unapplied", "total"]
     assert _rows(table, ["customer_id", "customer_name"]) == {
         ("A", "Alpha Ltd"): [100000, 0, 30000, 80000, -5000, 205000],
         ("C", "Gamma Inc"): [12000, 0, 0, 45000, -1000, 56000],
@@ -195,7 +191,6 @@ def test_hand_ledger_custom_due_edges(ledger):
         190000,
         -8500,
         308500,
-        0,
     ]
 
 
@@ -229,7 +224,7 @@ def test_payment_before_its_invoice_applies_once_the_invoice_exists(ledger):
 
 def test_as_of_before_any_invoice(ledger):
     assert aging(ledger, "2020-01-01").empty
-    assert aging_totals(ledger, "2020-01-01").iloc[0].tolist() == [0] * 10
+    assert aging_totals(ledger, "2020-01-01").iloc[0].tolist() == [0] * 9
     assert len(open_items(ledger, "2020-01-01")) == 0
 
 
@@ -244,6 +239,9 @@ def test_open_items(ledger):
         "amount_cents",
         "paid_cents",
         "outstanding_cents",
+        "currency",
+        "outstanding_original_cents",
+        "exchange_difference_cents",
         "dpd",
         "age_days",
         "bucket",
@@ -251,8 +249,6 @@ def test_open_items(ledger):
         "segment",
         "region",
         "salesperson",
-        "document_id",
-        "part",
     ]
     # invoice-date order; A4 (after as_of), C7 and E1 (settled) are not open
     assert list(items["invoice_id"]) == [
@@ -278,13 +274,13 @@ def test_open_items(ledger):
 
 def test_ar_by_month(ledger):
     frame = ar_by_month(ledger, AS_OF, months=3)
-    assert list(frame.columns) == ["month_end", *DUE_LABELS, "unapplied", "total", "retention"]
+    assert list(frame.columns) == ["month_end", *DUE_LABELS, "unapplied", "total"]
     assert list(frame["month_end"]) == [
         pd.Timestamp("2025-04-30"),
         pd.Timestamp("2025-05-31"),
         pd.Timestamp("2025-06-30"),
     ]
-    assert frame.iloc[-1, 1:].tolist() == [*HAND_TOTALS, 0]
+    assert frame.iloc[-1, 1:].tolist() == HAND_TOTALS
     for row in frame.itertuples(index=False):
         assert list(row[1:]) == aging_totals(ledger, row.month_end).iloc[0].tolist()
     mid_month = ar_by_month(ledger, "2025-06-15", months=2)
@@ -309,7 +305,7 @@ def test_to_money(ledger):
 def test_empty_ledger():
     empty = Ledger.from_frames()
     assert aging(empty, AS_OF).empty
-    assert aging_totals(empty, AS_OF).iloc[0].tolist() == [0] * 10
+    assert aging_totals(empty, AS_OF).iloc[0].tolist() == [0] * 9
     assert open_items(empty, AS_OF).empty
     assert ar_summary(empty, AS_OF).total == 0
 
@@ -396,3 +392,203 @@ def test_cache_is_built_once_and_reused(ledger):
     open_items(ledger, AS_OF)
     assert ledger_arrays(ledger) is arrays
     assert _rows(aging(ledger, AS_OF), ["customer_id", "customer_name"]) == HAND_BY_CUSTOMER
+
+
+# --- foreign currencies: balances at the as-of date's rate ------------------------
+
+FX_RATES = pd.DataFrame(
+    {
+        "currency": ["USD", "USD", "USD", "EUR", "EUR"],
+        "rate_date": pd.to_datetime(
+            ["2025-05-01", "2025-06-01", "2025-06-30", "2025-05-15", "2025-06-20"]
+        ),
+        "rate": [7.10, 7.15, 7.20, 7.80, 7.90],
+    }
+)
+
+
+def fx_ledger(invoices: list[tuple], payments: list[tuple] = (), rates=FX_RATES) -> Ledger:
+    """Amounts in their own currency's cents, converted as the store loads them."""
+    from creditdash.store.load import to_reporting
+
+    inv = pd.DataFrame(
+        invoices,
+        columns=[
+            "invoice_id",
+            "customer_id",
+            "invoice_date",
+            "due_date",
+            "amount_cents",
+            "currency",
+        ],
+    )
+    for column in ("invoice_date", "due_date"):
+        inv[column] = pd.to_datetime(inv[column])
+    pay = pd.DataFrame(
+        list(payments),
+        columns=["payment_id", "customer_id", "invoice_id", "payment_date", "amount_cents"],
+    )
+    pay["payment_date"] = pd.to_datetime(pay["payment_date"])
+    customers = pd.DataFrame(
+        {"customer_id": ["A", "B"], "customer_name": ["Acme", "Beta"], "currency": ["USD", "CNY"]}
+    )
+    inv, pay = to_reporting(inv, pay, customers, rates, "CNY")
+    return Ledger.from_frames(customers, inv, pay, currency="CNY", rates=rates)
+
+
+USD_100 = ("U1", "A", "2025-05-01", "2025-05-31", 10_000, "USD")
+
+
+def test_a_foreign_invoice_ages_at_the_as_of_rate():
+    # USD 100.00 invoiced at 7.10, open at 2025-06-30 when the rate is 7.20.
+    ledger = fx_ledger([USD_100])
+    [item] = open_items(ledger, AS_OF).to_dict("records")
+    assert (item["amount_cents"], item["outstanding_cents"]) == (71_000, 72_000)
+    assert (item["currency"], item["outstanding_original_cents"]) == ("USD", 10_000)
+    assert item["exchange_difference_cents"] == 1_000
+    assert aging_totals(ledger, AS_OF)["total"].tolist() == [72_000]
+    summary = ar_summary(ledger, AS_OF)
+    assert (summary.total, summary.overdue, summary.exchange_difference) == (72_000, 72_000, 1_000)
+    total = exchange_differences(ledger, AS_OF, by="none").to_dict("records")
+    assert total == [
+        {"at_transaction_rates": 71_000, "at_as_of_rate": 72_000, "exchange_difference": 1_000}
+    ]
+    # The day before, 2025-06-01's 7.15 is the rate in force.
+    assert ar_summary(ledger, "2025-06-29").total == 71_500
+
+
+def test_a_partly_paid_foreign_invoice_translates_what_is_left_in_its_currency():
+    # USD 40.00 paid on 2025-06-01 settles at the invoice's 7.10 (¥284.00);
+    # the USD 60.00 left is worth ¥432.00 at 7.20, ¥6.00 more than at 7.10.
+    ledger = fx_ledger([USD_100], [("P1", "A", "U1", "2025-06-01", 4_000)])
+    [item] = open_items(ledger, AS_OF).to_dict("records")
+    assert (item["amount_cents"], item["paid_cents"]) == (71_000, 28_400)
+    assert (item["outstanding_cents"], item["outstanding_original_cents"]) == (43_200, 6_000)
+    assert item["exchange_difference_cents"] == 600
+    assert item["outstanding_cents"] == item["amount_cents"] - item["paid_cents"] + 600
+    paid_off = fx_ledger([USD_100], [("P1", "A", "U1", "2025-06-01", 10_000)])
+    assert open_items(paid_off, AS_OF).empty
+    assert ar_summary(paid_off, AS_OF).total == 0
+
+
+def test_a_customer_owing_in_three_currencies():
+    ledger = fx_ledger(
+        [
+            USD_100,
+            ("E1", "A", "2025-05-15", "2025-07-14", 5_000, "EUR"),  # EUR 50.00 at 7.80
+            ("C1", "A", "2025-06-10", "2025-07-10", 50_000, "CNY"),
+            ("C2", "B", "2025-06-10", "2025-07-10", 30_000, "CNY"),
+        ],
+        # USD 10.00 without an invoice: the customer's currency, ¥71.50 at 2025-06-01's rate.
+        [("P9", "A", None, "2025-06-01", 1_000)],
+    )
+    table = aging(ledger, AS_OF).set_index("customer_id")
+    # A: USD 720.00 + EUR 395.00 (at 7.90) + CNY 500.00 owed, USD 10.00 = ¥72.00 received.
+    assert table.loc["A", ["current", "1-30", "unapplied", "total"]].tolist() == [
+        89_500,
+        72_000,
+        -7_200,
+        154_300,
+    ]
+    assert table.loc["B", "total"] == 30_000
+    by_customer = exchange_differences(ledger, AS_OF)
+    assert by_customer[
+        ["customer_id", "at_transaction_rates", "at_as_of_rate"]
+    ].values.tolist() == [["A", 71_000 + 39_000 - 7_150, 72_000 + 39_500 - 7_200]]
+    # +¥10.00 on the dollars owed, +¥5.00 on the euros, -¥0.50 on the dollars received.
+    assert by_customer["exchange_difference"].tolist() == [1_450]
+    assert exchange_differences(ledger, AS_OF, by="none")["exchange_difference"].tolist() == [1_450]
+    assert ar_summary(ledger, AS_OF).exchange_difference == 1_450
+    assert int(aging_totals(ledger, AS_OF)["total"].iloc[0]) == 154_300 + 30_000
+    items = open_items(ledger, AS_OF).set_index("invoice_id")
+    assert items["exchange_difference_cents"].to_dict() == {
+        "U1": 1_000,
+        "E1": 500,
+        "C1": 0,
+        "C2": 0,
+    }
+    assert items.loc["C1", "currency"] == "CNY"
+
+
+def test_every_figure_at_month_ends_uses_that_month_end_rate():
+    ledger = fx_ledger([USD_100])
+    monthly = ar_by_month(ledger, AS_OF, months=3)
+    assert monthly["total"].tolist() == [0, 71_000, 72_000]  # April: not yet invoiced
+
+
+def test_a_balance_without_a_rate_at_the_as_of_date_is_an_error_naming_currency_and_date():
+    # The first dollar rate is dated 2025-05-10: at 2025-05-05 the invoice is open and
+    # no rate was in force. The error never falls back to a later or earlier rate.
+    rates = pd.DataFrame(
+        {"currency": ["USD"], "rate_date": pd.to_datetime(["2025-05-10"]), "rate": [7.10]}
+    )
+    ledger = fx_ledger([USD_100], rates=rates)
+    with pytest.raises(InvalidArgument, match="No exchange rate from USD to CNY") as caught:
+        aging(ledger, "2025-05-05")
+    assert "dated on or before 2025-05-05" in str(caught.value)
+    assert caught.value.code == "error.ledger.no_rate"
+    assert caught.value.params["currencies"] == "USD"
+    assert ar_summary(ledger, "2025-05-10").total == 71_000
+
+
+def test_a_settled_foreign_invoice_needs_no_rate():
+    rates = pd.DataFrame(
+        {"currency": ["USD"], "rate_date": pd.to_datetime(["2025-05-01"]), "rate": [7.10]}
+    )
+    ledger = fx_ledger([USD_100], [("P1", "A", "U1", "2025-05-20", 10_000)], rates=rates)
+    keep = ledger.rates.iloc[0:0]
+    bare = Ledger.from_frames(
+        ledger.customers, ledger.invoices, ledger.payments, currency="CNY", rates=keep
+    )
+    assert ar_summary(bare, "2025-06-30").total == 0
+    with pytest.raises(InvalidArgument, match="USD"):
+        ar_summary(bare, "2025-05-10")  # still open then
+
+
+def test_random_foreign_ledgers_match_a_plain_loop():
+    """Mixed-currency ledgers against a row-by-row translation in Python ints and floats."""
+    rng = np.random.default_rng(5)
+    days = pd.date_range("2024-01-01", "2024-12-31", freq="D")
+    rates = pd.concat(
+        [
+            pd.DataFrame({"currency": c, "rate_date": days[::7], "rate": base + rng.random(53)})
+            for c, base in (("USD", 7.0), ("EUR", 7.6))
+        ],
+        ignore_index=True,
+    )
+    invoices, payments = [], []
+    for i in range(300):
+        day = days[rng.integers(0, 300)]
+        currency = ["CNY", "USD", "EUR"][rng.integers(0, 3)]
+        amount = int(rng.integers(-2_000, 200_000))
+        customer = "AB"[rng.integers(0, 2)]
+        invoices.append((f"I{i}", customer, day, day + pd.Timedelta(days=30), amount, currency))
+        for k in range(int(rng.integers(0, 3))):
+            paid_on = day + pd.Timedelta(days=int(rng.integers(0, 90)))
+            applied = None if rng.random() < 0.1 else f"I{i}"
+            payments.append((f"P{i}-{k}", customer, applied, paid_on, amount // 3))
+    ledger = fx_ledger(invoices, payments, rates=rates)
+    for as_of in ("2024-03-31", "2024-08-15", "2025-02-01"):
+        day = pd.Timestamp(as_of)
+        expected = {"A": 0, "B": 0}
+        currency_of = {}
+        for inv_id, customer, inv_day, _, amount, currency in invoices:
+            if inv_day <= day:
+                paid = sum(p[4] for p in payments if p[2] == inv_id and p[3] <= day)
+                currency_of[inv_id] = currency
+                expected[customer] += _at(amount - paid, currency, day, rates)
+        for _, customer, inv_id, paid_on, amount in payments:
+            if paid_on <= day and inv_id not in currency_of:
+                own = next(i[5] for i in invoices if i[0] == inv_id) if inv_id else "USD"
+                if customer == "B" and inv_id is None:
+                    own = "CNY"
+                expected[customer] -= _at(amount, own, day, rates)
+        table = aging(ledger, as_of).set_index("customer_id")["total"]
+        assert {c: int(table.get(c, 0)) for c in "AB"} == expected
+
+
+def _at(cents: int, currency: str, day: pd.Timestamp, rates: pd.DataFrame) -> int:
+    if currency == "CNY" or cents == 0:
+        return cents
+    known = rates[(rates["currency"] == currency) & (rates["rate_date"] <= day)]
+    return int(round(cents * float(known.sort_values("rate_date")["rate"].iloc[-1])))

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 
+from creditdash.aging import aging
 from creditdash.errors import InvalidArgument
 from creditdash.kpis import (
     KPI_KEYS,
@@ -17,6 +19,8 @@ from creditdash.kpis import (
     best_possible_dso,
     cei,
     countback,
+    credit_sales,
+    dso_at,
     dso_countback,
     dso_simple,
     kpi_definitions,
@@ -24,8 +28,9 @@ from creditdash.kpis import (
     overdue_pct,
     turnover,
 )
-from creditdash.ledger import Ledger
+from creditdash.ledger import Ledger, ledger_arrays
 from tests import reference
+from tests.test_aging import USD_100, fx_ledger
 
 # --- worked examples (spec/metrics.md) ----------------------------------------------
 
@@ -221,3 +226,84 @@ def test_amounts_beyond_float_precision_stay_exact():
     ledger = reference.random_ledger(11, scale=10**9)
     day = dt.date(2024, 6, 15)
     _assert_matches(kpis(ledger, day), reference.kpis(ledger, day, 90))
+
+
+# --- one home of DSO -------------------------------------------------------------------
+
+
+def test_dso_sales_stay_at_their_transaction_rates():
+    # USD 100.00 invoiced 2025-05-01 at 7.10 and ¥290.00 on 2025-06-10; at 2025-06-30
+    # (7.20) AR is ¥720.00 + ¥290.00, while the window's sales count the dollars at 7.10.
+    ledger = fx_ledger(
+        [USD_100, ("C1", "B", "2025-06-10", "2025-07-10", 29_000, "CNY")],
+    )
+    assert credit_sales(ledger, "2025-06-30", 90) == 71_000 + 29_000
+    got = kpis(ledger, "2025-06-30")
+    assert (got["total_ar"], got["credit_sales"]) == (1_010.0, 1_000.0)
+    assert got["dso_simple"] == 90.9  # 101000 x 90 / 100000
+    assert got["bpdso"] == 26.1  # current ¥290.00: 29000 x 90 / 100000
+    figures = dso_at(ledger, "2025-06-30", 90)
+    assert (figures.total_ar, figures.current_ar, figures.credit_sales) == (
+        101_000,
+        29_000,
+        100_000,
+    )
+
+
+def test_dso_at_is_what_the_kpis_show():
+    ledger = reference.hand_ledger()
+    for window in (30, 90, 365):
+        got = kpis(ledger, "2025-06-30", window_days=window)
+        figures = dso_at(ledger, "2025-06-30", window)
+        assert figures.window_days == window
+        assert got["dso_simple"] == round(figures.dso, 2)
+        assert got["bpdso"] == round(figures.bpdso, 2)
+        assert got["credit_sales"] * 100 == figures.credit_sales
+        assert got["total_ar"] * 100 == figures.total_ar
+
+
+def test_credit_sales_and_dso_of_some_customers():
+    ledger = reference.hand_ledger()
+    customers = ledger_arrays(ledger).customers["customer_id"]
+    only_a = (customers == "A").to_numpy()
+    # A's invoices in (2025-04-01, 2025-06-30]: A1 100000 + A2 50000 (hand ledger).
+    assert credit_sales(ledger, "2025-06-30", 90, only_a) == 150_000
+    every = credit_sales(ledger, "2025-06-30", 90, customers.notna().to_numpy())
+    assert every == credit_sales(ledger, "2025-06-30", 90) == 187_000
+    figures = dso_at(ledger, "2025-06-30", 90, only_a)
+    table = aging(ledger, "2025-06-30").set_index("customer_id")
+    assert figures.total_ar == table.loc["A", "total"]
+    assert figures.dso == dso_simple(int(table.loc["A", "total"]), 150_000, 90)
+
+
+def test_working_capital_and_the_terms_baseline_use_the_dso_of_kpis():
+    from creditdash.simulate.baseline import Selection, measure_baseline
+    from creditdash.working_capital import working_capital
+
+    ledger = reference.random_ledger(4)
+    as_of = "2024-06-30"
+    year = dso_at(ledger, as_of, 365)
+    capital = working_capital(ledger, as_of)
+    assert (capital["dso"], capital["ar"]) == (year.dso, year.total_ar / 100)
+    assert capital["credit_sales"] == year.credit_sales / 100
+    baseline = measure_baseline(ledger, as_of)
+    assert (baseline.dso, baseline.ar, baseline.overdue_ar) == (
+        year.dso,
+        year.total_ar / 100,
+        year.overdue_ar / 100,
+    )
+    segment = sorted(ledger_arrays(ledger).attributes["segment"].unique())[0]
+    chosen = (ledger_arrays(ledger).attributes["segment"] == segment).to_numpy()
+    some = measure_baseline(ledger, as_of, Selection("segment", (segment,)))
+    assert some.dso == dso_at(ledger, as_of, 365, chosen).dso
+    assert some.credit_sales == credit_sales(ledger, as_of, 365, chosen) / 100
+
+
+def test_dso_is_computed_in_kpis_only():
+    root = Path(__file__).resolve().parents[1] / "creditdash"
+    for module in ("working_capital.py", "simulate/baseline.py"):
+        source = (root / module).read_text(encoding="utf-8")
+        assert "dso_at(" in source, module
+        # no second credit-sales sum or DSO formula of its own
+        assert "invoice_amount_cumsum" not in source, module
+        assert "/ sales" not in source and "days_of(ar" not in source, module

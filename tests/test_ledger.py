@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from creditdash.ledger import NO_ATTRIBUTE, Ledger, ledger_arrays
+from creditdash.errors import InvalidArgument
+from creditdash.ledger import NO_ATTRIBUTE, Ledger, day_number, ledger_arrays
 
 EPOCH = dt.date(1970, 1, 1)
 
@@ -201,3 +202,86 @@ def test_empty_ledger_has_empty_arrays():
     arrays = ledger_arrays(Ledger.from_frames())
     assert len(arrays.invoice_order) == len(arrays.payment_invoice) == len(arrays.customers) == 0
     assert arrays.invoice_amount_cumsum.tolist() == [0]
+
+
+# --- foreign-currency items ------------------------------------------------------------
+
+
+def _fx_frames():
+    invoices = pd.DataFrame(
+        {
+            "invoice_id": ["E1", "U1", "C1", "U2"],
+            "customer_id": ["A", "A", "B", "B"],
+            "invoice_date": pd.to_datetime(
+                ["2025-05-03", "2025-05-01", "2025-05-02", "2025-04-01"]
+            ),
+            "due_date": pd.to_datetime(["2025-06-03", "2025-05-31", "2025-06-01", "2025-05-01"]),
+            "amount_cents": [39_000, 71_000, 10_000, 14_200],
+            "currency": ["EUR", "USD", "CNY", "USD"],
+            "original_cents": [5_000, 10_000, 10_000, 2_000],
+        }
+    )
+    payments = pd.DataFrame(
+        {
+            "payment_id": ["P1", "P2"],
+            "customer_id": ["A", "B"],
+            "invoice_id": ["U1", None],
+            "payment_date": pd.to_datetime(["2025-06-01", "2025-05-20"]),
+            "amount_cents": [28_400, 5_000],
+            "currency": ["USD", "CNY"],
+            "original_cents": [4_000, 5_000],
+        }
+    )
+    rates = pd.DataFrame(
+        {
+            "currency": ["USD", "EUR", "USD", "JPY"],
+            "rate_date": pd.to_datetime(["2025-06-30", "2025-05-03", "2025-04-01", "2025-01-01"]),
+            "rate": [7.20, 7.80, 7.10, 0.05],
+        }
+    )
+    return invoices, payments, rates
+
+
+def test_foreign_items_keep_their_own_currency_and_rates_sort_by_date():
+    invoices, payments, rates = _fx_frames()
+    ledger = Ledger.from_frames(invoices=invoices, payments=payments, rates=rates)
+    assert ledger.invoices["original_cents"].tolist() == [5_000, 10_000, 10_000, 2_000]
+    assert ledger.payments["currency"].tolist() == ["USD", "CNY"]
+    assert ledger.has_foreign_currency
+    fx = ledger_arrays(ledger).fx
+    assert fx.currencies == ("EUR", "USD")
+    # invoices sorted by date: U2 (04-01), U1 (05-01), C1 (05-02), E1 (05-03)
+    assert fx.invoices.tolist() == [0, 1, 3]
+    assert [fx.currencies[c] for c in fx.invoice_currency] == ["USD", "USD", "EUR"]
+    assert fx.invoice_original.tolist() == [2_000, 10_000, 5_000]
+    assert fx.payments.tolist() == [1] and fx.payment_original.tolist() == [4_000]
+    assert [d.tolist() for d in fx.rate_days] == [
+        [day_number("2025-05-03")],
+        [day_number("2025-04-01"), day_number("2025-06-30")],
+    ]
+    assert [v.tolist() for v in fx.rate_values] == [[7.80], [7.10, 7.20]]
+
+
+def test_rates_in_force_are_the_latest_on_or_before_the_day():
+    invoices, payments, rates = _fx_frames()
+    fx = ledger_arrays(Ledger.from_frames(invoices=invoices, payments=payments, rates=rates)).fx
+    need = np.array([True, True])
+    assert fx.rates_at(day_number("2025-06-29"), need).tolist() == [7.80, 7.10]
+    assert fx.rates_at(day_number("2025-06-30"), need).tolist() == [7.80, 7.20]
+    before_euro = fx.rates_at(day_number("2025-05-01"), np.array([False, True]))
+    assert np.isnan(before_euro[0]) and before_euro[1] == 7.10
+    with pytest.raises(
+        InvalidArgument, match="No exchange rate from EUR to CNY dated on or before 2025-05-01"
+    ):
+        fx.rates_at(day_number("2025-05-01"), need)
+
+
+def test_without_original_amounts_every_item_is_in_the_reporting_currency():
+    invoices, payments, rates = _fx_frames()
+    plain = Ledger.from_frames(
+        invoices=invoices.drop(columns="original_cents"),
+        payments=payments.drop(columns=["currency", "original_cents"]),
+        rates=rates,
+    )
+    assert "original_cents" not in plain.invoices.columns
+    assert ledger_arrays(plain).fx is None and not plain.has_foreign_currency

@@ -85,6 +85,8 @@ def detect_kind(fields: Iterable[str]) -> str:
     f = set(fields)
     if _is_rates(f):
         return "rates"
+    if _is_rates(f):
+        return "rates"
     if {"debit", "credit"} <= f:
         return "movements"
     if "open_amount" in f:
@@ -119,6 +121,7 @@ def propose(raw: RawSheet, header_row: int | None = None) -> SheetMapping:
         fields = [field_for(h) if not h.startswith("(column ") else None for h in headers]
     fields = _resolve_duplicates(headers, fields)
     fields = _payment_sheet_dates(fields)
+    fields = _rate_sheet_dates(fields)
     fields = _rate_sheet_dates(fields)
     layout, fields = recognise(headers, fields, title_lines(raw.cells, index))
     mapping = dict(zip(headers, fields, strict=True))
@@ -222,6 +225,22 @@ def _resolve_duplicates(headers: list[str], fields: list[str | None]) -> list[st
             if i != keep:
                 out[i] = None
     return out
+
+
+_NOT_RATES = {"invoice_id", "payment_id", "amount", "open_amount", "paid_amount", "debit", "credit"}
+
+
+def _is_rates(fields: set[str]) -> bool:
+    """A currency and a rate with no money column: an exchange-rates sheet."""
+    return {"currency", "rate"} <= fields and not fields & _NOT_RATES
+
+
+def _rate_sheet_dates(fields: list[str | None]) -> list[str | None]:
+    """A rates sheet headed `currency, date, rate`: its date is the rate date."""
+    f = {x for x in fields if x}
+    if _is_rates(f) and "rate_date" not in f:
+        return ["rate_date" if x == "invoice_date" else x for x in fields]
+    return fields
 
 
 _NOT_RATES = {"invoice_id", "payment_id", "amount", "open_amount", "paid_amount", "debit", "credit"}

@@ -4,7 +4,7 @@ Every figure looks from the as-of date D over the 365 days (D - 365, D]:
 
 credit sales    signed sum of the chosen customers' invoices dated in the year
 AR              their total AR at D (open invoices net of unapplied cash)
-DSO             AR / credit sales x 365
+DSO             AR / credit sales x 365 (`kpis.dso_at` over a 365-day window)
 terms           amount-weighted mean of (due date - invoice date) of the year's invoices
 days late       amount-weighted mean of (payment date - due date) of payments in
                 the year applied to their invoices (early is negative)
@@ -21,12 +21,9 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from creditdash.aging import aging, bucket_labels
 from creditdash.errors import InsufficientHistory, InvalidArgument
+from creditdash.kpis import dso_at
 from creditdash.ledger import DateLike, Ledger, day_number, day_to_timestamp, ledger_arrays
-from creditdash.risk.assess import risk_table
-from creditdash.risk.in_force import RiskInputs
-from creditdash.risk.policy import default_policy
 
 YEAR_DAYS = 365
 DEEP_OVERDUE_DAYS = 180
@@ -90,7 +87,7 @@ BASELINE_DEFINITIONS: dict[str, str] = {
     "credit_sales": "Signed sum of the chosen customers' invoices dated in the 365 days to the as-of date.",
     "ar": "Their total AR at the as-of date (open invoices net of unapplied cash).",
     "overdue_ar": "Their AR past its due date at the as-of date.",
-    "dso": "DSO = AR / annual credit sales x 365.",
+    "dso": "DSO (365 days) = their total AR / their credit sales in the 365 days to the as-of date x 365.",
     "terms_days": "Amount-weighted mean of (due date - invoice date) of the year's invoices: today's terms.",
     "days_late": "Amount-weighted mean of (payment date - due date) of the year's payments (early is negative).",
     "days_to_pay": "Amount-weighted mean of (payment date - invoice date) of the same payments.",
@@ -101,26 +98,20 @@ BASELINE_DEFINITIONS: dict[str, str] = {
 }
 
 
-def customer_grades(
-    ledger: Ledger, as_of: DateLike, policy: str | RiskInputs | None = None
-) -> pd.Series | None:
-    """Risk grade per customer_id (the scorecard of `creditdash.risk`), None when there is
-    no history to grade.
+def customer_grades(ledger: Ledger, as_of: DateLike, policy: str | None = None) -> pd.Series | None:
+    """Risk grade per customer_id (scorecard of `creditdash.risk`), or None without that module.
 
-    `policy` is what grading reads: `RiskInputs` (the app and the command line pass
-    `risk_inputs(engine)`: the policy in force, the third-party reports and the approved
-    limits, so grades match the Customer risk page), or the policy alone as JSON text;
-    None uses the default policy. Customers without an invoice by as_of have no grade.
+    `policy` is the credit policy as JSON text (the app passes the one in
+    force); None uses the default policy. Customers without an invoice by
+    as_of have no grade.
     """
-    inputs = policy if isinstance(policy, RiskInputs) else None
     try:
-        table = risk_table(
-            ledger,
-            as_of,
-            inputs.policy if inputs else policy if policy is not None else default_policy(),
-            inputs.bureau if inputs else None,
-            inputs.limits if inputs else None,
-        )
+        from creditdash.risk.assess import risk_table
+        from creditdash.risk.policy import default_policy
+    except ImportError:
+        return None
+    try:
+        table = risk_table(ledger, as_of, policy if policy is not None else default_policy())
     except InsufficientHistory:
         return None
     return table.set_index("customer_id")["grade"].astype("str")
@@ -191,7 +182,8 @@ def measure_baseline(
     start, stop = arrays.invoices_until(day - YEAR_DAYS), arrays.invoices_until(day)
     in_year = chosen[arrays.invoice_customer[start:stop]]
     amount = arrays.invoice_amount[start:stop][in_year]
-    sales = float(amount.sum()) / 100
+    figures = dso_at(ledger, day_to_timestamp(day), YEAR_DAYS, chosen)
+    sales = figures.credit_sales / 100
     if sales <= 0:
         raise InsufficientHistory.coded(
             "terms.err.no_sales",
@@ -200,7 +192,6 @@ def measure_baseline(
             selection=selection.label(),
             as_of=day_to_timestamp(day).date().isoformat(),
         )
-    ar, overdue = _ar(ledger, day, chosen)
     positive = amount > 0
     terms = arrays.due_day[start:stop][in_year] - arrays.invoice_day[start:stop][in_year]
     to_pay, late = _payment_delays(arrays, day, chosen)
@@ -210,25 +201,15 @@ def measure_baseline(
         selection=selection.label(),
         customers=int(chosen.sum()),
         credit_sales=sales,
-        ar=ar,
-        overdue_ar=overdue,
-        dso=ar / sales * YEAR_DAYS,
+        ar=figures.total_ar / 100,
+        overdue_ar=figures.overdue_ar / 100,
+        dso=figures.dso,
         terms_days=_weighted(amount[positive], terms[positive]),
         days_late=late,
         days_to_pay=to_pay,
         bad_debt_rate=bad_rate,
         bad_debt_cohort=cohort,
     )
-
-
-def _ar(ledger: Ledger, day: int, chosen: np.ndarray) -> tuple[float, float]:
-    """(total AR, overdue AR) of the chosen customers at `day`, in currency units."""
-    table = aging(ledger, day_to_timestamp(day), by="customer")
-    arrays = ledger_arrays(ledger)
-    ids = set(arrays.customers["customer_id"].to_numpy()[chosen])
-    rows = table[table["customer_id"].isin(ids)]
-    overdue = rows[bucket_labels()[1:]].to_numpy().sum()
-    return float(rows["total"].sum()) / 100, float(overdue) / 100
 
 
 def _payment_delays(arrays, day: int, chosen: np.ndarray) -> tuple[float, float]:

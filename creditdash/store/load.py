@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from creditdash.documents import spread_over_items
 from creditdash.errors import InvalidArgument
 from creditdash.frames import CUSTOMER_COLUMNS, INVOICE_COLUMNS, PAYMENT_COLUMNS, conform
 from creditdash.ledger import Ledger
@@ -45,7 +44,7 @@ def read_invoices(engine: Engine) -> pd.DataFrame:
     """The invoices table, amounts in their own currency's cents."""
     sql = (
         "SELECT invoice_id, customer_id, invoice_date, due_date, "
-        f"{_CENTS}, currency, disputed, source, document_id, part FROM invoices"
+        f"{_CENTS}, currency, disputed, source FROM invoices"
     )
     frame = _frame(engine, sql, INVOICE_COLUMNS)
     frame["invoice_date"] = _dates(frame["invoice_date"])
@@ -96,45 +95,67 @@ def to_reporting(
     rates: pd.DataFrame,
     currency: str,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Invoices and payments converted to `currency` at each invoice's date rate.
+    """Invoices and payments with amount_cents in `currency` at their transaction dates' rates.
 
-    A payment applied to an invoice converts at that invoice's rate, so a
-    settled foreign invoice nets to zero; unapplied cash converts at its
-    customer's currency and its own date.
+    Amounts come in their own currency's cents. Payments settle in their
+    invoice's currency: a payment applied to an invoice is in that invoice's
+    currency and converts at the invoice's rate, so a settled foreign invoice
+    nets to zero; unapplied cash is in its customer's currency (else
+    `currency`) and converts at its own date's rate. When any item is in
+    another currency, both frames keep the amount in its own currency as
+    `original_cents`, and payments get that `currency`: `Ledger` translates
+    the open balances at an as-of date from them (see `creditdash.aging`).
     """
-    foreign = invoices["currency"].fillna(currency) != currency
-    if not foreign.any():
+    reporting = invoices["currency"].fillna(currency) == currency
+    pay_currency = _payment_currencies(invoices, payments, customers, currency)
+    pay_foreign = pay_currency != currency
+    if reporting.all() and not pay_foreign.any():
         return invoices, payments
     rate = rate_for(rates, invoices["currency"], invoices["invoice_date"])
-    missing = sorted(set(invoices.loc[foreign & np.isnan(rate), "currency"]))
+    pay_own_rate = rate_for(rates, pay_currency, payments["payment_date"])
+    missing = set(invoices.loc[~reporting & np.isnan(rate), "currency"])
+    missing |= set(pay_currency[pay_foreign & np.isnan(pay_own_rate)])
     if missing:
         raise InvalidArgument.coded(
             "error.store.no_rate",
             "No exchange rate to {currency} for currency {missing}: upload a rates file "
             "(currency, date, rate).",
             currency=currency,
-            missing=", ".join(missing),
+            missing=", ".join(sorted(missing)),
         )
-    inv_rate = np.where(foreign, rate, 1.0)
-    invoices = invoices.assign(
-        amount_cents=np.round(invoices["amount_cents"].to_numpy() * inv_rate).astype("int64")
-    )
+    inv_rate = np.where(reporting, 1.0, rate)
     by_invoice = pd.Series(inv_rate, index=invoices["invoice_id"])
-    pay_rate = payments["invoice_id"].map(by_invoice)
-    unapplied = pay_rate.isna()
-    if unapplied.any():
-        cust_ccy = payments.loc[unapplied, "customer_id"].map(
-            customers.set_index("customer_id")["currency"]
-        )
-        cust_ccy = cust_ccy.fillna(currency)
-        r = rate_for(rates, cust_ccy, payments.loc[unapplied, "payment_date"])
-        pay_rate[unapplied] = np.where(cust_ccy == currency, 1.0, np.nan_to_num(r, nan=1.0))
+    by_invoice = by_invoice[~by_invoice.index.duplicated()]
+    pay_rate = payments["invoice_id"].map(by_invoice).to_numpy(dtype=np.float64)
+    pay_rate = np.where(np.isnan(pay_rate), np.where(pay_foreign, pay_own_rate, 1.0), pay_rate)
+    invoices = invoices.assign(
+        amount_cents=_converted(invoices["amount_cents"], inv_rate),
+        original_cents=invoices["amount_cents"].to_numpy(dtype=np.int64),
+    )
     payments = payments.assign(
-        amount_cents=np.round(payments["amount_cents"].to_numpy() * pay_rate.to_numpy()).astype(
-            "int64"
-        )
+        amount_cents=_converted(payments["amount_cents"], pay_rate),
+        original_cents=payments["amount_cents"].to_numpy(dtype=np.int64),
+        currency=pay_currency.to_numpy(),
     )
     return invoices, payments
+
+
+def _payment_currencies(
+    invoices: pd.DataFrame, payments: pd.DataFrame, customers: pd.DataFrame, currency: str
+) -> pd.Series:
+    """Each payment's currency: its invoice's, else its customer's, else `currency`."""
+    of_invoice = invoices.drop_duplicates("invoice_id").set_index("invoice_id")["currency"]
+    if "currency" in customers.columns:
+        of_customer = customers.drop_duplicates("customer_id").set_index("customer_id")["currency"]
+    else:
+        of_customer = pd.Series(dtype="str")
+    own = payments["invoice_id"].map(of_invoice.fillna(currency))
+    own = own.fillna(payments["customer_id"].map(of_customer))
+    return own.fillna(currency).replace("", currency).astype("str").reset_index(drop=True)
+
+
+def _converted(cents: pd.Series, rate: np.ndarray) -> np.ndarray:
+    return np.round(cents.to_numpy(dtype=np.int64) * rate).astype("int64")
 
 
 def load_ledger(engine: Engine, currency: str = "CNY") -> Ledger:
@@ -143,10 +164,8 @@ def load_ledger(engine: Engine, currency: str = "CNY") -> Ledger:
     invoices = read_invoices(engine)
     payments = read_payments(engine)
     rates = read_rates(engine)
-    # payments naming a document pay its items (creditdash.documents), in their own currency
-    payments = spread_over_items(invoices, payments)
     invoices, payments = to_reporting(invoices, payments, customers, rates, currency)
-    return Ledger.from_frames(customers, invoices, payments, currency=currency)
+    return Ledger.from_frames(customers, invoices, payments, currency=currency, rates=rates)
 
 
 def data_version(engine: Engine) -> tuple[int, int, int]:
