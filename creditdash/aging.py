@@ -18,13 +18,23 @@ open_items    one row per invoice dated <= D that is still open: invoice_id,
               exchange_difference_cents, dpd, age_days (int days), bucket
               (ordered categorical of `bucket_labels`), disputed, then the
               customer's segment, region, salesperson ("(none)" where missing,
-              as in the aging keys) so a drill-down can filter any grouping
+              as in the aging keys) so a drill-down can filter any grouping,
+              then document_id and part (<NA> for an ordinary invoice)
 aging         one row per group: key columns, one column per bucket label,
               `unapplied` (unapplied cash, <= 0 for cash received: it lowers
-              the total), `total` = sum of buckets + unapplied
-ar_by_month   one row per month end: month_end, bucket labels, unapplied, total
+              the total), `total` = sum of buckets + unapplied, `retention`
+ar_by_month   one row per month end: month_end, bucket labels, unapplied,
+              total, retention
 exchange_differences  one row per group with foreign-currency balances:
               key columns, at_transaction_rates, at_as_of_rate, exchange_difference
+
+Instalments and retention money (质保金) are invoices of their own (see
+`creditdash.frames`), so each ages on its own due date and counts in its
+customer's buckets and total like any receivable. `retention` says how much
+of the total is retention not yet due at D (the outstanding of items with
+part "retention" and dpd <= 0): it is "of which", already inside the buckets
+and the total, never added to them. Unpaid retention past its due date is
+overdue like any other item and leaves this column.
 
 Foreign currencies (IAS 21, 企业会计准则第19号): a balance at D is a monetary
 item, so every figure here translates the open amount of a foreign-currency
@@ -159,6 +169,8 @@ def open_items(
             "bucket": pd.Categorical.from_codes(bucket, categories=labels, ordered=True),
             "disputed": source["disputed"],
             **{a: pd.Series(values, dtype="str") for a, values in groups.items()},
+            "document_id": source["document_id"],
+            "part": source["part"],
         }
     )
 
@@ -177,9 +189,10 @@ def aging(
     (`segment`, `region` or `salesperson`, "(none)" where missing) otherwise;
     none for by="none", which returns exactly one row (the totals, even when
     zero). Then one column per `bucket_labels(edges, basis)`, `unapplied`
-    (<= 0 for cash received) and `total` = buckets + unapplied. Rows are sorted
-    by total descending; groups whose every figure is 0 are dropped. The sum of
-    `total` is total AR at as_of, exactly. Index: 0..k-1.
+    (<= 0 for cash received), `total` = buckets + unapplied, and `retention`:
+    the retention (质保金) not yet due that the total holds (never added again).
+    Rows are sorted by total descending; groups whose every figure is 0 are
+    dropped. The sum of `total` is total AR at as_of, exactly. Index: 0..k-1.
     """
     edges = checked_edges(edges)
     labels = bucket_labels(edges, basis)
@@ -189,13 +202,14 @@ def aging(
     table = pd.DataFrame(cells, columns=labels)
     table["unapplied"] = unapplied
     table["total"] = cells.sum(axis=1) + unapplied
+    table["retention"] = _retention_not_due(ledger, arrays, day_number(as_of), by)
     if groups is not None:
         total = table["total"].to_numpy()
         rows = np.flatnonzero(cells.any(axis=1) | (unapplied != 0))
         rows = rows[np.argsort(-total[rows], kind="stable")]
         keys = groups.labels.iloc[rows].reset_index(drop=True)
         table = pd.concat([keys, table.iloc[rows].reset_index(drop=True)], axis=1)
-    table.attrs[CENTS_COLUMNS_ATTR] = [*labels, "unapplied", "total"]
+    table.attrs[CENTS_COLUMNS_ATTR] = [*labels, "unapplied", "total", "retention"]
     return table
 
 
@@ -206,7 +220,7 @@ def aging_totals(
     basis: Basis = "due",
     edges: Sequence[int] = BUCKET_EDGES_DEFAULT,
 ) -> pd.DataFrame:
-    """The one-row totals of `aging` (no key column): bucket labels, unapplied, total in cents."""
+    """The one-row totals of `aging` (no key column): buckets, unapplied, total, retention (cents)."""
     return aging(ledger, as_of, basis=basis, edges=edges, by="none")
 
 
@@ -291,8 +305,9 @@ def ar_by_month(
 ) -> pd.DataFrame:
     """Aging totals at `months` month ends, the last one being `end` itself.
 
-    Columns: month_end (datetime64), one per bucket label, unapplied, total
-    (int64 cents); one row per date, oldest first.
+    Columns: month_end (datetime64), one per bucket label, unapplied, total,
+    retention (not yet due, held in the total; int64 cents); one row per date,
+    oldest first.
     """
     if isinstance(months, bool) or not isinstance(months, Integral) or months < 1:
         raise InvalidArgument.coded(
@@ -311,7 +326,8 @@ def ar_by_month(
     table.insert(0, "month_end", pd.to_datetime(dates.astype("datetime64[D]")).as_unit("us"))
     table["unapplied"] = unapplied
     table["total"] = cells.sum(axis=1) + unapplied
-    table.attrs[CENTS_COLUMNS_ATTR] = [*labels, "unapplied", "total"]
+    table["retention"] = [int(_retention_not_due(ledger, arrays, d, "none")[0]) for d in dates]
+    table.attrs[CENTS_COLUMNS_ATTR] = [*labels, "unapplied", "total", "retention"]
     return table
 
 
@@ -576,6 +592,39 @@ def _month_ends(end_day: int, months: int) -> np.ndarray:
     starts = (end_month - np.arange(months - 1, 0, -1)) + 1  # the month after each month end
     ends = starts.astype("datetime64[D]").astype(np.int64) - 1
     return np.append(ends, end_day)
+
+
+_RETENTION_KEY = "aging.retention_items"
+
+
+def _retention_not_due(ledger: Ledger, arrays: LedgerArrays, day: int, by: str) -> np.ndarray:
+    """Outstanding of retention items (part "retention") not yet due at `day`, per group.
+
+    One value per `arrays.group_codes(by)` label, or one for by="none"; int64
+    cents. A ledger without retention items costs nothing here.
+    """
+    size = 1 if by == "none" else len(arrays.group_codes(by).labels)
+    held = _retention_items(ledger, arrays)
+    if held is None:
+        return np.zeros(size, dtype=np.int64)
+    state = _state_at(arrays, day)
+    n = state.n_invoices
+    keep = held[:n] & (arrays.due_day[:n] >= day)
+    if not keep.any():
+        return np.zeros(size, dtype=np.int64)
+    codes = np.zeros(n, dtype=np.intp) if by == "none" else arrays.group_codes(by).invoice_codes[:n]
+    amounts = np.where(keep, state.outstanding, 0).astype(state.outstanding.dtype)
+    return _sum_by(codes, amounts, size).astype(np.int64)
+
+
+def _retention_items(ledger: Ledger, arrays: LedgerArrays) -> np.ndarray | None:
+    """Per sorted invoice: is it retention? None when the ledger has none (cached per ledger)."""
+    if _RETENTION_KEY not in ledger._cache:
+        part = ledger.invoices.get("part")
+        mask = None if part is None else (part == "retention").fillna(False).to_numpy(dtype=bool)
+        held = mask[arrays.invoice_order] if mask is not None and mask.any() else None
+        ledger._cache[_RETENTION_KEY] = held
+    return ledger._cache[_RETENTION_KEY]
 
 
 def _check_choice(name: str, value: object, allowed: tuple[str, ...]) -> None:

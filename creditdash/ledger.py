@@ -22,6 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from creditdash.documents import spread_over_items
 from creditdash.errors import InvalidArgument
 from creditdash.frames import (
     CUSTOMER_COLUMNS,
@@ -76,6 +77,9 @@ class Ledger:
         The optional foreign-currency columns (`original_cents`, and a payment's
         `currency`) are kept; `rates` translates foreign balances at an as-of date.
         """
+        if invoices is not None and payments is not None:
+            # a payment naming a document (not one of its items) pays its items, oldest due first
+            payments = spread_over_items(invoices, payments)
         inv = (
             conform(invoices, INVOICE_COLUMNS)
             if invoices is not None

@@ -35,7 +35,8 @@ def ledger() -> Ledger:
 
 
 def _rows(table: pd.DataFrame, keys: list[str]) -> dict[tuple, list[int]]:
-    values = [c for c in table.columns if c not in keys]
+    """Buckets, unapplied and total per group (`retention` is tested on its own)."""
+    values = [c for c in table.columns if c not in keys and c != "retention"]
     return {
         tuple(r[k] for k in keys): [int(r[c]) for c in values] for r in table.to_dict("records")
     }
@@ -124,6 +125,7 @@ def test_hand_ledger_by_customer(ledger):
         *DUE_LABELS,
         "unapplied",
         "total",
+        "retention",
     ]
     assert _rows(table, ["customer_id", "customer_name"]) == HAND_BY_CUSTOMER
     assert list(table["customer_id"]) == ["A", "C", "B", "D"]  # total descending, E dropped
@@ -134,8 +136,8 @@ def test_hand_ledger_by_customer(ledger):
 
 def test_hand_ledger_totals_and_summary(ledger):
     totals = aging_totals(ledger, AS_OF)
-    assert list(totals.columns) == [*DUE_LABELS, "unapplied", "total"]
-    assert totals.iloc[0].tolist() == HAND_TOTALS
+    assert list(totals.columns) == [*DUE_LABELS, "unapplied", "total", "retention"]
+    assert totals.iloc[0].tolist() == [*HAND_TOTALS, 0]
     assert aging(ledger, AS_OF, by="none").equals(totals)
     summary = ar_summary(ledger, AS_OF)
     assert (summary.total, summary.current, summary.overdue, summary.unapplied) == (
@@ -155,6 +157,7 @@ def test_hand_ledger_invoice_basis_in_years(ledger):
         ">1095",
         "unapplied",
         "total",
+        "retention",
     ]
     assert _rows(table, ["customer_id", "customer_name"]) == {
         ("A", "Alpha Ltd"): [210000, 0, 0, 0, -5000, 205000],
@@ -177,7 +180,9 @@ def test_hand_ledger_invoice_basis_default_edges(ledger):
 
 def test_hand_ledger_custom_due_edges(ledger):
     table = aging(ledger, AS_OF, edges=(15, 45))
-    assert list(table.columns)[2:] == ["current", "1-15", "16-45", ">45", "unapplied", "total"]
+    assert list(table.columns)[2:] == [
+        *["current", "1-15", "16-45", ">45", "unapplied", "total", "retention"]
+    ]
     assert _rows(table, ["customer_id", "customer_name"]) == {
         ("A", "Alpha Ltd"): [100000, 0, 30000, 80000, -5000, 205000],
         ("C", "Gamma Inc"): [12000, 0, 0, 45000, -1000, 56000],
@@ -191,6 +196,7 @@ def test_hand_ledger_custom_due_edges(ledger):
         190000,
         -8500,
         308500,
+        0,
     ]
 
 
@@ -224,7 +230,7 @@ def test_payment_before_its_invoice_applies_once_the_invoice_exists(ledger):
 
 def test_as_of_before_any_invoice(ledger):
     assert aging(ledger, "2020-01-01").empty
-    assert aging_totals(ledger, "2020-01-01").iloc[0].tolist() == [0] * 9
+    assert aging_totals(ledger, "2020-01-01").iloc[0].tolist() == [0] * 10
     assert len(open_items(ledger, "2020-01-01")) == 0
 
 
@@ -249,6 +255,8 @@ def test_open_items(ledger):
         "segment",
         "region",
         "salesperson",
+        "document_id",
+        "part",
     ]
     # invoice-date order; A4 (after as_of), C7 and E1 (settled) are not open
     assert list(items["invoice_id"]) == [
@@ -274,13 +282,13 @@ def test_open_items(ledger):
 
 def test_ar_by_month(ledger):
     frame = ar_by_month(ledger, AS_OF, months=3)
-    assert list(frame.columns) == ["month_end", *DUE_LABELS, "unapplied", "total"]
+    assert list(frame.columns) == ["month_end", *DUE_LABELS, "unapplied", "total", "retention"]
     assert list(frame["month_end"]) == [
         pd.Timestamp("2025-04-30"),
         pd.Timestamp("2025-05-31"),
         pd.Timestamp("2025-06-30"),
     ]
-    assert frame.iloc[-1, 1:].tolist() == HAND_TOTALS
+    assert frame.iloc[-1, 1:].tolist() == [*HAND_TOTALS, 0]
     for row in frame.itertuples(index=False):
         assert list(row[1:]) == aging_totals(ledger, row.month_end).iloc[0].tolist()
     mid_month = ar_by_month(ledger, "2025-06-15", months=2)
@@ -305,7 +313,7 @@ def test_to_money(ledger):
 def test_empty_ledger():
     empty = Ledger.from_frames()
     assert aging(empty, AS_OF).empty
-    assert aging_totals(empty, AS_OF).iloc[0].tolist() == [0] * 9
+    assert aging_totals(empty, AS_OF).iloc[0].tolist() == [0] * 10
     assert open_items(empty, AS_OF).empty
     assert ar_summary(empty, AS_OF).total == 0
 

@@ -24,6 +24,9 @@ import pandas as pd
 from creditdash.errors import InsufficientHistory, InvalidArgument
 from creditdash.kpis import dso_at
 from creditdash.ledger import DateLike, Ledger, day_number, day_to_timestamp, ledger_arrays
+from creditdash.risk.assess import risk_table
+from creditdash.risk.in_force import RiskInputs
+from creditdash.risk.policy import default_policy
 
 YEAR_DAYS = 365
 DEEP_OVERDUE_DAYS = 180
@@ -98,20 +101,26 @@ BASELINE_DEFINITIONS: dict[str, str] = {
 }
 
 
-def customer_grades(ledger: Ledger, as_of: DateLike, policy: str | None = None) -> pd.Series | None:
-    """Risk grade per customer_id (scorecard of `creditdash.risk`), or None without that module.
+def customer_grades(
+    ledger: Ledger, as_of: DateLike, policy: str | RiskInputs | None = None
+) -> pd.Series | None:
+    """Risk grade per customer_id (the scorecard of `creditdash.risk`), None when there is
+    no history to grade.
 
-    `policy` is the credit policy as JSON text (the app passes the one in
-    force); None uses the default policy. Customers without an invoice by
-    as_of have no grade.
+    `policy` is what grading reads: `RiskInputs` (the app and the command line pass
+    `risk_inputs(engine)`: the policy in force, the third-party reports and the approved
+    limits, so grades match the Customer risk page), or the policy alone as JSON text;
+    None uses the default policy. Customers without an invoice by as_of have no grade.
     """
+    inputs = policy if isinstance(policy, RiskInputs) else None
     try:
-        from creditdash.risk.assess import risk_table
-        from creditdash.risk.policy import default_policy
-    except ImportError:
-        return None
-    try:
-        table = risk_table(ledger, as_of, policy if policy is not None else default_policy())
+        table = risk_table(
+            ledger,
+            as_of,
+            inputs.policy if inputs else policy if policy is not None else default_policy(),
+            inputs.bureau if inputs else None,
+            inputs.limits if inputs else None,
+        )
     except InsufficientHistory:
         return None
     return table.set_index("customer_id")["grade"].astype("str")

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection
 
 from creditdash import audit
 from creditdash.auth import LOCAL, Actor
+from creditdash.documents import spread_over_items
 from creditdash.errors import CreditDashError, ImportRejected, InvalidArgument, NotFound, Problem
 from creditdash.frames import (
     CUSTOMER_COLUMNS,
@@ -48,6 +49,7 @@ from creditdash.store.models import (
     RowChange,
     SnapshotRecord,
 )
+from creditdash.store.parts import replaced_warning, superseded
 
 Progress = Callable[[float, Text], None]  # (share done, what is being done)
 
@@ -131,6 +133,7 @@ class ImportSummary:
 
 def _open_state(invoices: pd.DataFrame, payments: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
     """Open cents per invoice_id at `as_of` from invoices and applied payments dated <= as_of."""
+    payments = spread_over_items(invoices, payments)
     paid = (
         payments.loc[payments["invoice_id"].notna() & (payments["payment_date"] <= as_of)]
         .groupby("invoice_id")["amount_cents"]
@@ -223,7 +226,9 @@ def _cross_check(
     problems: list[Problem] = []
     applied = payments.loc[payments["invoice_id"].notna(), ["payment_id", "invoice_id"]]
     refs = applied["invoice_id"]
-    unknown = applied.loc[~(refs.isin(invoices["invoice_id"]) | refs.isin(stored_invoice_ids))]
+    # a payment may name an invoice, an item, or a document paid in items
+    known = refs.isin(invoices["invoice_id"]) | refs.isin(invoices["document_id"].dropna())
+    unknown = applied.loc[~(known | refs.isin(stored_invoice_ids))]
     for _, row in unknown.head(1000).iterrows():
         file, sheet, excel_row = _where(batch, "payments", row["payment_id"])
         problems.append(
@@ -482,16 +487,13 @@ def import_sources(
         invoices = pd.concat([invoices, snap_inv], ignore_index=True) if len(snap_inv) else invoices
         payments = pd.concat([payments, snap_pay], ignore_index=True) if len(snap_pay) else payments
         problems.extend(snap_warn)
+    stored_ids = pd.concat([stored_invoices["invoice_id"], stored_invoices["document_id"].dropna()])
     problems.extend(
-        _cross_check(
-            batch,
-            invoices,
-            payments,
-            stored_invoices["invoice_id"],
-            stored_rates,
-            reporting_currency,
-        )
+        _cross_check(batch, invoices, payments, stored_ids, stored_rates, reporting_currency)
     )
+    gone = superseded(invoices, stored_invoices)
+    if len(gone):
+        problems.append(replaced_warning(gone, [s.name for s in sources]))
     if any(p.level == "error" for p in problems):
         raise ImportRejected(problems)
 
@@ -516,6 +518,7 @@ def import_sources(
         )
         plans[table] = (new, changed, before)
         counts[table] = TableCounts(len(new), len(changed), unchanged)
+    counts["invoices"].changed += len(gone)  # replaced by their items, or items by the invoice
 
     summary = ImportSummary(
         import_id=None,
@@ -559,6 +562,8 @@ def import_sources(
                     currency=changed["rate_key"].str.split("@").str[0],
                     rate_date=pd.to_datetime(changed["rate_key"].str.split("@").str[1]),
                 )
+            if table == "invoices" and len(gone):
+                _remove(conn, import_id, gone, existing[table])
             _bulk_insert(conn, model.__table__, write_new, import_id)
             if len(changed):
                 _save_before(conn, import_id, table, key, before, existing[table])
@@ -596,15 +601,20 @@ def import_sources(
     summary.import_id = int(import_id)
     if snapshot:
         report(0.97, Text("import.step.snapshot"))
-        _record_week(engine, lambda: _ledger_after(existing, plans, reporting_currency), summary)
+        _record_week(
+            engine, lambda: _ledger_after(existing, plans, reporting_currency, gone), summary
+        )
     report(1.0, Text("import.step.done"))
     return summary
 
 
-def _ledger_after(existing: dict, plans: dict, currency: str) -> Ledger:
+def _ledger_after(
+    existing: dict, plans: dict, currency: str, gone: pd.DataFrame | None = None
+) -> Ledger:
     """The stored ledger as this import leaves it, from the frames already in hand.
 
-    Each table is what was stored, less the rows the import replaced, plus its
+    Each table is what was stored, less the rows the import replaced or removed
+    (`gone`: invoices superseded by another shape of their document), plus its
     new and changed rows: what re-reading the database would give, without
     reading it again.
     """
@@ -612,7 +622,10 @@ def _ledger_after(existing: dict, plans: dict, currency: str) -> Ledger:
     for table, (_model, key, _columns) in _TABLES.items():
         new, changed, _before = plans[table]
         stored = existing[table]
-        replaced = stored[key].isin(changed[key]) if len(changed) else None
+        dropped = changed[key]
+        if table == "invoices" and gone is not None and len(gone):
+            dropped = pd.concat([dropped, gone[key]])
+        replaced = stored[key].isin(dropped) if len(dropped) else None
         kept = stored.loc[~replaced] if replaced is not None else stored
         parts = [f for f in (kept, new, changed) if len(f)]
         frames[table] = pd.concat(parts, ignore_index=True) if parts else stored.iloc[0:0]
@@ -624,9 +637,10 @@ def _ledger_after(existing: dict, plans: dict, currency: str) -> Ledger:
         )
     rates = rates.assign(rate=rates["rate"].astype(float))
     customers = conform(frames["customers"], CUSTOMER_COLUMNS)
+    stored_invoices = conform(frames["invoices"], INVOICE_COLUMNS)
     invoices, payments = to_reporting(
-        conform(frames["invoices"], INVOICE_COLUMNS),
-        conform(frames["payments"], PAYMENT_COLUMNS),
+        stored_invoices,
+        spread_over_items(stored_invoices, conform(frames["payments"], PAYMENT_COLUMNS)),
         customers,
         rates,
         currency,
@@ -675,6 +689,15 @@ def _update_rates(conn: Connection, rows: pd.DataFrame, import_id: int) -> None:
             for r in rows.itertuples()
         ],
     )
+
+
+def _remove(conn: Connection, import_id: int, rows: pd.DataFrame, existing: pd.DataFrame) -> None:
+    """Delete superseded invoice rows, keeping their state for rollback (which re-inserts them)."""
+    _save_before(conn, import_id, "invoices", "invoice_id", rows, existing)
+    t = Invoice.__table__
+    keys = rows["invoice_id"].tolist()
+    for start in range(0, len(keys), 500):
+        conn.execute(t.delete().where(t.c.invoice_id.in_(keys[start : start + 500])))
 
 
 def _save_before(
@@ -900,6 +923,8 @@ def _restore(conn: Connection, changes) -> int:
                 v = date.fromisoformat(v)
             values[_DB_NAMES.get(c, c)] = v
         t = model.__table__
-        conn.execute(update(t).where(t.c[key] == key_value).values(**values))
+        done = conn.execute(update(t).where(t.c[key] == key_value).values(**values))
+        if done.rowcount == 0:  # a row the import removed (an invoice replaced by its items)
+            conn.execute(t.insert().values(**{key: key_value}, **values))
         count += 1
     return count

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
+from creditdash.documents import spread_over_items
 from creditdash.errors import InvalidArgument
 from creditdash.frames import CUSTOMER_COLUMNS, INVOICE_COLUMNS, PAYMENT_COLUMNS, conform
 from creditdash.ledger import Ledger
@@ -44,7 +45,7 @@ def read_invoices(engine: Engine) -> pd.DataFrame:
     """The invoices table, amounts in their own currency's cents."""
     sql = (
         "SELECT invoice_id, customer_id, invoice_date, due_date, "
-        f"{_CENTS}, currency, disputed, source FROM invoices"
+        f"{_CENTS}, currency, disputed, source, document_id, part FROM invoices"
     )
     frame = _frame(engine, sql, INVOICE_COLUMNS)
     frame["invoice_date"] = _dates(frame["invoice_date"])
@@ -164,6 +165,8 @@ def load_ledger(engine: Engine, currency: str = "CNY") -> Ledger:
     invoices = read_invoices(engine)
     payments = read_payments(engine)
     rates = read_rates(engine)
+    # payments naming a document pay its items (creditdash.documents), in their own currency
+    payments = spread_over_items(invoices, payments)
     invoices, payments = to_reporting(invoices, payments, customers, rates, currency)
     return Ledger.from_frames(customers, invoices, payments, currency=currency, rates=rates)
 
