@@ -757,10 +757,92 @@ def parse_currency(text: pd.Series) -> Parsed:
     return Parsed(values, pd.Series(filled & ~ok, index=text.index))
 
 
+# zero-width space/joiners, direction marks and embeddings, word joiner and invisible
+# operators, byte-order mark, soft hyphen, Arabic letter mark, Mongolian vowel separator
+_INVISIBLE = "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+_ROWS_SHOWN = 10
+_TEXT_NOTES = {
+    "ingest.text_invisible": (
+        "{n:,} cells in this column held invisible characters (zero-width spaces, byte-order "
+        "marks, direction marks or soft hyphens), which were removed: rows {rows}. Row {first} "
+        "now reads {clean!r}; cells that differed only by such characters are now the same."
+    ),
+    "ingest.text_invisible.one": (
+        "The cell on row {first} held invisible characters (zero-width spaces, byte-order "
+        "marks, direction marks or soft hyphens), which were removed; it now reads {clean!r}, "
+        "the same as cells that differed from it only by such characters."
+    ),
+    "ingest.text_forms_merged": (
+        "{n:,} cells in this column used full-width or other compatibility characters for text "
+        "that other cells write plainly, and now read the same: rows {rows}. Row {first} now "
+        "reads {clean!r}."
+    ),
+    "ingest.text_forms_merged.one": (
+        "The cell on row {first} used full-width or other compatibility characters for text "
+        "that other cells write plainly, and now reads the same: {clean!r}."
+    ),
+}
+
+
 def parse_text(text: pd.Series) -> Parsed:
-    """Text kept as typed (already stripped); empty -> NA."""
-    values = text.where(text.fillna("") != "").astype("str")
-    return Parsed(values, pd.Series(False, index=text.index))
+    """Text as typed (already stripped), so that ids which look the same are the same;
+    empty -> NA.
+
+    Invisible characters (_INVISIBLE) are removed and the text NFKC-normalised
+    (full-width letters and digits to ASCII), so `C101`, `C1\u200b01`, `C101\ufeff`
+    and `Ｃ１０１` are one id. A warning names the rows when invisible characters
+    were removed, and when normalising made a cell equal to a cell written
+    differently; other NFKC changes (such as full-width brackets in a name) are silent.
+    """
+    filled = text.fillna("").astype("str")
+    odd = pc.match_substring_regex(_arrow(filled), r"[^\x00-\x7f]").to_numpy(zero_copy_only=False)
+    if not odd.any():
+        return Parsed(filled.where(filled != ""), pd.Series(False, index=text.index))
+    raw = filled[odd]
+    visible = raw.str.replace(_INVISIBLE, "", regex=True)
+    arr = pc.utf8_normalize(_arrow(visible), "NFKC")
+    clean = pd.Series(pd.array(arr, dtype="str"), index=raw.index).str.strip()
+    out = filled.copy()
+    out[odd] = clean
+    notes = []
+    invisible = (visible != raw).to_numpy()
+    if invisible.any():
+        notes.append(_text_note("ingest.text_invisible", raw[invisible], clean[invisible]))
+    folded = ~invisible & (clean != raw).to_numpy()
+    if folded.any():
+        merged = _merged(filled, out, raw.index[folded])
+        if len(merged):
+            notes.append(_text_note("ingest.text_forms_merged", raw[merged], clean[merged]))
+    return Parsed(out.where(out != ""), pd.Series(False, index=text.index), notes)
+
+
+def _merged(raw: pd.Series, clean: pd.Series, changed: pd.Index) -> pd.Index:
+    """Of the `changed` rows, those whose clean text some other cell was written as differently."""
+    spellings = pd.DataFrame({"raw": raw, "clean": clean})
+    spellings = spellings[clean.isin(clean[changed])]
+    several = spellings.groupby("clean")["raw"].nunique()
+    shared = several.index[several > 1]
+    return changed[clean[changed].isin(shared).to_numpy()]
+
+
+def _text_note(code: str, raw: pd.Series, clean: pd.Series) -> ColumnNote:
+    """One warning for the column: how many cells, which rows, and the first as an example."""
+    n, rows = len(raw), [int(r) for r in raw.index[:_ROWS_SHOWN]]
+    shown = ", ".join(map(str, rows)) + (", ..." if n > _ROWS_SHOWN else "")
+    if n == 1:
+        code += ".one"
+    template = _TEXT_NOTES[code]
+    return ColumnNote.coded(
+        "warning",
+        code,
+        template,
+        row=rows[0],
+        value=str(raw.iloc[0]),
+        n=n,
+        rows=shown,
+        first=rows[0],
+        clean=str(clean.iloc[0]),
+    )
 
 
 def parse_percent(text: pd.Series) -> Parsed:

@@ -5,30 +5,36 @@ leading zeros; workbook numbers are written back without binary noise
 (``12345.0`` -> ``"12345"``) and workbook dates as ISO text. A file whose
 content is not what its extension says, an oversized file and a zip bomb
 become problems, never exceptions.
+
+Workbooks are read in a child process with memory and time limits, after
+(and while) their sheets' XML is surveyed for absurd extents (see `guard`);
+CSV text is read here.
 """
 
 from __future__ import annotations
 
 import codecs
-import datetime as dt
 import hashlib
 import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-import python_calamine
 
+from creditdash.ingest import guard, sheetxml
 from creditdash.ingest.csvtext import decode, read_csv_text
+from creditdash.ingest.guard import ReadLimits
 from creditdash.ingest.problems import Message, ProblemLog, message
+from creditdash.ingest.workbook import unpack
 
 ZIP_MAX_RATIO = 50
 ZIP_BIG_BYTES = 100 * 2**20
 ZIP_ABSURD_BYTES = 2 * 2**30
 CSV_EXTENSIONS = {".csv", ".txt", ".tsv"}
 ZIP_WORKBOOK_EXTENSIONS = {".xlsx", ".xlsm", ".xlsb", ".ods"}
+XML_WORKBOOK_EXTENSIONS = {".xlsx", ".xlsm"}  # sheets surveyed before reading (see `guard`)
+SHOWN = 10  # cells or rows named in one message
 OLE_WORKBOOK_EXTENSIONS = {".xls"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -58,13 +64,17 @@ class RawSheet:
     `cells` has columns 0..n-1 of text ("" = empty); row i is Excel row
     i + 1, or line i + 1 of a CSV. `sheet` is None for a CSV. A merged
     range's value fills all its cells; `merged` lists the ranges as
-    ((first_row, first_col), (last_row, last_col)), 0-based.
+    ((first_row, first_col), (last_row, last_col)), 0-based. `uncached` names
+    (as 'B7') formula cells whose result was never saved, so they read as
+    empty; `n_uncached` counts them all (the list stops at sheetxml.KEPT).
     """
 
     file: str
     sheet: str | None
     cells: pd.DataFrame
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    uncached: list[str] = field(default_factory=list)
+    n_uncached: int = 0
 
     @property
     def is_empty(self) -> bool:
@@ -73,9 +83,17 @@ class RawSheet:
 
 
 def read_source(
-    source: Source, log: ProblemLog, *, sheet: str | None = None, max_bytes: int = 200 * 2**20
+    source: Source,
+    log: ProblemLog,
+    *,
+    sheet: str | None = None,
+    max_bytes: int = 200 * 2**20,
+    limits: ReadLimits | None = None,
 ) -> list[RawSheet]:
-    """The sheets of `source` (only `sheet` when given); problems go to `log`."""
+    """The sheets of `source` (only `sheet` when given); problems go to `log`.
+
+    `limits` bounds what reading a workbook may cost (default `ReadLimits()`).
+    """
     name, data = source.name, source.data
     if len(data) > max_bytes:
         log.file(
@@ -110,7 +128,7 @@ def read_source(
             return []
         if wanted == "zip" and not _zip_is_safe(name, data, log):
             return []
-        return _read_workbook(name, data, log, sheet)
+        return _read_workbook(name, data, log, sheet, ext, limits or ReadLimits())
     if ext:
         unreadable = message(
             "ingest.file_type_unsupported",
@@ -127,6 +145,8 @@ def read_source(
 
 
 def _size(n: int) -> str:
+    if n >= 2**30:
+        return f"{n / 2**30:,.1f} GB"
     if n >= 2**20:
         return f"{n / 2**20:,.1f} MB"
     return f"{n / 2**10:,.1f} KB" if n >= 2**10 else f"{n:,} bytes"
@@ -240,108 +260,207 @@ def _read_text(name: str, data: bytes, log: ProblemLog) -> list[RawSheet]:
         )
         return []
     text, encoding = decoded
+    if "\x00" in text:
+        log.file(name, _nul_text(text))
+        return []
     utf8 = data[3:] if encoding == "utf-8-sig" else data if encoding == "utf-8" else None
     return [RawSheet(file=name, sheet=None, cells=read_csv_text(text, utf8))]
+
+
+def _nul_text(text: str) -> Message:
+    """Text holding NUL characters: no CSV export writes one; binary data or a damaged copy does."""
+    first = text.index("\x00")
+    return message(
+        "ingest.text_nul_bytes",
+        "The file holds {n:,} NUL bytes, the first on line {line}: it is binary data or a "
+        "damaged copy (a file cut off or padded with zeros), not a CSV export. "
+        "Export the data again and upload the new file.",
+        n=text.count("\x00"),
+        line=text.count("\n", 0, first) + 1,
+    )
 
 
 # --- workbooks --------------------------------------------------------------------
 
 
-def _read_workbook(name: str, data: bytes, log: ProblemLog, only: str | None) -> list[RawSheet]:
+def _read_workbook(
+    name: str, data: bytes, log: ProblemLog, only: str | None, ext: str, limits: ReadLimits
+) -> list[RawSheet]:
+    """The workbook's sheets, read in the reader process while the survey runs."""
+    reader = guard.Reader(data, {"only": only}, limits)
     try:
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except python_calamine.PasswordError:
-        log.file(
-            name,
-            message(
-                "ingest.workbook_password",
-                "The workbook is password-protected. Remove the password and upload it again.",
-            ),
-        )
+        found = guard.survey(data, only, limits) if ext in XML_WORKBOOK_EXTENSIONS else None
+        plans = found.plans if found else []
+        spec = guard.reader_spec(only, plans)
+        if spec["cuts"] or spec["skip"]:
+            reader.cancel()
+            reader = guard.Reader(data, spec, limits)
+        outcome = reader.outcome()
+    finally:
+        reader.cancel()
+    if outcome.failure is not None:
+        log.file(name, _failed(outcome, limits))
         return []
-    except Exception as exc:  # calamine raises several unrelated types for damaged files
-        log.file(
-            name,
-            message(
-                "ingest.workbook_unreadable",
-                "The workbook cannot be read ({error}). Open it in Excel and save it again.",
-                error=str(exc),
-            ),
-        )
+    result = outcome.result or {}
+    if result.get("error"):
+        log.file(name, _unreadable(result, only))
         return []
-    names = [
-        m.name for m in book.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet
-    ]
-    if only is not None:
-        if only not in names:
-            log.file(
-                name,
-                message(
-                    "ingest.sheet_not_found",
-                    "The workbook has no sheet {sheet!r}; its sheets are: {sheets}.",
-                    sheet=only,
-                    sheets=", ".join(names),
-                ),
-            )
-            return []
-        names = [only]
+    by_name = {p.name: p for p in plans}
+    for plan in plans:
+        _report_plan(name, plan, limits, log)
+        if found and found.links and plan.extent.n_external:
+            log.file(name, _external(plan.extent, found.links), sheet=plan.name, level="warning")
     sheets = []
-    for sheet_name in names:
-        try:
-            sheet = book.get_sheet_by_name(sheet_name)
-            rows = sheet.to_python(skip_empty_area=False)
-            merged = sheet.merged_cell_ranges or []
-        except Exception as exc:  # a damaged sheet should not hide the others
+    for sheet in result.get("sheets", []):
+        if sheet["error"] is not None:
             unreadable = message(
-                "ingest.sheet_unreadable", "The sheet cannot be read ({error}).", error=str(exc)
+                "ingest.sheet_unreadable",
+                "The sheet cannot be read ({error}).",
+                error=sheet["error"],
             )
-            log.file(name, unreadable, sheet=sheet_name)
+            log.file(name, unreadable, sheet=sheet["name"])
             continue
-        cells = _cells_frame(rows, merged)
-        sheets.append(RawSheet(file=name, sheet=sheet_name, cells=cells, merged=list(merged)))
+        extent = by_name[sheet["name"]].extent if sheet["name"] in by_name else None
+        sheets.append(_raw_sheet(name, sheet, extent))
     return sheets
 
 
-def _cells_frame(rows: list[list[object]], merged: list) -> pd.DataFrame:
-    """Workbook values as a frame of text; a merged range's value fills all its cells."""
-    width = max((len(r) for r in rows), default=0)
-    if not rows or not width:
-        return pd.DataFrame()
-    columns = [list(col) for col in zip(*(r + [""] * (width - len(r)) for r in rows), strict=True)]
-    for (r0, c0), (r1, c1) in merged:
-        if r0 >= len(rows) or c0 >= width:
-            continue
-        value = columns[c0][r0]
-        for c in range(c0, min(c1, width - 1) + 1):
-            for r in range(r0, min(r1, len(rows) - 1) + 1):
-                columns[c][r] = value
-    return pd.DataFrame(
-        {i: pd.Series(_texts(col), dtype="str") for i, col in enumerate(columns)},
-        columns=range(width),
+def _raw_sheet(file: str, sheet: dict, extent: sheetxml.Extent | None) -> RawSheet:
+    columns = [unpack(col) for col in sheet["columns"]]
+    cells = pd.DataFrame(
+        {i: pd.Series(col, dtype="str") for i, col in enumerate(columns)},
+        columns=range(len(columns)),
+    )
+    merged = [((r0, c0), (r1, c1)) for r0, c0, r1, c1 in sheet["merged"]]
+    raw = RawSheet(file=file, sheet=sheet["name"], cells=cells, merged=merged)
+    if extent is not None:
+        raw.uncached, raw.n_uncached = list(extent.uncached), extent.n_uncached
+    return raw
+
+
+def _failed(outcome: guard.Outcome, limits: ReadLimits) -> Message:
+    """The reader process ran out of memory or time, or died."""
+    advice = (
+        "; it is too large or damaged. Delete empty rows and columns, split it into "
+        "smaller files, or export it as CSV."
+    )
+    if outcome.failure == "memory":
+        return message(
+            "ingest.workbook_limit.memory",
+            "The workbook could not be read within the memory limit of {limit}" + advice,
+            limit=_size(limits.memory_bytes),
+        )
+    if outcome.failure == "time":
+        return message(
+            "ingest.workbook_limit.time",
+            "The workbook could not be read within the time limit of {seconds:,.0f} seconds"
+            + advice,
+            seconds=limits.seconds,
+        )
+    return message(
+        "ingest.workbook_reader_crashed",
+        "The workbook reader stopped on this file ({detail}): the file is damaged or was not "
+        "written by a spreadsheet program. Open it in Excel and save it again, or export it "
+        "as CSV.",
+        detail=outcome.detail,
     )
 
 
-def _texts(values: list[object]) -> list[str]:
-    if all(type(v) is str for v in values):
-        return values  # type: ignore[return-value]
-    return [_cell_text(v) for v in values]
+def _unreadable(result: dict, only: str | None) -> Message:
+    if result["error"] == "password":
+        return message(
+            "ingest.workbook_password",
+            "The workbook is password-protected. Remove the password and upload it again.",
+        )
+    if result["error"] == "sheet_not_found":
+        return message(
+            "ingest.sheet_not_found",
+            "The workbook has no sheet {sheet!r}; its sheets are: {sheets}.",
+            sheet=only,
+            sheets=", ".join(result["names"]),
+        )
+    return message(
+        "ingest.workbook_unreadable",
+        "The workbook cannot be read ({error}). Open it in Excel and save it again.",
+        error=result["detail"],
+    )
 
 
-def _cell_text(value: object) -> str:
-    if isinstance(value, str):
-        return value
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return np.format_float_positional(value, trim="-") if np.isfinite(value) else ""
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0):
-            return value.strftime("%Y-%m-%d")
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    return str(value)
+def _report_plan(file: str, plan: guard.SheetPlan, limits: ReadLimits, log: ProblemLog) -> None:
+    """A refused sheet is an error; cut-off stray cells are a warning."""
+    if plan.action == "refuse" and plan.reason == "too_many":
+        too_many = message(
+            "ingest.sheet_too_many_cells",
+            "The sheet holds {filled:,} filled cells; the limit is {limit:,} cells per sheet. "
+            "Split it into smaller sheets or files, or export it as CSV.",
+            filled=plan.filled,
+            limit=limits.max_cells,
+        )
+        log.file(file, too_many, sheet=plan.name)
+    elif plan.action == "refuse":
+        absurd = message(
+            "ingest.sheet_extent_absurd",
+            "The sheet reaches cell {last}, but the cells that hold a value number only "
+            "{filled:,}: reading it would mean more than {limit:,} cells or {columns:,} columns. "
+            "Delete the empty rows and columns (and any stray cells far from the table) and "
+            "save it again.",
+            last=plan.last,
+            filled=plan.filled,
+            limit=limits.max_cells,
+            columns=limits.max_columns,
+        )
+        log.file(file, absurd, sheet=plan.name)
+    elif plan.action == "trim":
+        log.file(file, _strays(plan), sheet=plan.name, level="warning")
+
+
+def _strays(plan: guard.SheetPlan) -> Message:
+    """Stray cells cut off far from the table; one code for one cell, one for several."""
+    cells = _listed(plan.strays, plan.n_strays)
+    if plan.n_strays == 1:
+        return message(
+            "ingest.sheet_stray_cells.one",
+            "The cell {cells} lies far from the table, which ends at {end}; it stretched the "
+            "sheet to {last} and was not read. Delete it, or move it next to the table if it "
+            "is data.",
+            cells=cells,
+            end=plan.end,
+            last=plan.last,
+        )
+    return message(
+        "ingest.sheet_stray_cells",
+        "{n:,} cells lie far from the table, which ends at {end}: {cells}. They stretched the "
+        "sheet to {last} and were not read. Delete them, or move them next to the table if "
+        "they are data.",
+        n=plan.n_strays,
+        cells=cells,
+        end=plan.end,
+        last=plan.last,
+    )
+
+
+def _external(extent: sheetxml.Extent, links: list[str]) -> Message:
+    """Formula cells reading another workbook: their saved values were taken as they are."""
+    params = {"cells": _listed(extent.external, extent.n_external), "sources": ", ".join(links)}
+    if extent.n_external == 1:
+        return message(
+            "ingest.external_link_values.one",
+            "The cell {cells} takes its value from another workbook ({sources}); the value "
+            "last saved in this file was imported and may be out of date. Open the workbooks "
+            "together in Excel (or paste the values) and save again.",
+            **params,
+        )
+    return message(
+        "ingest.external_link_values",
+        "{n:,} cells take their values from another workbook ({sources}), e.g. {cells}; the "
+        "values last saved in this file were imported and may be out of date. Open the "
+        "workbooks together in Excel (or paste the values) and save again.",
+        n=extent.n_external,
+        **params,
+    )
+
+
+def _listed(items: list[str], total: int) -> str:
+    """'A1, B2, C3' with ', ...' when there are more than shown."""
+    shown = ", ".join(items[:SHOWN])
+    return shown + (", ..." if total > min(len(items), SHOWN) else "")
