@@ -147,13 +147,27 @@ def read_structure(raw: RawSheet, mapping: SheetMapping) -> Structure:
 
 
 def _repeated_headers(body: pd.DataFrame, fields: dict[str, str]) -> np.ndarray:
-    """Rows that repeat the header in at least half (and two) of the mapped columns."""
-    hits = np.zeros(len(body), dtype=int)
+    """Rows that repeat the header in at least half (and two) of the mapped columns.
+
+    A cheap case-insensitive comparison finds the candidates; only those rows'
+    cells are normalised (full-width, spaces, punctuation) and compared again.
+    """
+    need = max(2, (len(fields) + 1) // 2)
+    near = np.zeros(len(body), dtype=int)
+    for name, header in fields.items():
+        near += (body[name].str.casefold() == header.strip().casefold()).to_numpy(dtype=int)
+    candidates = np.flatnonzero(near >= 1)
+    out = np.zeros(len(body), dtype=bool)
+    if not len(candidates):
+        return out
+    rows = body.iloc[candidates]
+    hits = np.zeros(len(rows), dtype=int)
     for name, header in fields.items():
         key = normalise_header(header)
         if key:
-            hits += (body[name].map(normalise_header) == key).to_numpy(dtype=int)
-    return hits >= max(2, (len(fields) + 1) // 2)
+            hits += (rows[name].map(normalise_header) == key).to_numpy(dtype=int)
+    out[candidates[hits >= need]] = True
+    return out
 
 
 def _word_rows(cells: pd.DataFrame, body: pd.DataFrame) -> tuple[np.ndarray, dict[int, str]]:
