@@ -28,10 +28,12 @@ import creditdash.review
 from creditdash import i18n
 from creditdash.errors import CreditDashError, ImportRejected, InsufficientHistory, Problem
 from creditdash.ingest import Source, parse_sources, propose_mappings
-from creditdash.ingest.problems import ProblemLog
+from creditdash.ingest.movements import rebuild
+from creditdash.ingest.problems import ProblemLog, SheetContext
 from creditdash.ingest.read import read_source
 from creditdash.store import import_sources, rollback
 from tests.ingest.conftest import build_xlsx, run
+from tests.ingest.test_movements import FIFO, MID_YEAR, MONTHS, ledger
 
 CATALOGUES = Path(i18n.__file__).parent
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -140,6 +142,18 @@ def invoices_and(sheet: list[list], name: str = "Notes") -> bytes:
 
 def bad_dates(n: int) -> str:
     return HEAD + "".join(f"I{i},c,never,2024-01-31,1\n" for i in range(n))
+
+
+def rebuilt(table: str, change: Callable = lambda frame: frame) -> list[Problem]:
+    """The problems of open items rebuilt from a movement ledger, logged as an import logs them."""
+    log = ProblemLog()
+    rebuild(change(ledger(table))).report(log, SheetContext("ledger.xlsx", None, "movements"))
+    return log.problems
+
+
+def without_customer(frame):
+    frame.loc[frame.index[1], "customer_id"] = None
+    return frame
 
 
 # (id, producer, codes it must produce)
@@ -469,6 +483,31 @@ INGEST_CASES: list[tuple[str, Callable[[], list[Problem]], set[str]]] = [
         {"ingest.payment_before_invoice"},
     ),
     ("a thousand bad rows", lambda: parsed("x.csv", bad_dates(1003)), {"ingest.more_rows"}),
+    (
+        "movements: running balance",
+        lambda: rebuilt(FIFO.replace("| 600\n9", "| 601\n9")),
+        {"ingest.movements.balance_mismatch"},
+    ),
+    (
+        "movements: month total",
+        lambda: rebuilt(MONTHS.replace("本月合计  | 50 ", "本月合计  | 60 ")),
+        {"ingest.movements.period_total_mismatch"},
+    ),
+    (
+        "movements: year-to-date total",
+        lambda: rebuilt(MONTHS.replace("本年累计  | 550   | 200", "本年累计  | 550   | 250")),
+        {"ingest.movements.ytd_total_mismatch"},
+    ),
+    (
+        "movements: year-to-date total since the last",
+        lambda: rebuilt(MID_YEAR.replace("9000  | 8700", "9100  | 8700")),
+        {"ingest.movements.ytd_total_mismatch.since"},
+    ),
+    (
+        "movements: no date, no customer",
+        lambda: rebuilt(FIFO.replace("2024-01-25", ""), without_customer),
+        {"ingest.movements.no_date", "ingest.movements.no_customer"},
+    ),
     (
         "bad retention percentage and period",
         lambda: parsed("m.csv", "客户编号,质保金比例,质保期\nC1,ten,12\nC2,10%,two years\n"),
