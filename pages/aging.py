@@ -54,6 +54,7 @@ if shown.empty:
     st.stop()
 
 group_name = ui.tr(f"group.{by}")
+held = bool(shown["retention"].any())  # of which retention (质保金) not yet due: shown when some
 figure = charts.aging_bars(
     shown,
     "group",
@@ -72,6 +73,7 @@ event = st.dataframe(
     column_config={
         "group": group_name,
         **{c: ui.money_column(names[c]) for c in money_columns},
+        "retention": ui.money_column(ui.tr("aging.retention")) if held else None,
     },
     key="aging_table",
 )
@@ -79,9 +81,13 @@ totals = shown[money_columns].sum()
 st.caption(
     ui.tr("aging.totals", totals=" · ".join(f"{names[k]} {ui.money(v)}" for k, v in totals.items()))
 )
+if held:
+    st.caption(ui.tr("aging.retention_caption", amount=ui.money(shown["retention"].sum())))
 
 stem = f"aging_{by}_{as_of:%Y%m%d}"
-ui.download_pair(shown, {ui.tr("aging.sheet.aging"): shown}, stem, "dl", set(money_columns))
+ui.download_pair(
+    shown, {ui.tr("aging.sheet.aging"): shown}, stem, "dl", {*money_columns, "retention"}
+)
 
 rows = event.selection.rows if event is not None else []
 if not rows:
@@ -91,6 +97,11 @@ row = table.iloc[rows[0]]
 items = items_of_group(ui.open_items(version, as_of, basis, edges), by, row)
 st.subheader(ui.tr("aging.items", group=shown.iloc[rows[0]]["group"]))
 shown_items = to_money(items)
+shown_items["part"] = [  # an instalment, or retention and whether it is due yet
+    ui.tr(f"aging.part.{p}" + (".not_due" if p == "retention" and d <= 0 else ""))
+    if isinstance(p, str) else ""
+    for p, d in zip(items["part"], items["dpd"], strict=True)
+]  # fmt: skip
 item_money = {"amount", "paid", "outstanding"}
 st.dataframe(
     words.values(shown_items, lang),

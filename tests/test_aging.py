@@ -600,3 +600,51 @@ def _at(cents: int, currency: str, day: pd.Timestamp, rates: pd.DataFrame) -> in
         return cents
     known = rates[(rates["currency"] == currency) & (rates["rate_date"] <= day)]
     return int(round(cents * float(known.sort_values("rate_date")["rate"].iloc[-1])))
+
+
+# --- retention money (质保金) ------------------------------------------------------
+
+
+def _retention_ledger() -> Ledger:
+    """A 1,000,000.00 invoice keeping 100,000.00 retention due a year later, and a plain one."""
+    invoices = pd.DataFrame(
+        {
+            "invoice_id": ["FP-1#1", "FP-1#R", "FP-2"],
+            "customer_id": ["C1", "C1", "C2"],
+            "invoice_date": pd.Timestamp("2024-01-10"),
+            "due_date": pd.to_datetime(["2024-02-09", "2025-01-10", "2024-02-09"]),
+            "amount_cents": [90_000_000, 10_000_000, 50_000],
+            "currency": "CNY",
+            "disputed": False,
+            "source": "invoice",
+            "document_id": ["FP-1", "FP-1", None],
+            "part": ["instalment", "retention", None],
+        }
+    )
+    return Ledger.from_frames(None, invoices)
+
+
+def test_retention_is_its_own_item_and_of_which_in_the_total():
+    ledger = _retention_ledger()
+    table = aging(ledger, "2024-03-20").set_index("customer_id")  # main part 40 days late
+    c1 = table.loc["C1"]
+    assert (c1["current"], c1["31-60"], c1["total"], c1["retention"]) == (
+        10_000_000,
+        90_000_000,
+        100_000_000,
+        10_000_000,
+    )
+    assert table.loc["C2", "retention"] == 0
+    totals = aging_totals(ledger, "2024-03-20").iloc[0]
+    assert totals["total"] == 100_050_000 and totals["retention"] == 10_000_000
+    assert aging(ledger, "2025-01-10", by="region").iloc[0]["retention"] == 10_000_000
+    assert aging(ledger, "2025-01-11")["retention"].sum() == 0  # due: overdue, no longer held
+    monthly = ar_by_month(ledger, "2025-02-28", months=3)
+    assert monthly["retention"].tolist() == [10_000_000, 0, 0]
+    items = open_items(ledger, "2024-03-20").set_index("invoice_id")
+    assert items.loc["FP-1#R", ["part", "document_id", "bucket"]].tolist() == [
+        "retention",
+        "FP-1",
+        "current",
+    ]
+    assert to_money(aging(ledger, "2024-03-20"))["retention"].tolist() == [100_000.0, 0.0]
