@@ -5,7 +5,8 @@
      ├── InvalidArgument            a caller passed a value outside the rule it names
      ├── InsufficientHistory        too little data for a model or figure
      ├── NotFitted                  a model used before fit()
-     └── NotFound                   an id (import, customer, ...) that does not exist
+     ├── NotFound                   an id (import, customer, ...) that does not exist
+     └── StoreError                 the database cannot be reached, opened, read or written
 
 Messages name the argument or column, the rule and the value. An error or
 `Problem` also carries a `code` (a key of the catalogues in creditdash/i18n/,
@@ -58,6 +59,13 @@ class NotFitted(CreditDashError):
 
 class NotFound(CreditDashError, LookupError):
     """An id that does not exist."""
+
+
+class StoreError(CreditDashError):
+    """The database cannot be reached, opened, read or written (creditdash.store.engine says why).
+
+    Raised in place of the driver's error, which chains as `__cause__`.
+    """
 
 
 @dataclass(frozen=True)

@@ -64,9 +64,9 @@ def main(argv: list[str] | None = None, stdout=None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
-    settings = Settings.from_env()
-    ctx = Context(db_url=args.db or settings.db_url, settings=settings, out=out)
     try:
+        settings = Settings.from_env()
+        ctx = Context(db_url=args.db or settings.db_url, settings=settings, out=out)
         return int(args.handler(args, ctx) or 0)
     except ImportRejected as rejected:
         for problem in rejected.problems:

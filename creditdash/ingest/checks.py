@@ -51,6 +51,19 @@ RATES = _required(
     checks=[pa.Check(lambda df: df["rate"] > 0, name=RATE_NOT_POSITIVE, error=RATE_NOT_POSITIVE)],
 )
 
+# the widths of the store's text columns (creditdash/store/models.py): longer values cannot be stored
+STORED_LENGTHS = {
+    "customer_id": 100,
+    "customer_name": 300,
+    "credit_code": 40,
+    "industry": 200,
+    "region": 200,
+    "segment": 200,
+    "salesperson": 200,
+    "invoice_id": 100,
+    "payment_id": 200,
+}
+
 # canonical column -> the fields whose header a problem about it cites, first present wins
 SOURCE_FIELDS = {
     "customer_id": ("customer_id", "customer_name", "invoice_id"),
@@ -113,7 +126,7 @@ def validate(
 
     `empty` replaces the message for an empty value in the named columns.
     """
-    frame = frame.reset_index(drop=True)
+    frame = too_long(frame.reset_index(drop=True), ctxs, log).reset_index(drop=True)
     if frame.empty:
         return frame
     try:
@@ -162,6 +175,38 @@ def validate(
             text = (empty or {}).get(column) or _empty_message(column)
             report(frame.loc[idx], ctxs, log, column, text)
     return frame.drop(index=failing)
+
+
+def too_long_message(length: int, limit: int) -> Message:
+    return message(
+        "ingest.too_long",
+        "The value is {length} characters long; the store keeps at most {limit}. Shorten it.",
+        length=length,
+        limit=limit,
+    )
+
+
+def too_long(frame: pd.DataFrame, ctxs: list[SheetContext], log: ProblemLog) -> pd.DataFrame:
+    """The frame without rows holding a text longer than its store column (STORED_LENGTHS)."""
+    over_any = pd.Series(False, index=frame.index)
+    for column, limit in STORED_LENGTHS.items():
+        if column not in frame.columns:
+            continue
+        lengths = frame[column].astype("string").str.len()
+        over = (lengths > limit).fillna(False).astype(bool)
+        if not over.any():
+            continue
+        bad = frame.loc[over, ["_ctx", "_row"]].assign(length=lengths[over])
+        for ctx_id, group in bad.groupby("_ctx", sort=True):
+            ctx = ctxs[int(ctx_id)]
+            sized = dict(zip(group["_row"].astype(int), group["length"].astype(int), strict=True))
+
+            def long(row, _value, sized=sized, limit=limit):
+                return too_long_message(sized[row], limit)
+
+            log.rows(ctx, group["_row"].to_numpy(), _field(ctx, column), long)
+        over_any |= over
+    return frame.loc[~over_any]
 
 
 def _where(ctxs: list[SheetContext], here: int, ctx_id: int, row: int) -> dict[str, object]:

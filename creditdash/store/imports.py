@@ -3,12 +3,22 @@
 `import_sources` is the one path every import takes (the app, the command
 line, the demo loader): parse, cross-check against what is stored, then
 write everything in one transaction or nothing at all.
+
+Imports and rollbacks run one at a time: each holds the import lock (SQLite
+`BEGIN IMMEDIATE`, PostgreSQL `pg_advisory_xact_lock`) from reading the
+stored rows it compares with to its commit, so a second import waits, then
+compares with what the first committed. Parsing the files happens before
+the lock. The week the import records for the weekly review is written in
+the same transaction.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Callable, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -16,13 +26,21 @@ from typing import NoReturn
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, Table, bindparam, select, update
+from sqlalchemy import Engine, Table, bindparam, select, text, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 
 from creditdash import audit
 from creditdash.auth import LOCAL, Actor
 from creditdash.documents import spread_over_items
-from creditdash.errors import CreditDashError, ImportRejected, InvalidArgument, NotFound, Problem
+from creditdash.errors import (
+    CreditDashError,
+    ImportRejected,
+    InvalidArgument,
+    NotFound,
+    Problem,
+    StoreError,
+)
 from creditdash.frames import (
     CUSTOMER_COLUMNS,
     INVOICE_COLUMNS,
@@ -31,6 +49,7 @@ from creditdash.frames import (
 )
 from creditdash.i18n import Text
 from creditdash.ingest import ParsedBatch, SheetMapping, Source, parse_sources
+from creditdash.ingest.checks import too_long_message
 from creditdash.ingest.problems import message
 from creditdash.ledger import Ledger
 from creditdash.store.load import (
@@ -420,6 +439,115 @@ def _rates_frame(rates: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+# ---------------------------------------------------------------- one writer at a time
+
+# PostgreSQL advisory lock key held by an import's or rollback's transaction (fixed, used only here)
+IMPORT_LOCK = int.from_bytes(hashlib.sha256(b"creditdash.imports").digest()[:8], "big", signed=True)
+PATIENCE_S = 1.0  # a wait for the import lock longer than this is reported (import.step.waiting)
+WAIT_S = 600  # how long an import waits for the one before it to finish
+
+
+@contextmanager
+def _serialised(
+    engine: Engine, report: Progress | None = None, *, lock: bool = True
+) -> Iterator[Connection]:
+    """A connection whose transaction holds the import lock from its start; committed at the end.
+
+    SQLite: `BEGIN IMMEDIATE`, the database's write lock, so the reads that
+    follow see the last committed import and nothing can change under them.
+    PostgreSQL: a transaction-level advisory lock that every import and
+    rollback takes. Without `lock` (a dry run) the connection only reads.
+    """
+    with engine.connect() as conn:
+        if lock:
+            _lock_imports(conn, report or (lambda _f, _m: None))
+        yield conn
+        conn.commit()
+
+
+def _lock_imports(conn: Connection, report: Progress) -> None:
+    """Take the import lock, saying so when another import holds it for longer than PATIENCE_S."""
+    waiting = Text("import.step.waiting")
+    if conn.dialect.name == "postgresql":
+        key = {"key": IMPORT_LOCK}
+        deadline = time.monotonic() + PATIENCE_S
+        while not conn.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), key).scalar():
+            if time.monotonic() >= deadline:
+                report(0.4, waiting)
+                conn.execute(text(f"SET LOCAL lock_timeout = '{WAIT_S}s'"))
+                _wait_for_lock(conn, "SELECT pg_advisory_xact_lock(:key)", key)
+                conn.execute(text("SET LOCAL lock_timeout = 0"))
+                return
+            time.sleep(0.05)
+        return
+    conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(PATIENCE_S * 1000)}")
+    try:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    except StoreError as err:
+        if err.code != "error.store.busy":
+            raise
+        report(0.4, waiting)
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {WAIT_S * 1000}")
+        _wait_for_lock(conn, "BEGIN IMMEDIATE", {})
+    finally:
+        conn.exec_driver_sql("PRAGMA busy_timeout = 30000")
+
+
+def _wait_for_lock(conn: Connection, statement: str, params: dict) -> None:
+    try:
+        conn.execute(text(statement), params)
+    except StoreError as err:
+        if err.code != "error.store.busy":
+            raise
+        raise StoreError.coded(
+            "error.store.import_wait",
+            "Another import has been writing for more than {minutes} minutes, so this one "
+            "stopped waiting; nothing was written. Try again when it has finished.",
+            minutes=WAIT_S // 60,
+        ) from err
+
+
+@contextmanager
+def _writing() -> Iterator[None]:
+    """The import's writes: a row another writer added outside the import lock is said clearly."""
+    try:
+        yield
+    except IntegrityError as err:
+        raise StoreError.coded(
+            "error.store.conflict",
+            "Another change wrote some of the same rows at the same moment; nothing was "
+            "written. Import the files again.",
+        ) from err
+
+
+def _too_long(batch: ParsedBatch, incoming: dict[str, pd.DataFrame]) -> list[Problem]:
+    """Values longer than their store column that the sheet checks did not see.
+
+    (Customer details carried on invoice rows, payment ids made up from long
+    parts.) One problem per value, at the first row that holds it.
+    """
+    problems: list[Problem] = []
+    for table in ("customers", "invoices", "payments"):
+        model, key, _columns = _TABLES[table]
+        frame = incoming[table]
+        for column in frame.columns:
+            stored = model.__table__.c.get(_DB_NAMES.get(column, column))
+            limit = getattr(getattr(stored, "type", None), "length", None)
+            if not limit or frame.empty:
+                continue
+            sizes = frame[column].astype("string").str.len()
+            over = (sizes > limit).fillna(False).to_numpy(dtype=bool)
+            for k, value, size in zip(
+                frame.loc[over, key], frame.loc[over, column], sizes[over], strict=True
+            ):
+                file, sheet, row = _where(batch, table, str(k))
+                said = too_long_message(int(size), limit)
+                problems.append(
+                    said.problem(file=file, sheet=sheet, row=row, column=column, value=str(value))
+                )
+    return problems[:1000]
+
+
 # ---------------------------------------------------------------- public
 
 
@@ -470,10 +598,31 @@ def import_sources(
     if any(p.level == "error" for p in problems):
         raise ImportRejected(problems)
     report(0.4, Text("import.step.checking"))
+    with _serialised(engine, report, lock=not dry_run) as conn:
+        return _compare_and_write(
+            conn, sources, batch, problems, reporting_currency, dry_run, actor, report,
+            snapshot, started,
+        )  # fmt: skip
 
-    stored_invoices = read_invoices(engine)
-    stored_payments = read_payments(engine) if batch.snapshots or len(batch.payments) else None
-    stored_rates = read_rates(engine)
+
+def _compare_and_write(
+    conn: Connection,
+    sources: list[Source],
+    batch: ParsedBatch,
+    problems: list[Problem],
+    reporting_currency: str,
+    dry_run: bool,
+    actor: Actor,
+    report: Progress,
+    snapshot: bool,
+    started: datetime,
+) -> ImportSummary:
+    """The import's second half, on the connection holding the import lock (`_serialised`):
+    compare the batch with the stored rows, then write, audit and record the week."""
+    stored_customers = read_customers(conn)
+    stored_invoices = read_invoices(conn)
+    stored_payments = read_payments(conn) if batch.snapshots or len(batch.payments) else None
+    stored_rates = read_rates(conn)
     invoices = batch.invoices
     payments = batch.payments
     if batch.snapshots:
@@ -504,10 +653,13 @@ def import_sources(
         "payments": payments,
         "rates": _rates_frame(batch.rates),
     }
+    too_long = _too_long(batch, incoming)
+    if too_long:
+        raise ImportRejected(problems + too_long)
     existing = {
         "customers": stored_customers,
         "invoices": stored_invoices,
-        "payments": stored_payments if stored_payments is not None else read_payments(engine),
+        "payments": stored_payments if stored_payments is not None else read_payments(conn),
         "rates": _rates_frame(stored_rates),
     }
     report(0.55, Text("import.step.comparing"))
@@ -535,7 +687,7 @@ def import_sources(
         return summary
 
     report(0.65, Text("import.step.writing"))
-    with engine.begin() as conn:
+    with _writing():
         imp = {
             "file_names": ", ".join(summary.files),
             "sha256": ",".join(s.sha256 for s in sources),
@@ -602,7 +754,7 @@ def import_sources(
     if snapshot:
         report(0.97, Text("import.step.snapshot"))
         _record_week(
-            engine, lambda: _ledger_after(existing, plans, reporting_currency, gone), summary
+            conn, lambda: _ledger_after(existing, plans, reporting_currency, gone), summary
         )
     report(1.0, Text("import.step.done"))
     return summary
@@ -649,16 +801,17 @@ def _ledger_after(
 
 
 def _record_week(
-    engine: Engine, ledger_after: Callable[[], Ledger], summary: ImportSummary
+    conn: Connection, ledger_after: Callable[[], Ledger], summary: ImportSummary
 ) -> None:
-    """Snapshot the week of the newest data after an import."""
+    """Snapshot the week of the newest data, in the import's transaction (so both or neither)."""
     from creditdash.review import take_snapshot
 
     try:
         ledger = ledger_after()
         if ledger.is_empty:
             return
-        take_snapshot(engine, ledger, ledger.last_date, trigger="import", replace=True)
+        with conn.begin_nested():  # a snapshot that fails leaves the import's writes standing
+            take_snapshot(conn, ledger, ledger.last_date, trigger="import", replace=True)
     except CreditDashError as err:  # the import stands; say why the week was not recorded
         not_recorded = message(
             "import.week_not_recorded",
@@ -776,7 +929,7 @@ def rollback(engine: Engine, import_id: int, actor: Actor = LOCAL) -> dict[str, 
     Refused while a later import still builds on what it wrote. Audited.
     """
     actor.require("rollback")
-    with engine.begin() as conn:
+    with _serialised(engine) as conn:
         imp = (
             conn.execute(select(Import.__table__).where(Import.import_id == import_id))
             .mappings()
@@ -813,6 +966,7 @@ def rollback(engine: Engine, import_id: int, actor: Actor = LOCAL) -> dict[str, 
                 later=later,
                 import_id=import_id,
             )
+        _refuse_if_overwritten(conn, import_id)
         _refuse_if_referenced(conn, import_id)
         changes = conn.execute(
             select(
@@ -845,6 +999,38 @@ def rollback(engine: Engine, import_id: int, actor: Actor = LOCAL) -> dict[str, 
             after={"status": "rolled_back", **done},
         )
     return done
+
+
+def _refuse_if_overwritten(conn: Connection, import_id: int) -> None:
+    """A row this import changed whose stored version a later, applied import wrote blocks.
+
+    Undoing the change would restore the row as it was before this import and
+    silently drop the later import's version of it.
+    """
+    changed = RowChange.__table__
+    for table in ("customers", "invoices", "payments"):
+        model, key, _columns = _TABLES[table]
+        t = model.__table__
+        mine = select(changed.c.row_key).where(
+            (changed.c.import_id == import_id) & (changed.c.table_name == table)
+        )
+        later = conn.execute(
+            select(t.c.import_id)
+            .join(Import.__table__, Import.import_id == t.c.import_id)
+            .where(t.c[key].in_(mine) & (t.c.import_id != import_id))
+            .where(Import.status == "applied")
+            .order_by(t.c.import_id.desc())
+            .limit(1)
+        ).scalar()
+        if later is not None:
+            _refuse(
+                InvalidArgument,
+                "import.rollback_blocked.changed",
+                "Import #{later} changed rows that import #{import_id} wrote: "
+                "roll back #{later} first.",
+                later=later,
+                import_id=import_id,
+            )
 
 
 def _refuse_if_referenced(conn: Connection, import_id: int) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
 
 from creditdash.documents import spread_over_items
 from creditdash.errors import InvalidArgument
@@ -15,8 +17,13 @@ from creditdash.store.models import Customer, Import, Invoice, Payment, Rate
 _CENTS = "CAST(ROUND(amount * 100) AS BIGINT)"
 
 
+def _connected(bind: Engine | Connection):
+    """A connection to read with: `bind` itself when it is one (its open transaction is seen)."""
+    return nullcontext(bind) if isinstance(bind, Connection) else bind.connect()
+
+
 def _frame(engine: Engine, sql: str, columns: list[str]) -> pd.DataFrame:
-    with engine.connect() as conn:
+    with _connected(engine) as conn:
         rows = conn.exec_driver_sql(sql).fetchall()
     return pd.DataFrame.from_records(rows, columns=columns)
 
@@ -65,7 +72,7 @@ def read_payments(engine: Engine) -> pd.DataFrame:
 
 
 def read_rates(engine: Engine) -> pd.DataFrame:
-    with engine.connect() as conn:
+    with _connected(engine) as conn:
         rows = conn.execute(select(Rate.currency, Rate.rate_date, Rate.rate)).all()
     frame = pd.DataFrame.from_records(rows, columns=["currency", "rate_date", "rate"])
     frame["rate_date"] = pd.to_datetime(frame["rate_date"]).astype("datetime64[us]")
@@ -173,7 +180,7 @@ def load_ledger(engine: Engine, currency: str = "CNY") -> Ledger:
 
 def data_version(engine: Engine) -> tuple[int, int, int]:
     """Changes whenever the stored data does: (newest import id, applied imports, invoices)."""
-    with engine.connect() as conn:
+    with _connected(engine) as conn:
         newest = conn.execute(select(func.max(Import.import_id))).scalar() or 0
         applied = conn.execute(
             select(func.count()).select_from(Import).where(Import.status == "applied")

@@ -20,7 +20,7 @@ from creditdash.errors import CreditDashError, InvalidArgument
 
 ROOT = Path(__file__).resolve().parents[2]
 ERRORS = {"CreditDashError", "InvalidArgument", "InsufficientHistory", "NotFitted", "NotFound",
-          "PermissionDenied"}  # fmt: skip
+          "PermissionDenied", "StoreError"}  # fmt: skip
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 

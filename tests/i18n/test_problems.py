@@ -433,6 +433,11 @@ INGEST_CASES: list[tuple[str, Callable[[], list[Problem]], set[str]]] = [
     ),
     ("rate zero", lambda: parsed("fx.csv", "Currency,Rate\nUSD,0\n"), {"ingest.rate_not_positive"}),
     (
+        "id longer than the store keeps",
+        lambda: parsed("x.csv", HEAD + "I" * 101 + ",c,2024-01-01,2024-01-31,1\n"),
+        {"ingest.too_long"},
+    ),
+    (
         "duplicate invoices",
         lambda: parsed("x.csv", HEAD + ROW + ROW + "I1,c,2024-01-01,2024-01-31,2\n"),
         {"ingest.duplicate_copy.invoice", "ingest.duplicate_conflict.invoice"},

@@ -225,6 +225,7 @@ def test_the_week_recorded_at_import_equals_the_stored_ledger_read_back(engine):
     import json
 
     from creditdash.review import load_snapshot, week_figures
+    from creditdash.risk.in_force import risk_inputs
 
     import_sources(engine, [csv_source(LEDGER)], snapshot=False)
     newer = LEDGER.replace("-100.00", "-120.00") + (
@@ -238,7 +239,7 @@ def test_the_week_recorded_at_import_equals_the_stored_ledger_read_back(engine):
         [csv_source(newer, "w2.csv"), csv_source(usd, "usd.csv"), csv_source(rates, "r.csv")],
     )
     _, recorded = load_snapshot(engine, "2024-03-12")
-    expected = week_figures(load_ledger(engine), "2024-03-12")
+    expected = week_figures(load_ledger(engine), "2024-03-12", risk=risk_inputs(engine))
     assert json.loads(json.dumps(recorded, default=str)) == json.loads(
         json.dumps(expected, default=str)
     )

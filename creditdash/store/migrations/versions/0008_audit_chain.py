@@ -9,9 +9,11 @@ overwrite it) and an entry that does not extend the chain; on PostgreSQL a
 BEFORE TRUNCATE trigger refuses TRUNCATE and a BEFORE INSERT trigger keeps
 the chain in order.
 
+It follows 0007_holds and joins the branch of 0006_admin, which created
+audit_log, so both are applied first.
+
 Revision ID: 0008_audit_chain
-Revises: 0007_holds
-Depends on: 0006_admin (creates audit_log)
+Revises: 0007_holds, 0006_admin
 """
 
 import sqlalchemy as sa
@@ -20,9 +22,9 @@ from alembic import op
 from creditdash.audit import GENESIS, chain_hash
 
 revision = "0008_audit_chain"
-down_revision = "0007_holds"
+down_revision = ("0007_holds", "0006_admin")
 branch_labels = None
-depends_on = "0006_admin"
+depends_on = None
 
 _ENTRIES = sa.table(
     "audit_log",
