@@ -19,6 +19,7 @@ from creditdash import frames
 from creditdash.errors import InvalidArgument, Problem
 from creditdash.ingest import checks, parse, parts, suspicious
 from creditdash.ingest.fields import missing_columns
+from creditdash.ingest.guard import ReadLimits
 from creditdash.ingest.layout import Control, read_structure
 from creditdash.ingest.mapping import SheetMapping, adopt, duplicate_fields, propose, title_lines
 from creditdash.ingest.problems import Message, ProblemLog, SheetContext, message
@@ -137,17 +138,19 @@ def propose_mappings(
     *,
     sheet: str | None = None,
     header_rows: Mapping[tuple[str, str | None], int] | None = None,
+    read_limits: ReadLimits | None = None,
 ) -> list[SheetMapping]:
     """The proposed mapping of every non-empty sheet of every file (unreadable files skipped).
 
-    `header_rows` gives the header's Excel row of some sheets, by (file, sheet).
+    `header_rows` gives the header's Excel row of some sheets, by (file, sheet);
+    `read_limits` bounds what reading a workbook may cost (see `guard.ReadLimits`).
     """
     log = ProblemLog()
     rows = header_rows or {}
     return [
         propose(raw, rows.get((raw.file, raw.sheet)))
         for source in sources
-        for raw in read_source(source, log, sheet=sheet)
+        for raw in read_source(source, log, sheet=sheet, limits=read_limits)
         if not raw.is_empty
     ]
 
@@ -165,6 +168,7 @@ def parse_sources(
     default_currency: str = "CNY",
     max_bytes: int = 200 * 2**20,
     header_row: int | None = None,
+    read_limits: ReadLimits | None = None,
 ) -> ParsedBatch:
     """Read, map, parse and check `sources`; every problem is in the result, none is raised.
 
@@ -172,11 +176,12 @@ def parse_sources(
     mappings    mappings edited by the user; they take precedence over proposals
     as_of       the date of open-items exports (else an as-of column or title line)
     header_row  the Excel row of the header in every sheet, instead of finding it
+    read_limits what reading a workbook may cost (see `guard.ReadLimits`)
     """
     opts = _options(as_of, complete, default_terms_days, terms_by_customer, default_currency)
     log = ProblemLog()
     plans, adopted = _plan(
-        sources, log, sheet, max_bytes, mappings or [], overrides or {}, header_row
+        sources, log, sheet, max_bytes, mappings or [], overrides or {}, header_row, read_limits
     )
     ctxs: list[SheetContext] = []
     staged: list[Staged] = []
@@ -220,6 +225,7 @@ def _plan(
     mappings: list[SheetMapping],
     overrides: Mapping[str, str],
     header_row: int | None = None,
+    read_limits: ReadLimits | None = None,
 ) -> tuple[list[tuple[RawSheet, SheetMapping]], list[SheetMapping]]:
     """(sheets worth parsing with the mapping to use, every non-empty sheet's mapping).
 
@@ -229,7 +235,7 @@ def _plan(
     edited = {(m.file, m.sheet): m for m in mappings}
     plans, adopted = [], []
     for source in sources:
-        raws = read_source(source, log, sheet=sheet, max_bytes=max_bytes)
+        raws = read_source(source, log, sheet=sheet, max_bytes=max_bytes, limits=read_limits)
         candidates = []
         for raw in raws:
             if raw.is_empty:

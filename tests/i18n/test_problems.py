@@ -16,6 +16,7 @@ import json
 import random
 import re
 import string
+import tempfile
 import types
 import zipfile
 from collections.abc import Callable
@@ -27,11 +28,13 @@ import python_calamine
 import creditdash.review
 from creditdash import i18n
 from creditdash.errors import CreditDashError, ImportRejected, InsufficientHistory, Problem
-from creditdash.ingest import Source, parse_sources, propose_mappings
+from creditdash.ingest import Source, guard, parse_sources, propose_mappings
+from creditdash.ingest.guard import ReadLimits
 from creditdash.ingest.movements import rebuild
 from creditdash.ingest.problems import ProblemLog, SheetContext
 from creditdash.ingest.read import read_source
 from creditdash.store import import_sources, rollback
+from tests.ingest import hostile_files as hostile
 from tests.ingest.conftest import build_xlsx, run
 from tests.ingest.test_movements import FIFO, MID_YEAR, MONTHS, ledger
 
@@ -96,8 +99,30 @@ def with_calamine(open_book: Callable[[], object]) -> list[Problem]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(python_calamine, "CalamineWorkbook", fake)
         log = ProblemLog()
-        read_source(Source("a.xls", OLE), log)
+        read_source(Source("a.xls", OLE), log, limits=ReadLimits(isolate=False))
     return log.problems
+
+
+def read_problems(name: str, data: bytes, **kwargs) -> list[Problem]:
+    log = ProblemLog()
+    read_source(Source(name, data), log, **kwargs)
+    return log.problems
+
+
+def reader_crashes() -> list[Problem]:
+    """The reader process dies of a signal (a stand-in script kills itself)."""
+    with tempfile.TemporaryDirectory() as tmp, pytest.MonkeyPatch.context() as patch:
+        crash = Path(tmp) / "crash.py"
+        crash.write_text(
+            "import os, resource, signal\nresource.setrlimit(resource.RLIMIT_CORE, (0, 0))\n"
+            "os.kill(os.getpid(), signal.SIGSEGV)\n"
+        )
+        patch.setattr(guard, "_WORKER", crash)
+        return read_problems("a.xlsx", xlsx_bytes())
+
+
+SUSPECT_HEAD = "Invoice No,Customer ID,Invoice Date,Due Date,Amount\n"
+SUSPECT_LEDGER = SUSPECT_HEAD.replace("Amount", "Amount,Settled Date,Paid Amount")
 
 
 def password_protected() -> object:
@@ -488,6 +513,112 @@ INGEST_CASES: list[tuple[str, Callable[[], list[Problem]], set[str]]] = [
         {"ingest.payment_before_invoice"},
     ),
     ("a thousand bad rows", lambda: parsed("x.csv", bad_dates(1003)), {"ingest.more_rows"}),
+    (
+        "nul-padded text",
+        lambda: parsed("x.csv", hostile.nul_padded_csv(200)),
+        {"ingest.text_nul_bytes"},
+    ),
+    (
+        "reader over memory",
+        lambda: read_problems("a.xlsx", hostile.positionless_far_cell()),
+        {"ingest.workbook_limit.memory"},
+    ),
+    (
+        "reader over time",
+        lambda: read_problems("a.xlsx", xlsx_bytes(), limits=ReadLimits(seconds=0.01)),
+        {"ingest.workbook_limit.time"},
+    ),
+    ("reader crashed", reader_crashes, {"ingest.workbook_reader_crashed"}),
+    (
+        "too many cells",
+        lambda: read_problems("a.xlsx", hostile.dense(30, 10), limits=ReadLimits(max_cells=100)),
+        {"ingest.sheet_too_many_cells"},
+    ),
+    (
+        "absurd extent",
+        lambda: parsed("a.xlsx", hostile.workbook([], {"XFD1048576": "x"})),
+        {"ingest.sheet_extent_absurd"},
+    ),
+    (
+        "stray cell",
+        lambda: parsed("a.xlsx", hostile.far_cell("XFD1048576")),
+        {"ingest.sheet_stray_cells.one"},
+    ),
+    (
+        "stray cells",
+        lambda: parsed("a.xlsx", hostile.workbook(hostile.INVOICES, {"XFD7": 1, "ZZ900000": 2})),
+        {"ingest.sheet_stray_cells"},
+    ),
+    (
+        "external link",
+        lambda: parsed("a.xlsx", hostile.external_link()),
+        {"ingest.external_link_values"},
+    ),
+    (
+        "external link, one cell",
+        lambda: parsed("a.xlsx", hostile.external_link(n=1)),
+        {"ingest.external_link_values.one"},
+    ),
+    (
+        "formulas never calculated",
+        lambda: parsed("a.xlsx", hostile.uncached_formulas()),
+        {"ingest.formula_not_calculated", "ingest.formula_not_calculated.outside"},
+    ),
+    (
+        "invisible characters",
+        lambda: parsed(
+            "x.csv",
+            SUSPECT_HEAD
+            + "I1,C1\u200b,2024-01-05,2024-02-04,1\nI2,C1\ufeff,2024-01-05,2024-02-04,1\n"
+            "I3\u00ad,C2,2024-01-05,2024-02-04,1\n",
+        ),
+        {"ingest.text_invisible", "ingest.text_invisible.one"},
+    ),
+    (
+        "full-width forms",
+        lambda: parsed(
+            "x.csv",
+            SUSPECT_HEAD + "I1,C1,2024-01-05,2024-02-04,1\nI2,Ｃ1,2024-01-05,2024-02-04,1\n"
+            "I3,Ｃ１,2024-01-05,2024-02-04,1\nＩ４,C3,2024-01-05,2024-02-04,1\nI4,C3,2024-01-05,2024-02-04,2\n",
+        ),
+        {"ingest.text_forms_merged", "ingest.text_forms_merged.one"},
+    ),
+    (
+        "headerless data",
+        lambda: parsed(
+            "x.csv",
+            SUSPECT_HEAD + "I1,C1,2024-01-05,2024-02-04,1,x\nI2,C1,2024-01-05,2024-02-04,1,y,z\n",
+        ),
+        {"ingest.headerless_column", "ingest.headerless_column.one"},
+    ),
+    (
+        "credit notes",
+        lambda: parsed(
+            "x.csv",
+            SUSPECT_HEAD + "I1,C1,2024-01-05,2024-02-04,-1\nI2,C1,2024-01-05,2024-02-04,-2\n",
+        ),
+        {"ingest.credit_notes"},
+    ),
+    (
+        "credit note",
+        lambda: parsed("x.csv", SUSPECT_HEAD + "I1,C1,2024-01-05,2024-02-04,-1\n"),
+        {"ingest.credit_notes.one"},
+    ),
+    (
+        "overpaid",
+        lambda: parsed(
+            "x.csv", SUSPECT_LEDGER + "I1,C1,2024-01-05,2024-02-04,100,2024-01-20,100000\n"
+        ),
+        {"ingest.overpaid"},
+    ),
+    (
+        "overpaid elsewhere",
+        lambda: two_files(
+            SUSPECT_HEAD + "I1,C1,2024-01-05,2024-02-04,100\n",
+            "Payment ID,Customer ID,Invoice No,Payment Date,Amount\nP1,C1,I1,2024-01-20,150\n",
+        ),
+        {"ingest.overpaid.elsewhere"},
+    ),
     (
         "movements: running balance",
         lambda: rebuilt(FIFO.replace("| 600\n9", "| 601\n9")),

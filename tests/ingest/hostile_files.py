@@ -22,8 +22,14 @@ SHEET = "xl/worksheets/sheet1.xml"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
-def workbook(rows: list[list], cells: dict[str, object] | None = None, title: str = "S") -> bytes:
-    """One sheet named `title` holding `rows` from A1 down, and `cells` by reference."""
+def workbook(
+    rows: list[list],
+    cells: dict[str, object] | None = None,
+    title: str = "S",
+    more: dict[str, dict[str, object]] | None = None,
+) -> bytes:
+    """A sheet named `title` holding `rows` from A1 down and `cells` by reference, then a
+    sheet for each entry of `more` holding its cells."""
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = title
@@ -31,6 +37,10 @@ def workbook(rows: list[list], cells: dict[str, object] | None = None, title: st
         sheet.append(row)
     for ref, value in (cells or {}).items():
         sheet[ref] = value
+    for name, placed in (more or {}).items():
+        other = book.create_sheet(name)
+        for ref, value in placed.items():
+            other[ref] = value
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -71,21 +81,19 @@ def positionless_far_cell() -> bytes:
     return edit_parts(far_cell("XFD1048576"), {SHEET: unplace}, {})
 
 
-def external_link(source: str = "file:///C:/data/Prices%202024.xlsx") -> bytes:
-    """D2 and D3 hold `[1]Prices!B2`-style formulas with saved values 42 and 43, linked to
-    another workbook as Excel writes it (an externalLink part and its relationship)."""
-    base = workbook(
-        [
-            ["Invoice No", "Customer", "Invoice Date", "Amount"],
-            ["I1", "C1", "2024-01-05"],
-            ["I2", "C2", "2024-01-06"],
-        ],
-        {"D2": "=[1]Prices!B2", "D3": "=[1]Prices!B3"},
-    )
+def external_link(source: str = "file:///C:/data/Prices%202024.xlsx", n: int = 2) -> bytes:
+    """D2, D3, ... (`n` cells) hold `[1]Prices!B2`-style formulas with saved values 42, 43,
+    ..., linked to another workbook as Excel writes it (an externalLink part and its
+    relationship)."""
+    rows = [["Invoice No", "Customer", "Invoice Date", "Amount"]]
+    rows += [[f"I{i}", f"C{i}", "2024-01-05"] for i in range(1, n + 1)]
+    base = workbook(rows, {f"D{r}": f"=[1]Prices!B{r}" for r in range(2, n + 2)})
 
     def cache(xml: bytes) -> bytes:
-        xml = re.sub(rb"(<f>\[1\]Prices!B2</f>)<v ?/>", rb"\1<v>42</v>", xml)
-        return re.sub(rb"(<f>\[1\]Prices!B3</f>)<v ?/>", rb"\1<v>43</v>", xml)
+        for r in range(2, n + 2):
+            formula = f"<f>[1]Prices!B{r}</f>".encode()
+            xml = re.sub(re.escape(formula) + rb"<v ?/>", formula + b"<v>%d</v>" % (40 + r), xml)
+        return xml
 
     def refer(xml: bytes) -> bytes:
         refs = b'<externalReferences><externalReference r:id="rId99"/></externalReferences>'

@@ -9,12 +9,16 @@ import random
 import zipfile
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from creditdash.ingest import Source
 from creditdash.ingest.csvtext import decode, read_csv_text
+from creditdash.ingest.guard import ReadLimits
 from creditdash.ingest.problems import ProblemLog
 from creditdash.ingest.read import read_source, sniff
+from creditdash.ingest.workbook import float_text
 
 LEDGER = "发票号码,客户名称,开票日期,金额\nINV-1,上海甲公司,2024-03-05,100.00\n"
 
@@ -220,3 +224,48 @@ def test_sniff():
     assert sniff(b"  <!DOCTYPE html><html>") == "html"
     assert sniff("a,b\n1,2\n".encode("utf-16")) == "text"
     assert sniff(b"a,b\x00\x01") == "binary"
+
+
+def test_the_reader_process_returns_what_an_in_process_read_does(xlsx):
+    data = xlsx(
+        {
+            "Invoices": [
+                [None, "Title"],
+                ["id", "amount", "date", "flag", "tiny", "big"],
+                ["0000611365", 1234.5, dt.datetime(2024, 3, 5), True, 1e-05, 1.5e20],
+                [12345.0, -0.25, dt.datetime(2024, 3, 5, 13, 30), False, None, "x\ny"],
+            ],
+            "Empty": [],
+        },
+        {"Invoices": ["B1:D1"]},
+    )
+    isolated, problems = read("a.xlsx", data)
+    inline, inline_problems = read("a.xlsx", data, limits=ReadLimits(isolate=False))
+    assert problems == inline_problems == []
+    assert [s.sheet for s in isolated] == [s.sheet for s in inline] == ["Invoices", "Empty"]
+    for a, b in zip(isolated, inline, strict=True):
+        pd.testing.assert_frame_equal(a.cells, b.cells)
+        assert a.merged == b.merged
+    cells = isolated[0].cells
+    assert cells.iloc[0].tolist() == ["", "Title", "Title", "Title", "", ""]
+    assert cells.iloc[2].tolist() == [
+        "0000611365", "1234.5", "2024-03-05", "TRUE", "0.00001", "150000000000000000000"
+    ]  # fmt: skip
+    assert cells.iloc[3].tolist() == ["12345", "-0.25", "2024-03-05 13:30:00", "FALSE", "", "x\ny"]
+    assert isolated[1].is_empty
+
+
+def test_numbers_are_written_as_numpy_writes_them_positionally():
+    rng = np.random.default_rng(7)
+    values = np.concatenate(
+        [
+            rng.normal(0, 1e6, 2000),
+            rng.normal(0, 1e-6, 500),
+            10.0 ** rng.integers(-20, 22, 500) * rng.random(500),
+            np.round(rng.normal(0, 1e5, 500), 2),
+            [0.0, -0.0, 1e16, 123456789012345680.0, 5e-324, 1.7976931348623157e308],
+        ]
+    )
+    for v in values.tolist():
+        assert float_text(v) == np.format_float_positional(v, trim="-"), v
+    assert float_text(float("nan")) == float_text(float("inf")) == ""

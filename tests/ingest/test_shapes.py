@@ -283,7 +283,8 @@ def test_messy_chinese_workbook_imports(xlsx, locate):
         {"应收明细": ["A1:F1", "D3:E3", "A3:A4", "B3:B4", "C3:C4", "F3:F4"]},
     )
     batch = parse_sources([Source("应收.xlsx", data)])
-    assert locate(batch) == [("warning", "应收明细", 7, None)]
+    credit_note = ("warning", "应收明细", 6, "金额 原币")  # (100.00) on row 6
+    assert locate(batch) == [("warning", "应收明细", 7, None), credit_note]
     inv = batch.invoices
     assert inv["invoice_id"].tolist() == ["0000611365", "12345"]
     assert inv["invoice_date"].tolist() == [ts("2024-03-05"), ts("2024-03-06")]
