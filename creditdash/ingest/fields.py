@@ -18,9 +18,20 @@ _TEXT = [
     *ATTRIBUTES,
     "document_type",
     "clearing_id",
+    "direction",
+    "summary",
+    "voucher",
 ]
 _DATES = ["invoice_date", "due_date", "payment_date", "as_of", "rate_date"]
-_MONEY = ["amount", "open_amount", "paid_amount", "credit_limit", "credit_note_amount"]
+_MONEY = [
+    "amount",
+    "open_amount",
+    "paid_amount",
+    "credit_limit",
+    "credit_note_amount",
+    "debit",
+    "credit",
+]
 PARSERS: dict[str, Callable[[pd.Series], parse.Parsed]] = {
     **{f: parse.parse_text for f in _TEXT},
     **{f: parse.parse_dates for f in _DATES},
@@ -37,6 +48,10 @@ PARSERS: dict[str, Callable[[pd.Series], parse.Parsed]] = {
     "retention_pct": parse.parse_percent,
     "retention_months": parse.parse_months,
     "retention_days": parse.parse_days,
+    # debit / credit ledgers: creditdash.ingest.movements
+    "year": parse.parse_number,
+    "month": parse.parse_number,
+    "day": parse.parse_number,
 }
 # parser -> (catalogue code, English template) of the message for a cell it cannot read
 BAD_VALUE = {
@@ -123,6 +138,22 @@ USES = {
     "rates": ["currency", "rate", "rate_date"],
 }
 USES["ledger"] = [*USES["invoices"], "payment_date", "paid_amount"]
+USES["movements"] = [
+    "customer_id",
+    *_CUSTOMER,
+    "invoice_id",
+    "voucher",
+    "summary",
+    "invoice_date",
+    "year",
+    "month",
+    "day",
+    "debit",
+    "credit",
+    "open_amount",
+    "direction",
+    "currency",
+]
 REQUIRED = {
     "invoices": [("invoice_id",), ("invoice_date",), ("amount",), ("customer_id", "customer_name")],
     "payments": [
@@ -139,6 +170,12 @@ REQUIRED = {
     "rates": [("currency",), ("rate",)],
 }
 REQUIRED["ledger"] = REQUIRED["invoices"]
+REQUIRED["movements"] = [
+    ("debit",),
+    ("credit",),
+    ("customer_id", "customer_name"),
+    ("invoice_date", "month"),
+]
 LABELS = {
     "invoice_id": "invoice id",
     "customer_id": "customer id",

@@ -123,23 +123,26 @@ def read_structure(raw: RawSheet, mapping: SheetMapping) -> Structure:
         else:
             out.headings[int(r)] = text
     if out.headings or first_heading is not None:
+        ledger = mapping.kind == "movements"
         carry: dict[int, str] = {}
         current = first_heading
         for r, is_data, is_control in zip(rows, data_rows, control, strict=True):
             if int(r) in out.headings:
                 current = out.headings[int(r)]
-            elif is_control:
+            elif is_control and not ledger:
                 current = None  # a group's total closes it
-            elif is_data and current is not None:
-                carry[int(r)] = current
-        _carry_customer(out, carry)
+            elif (is_data or (is_control and ledger)) and current is not None:
+                carry[int(r)] = current  # a ledger's month totals are its customer's lines
+        _carry_customer(out, carry, every_line=ledger)
     out.skipped.sort()
     if grouped:
         _resolve_constant_customer(out, data_rows)
         _parent_customers(out)
     controls = pd.Series(labels, dtype="str")
     out.body = out.body[data_rows | control]
-    _check_totals(out, controls, data_rows[data_rows | control], mapping.kind)
+    if mapping.kind == "movements":
+        return out  # its month and year totals are lines the rebuild checks (`movements`)
+    _check_totals(out, controls, data_rows[data_rows | control])
     return out
 
 
@@ -238,8 +241,17 @@ def _heading_above_header(raw: RawSheet, mapping: SheetMapping) -> str | None:
     return None
 
 
-def _carry_customer(out: Structure, carry: dict[int, str]) -> None:
-    """Fill blank customer cells of data rows from the group heading above them."""
+def _carry_customer(out: Structure, carry: dict[int, str], *, every_line: bool) -> None:
+    """Fill blank customer cells of data rows from the group heading above them.
+
+    Except in a ledger (`every_line`), a row with no id and no date is left as it is:
+    an amount alone under a group is its subtotal, checked by its sum.
+    """
+    keys = [k for k in _ROW_KEYS if k in out.body.columns]
+    if keys and not every_line:  # a row with no id and no date (a subtotal's amount) belongs to no heading
+        keyed = np.logical_or.reduce([(out.body[k] != "").to_numpy() for k in keys])
+        keyed_rows = set(out.body.index[keyed].tolist())
+        carry = {r: t for r, t in carry.items() if r in keyed_rows}
     if not carry:
         return
     labelled = {r: _labelled(text) for r, text in carry.items()}
@@ -323,7 +335,7 @@ def _resolve_constant_customer(out: Structure, data_rows: np.ndarray) -> None:
 # --- totals as a checksum -------------------------------------------------------------
 
 
-def _check_totals(out: Structure, labels: pd.Series, is_data: np.ndarray, kind: str) -> None:
+def _check_totals(out: Structure, labels: pd.Series, is_data: np.ndarray) -> None:
     """Drop total rows from the body; each must equal the rows it totals (else a problem).
 
     A row whose key cells are all blank and whose amount is the sum of the block
@@ -331,8 +343,6 @@ def _check_totals(out: Structure, labels: pd.Series, is_data: np.ndarray, kind: 
     """
     body = out.body
     money = [f for f in MONEY_FIELDS if f in body.columns and f not in ("debit", "credit")]
-    if kind == "movements":
-        money = []  # a debit / credit ledger checks its own month and year totals
     keys = [k for k in _ROW_KEYS + ("customer_id", "customer_name") if k in body.columns]
     blank_keys = np.logical_and.reduce([(body[k] == "").to_numpy() for k in keys]) if keys else None
     rows = body.index.to_numpy()

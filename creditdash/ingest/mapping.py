@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from creditdash.errors import InvalidArgument
+from creditdash.ingest.fields import USES
 from creditdash.ingest.read import RawSheet
 from creditdash.ingest.synonyms import FIELDS, SYNONYMS, field_for, normalise_header
 from creditdash.ingest.systems import recognise
@@ -67,8 +68,14 @@ class SheetMapping:
 
     @property
     def ignored(self) -> list[str]:
-        """Headers of the columns that are read for nothing (blank headers left out)."""
-        return [h for h, f in self.mapping.items() if not f and not h.startswith("(column ")]
+        """Headers of the columns read for nothing: unmapped, or mapped to a field this kind
+        of sheet does not use (blank headers left out)."""
+        used = set(USES.get(self.kind, ()))
+        return [
+            h
+            for h, f in self.mapping.items()
+            if (not f or f not in used) and not h.startswith("(column ")
+        ]
 
     @property
     def fields(self) -> dict[str, str]:
@@ -83,8 +90,6 @@ class SheetMapping:
 def detect_kind(fields: Iterable[str]) -> str:
     """The kind of table a set of mapped fields describes (see KINDS)."""
     f = set(fields)
-    if _is_rates(f):
-        return "rates"
     if _is_rates(f):
         return "rates"
     if {"debit", "credit"} <= f:
@@ -121,7 +126,6 @@ def propose(raw: RawSheet, header_row: int | None = None) -> SheetMapping:
         fields = [field_for(h) if not h.startswith("(column ") else None for h in headers]
     fields = _resolve_duplicates(headers, fields)
     fields = _payment_sheet_dates(fields)
-    fields = _rate_sheet_dates(fields)
     fields = _rate_sheet_dates(fields)
     layout, fields = recognise(headers, fields, title_lines(raw.cells, index))
     mapping = dict(zip(headers, fields, strict=True))
@@ -225,22 +229,6 @@ def _resolve_duplicates(headers: list[str], fields: list[str | None]) -> list[st
             if i != keep:
                 out[i] = None
     return out
-
-
-_NOT_RATES = {"invoice_id", "payment_id", "amount", "open_amount", "paid_amount", "debit", "credit"}
-
-
-def _is_rates(fields: set[str]) -> bool:
-    """A currency and a rate with no money column: an exchange-rates sheet."""
-    return {"currency", "rate"} <= fields and not fields & _NOT_RATES
-
-
-def _rate_sheet_dates(fields: list[str | None]) -> list[str | None]:
-    """A rates sheet headed `currency, date, rate`: its date is the rate date."""
-    f = {x for x in fields if x}
-    if _is_rates(f) and "rate_date" not in f:
-        return ["rate_date" if x == "invoice_date" else x for x in fields]
-    return fields
 
 
 _NOT_RATES = {"invoice_id", "payment_id", "amount", "open_amount", "paid_amount", "debit", "credit"}

@@ -17,6 +17,7 @@ rates       rates
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -24,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from creditdash.i18n import Text
-from creditdash.ingest import parse, parts
+from creditdash.ingest import movements, parse, parts
 from creditdash.ingest.asof import find_as_of
 from creditdash.ingest.fields import ATTRIBUTES, BAD_VALUE, PARSERS, USES
 from creditdash.ingest.problems import Message, ProblemLog, SheetContext, message
@@ -128,6 +129,7 @@ def stage(
         "open_items": _open_items,
         "customers": _customers,
         "rates": _rates,
+        "movements": _movements,
     }[ctx.kind]
     result = builder(frame, log, opts, known)
     result.kind, result.ctx_id = ctx.kind, ctx_id
@@ -549,3 +551,125 @@ def _rates(f: _Frame, log: ProblemLog, opts: Options, known: Masters) -> Staged:
         }
     )
     return Staged(rates=rates)
+
+
+# --- debit / credit / balance ledgers ---------------------------------------------------
+
+_CREDIT_SIDE = ("贷", "cr", "credit", "h", "haben")
+_FLAT = ("平", "0", "flat", "nil")
+
+
+def _movements(f: _Frame, log: ProblemLog, opts: Options, known: Masters) -> Staged:
+    """A customer ledger of debits, credits and running balances (用友 三栏式): the open items
+    are rebuilt from the movements (see `movements`); its balances and totals are checks."""
+    dates = _movement_dates(f, log)
+    if dates is None:
+        return Staged(customers=_attributes(f))
+    summary = f.get("summary", "str")
+    lines = pd.DataFrame(
+        {
+            "customer_id": f.customer_id(),
+            "customer_name": f.get("customer_name", "str"),
+            "date": dates,
+            "voucher": f.get("voucher", "str"),
+            "document": f.get("invoice_id", "str"),
+            "summary": summary,
+            "debit_cents": f.get("debit", "Int64"),
+            "credit_cents": f.get("credit", "Int64"),
+            "balance_cents": _signed_balance(f),
+            "line_kind": movements.classify_lines(summary),
+        },
+        index=f.rows,
+    )
+    rebuilt = movements.rebuild(lines)
+    rebuilt.report(log, f.ctx)
+    if rebuilt.has_errors:
+        return Staged(customers=_attributes(f))
+    inv, pay = rebuilt.invoices, rebuilt.payments
+    days = _terms(inv["customer_id"], opts, known)
+    invoices = pd.DataFrame(
+        {
+            "invoice_id": inv["invoice_id"],
+            "customer_id": inv["customer_id"],
+            "invoice_date": inv["invoice_date"],
+            "due_date": inv["invoice_date"] + pd.to_timedelta(days, unit="D"),
+            "amount_cents": inv["amount_cents"],
+            "currency": _one_currency(f, opts),
+            "disputed": False,
+            "source": "movements",
+            "_ctx": f.ctx_id,
+            "_row": inv["_row"].astype("int64"),
+        }
+    )
+    payments = pd.DataFrame(
+        {
+            "payment_id": pay["payment_id"],
+            "customer_id": pay["customer_id"],
+            "invoice_id": pay["invoice_id"],
+            "payment_date": pay["payment_date"],
+            "amount_cents": pay["amount_cents"],
+            "source": "movements",
+            "_explicit": True,
+            "_ctx": f.ctx_id,
+            "_row": pay["_row"].astype("int64"),
+        }
+    )
+    return Staged(invoices=invoices, payments=payments, customers=_attributes(f))
+
+
+def _one_currency(f: _Frame, opts: Options) -> str:
+    """The ledger's currency: its currency column's one value, else the default."""
+    if f.has("currency"):
+        found = f.values["currency"].dropna().unique()
+        if len(found) == 1:
+            return str(found[0])
+    return opts.default_currency
+
+
+def _signed_balance(f: _Frame) -> pd.Series:
+    """The running balance, negative on the credit side (方向 贷), 0 where 平."""
+    balance = f.get("open_amount", "Int64")
+    if not f.has("direction"):
+        return balance
+    side = f.values["direction"].fillna("").str.strip().str.casefold()
+    credit = side.isin(_CREDIT_SIDE).to_numpy(dtype=bool)
+    flat = side.isin(_FLAT).to_numpy(dtype=bool)
+    out = balance.copy()
+    out[credit] = -out[credit].abs()
+    out[flat] = 0
+    return out
+
+
+def _terms(customers: pd.Series, opts: Options, known: Masters) -> np.ndarray:
+    """Payment terms in days per row: the customer's, else the default."""
+    days = pd.Series(np.nan, index=customers.index)
+    for lookup in (opts.terms_by_customer, known.terms):
+        if lookup:
+            days = days.fillna(customers.map(dict(lookup)).astype("float64"))
+    return days.fillna(opts.default_terms_days).to_numpy(dtype="int64")
+
+
+def _movement_dates(f: _Frame, log: ProblemLog) -> pd.Series | None:
+    """The line dates: a date column, else year / month / day columns (the year from a title
+    line such as '2025年度' when the sheet has no year column)."""
+    if f.has("invoice_date"):
+        return f.values["invoice_date"].astype("datetime64[us]")
+    if f.has("year"):
+        year = f.values["year"]
+    else:
+        found = re.search(r"(19|20)\d{2}", " ".join(f.ctx.title))
+        if found is None:
+            log.sheet(
+                f.ctx,
+                message(
+                    "ingest.movements_year_missing",
+                    "The ledger gives months and days but no year: add the year column, or the "
+                    "year in a title line such as '2025年度'.",
+                ),
+            )
+            return None
+        year = pd.Series(float(found.group(0)), index=f.rows)
+    parts_ = pd.DataFrame(
+        {"year": year, "month": f.get("month", "Float64"), "day": f.get("day", "Float64")}
+    ).astype("float64")
+    return pd.to_datetime(parts_, errors="coerce").astype("datetime64[us]")

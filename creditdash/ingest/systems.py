@@ -164,6 +164,8 @@ def recognise(
         return "summary_aging", fields
     if layout in ("sap_fbl5n", "sap_fbl5n_de"):
         fields = _fbl5n(fields)
+    if {"debit", "credit"} <= set(fields):
+        fields = _movements(keys, fields)
     if len(ages) >= 2 and "open_amount" not in fields and "total" in keys:
         fields[keys.index("total")] = "open_amount"  # Xero: Total = amount outstanding
     return layout, _local_currency(headers, fields)
@@ -186,6 +188,14 @@ def _fbl5n(fields: list[str | None]) -> list[str | None]:
     if "payment_date" in fields or "open_amount" in fields:
         return fields
     return ["open_amount" if f == "amount" else f for f in fields]
+
+
+_VOUCHERS = {"凭证号", "凭证编号", "凭证字号", "凭证", "voucher", "voucherno", "vouchernumber"}
+
+
+def _movements(keys: list[str], fields: list[str | None]) -> list[str | None]:
+    """A debit / credit ledger: 凭证号 is the voucher, not the document (单据编号)."""
+    return ["voucher" if k in _VOUCHERS else f for k, f in zip(keys, fields, strict=True)]
 
 
 def _local_currency(headers: Sequence[str], fields: list[str | None]) -> list[str | None]:

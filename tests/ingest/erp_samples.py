@@ -368,3 +368,57 @@ def summary_csv(b: Book) -> bytes:
         total = sum(i.open for i in items)
         rows.append([name, money(total), "0.00", "0.00", "0.00", "0.00", money(total)])
     return _csv(rows).encode("utf-8")
+
+
+# --- 用友 U8 / T+ 客户往来明细账 (三栏式) ---------------------------------------------
+
+YONYOU_HEADER = ["月", "日", "凭证号", "单据编号", "摘要", "借方", "贷方", "方向", "余额"]
+
+
+@dataclass
+class Ledger3:
+    rows: list[list]
+    balances: dict[str, int]  # customer id -> closing balance, cents (debit side > 0)
+
+
+def yonyou_ledger(seed: int = 21, names=NAMES_ZH, months: int = 6) -> Ledger3:
+    """Customer blocks under a `客户编码：… 客户名称：…` heading: 期初余额, debits and credits
+    with the running balance and its 方向, 本月合计 and 本年累计 after every month."""
+    rng = random.Random(seed)
+    rows: list[list] = [["客户往来明细账"], [f"科目：1122 应收账款    期间：{AS_OF.year}.01-"
+                        f"{AS_OF.year}.{months:02d}"], YONYOU_HEADER]  # fmt: skip
+    balances: dict[str, int] = {}
+    voucher = 0
+    for cid, name in names:
+        rows.append([f"客户编码：{cid}  客户名称：{name}"])
+        balance = rng.randint(0, 3_000_000)
+        rows.append([1, 1, "", "", "期初余额", None, None, _side(balance), abs(balance) / 100])
+        ytd_debit = ytd_credit = 0
+        for month in range(1, months + 1):
+            debit_sum = credit_sum = 0
+            for day in sorted(rng.sample(range(1, 28), 4)):
+                voucher += 1
+                if rng.random() < 0.6 or balance <= 0:
+                    amount = rng.randint(10_000, 2_000_000)
+                    balance += amount
+                    debit_sum += amount
+                    rows.append([month, day, f"记-{voucher:04d}", f"XS{voucher:05d}", "销售发票",
+                                 amount / 100, None, _side(balance), abs(balance) / 100])  # fmt: skip
+                else:
+                    amount = rng.randint(1_000, balance + 500_000)  # may overpay
+                    balance -= amount
+                    credit_sum += amount
+                    rows.append([month, day, f"收-{voucher:04d}", "", "收款", None,
+                                 amount / 100, _side(balance), abs(balance) / 100])  # fmt: skip
+            ytd_debit += debit_sum
+            ytd_credit += credit_sum
+            rows.append([month, None, "", "", "本月合计", debit_sum / 100, credit_sum / 100,
+                         _side(balance), abs(balance) / 100])  # fmt: skip
+            rows.append([month, None, "", "", "本年累计", ytd_debit / 100, ytd_credit / 100,
+                         _side(balance), abs(balance) / 100])  # fmt: skip
+        balances[cid] = balance
+    return Ledger3(rows, balances)
+
+
+def _side(balance: int) -> str:
+    return "借" if balance > 0 else "贷" if balance < 0 else "平"

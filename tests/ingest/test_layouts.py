@@ -174,3 +174,24 @@ def test_report_date_override_wins(sqlite_engine):
     data = erp.xero_xlsx(b)
     summary = import_sources(sqlite_engine, [Source("x.xlsx", data)], as_of=dt.date(2025, 7, 1))
     assert summary.as_of_dates == [("x.xlsx", dt.date(2025, 7, 1))]
+
+
+def test_yonyou_customer_ledger_rebuilds_the_open_items(sqlite_engine):
+    ledger = erp.yonyou_ledger()
+    data = erp.build_xlsx({"客户往来明细账": ledger.rows})
+    assert layout_of("yy.xlsx", data) == "yonyou_ledger"
+    summary, totals = imported(sqlite_engine, "yy.xlsx", data)
+    expected = {c: b for c, b in ledger.balances.items() if b}
+    assert totals == expected  # the running balance at the end, to the cent, per customer
+    assert summary.kinds == ["movements"]
+
+
+def test_yonyou_running_balance_is_a_check_never_an_amount():
+    ledger = erp.yonyou_ledger()
+    row = next(r for r in ledger.rows if len(r) > 4 and r[4] == "销售发票")
+    row[5] = row[5] + 1  # a debit edited, its running balance not
+    data = erp.build_xlsx({"客户往来明细账": ledger.rows})
+    batch = parse_sources([Source("yy.xlsx", data)])
+    codes = {p.code for p in batch.errors}
+    assert "ingest.movements.balance_mismatch" in codes
+    assert batch.invoices.empty
