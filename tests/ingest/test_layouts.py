@@ -195,3 +195,12 @@ def test_yonyou_running_balance_is_a_check_never_an_amount():
     codes = {p.code for p in batch.errors}
     assert "ingest.movements.balance_mismatch" in codes
     assert batch.invoices.empty
+
+
+def test_yonyou_ledger_without_its_opening_lines_is_refused_not_misread():
+    ledger = erp.yonyou_ledger(seed=22)
+    kept = [r for r in ledger.rows if not (len(r) > 4 and r[4] in ("期初余额", "本年累计"))]
+    data = erp.build_xlsx({"客户往来明细账": kept})
+    batch = parse_sources([Source("yy.xlsx", data)])
+    assert "ingest.movements.balance_mismatch" in {p.code for p in batch.errors}
+    assert batch.invoices.empty and batch.snapshots == []
