@@ -44,14 +44,14 @@ Each customer's lines are replayed in file order:
   amount with the line's id.
 - **credit < 0** (a reversed or bounced receipt) undoes receipts: the one
   whose document is the line's document, then the newest first; each gives
-  back its unapplied cash first, then its payments newest invoice first,
+  back its unapplied cash first, then its payments, the last made first,
   reopening those invoices. What nothing takes is charged as an invoice with
   the line's id.
 - **period_total** and **ytd_total** lines are checks, never movements.
 
 Ids: a line's id is its document; else `<customer>/<YYYY-MM>/<voucher>`
 (voucher numbers restart every month and one voucher may post to several
-customers); else `<customer>/<YYYY-MM-DD>/<amount in cents>`. An id that
+customers); else `<customer>/<YYYY-MM-DD>/<debit less credit, in cents>`. An id that
 several customers use is prefixed with `<customer>/`; the second, third, ...
 item with the same id gets `#2`, `#3`, ... in file order. A receipt's payment
 to an invoice is `<receipt id>/<invoice id>`, its unapplied cash
@@ -109,8 +109,8 @@ _ENDS = " \t:：*()（）[]【】<>《》"
 class MovementProblem:
     """One problem found while rebuilding: where (`row`, field `column`), what, how bad."""
 
-    row: int | None
-    column: str | None
+    row: int  # Excel row of the line
+    column: str  # the field at fault: customer_id, date, debit, credit or balance
     message: Message
     level: str = "error"
 
@@ -151,7 +151,7 @@ class Rebuilt:
     def report(self, log: ProblemLog, ctx: SheetContext) -> None:
         """Add every problem to `log` as a problem of the sheet `ctx`."""
         for p in self.problems:
-            value = ctx.raw(p.column, p.row) if p.row is not None else None
+            value = ctx.raw(p.column, p.row)
             log.sheet(ctx, p.message, level=p.level, column=p.column, row=p.row, value=value)
 
 
@@ -507,6 +507,7 @@ class _Invoice:
     row: int
     amount: int
     open: int
+    payers: list[_Receipt] | None = None  # receipts that paid it (some maybe no longer)
     in_oldest: bool = False  # in its account's heaps of open invoices
     in_newest: bool = False
 
@@ -586,6 +587,10 @@ def _pay(receipt: _Receipt, invoice: _Invoice, cents: int) -> None:
     receipt.unapplied -= cents
     invoice.open -= cents
     receipt.pieces[invoice] = receipt.pieces.get(invoice, 0) + cents
+    if invoice.payers is None:
+        invoice.payers = [receipt]
+    elif invoice.payers[-1] is not receipt:
+        invoice.payers.append(receipt)
 
 
 def _unpay(receipt: _Receipt, invoice: _Invoice, cents: int) -> None:
@@ -635,13 +640,13 @@ class _Replay:
             self.reverse_receipts(i, acct, -credit)
         acct.settle()
 
-    def line_id(self, i: int, cents: int) -> str:
+    def line_id(self, i: int) -> str:
         lines = self.lines
         if lines.document[i] is not None:
             return lines.document[i]
         if lines.voucher[i] is not None:
             return f"{lines.customer[i]}/{lines.date_text[i][:7]}/{lines.voucher[i]}"
-        return f"{lines.customer[i]}/{lines.date_text[i]}/{cents}"
+        return f"{lines.customer[i]}/{lines.date_text[i]}/{self.debit[i] - self.credit[i]}"
 
     def new_invoice(self, acct: _Account, i: int, invoice_id: str, cents: int) -> _Invoice:
         customer, day, row = self.customer[i], self.day[i], self.row[i]
@@ -672,7 +677,7 @@ class _Replay:
 
     def invoice(self, i: int, acct: _Account, cents: int) -> None:
         lines = self.lines
-        invoice_id = self.line_id(i, cents)
+        invoice_id = self.line_id(i)
         named = lines.document[i] is not None or lines.voucher[i] is not None
         merged = acct.by_id.get(invoice_id) if named else None  # a derived id never merges
         if merged is not None:
@@ -685,7 +690,7 @@ class _Replay:
             acct.by_document[lines.document[i]] = invoice
 
     def receipt(self, i: int, acct: _Account, cents: int) -> None:
-        receipt = self.new_receipt(acct, i, self.line_id(i, -cents), cents)
+        receipt = self.new_receipt(acct, i, self.line_id(i), cents)
         document = self.document[i]
         named = acct.by_document.get(document) if document is not None else None
         if named is not None and named.open > 0:
@@ -700,7 +705,7 @@ class _Replay:
             named.amount -= cut
             named.open -= cut
             cents -= cut
-            for receipt in reversed(acct.receipts):  # cash beyond the new amount goes back
+            for receipt in reversed(named.payers or []):  # cash beyond the new amount goes back
                 if named.open >= 0:
                     break
                 if named in receipt.pieces:
@@ -712,7 +717,7 @@ class _Replay:
             invoice.open -= cut
             cents -= cut
         if cents:  # a credit note
-            self.new_invoice(acct, i, self.line_id(i, -cents), -cents)
+            self.new_invoice(acct, i, self.line_id(i), -cents)
 
     def reverse_receipts(self, i: int, acct: _Account, cents: int) -> None:
         """A negative credit of `cents`: the named receipt, then the newest first."""
@@ -733,7 +738,7 @@ class _Replay:
                 cents -= take
                 acct.opened(invoice)
         if cents:  # nothing left to undo: the customer owes it
-            self.new_invoice(acct, i, self.line_id(i, cents), cents)
+            self.new_invoice(acct, i, self.line_id(i), cents)
 
     def result(self, problems: list[MovementProblem]) -> Rebuilt:
         invoices = [inv for inv in self.invoices if inv.amount]  # nothing pays a zero amount
