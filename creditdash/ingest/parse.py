@@ -33,12 +33,12 @@ _ORDINAL = r"(?:st|nd|rd|th)?"
 _DAY_NAMED = (
     r"^(?P<d>\d{1,2})"
     + _ORDINAL
-    + r"[-\s./]*(?P<m>\p{L}{3,9})\.?[-\s./,]*(?P<y>\d{4}|\d{2})"
+    + r"[-\s./]*(?P<m>[A-Za-zÄä]{3,9})\.?[-\s./,]*(?P<y>\d{4}|\d{2})"
     + _TIME
     + "$"
 )
 _NAMED_DAY = (
-    r"^(?P<m>\p{L}{3,9})\.?[-\s./]*(?P<d>\d{1,2})"
+    r"^(?P<m>[A-Za-zÄä]{3,9})\.?[-\s./]*(?P<d>\d{1,2})"
     + _ORDINAL
     + r",?[-\s./]*(?P<y>\d{4})"
     + _TIME
@@ -221,9 +221,9 @@ def _parts(
     extracting groups from cells that do not match.
     """
     pos = np.flatnonzero(todo)
-    some = pc.take(cells, pa.array(pos))
+    some = cells if len(pos) == len(cells) else pc.take(cells, pa.array(pos))
     hit = _matches(some, pattern)
-    groups = pc.extract_regex(pc.filter(some, pa.array(hit)), pattern)
+    groups = pc.extract_regex(some if hit.all() else pc.filter(some, pa.array(hit)), pattern)
     names = [groups.type.field(i).name for i in range(groups.type.num_fields)]
     return pos[hit], {name: pc.struct_field(groups, name) for name in names}
 
