@@ -107,17 +107,28 @@ def split_documents(
     frame = frame.reset_index(drop=True)
     if frame.empty:
         return frame.assign(document_id=pd.Series(dtype="str"), part=pd.Series(dtype="str"))
-    instalment = _instalments(frame)
-    frame = frame.assign(instalment=instalment, _item=_item_keys(frame, instalment))
-    compared = [*content, *(c for c in ("retention_cents", "retention_due") if c in frame)]
-    frame = checks.deduplicate(
-        frame, "_item", compared, ctxs, log, what="invoice", label="invoice_id"
-    )
-    frame = _one_header(frame, ctxs, log)
-    frame = _retention(frame, ctxs, log, terms)
-    items = _items(frame.reset_index(drop=True))
+    frame = frame.assign(instalment=_instalments(frame), _doc=False)
+    repeated = _repeated(frame["invoice_id"])
+    if repeated.any():  # only rows sharing an id can be copies, conflicts or instalments
+        rows = frame[repeated]
+        rows = rows.assign(_item=_item_keys(rows, rows["instalment"]))
+        compared = [*content, *(c for c in ("retention_cents", "retention_due") if c in rows)]
+        rows = checks.deduplicate(
+            rows, "_item", compared, ctxs, log, what="invoice", label="invoice_id"
+        )
+        rows = _one_header(rows, ctxs, log).drop(columns="_item")
+        rows = rows.assign(_doc=_repeated(rows["invoice_id"]))  # what is left of each document
+        frame = pd.concat([frame[~repeated], rows]).sort_index(kind="stable")
+    frame = _retention(frame, ctxs, log, terms).reset_index(drop=True)
+    items, split = _items(frame)
+    if not split:
+        return items
     # an item id may, rarely, be another row's own id ("A#1" beside document "A")
     return checks.deduplicate(items, "invoice_id", content, ctxs, log, what="invoice")
+
+
+def _repeated(ids: pd.Series) -> pd.Series:
+    return ids.duplicated(keep=False) & ids.notna()
 
 
 def _instalments(frame: pd.DataFrame) -> pd.Series:
@@ -127,9 +138,10 @@ def _instalments(frame: pd.DataFrame) -> pd.Series:
     text = frame["instalment"].astype("str").str.strip()
     text = text.where(text != "")
     number = text.str.fullmatch(r"\d+(?:\.0+)?").fillna(False).astype(bool)
-    whole = pd.to_numeric(text.where(number), errors="coerce")
-    shown = whole.map(lambda v: str(int(v)) if pd.notna(v) else pd.NA).astype("str")
-    return shown.where(number, text).astype("str")
+    if not number.any():
+        return text.astype("str")
+    whole = pd.to_numeric(text.where(number), errors="coerce").round().astype("Int64")
+    return whole.astype("str").where(number, text).astype("str")
 
 
 def _item_keys(frame: pd.DataFrame, instalment: pd.Series) -> pd.Series:
@@ -198,6 +210,8 @@ def _retention(
     terms: pd.DataFrame | None,
 ) -> pd.DataFrame:
     """Each row's retention cents and due date (`_keep`, `_keep_due`); bad rows reported."""
+    if not {"retention_cents", "retention_pct"} & set(frame) and (terms is None or terms.empty):
+        return frame.assign(_keep=pd.Series(0, index=frame.index, dtype="int64"), _keep_due=pd.NaT)
     keep = frame.get("retention_cents")
     keep = (
         pd.Series(pd.NA, index=frame.index, dtype="Int64") if keep is None else keep.astype("Int64")
@@ -275,19 +289,47 @@ def _report(rows: pd.DataFrame, ctxs: list[SheetContext], log: ProblemLog, colum
         checks.report(rows, ctxs, log, column, said)
 
 
-def _items(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per item: documents' rows get derived ids, retention rows of their own."""
-    doc = frame["invoice_id"].astype("str")
-    size = doc.groupby(doc).transform("size")
+def _items(frame: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
+    """(one row per item in row order, whether any row was split): documents' rows get
+    derived ids and their retention a row of its own; ordinary invoices stay as they are.
+
+    `frame` is indexed 0..n-1 (row order).
+    """
     keeps = frame["_keep"] != 0
-    in_doc = (size > 1) | keeps.groupby(doc).transform("any")
-    suffix = _suffixes(frame, doc, in_doc)
+    in_doc = frame["_doc"].astype(bool)
+    if keeps.any():
+        in_doc |= frame["invoice_id"].isin(frame["invoice_id"][keeps])
+    helpers = ["_doc", "_keep", "_keep_due", "_order", *STAGING.values()]
+    if not in_doc.any():
+        none = pd.Series(pd.NA, index=frame.index, dtype="str")
+        return frame.drop(columns=[c for c in helpers if c in frame]).assign(
+            document_id=none, part=none
+        ), False
+    plain = frame[~in_doc].assign(
+        document_id=pd.Series(pd.NA, index=frame.index[~in_doc], dtype="str"),
+        part=pd.Series(pd.NA, index=frame.index[~in_doc], dtype="str"),
+    )
+    parts = [plain.assign(_order=plain.index.to_numpy() * 2), *_split(frame[in_doc])]
+    out = pd.concat(parts).sort_values("_order", kind="stable")
+    out = out.drop(columns=[c for c in helpers if c in out]).reset_index(drop=True)
+    out["document_id"] = out["document_id"].astype("str")
+    out["part"] = out["part"].astype("str")
+    return out, True
+
+
+def _split(frame: pd.DataFrame) -> list[pd.DataFrame]:
+    """Documents' rows as (their items, their retention items), with `_order` keys that put
+    each after the rows before it and a retention right after its own row."""
+    doc = frame["invoice_id"].astype("str")
+    keeps = frame["_keep"] != 0
+    suffix = _suffixes(frame, doc)
+    position = frame.index.to_numpy() * 2
     main = frame.assign(
-        invoice_id=(doc + "#" + suffix).where(in_doc, doc),
-        document_id=doc.where(in_doc),
-        part=pd.Series("instalment", index=frame.index, dtype="str").where(in_doc),
+        invoice_id=doc + "#" + suffix,
+        document_id=doc,
+        part="instalment",
         amount_cents=frame["amount_cents"] - frame["_keep"],
-        _order=np.arange(len(frame)) * 2,
+        _order=position,
     )
     held = frame[keeps]
     several = keeps.groupby(doc).transform("sum")[keeps] > 1
@@ -297,17 +339,12 @@ def _items(frame: pd.DataFrame) -> pd.DataFrame:
         part="retention",
         due_date=held["_keep_due"],
         amount_cents=held["_keep"],
-        _order=np.flatnonzero(keeps.to_numpy()) * 2 + 1,
+        _order=position[keeps.to_numpy()] + 1,
     )
-    out = pd.concat([main, retention], ignore_index=True).sort_values("_order", kind="stable")
-    helpers = ["_item", "_keep", "_keep_due", "_order", *STAGING.values()]
-    out = out.drop(columns=[c for c in helpers if c in out]).reset_index(drop=True)
-    out["document_id"] = out["document_id"].astype("str")
-    out["part"] = out["part"].astype("str")
-    return out
+    return [main, retention]
 
 
-def _suffixes(frame: pd.DataFrame, doc: pd.Series, in_doc: pd.Series) -> pd.Series:
+def _suffixes(frame: pd.DataFrame, doc: pd.Series) -> pd.Series:
     """Each document row's item number: its instalment when every row has one, else due order."""
     instalment = frame["instalment"]
     numbered = instalment.notna().groupby(doc).transform("all")
@@ -316,7 +353,7 @@ def _suffixes(frame: pd.DataFrame, doc: pd.Series, in_doc: pd.Series) -> pd.Seri
     )
     rank = order.groupby("_doc").cumcount() + 1
     by_due = rank.reindex(frame.index).astype("str")
-    return instalment.where(numbered, by_due).where(in_doc).astype("str")
+    return instalment.where(numbered, by_due).astype("str")
 
 
 def retention_name(value: object) -> bool:
