@@ -100,18 +100,6 @@ def header_rows(plain, revision: str) -> tuple:
 
 def mapping_editor(m, index: int, revision: str):
     sheet = ui.tr("data.sheet_of", sheet=m.sheet) if m.sheet else ""
-    read_as = ui.tr("data.layout", layout=ui.tr(f"layout.{m.layout}"))
-    if m.profile:
-        read_as += " " + ui.tr("data.from_profile", name=m.profile)
-    st.caption(read_as)
-    st.number_input(
-        ui.tr("data.header_row"),
-        min_value=1,
-        value=m.header_row,
-        step=1,
-        key=f"header_row_{index}_{revision}",
-        help=ui.tr("data.header_row.help"),
-    )
     st.markdown(
         ui.tr_md(
             "data.sheet",
@@ -120,6 +108,19 @@ def mapping_editor(m, index: int, revision: str):
             row=m.header_row,
             rows=f"{m.n_rows:,}",
         )
+    )
+    read_as = ui.tr("data.layout", layout=ui.tr(f"layout.{m.layout}"))
+    if m.profile:
+        read_as += " " + ui.tr("data.from_profile", name=m.profile)
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+    c1.caption(read_as)
+    c2.number_input(
+        ui.tr("data.header_row"),
+        min_value=1,
+        value=m.header_row,
+        step=1,
+        key=f"header_row_{index}_{revision}",
+        help=ui.tr("data.header_row.help"),
     )
     ignore = ui.tr("data.ignore")
     frame = pd.DataFrame(
@@ -153,16 +154,19 @@ def kind_name(kind: str) -> str:
     return kind if name == f"kind.{kind}" else name
 
 
+PROBLEM_COLUMNS = ["level", "message", "row", "column", "value", "file", "sheet"]
+
+
 def show_problems(problems) -> None:
+    """Every problem, what to fix first; the CSV has the same columns, in the user's language."""
     frame = pd.DataFrame([p.as_dict() for p in problems])
     frame["message"] = [ui.problem_text(p) for p in problems]
     frame["level"] = [ui.tr(f"problem.level.{p.level}") for p in problems]
-    st.dataframe(
-        frame,
-        hide_index=True,
-        key="problems",
-        column_config={c: ui.tr(f"problem.{'message' if c == 'message' else c}") for c in frame},
-    )
+    frame = frame.reindex(columns=PROBLEM_COLUMNS)
+    frame["row"] = pd.to_numeric(frame["row"], errors="coerce").astype("Int64")
+    frame = frame.astype(object).where(frame.notna(), "")
+    frame = frame.rename(columns={c: ui.tr(f"problem.{c}") for c in PROBLEM_COLUMNS})
+    st.dataframe(frame, hide_index=True, key="problems")
     st.download_button(
         ui.tr("data.download_problems"),
         to_csv_bytes(frame),

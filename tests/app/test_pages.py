@@ -71,7 +71,8 @@ def test_bad_upload_lists_problems_and_writes_nothing(empty_app, monkeypatch):
     assert not at.exception
     assert any("Nothing was imported" in e.value for e in at.error)
     problems = at.dataframe[1].value  # after the mapping editor
-    assert set(problems["row"]) == {2, 3}
+    assert list(problems.columns[:3]) == ["Level", "What to fix", "Row"]  # what to fix first
+    assert set(problems["Row"]) == {2, 3}
     engine = open_store(os.environ["CREDITDASH_DB_URL"])
     assert row_counts(engine)["invoices"] == 0
     engine.dispose()

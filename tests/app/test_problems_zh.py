@@ -14,6 +14,7 @@ from tests.app.test_pages import PAGES, run_page
 
 BAD = b"Invoice No,Customer ID,Invoice Date,Amount\nX1,C1,2024-13-45,12.00\nX2,C1,2024-01-02,abc\n"
 LEDGER = "Invoice No,Customer ID,Invoice Date,Amount\nINV-1,C1,2024-01-05,1000.00\n"
+ROW, MESSAGE, LEVEL = "行", "如何修正", "级别"
 
 
 def test_bad_upload_lists_its_problems_in_chinese(empty_app):
@@ -23,11 +24,12 @@ def test_bad_upload_lists_its_problems_in_chinese(empty_app):
     at.button(key="do_import").click().run()
     assert not at.exception
     assert any("未导入任何数据" in e.value for e in at.error)
-    problems = at.dataframe[1].value.set_index("row")  # after the mapping editor
-    assert problems.loc[2, "message"] == (
+    problems = at.dataframe[1].value.set_index(ROW)  # after the mapping editor
+    assert list(problems.columns[:1]) == [LEVEL]  # the headers are Chinese too
+    assert problems.loc[2, MESSAGE] == (
         "'2024-13-45' 不是有效日期：请改为 2024-03-31、3/31/2024 或 2024年3月31日 等格式。"
     )
-    assert problems.loc[3, "message"].startswith("'abc' 不是有效金额")
+    assert problems.loc[3, MESSAGE].startswith("'abc' 不是有效金额")
 
 
 def test_refused_rollback_is_explained_in_chinese(empty_app):
