@@ -15,7 +15,11 @@ if "lang" not in st.session_state:
     asked = st.query_params.get("lang")
     st.session_state["lang"] = asked if asked in LANGS else language_from_locale(st.context.locale)
 
-actor = ui.sign_in()
+try:  # with sign-in, the role is read from the store: a store that cannot be opened says why
+    actor = ui.sign_in()
+except CreditDashError as err:
+    st.error(ui.error_text(err))
+    st.stop()
 
 # (script, icon) in menu order; a page joins the menu once its script exists.
 PAGES = [

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from creditdash.audit import audit_log
+from creditdash.audit import audit_log, verify_chain
 from creditdash.auth import ROLES, list_roles, set_role
 from creditdash.errors import CreditDashError
 from creditdash.exports import XLSX_MIME, to_csv_bytes, to_xlsx_bytes
@@ -61,6 +61,13 @@ def named(family: str, code: str) -> str:
 
 
 st.subheader(ui.tr("admin.audit"))
+chain = verify_chain(engine)  # whether the trail's hash chain still holds
+if chain.intact:
+    st.success(ui.said_md(chain.text()), icon=":material/verified_user:")
+else:
+    broken = f"{ui.tr('admin.audit_chain.broken')} {ui.said_md(chain.text())}"
+    st.error(broken, icon=":material/gpp_bad:")
+st.caption(ui.tr("admin.audit_chain.help"))
 log = audit_log(engine)
 actions = sorted(log["action"].unique()) if not log.empty else []
 chosen = st.multiselect(

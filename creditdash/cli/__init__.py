@@ -1,7 +1,8 @@
 """The command line: `python -m creditdash COMMAND ...`.
 
 Exit codes: 0 success, 1 a creditdash error (message printed), 2 bad usage,
-3 data rejected (every problem printed, nothing written).
+3 data rejected (every problem printed, nothing written), 4 the audit trail
+is broken (`audit --verify` prints the first broken entry).
 
 Each module in this package that defines `register(subparsers)` adds its
 commands; `register` sets `handler=function(args, ctx)` on each parser.

@@ -542,10 +542,21 @@ def _too_long(batch: ParsedBatch, incoming: dict[str, pd.DataFrame]) -> list[Pro
             ):
                 file, sheet, row = _where(batch, table, str(k))
                 said = too_long_message(int(size), limit)
+                header = _header(batch, file, sheet, column)
                 problems.append(
-                    said.problem(file=file, sheet=sheet, row=row, column=column, value=str(value))
+                    said.problem(file=file, sheet=sheet, row=row, column=header, value=str(value))
                 )
     return problems[:1000]
+
+
+def _header(batch: ParsedBatch, file: str, sheet: str | None, column: str) -> str:
+    """The header the user gave the field `column` in that sheet (the field's name without one)."""
+    for m in batch.mappings:
+        if m.file == file and m.sheet == sheet:
+            for header, field_ in m.mapping.items():
+                if field_ == column:
+                    return header
+    return column
 
 
 # ---------------------------------------------------------------- public
