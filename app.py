@@ -93,4 +93,8 @@ with st.sidebar:
     else:
         st.caption(ui.tr("sidebar.local_user"))
 
-page.run()
+# A figure the data cannot give (e.g. no exchange rate at the as-of date) is said, not raised.
+try:
+    page.run()
+except CreditDashError as err:
+    st.error(ui.error_text(err))

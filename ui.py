@@ -18,6 +18,7 @@ from creditdash import aging as aging_mod
 from creditdash import i18n
 from creditdash import kpis as kpis_mod
 from creditdash.ledger import Ledger
+from creditdash.presentation import shown
 from creditdash.settings import Settings
 from creditdash.store import data_version, load_demo, load_ledger, open_store, row_counts  # noqa: F401
 
@@ -292,7 +293,7 @@ def money_column(label: str, help: str | None = None):
 
 def days(value: float | None) -> str:
     unit = " 天" if lang() == "zh" else " d"
-    return "–" if value is None else i18n.number(value, lang(), 1) + unit
+    return "–" if value is None else i18n.number(shown(value), lang(), 1) + unit
 
 
 def pct(value: float | None) -> str:

@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 import pandas as pd
 
 from creditdash.aging import to_money
 from creditdash.ledger import NO_ATTRIBUTE
+
+
+def shown(value: float | None, digits: int = 1) -> float | None:
+    """A figure as every page and the review pack show it: `digits` decimals, rounded once.
+
+    Half away from zero on the figure's decimal digits (64.35 -> 64.4, as a reader
+    rounds), not on its binary approximation (which `format(64.35, ".1f")`
+    takes down to 64.3). None stays None.
+    """
+    if value is None:
+        return None
+    exact = Decimal(repr(float(value)))
+    return float(exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
 
 
 def top_overdue(table: pd.DataFrame, labels: list[str], n: int = 10) -> pd.DataFrame:

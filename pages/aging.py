@@ -4,7 +4,7 @@ import streamlit as st
 
 import ui
 from creditdash import charts
-from creditdash.aging import bucket_labels, to_money
+from creditdash.aging import bucket_labels, exchange_differences, to_money
 from creditdash.errors import CreditDashError
 from creditdash.exports import XLSX_MIME, to_xlsx_bytes
 from creditdash.presentation import items_of_group, labelled_aging, parse_edges
@@ -83,6 +83,17 @@ st.caption(
 )
 if held:
     st.caption(ui.tr("aging.retention_caption", amount=ui.money(shown["retention"].sum())))
+
+if ui.ledger().has_foreign_currency:  # foreign balances are at the as-of rate: what that adds
+    fx = to_money(exchange_differences(ui.ledger(), as_of, by=by))
+    total = to_money(exchange_differences(ui.ledger(), as_of, by="none")).iloc[0]
+    st.caption(ui.tr("aging.fx_caption", amount=ui.money(total["exchange_difference"])))
+    if by != "none" and not fx.empty:
+        with st.expander(ui.tr("aging.fx_table")):
+            st.dataframe(fx, hide_index=True, column_config={
+                c: ui.money_column(ui.tr(f"aging.fx.{c}"))
+                for c in ("at_transaction_rates", "at_as_of_rate", "exchange_difference")
+            })  # fmt: skip
 
 stem = f"aging_{by}_{as_of:%Y%m%d}"
 ui.download_pair(

@@ -35,11 +35,11 @@ for column, (key, fmt, colour) in zip(st.columns([1.3, 1, 1, 1, 1, 1]), TILES, s
     delta = None if value is None or previous is None else value - previous
     exact = ui.tr("kpi.exactly", value=ui.money(value)) if key == "total_ar" else ""
     column.metric(
-        ui.tr(f"kpi.{key}"),
+        ui.tr(f"kpi.{key}", days=now["window_days"]),
         fmt(value),
         delta=None if delta is None else fmt(delta).replace("¥", ""),
         delta_color=colour,
-        help=ui.tr(f"kpi.help.{key}") + exact,
+        help=ui.tr(f"kpi.help.{key}", days=now["window_days"]) + exact,
         border=True,
     )
 

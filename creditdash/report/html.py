@@ -23,6 +23,7 @@ import plotly.io as pio
 from creditdash.charts import localise_money_axes
 from creditdash.exports import safe_cell
 from creditdash.i18n import render, t
+from creditdash.presentation import shown
 from creditdash.report import labels
 from creditdash.review import charts
 from creditdash.review.story import Review, section_frame
@@ -236,7 +237,7 @@ def format_value(value, unit: str, lang: str = "en") -> str:
     if unit == "money":
         return f"{value:,.2f}"
     if unit == "days":
-        return t("pack.days", lang, value=f"{value:,.1f}")
+        return t("pack.days", lang, value=f"{shown(value):,.1f}")
     return f"{value:,.2f}%"
 
 

@@ -31,8 +31,8 @@ TILES: list[tuple[str, str, str, str]] = [
     ("overdue_ar", "Overdue AR", "money", "down"),
     ("overdue_pct", "Overdue %", "pct", "down"),
     ("dso_countback", "DSO countback", "days", "down"),
-    ("bpdso", "Best possible DSO", "days", "down"),
-    ("add", "ADD", "days", "down"),
+    ("bpdso", "Best possible DSO (90 days)", "days", "down"),  # the review's window: 90 days
+    ("add", "ADD (90 days)", "days", "down"),
     ("cei", "CEI", "pct", "up"),
     ("receipts", "Received (7 days)", "money", "up"),
     ("top10_pct", "Top-10 share", "pct", "down"),
