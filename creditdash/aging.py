@@ -142,11 +142,12 @@ def open_items(
     rows = arrays.invoice_order[:n][keep]
     source = ledger.invoices.iloc[rows].reset_index(drop=True)
     amount = arrays.invoice_amount[:n][keep]
-    original, difference = outstanding.copy(), np.zeros(n, dtype=np.int64)
+    original, difference = outstanding, np.zeros(n, dtype=np.int64)
     if state.exchange is not None:
+        original = outstanding.copy()
         original[state.exchange.invoices] = state.exchange.open_original
         difference[state.exchange.invoices] = state.exchange.invoice_difference
-    currency = source["currency"].mask(~_foreign_rows(arrays, n)[keep], ledger.currency)
+    currency = _currencies(arrays, n, ledger.currency)[keep]
     bucket = _buckets(arrays, day, n, basis, edges)[keep]
     customer = arrays.invoice_customer[:n][keep]
     names = arrays.customers["customer_name"].to_numpy()[customer]
@@ -454,12 +455,15 @@ def _exchange_at(
     )
 
 
-def _foreign_rows(arrays: LedgerArrays, n: int) -> np.ndarray:
-    """Per invoice[:n]: in a foreign currency."""
-    foreign = np.zeros(n, dtype=bool)
+def _currencies(arrays: LedgerArrays, n: int, reporting: str) -> pd.Categorical:
+    """Each invoice[:n]'s own currency: categories the reporting one, then the foreign ones."""
+    codes = np.zeros(n, dtype=np.int16)
+    names = [reporting]
     if arrays.fx is not None:
-        foreign[arrays.fx.invoices[: int(np.searchsorted(arrays.fx.invoices, n))]] = True
-    return foreign
+        k = int(np.searchsorted(arrays.fx.invoices, n))
+        codes[arrays.fx.invoices[:k]] = arrays.fx.invoice_currency[:k] + 1
+        names += arrays.fx.currencies
+    return pd.Categorical.from_codes(codes, categories=names)
 
 
 def _translate(cents: np.ndarray, rates: np.ndarray) -> np.ndarray:
