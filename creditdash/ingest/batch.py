@@ -308,6 +308,7 @@ def _context(raw: RawSheet, mapping: SheetMapping, log: ProblemLog) -> SheetCont
         return None
     ctx.title = title_lines(raw.cells, mapping.header_row - 1)
     ctx.footer = structure.footer
+    ctx.decimal_mark = raw.decimal_mark
     ctx.body = structure.body
     suspicious.headerless_data(raw, mapping, ctx, log)
     suspicious.uncached_formulas(raw, mapping, ctx, log)

@@ -156,6 +156,13 @@ def read_csv_text(text: str, utf8: bytes | None = None) -> pd.DataFrame:
     return frame
 
 
+def csv_delimiter(text: str) -> str:
+    """The delimiter of a CSV text (see `sniff_delimiter`)."""
+    return sniff_delimiter(
+        [line.rstrip("\r") for line in text.split("\n", SCAN_LINES)[:SCAN_LINES]]
+    )
+
+
 def sniff_delimiter(lines: list[str]) -> str:
     """The delimiter that splits the most of the first lines into the same number
     (two or more) of fields; on a tie, the one that gives more fields.

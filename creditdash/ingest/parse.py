@@ -466,14 +466,16 @@ _POINT = rf"^(?:{_WHOLE_POINT})?(?:\.\d+)?$"
 _COMMA = rf"^(?:{_WHOLE_COMMA})?(?:,\d+)?$"
 
 
-def parse_money(text: pd.Series) -> Parsed:
+def parse_money(text: pd.Series, decimal_mark: str | None = None) -> Parsed:
     """Amounts as whole cents (Int64), rounded half away from zero.
 
     Reads 1234.5, 1,234.50, 1.234,50, 1 234,50 (any space), 1'234.50, ¥1,234.50,
     RMB 1234, 1.234,56 €, (1,234.00), -1,234.00, 1.234,00- (SAP), 1,234.56 CR (a
     credit: negative), 1,234.56 DR, 1e3, and '-' for zero; `currency` holds the
     code a sign implies. Whether '.' or ',' marks the decimals is decided for the
-    whole column (`_decimal_marks`). Amounts beyond MAX_CENTS are bad with a `CellNote`.
+    whole column (`_decimal_marks`); where no cell settles it, `decimal_mark` (what
+    the file's format says, e.g. "." in a comma-separated CSV) does. Amounts beyond
+    MAX_CENTS are bad with a `CellNote`.
     """
     raw = _normalise(text).fillna("")
     index, n = raw.index, len(raw)
@@ -496,7 +498,9 @@ def parse_money(text: pd.Series) -> Parsed:
     point = _matches(num, _POINT) & signed
     comma = _matches(num, _COMMA) & signed & ~(point & point_writer)
     exponent = _matches(num, _EXPONENT) & signed & ~point & ~comma
-    marks = _decimal_marks(raw, num, point, comma, _matches(num, "[.,]"), negative)
+    marks = _decimal_marks(
+        raw, num, point, comma, _matches(num, "[.,]"), negative, decimal_mark=decimal_mark
+    )
     readable = (point | comma) & ~marks.conflict & ~marks.unsettled
     cents = np.zeros(n, dtype="int64")
     too_large = np.zeros(n, dtype=bool)
@@ -613,6 +617,8 @@ def _decimal_marks(
     comma: np.ndarray,
     marked: np.ndarray,
     negative: np.ndarray,
+    *,
+    decimal_mark: str | None = None,
 ) -> _Marks:
     """Whether the column writes decimals with '.' or ',', from all its cells.
 
@@ -631,6 +637,8 @@ def _decimal_marks(
         either = point & comma & marked
         if not either.any():
             return _Marks(False, nothing, nothing, [], [])
+        if decimal_mark is not None:  # the file's format settles it (a comma-separated CSV)
+            return _Marks(decimal_mark == ",", nothing, nothing, [], [])
         note = _unsettled_marks(text, num, np.flatnonzero(either), negative)
         return _Marks(False, nothing, either, [note], [])
     comma_wins = len(by_comma) > len(by_point) or (

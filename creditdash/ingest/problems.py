@@ -70,6 +70,7 @@ class SheetContext:
     body: pd.DataFrame | None = None
     title: list[str] = field(default_factory=list)  # text of the lines above the header
     footer: list[str] = field(default_factory=list)  # text of the lines below the last row
+    decimal_mark: str | None = None  # what the file's format says marks decimals (RawSheet)
 
     def header(self, name: str | None) -> str | None:
         return None if name is None else self.headers.get(name, name)

@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from creditdash.ingest import guard, sheetxml
-from creditdash.ingest.csvtext import decode, read_csv_text
+from creditdash.ingest.csvtext import csv_delimiter, decode, read_csv_text
 from creditdash.ingest.guard import ReadLimits
 from creditdash.ingest.problems import Message, ProblemLog, message
 from creditdash.ingest.workbook import unpack
@@ -67,6 +67,8 @@ class RawSheet:
     ((first_row, first_col), (last_row, last_col)), 0-based. `uncached` names
     (as 'B7') formula cells whose result was never saved, so they read as
     empty; `n_uncached` counts them all (the list stops at sheetxml.KEPT).
+    `decimal_mark` is what the file's own format says marks decimals: "." in a
+    comma-separated CSV (a decimal-comma locale cannot write one), else None.
     """
 
     file: str
@@ -75,6 +77,7 @@ class RawSheet:
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     uncached: list[str] = field(default_factory=list)
     n_uncached: int = 0
+    decimal_mark: str | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -264,7 +267,8 @@ def _read_text(name: str, data: bytes, log: ProblemLog) -> list[RawSheet]:
         log.file(name, _nul_text(text))
         return []
     utf8 = data[3:] if encoding == "utf-8-sig" else data if encoding == "utf-8" else None
-    return [RawSheet(file=name, sheet=None, cells=read_csv_text(text, utf8))]
+    mark = "." if csv_delimiter(text) == "," else None
+    return [RawSheet(file=name, sheet=None, cells=read_csv_text(text, utf8), decimal_mark=mark)]
 
 
 def _nul_text(text: str) -> Message:

@@ -93,7 +93,10 @@ def stage(
         if name not in body.columns:
             continue
         parser = PARSERS[name]
-        result = parser(body[name])
+        if parser is parse.parse_money:
+            result = parse.parse_money(body[name], decimal_mark=ctx.decimal_mark)
+        else:
+            result = parser(body[name])
         parsed[name] = result
         bad = result.bad.to_numpy(dtype=bool)
         if bad.any():

@@ -159,3 +159,18 @@ def test_quickbooks_sub_customers_count_under_their_parent():
     batch = parsed(text)
     assert set(batch.snapshots[0].items["customer_id"]) == {"Acme"}
     assert any(w.code == "ingest.parent_customer" for w in batch.warnings)
+
+
+def test_whole_amounts_with_thousands_commas_in_a_comma_separated_csv():
+    """A comma-separated CSV cannot come from a decimal-comma locale: 1,234 is 1234."""
+    text = 'Invoice No,Customer,Invoice Date,Amount\nI1,c,2024-01-01,"1,234"\nI2,c,2024-01-01,"5,000"\n'
+    batch = parsed(text)
+    assert batch.errors == []
+    assert batch.invoices["amount_cents"].tolist() == [123400, 500000]
+
+
+def test_whole_amounts_with_dots_in_a_semicolon_csv_are_refused_not_guessed():
+    text = "Invoice No;Customer;Invoice Date;Amount\nI1;c;2024-01-01;1.234\nI2;c;2024-01-01;5.000\n"
+    batch = parsed(text)
+    assert {e.code for e in batch.errors} == {"ingest.decimal_marks_unsettled"}
+    assert batch.invoices.empty
