@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import sqlite3
 import subprocess
 from contextlib import contextmanager
 
@@ -179,16 +180,31 @@ def test_a_read_only_file_with_an_old_schema_says_it_needs_upgrading(tmp_path):
     said_in_both(refused.value)
 
 
-def test_an_immutable_file_lists_its_imports(stored):
+@pytest.mark.parametrize(
+    ("journal", "folder_too"),
+    [("wal", True), ("delete", False)],
+    ids=["wal file in an immutable folder", "rollback-journal file"],
+)
+def test_an_immutable_file_lists_its_imports(stored, journal, folder_too):
+    """Opening must not write: not the journal mode, not the WAL's side files, not a migration."""
     if shutil.which("chattr") is None:
         pytest.skip("chattr is not available")
-    if subprocess.run(["chattr", "+i", str(stored)], capture_output=True).returncode != 0:
-        pytest.skip("this file system or user cannot mark files immutable")
+    if journal != "wal":
+        with sqlite3.connect(stored) as conn:
+            conn.execute(f"PRAGMA journal_mode={journal}")
+        conn.close()
+    targets = [stored, stored.parent] if folder_too else [stored]
+    marked = []
     try:
+        for target in targets:
+            if subprocess.run(["chattr", "+i", str(target)], capture_output=True).returncode:
+                pytest.skip("this file system or user cannot mark files immutable")
+            marked.append(target)
         code, out = run("--db", f"sqlite:///{stored}", "imports")
         assert code == 0 and out.startswith("#1 ")
     finally:
-        subprocess.run(["chattr", "-i", str(stored)], check=True)
+        for target in marked:
+            subprocess.run(["chattr", "-i", str(target)], check=True)
 
 
 # ---------------------------------------------------------------- a full disk
