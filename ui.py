@@ -7,7 +7,10 @@ rollback invalidates it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import io
+import ipaddress
+import re
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 
@@ -62,6 +65,30 @@ def lang() -> str:
     return chosen if chosen in i18n.LANGS else "en"
 
 
+def resend_widget_values() -> None:
+    """Set every widget's value again, as read with the labels the browser was last sent.
+
+    A choice widget (selectbox, radio, multiselect, segmented control) sends the browser its
+    options' labels and gets back the label shown, which the next run maps to its option. Labels
+    follow the language, so after a switch the browser returns the old language's label, which
+    the new labels do not match: the value came back as that string (a list of dates then held
+    a string) or the widget fell back to its first option. app.py calls this on the run that
+    switches the language, before any widget: read now, each value still maps through the old
+    labels, and a value set again is sent to the browser under its new label.
+
+    Left alone: values no label stands for and that Streamlit refuses to set (buttons'
+    booleans, uploaded files, table edits, empty values).
+    """
+    for key in list(st.session_state.keys()):
+        value = st.session_state[key]
+        many = value if isinstance(value, list | tuple) else [value]
+        if value is None or isinstance(value, bool | dict) or not many:
+            continue
+        if any(isinstance(v, io.BytesIO) for v in many):  # st.file_uploader's UploadedFile
+            continue
+        st.session_state[key] = value
+
+
 def tr(key: str, **params) -> str:
     """A UI string in the chosen language (creditdash/i18n catalogues)."""
     return i18n.t(key, lang(), **params)
@@ -71,6 +98,110 @@ def said(text) -> str:
     """A sentence the library built (`i18n.Text`, its stored dict form, or a list) in the chosen
     language; a plain string as it is."""
     return i18n.render(text, lang())
+
+
+# Streamlit reads the text of st.markdown, captions, alerts, toasts, progress bars, labels and
+# tooltips as markdown. A value from a URL, a file or the database goes in through the helpers
+# below, which show it as typed: `tr_md`, `said_md` and `error_text` keep the catalogue's own
+# markdown and escape only the values filled in; `escape_markdown` and `code_span` take one value.
+_MARKDOWN_SYNTAX = re.compile(r"([\\`*_~\[\]<>#|$])")
+_LINE_START = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))")  # a list item: "- ", "1. " or "1) "
+# links Streamlit finds in plain text after parsing, where a backslash escape no longer counts
+_BARE_LINK = re.compile(r"(?i)(https?:|www)(?=//|\.)")
+_WORD_JOINER = "\u2060"
+# a placeholder the catalogue puts in backticks: "`{value}` is not a known region"
+_CODE_FIELD = re.compile(r"`(\{(\w+)(?:![rsa])?(?::[^{}`]*)?\})`")
+
+
+def escape_markdown(text: object) -> str:
+    """`text` as markdown that shows it literally: no link, image, emphasis, code, HTML,
+    heading, list, table, colour directive or formula.
+
+    Backslash-escapes the characters that start markdown syntax inline (``\\ ` * _ ~ [ ] < > #
+    | $``) and a list marker at its start; a newline becomes a space; an invisible word
+    joiner splits ``https://`` and ``www.``, which Streamlit turns into links after parsing.
+    """
+    flat = " ".join(str("" if text is None else text).splitlines())
+    flat = _MARKDOWN_SYNTAX.sub(r"\\\1", _BARE_LINK.sub(r"\1" + _WORD_JOINER, flat))
+    marker = _LINE_START.match(flat)
+    if marker is None:
+        return flat
+    at = marker.end() - (0 if marker.group(2)[0].isdigit() else 1)  # "1\. " or "\- "
+    return flat[:at] + "\\" + flat[at:]
+
+
+def code_span(text: object) -> str:
+    """`text` as an inline code span (shown literally), fenced by more backticks than it holds."""
+    flat = " ".join(str("" if text is None else text).splitlines())
+    if not flat:
+        return ""
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", flat)), default=0) + 1)
+    pad = " " if flat[0] in "` " or flat[-1] in "` " else ""
+    return f"{fence}{pad}{flat}{pad}{fence}"
+
+
+class _Literal:
+    """A value filled into a markdown template, shown as it is whatever its format spec."""
+
+    def __init__(self, value: object, code: bool) -> None:
+        self.value, self.code = value, code
+
+    def _shown(self, text: str) -> str:
+        return code_span(text) if self.code else escape_markdown(text)
+
+    def __format__(self, spec: str) -> str:
+        return self._shown(format(self.value, spec))
+
+    def __str__(self) -> str:
+        return self._shown(str(self.value))
+
+    def __repr__(self) -> str:
+        return self._shown(repr(self.value))
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, i18n.Text) or (isinstance(value, dict) and "code" in value)
+
+
+def _markdown(template: str, params: Mapping[str, object], language: str) -> str:
+    """`template` (markdown) filled with `params`, each shown literally: a value the template
+    puts in backticks as a code span, any other escaped; sentences (Texts) rendered likewise."""
+    in_code = {m.group(2) for m in _CODE_FIELD.finditer(template)}
+    filled: dict[str, object] = {}
+    for name, value in params.items():
+        texts = _is_text(value) or (isinstance(value, list) and value and all(map(_is_text, value)))
+        if texts and name not in in_code:
+            filled[name] = _said_markdown(value, language)  # already markdown, shown literally
+        else:
+            plain = i18n.render(value, language) if texts else value
+            filled[name] = _Literal(plain, name in in_code)
+    return _CODE_FIELD.sub(r"\1", template).format(**filled)
+
+
+def _said_markdown(text, language: str) -> str:
+    if isinstance(text, list | tuple):
+        return ("；" if language == "zh" else "; ").join(_said_markdown(t, language) for t in text)
+    if isinstance(text, dict) and "code" in text:
+        text = i18n.Text.from_dict(text)
+    if not isinstance(text, i18n.Text):
+        return escape_markdown(text)
+    template = i18n.catalogue(language).get(text.code) or i18n.catalogue("en").get(text.code)
+    try:
+        if template is not None:
+            return _markdown(template, text.params, language)
+        return escape_markdown(text.render(language))
+    except (KeyError, IndexError, TypeError, ValueError):  # params that do not fit the text
+        return escape_markdown(text.default if text.default is not None else text.code)
+
+
+def tr_md(key: str, **params) -> str:
+    """`tr` for markdown (alerts, captions, toasts, labels): the values shown literally."""
+    return _said_markdown(i18n.Text(key, params, key), lang())
+
+
+def said_md(text) -> str:
+    """`said` for markdown: the library's sentence with the values it names shown literally."""
+    return _said_markdown(text, lang())
 
 
 # Streamlit has no setting for its file uploader's own words (streamlit/streamlit#13500), so in
@@ -148,8 +279,12 @@ def problem_text(problem) -> str:
 
 
 def error_text(err: Exception) -> str:
-    """A `CreditDashError`'s message in the chosen language (`str(err)` when it has no code)."""
-    return _coded(getattr(err, "code", None), getattr(err, "params", None), str(err))
+    """A `CreditDashError`'s message in the chosen language (`str(err)` when it has no code), as
+    markdown for st.error & co.: the values it names (from files, the database) shown literally."""
+    code = getattr(err, "code", None)
+    if not code:
+        return escape_markdown(str(err))
+    return said_md(i18n.Text(code, getattr(err, "params", None) or {}, str(err)))
 
 
 def auth_configured() -> bool:
@@ -168,6 +303,11 @@ def sign_in():
     from creditdash.auth import LOCAL, Actor, role_of
 
     if not auth_configured():
+        if not listens_locally():
+            # without sign-in every visitor is the local admin: serve this machine only
+            st.navigation([st.Page(_signed_out, title="creditdash")], position="hidden")
+            st.error(tr("auth.open_network", address=server_address()))
+            st.stop()
         st.session_state["_actor"] = LOCAL
         return LOCAL
     if not st.user.is_logged_in:
@@ -181,12 +321,44 @@ def sign_in():
     role = role_of(engine(), email) if email else None
     if role is None:
         st.navigation([st.Page(_signed_out, title="creditdash")], position="hidden")
-        st.warning(tr("auth.no_role", email=email or "?"))
+        st.warning(tr_md("auth.no_role", email=email or "?"))
         st.button(tr("auth.logout"), on_click=st.logout, key="logout_norole")
         st.stop()
     actor = Actor(email, role)
     st.session_state["_actor"] = actor
     return actor
+
+
+def server_address() -> str:
+    """The address the server listens on (`server.address`; empty: every interface)."""
+    return str(st.get_option("server.address") or "")
+
+
+def listens_locally() -> bool:
+    """True when the server listens on this machine's loopback address only."""
+    address = server_address().strip("[]")
+    if address == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:  # empty (every interface) or a host name
+        return False
+
+
+def permitted(action: str) -> bool:
+    """True when the user's role allows `action`; else False and a note saying which role may.
+
+    Pages call it before a control that writes, and hide or disable the control when False
+    (the library refuses the write anyway).
+    """
+    from creditdash.auth import PERMISSIONS
+
+    user = actor()
+    if user.can(action):
+        return True
+    need, role = tr(f"role.{PERMISSIONS[action]}"), tr(f"role.{user.role}")
+    st.caption(tr("auth.needs", action=tr(f"auth.action.{action}"), need=need, role=role))
+    return False
 
 
 def _signed_out() -> None:
@@ -298,6 +470,19 @@ def days(value: float | None) -> str:
 
 def pct(value: float | None) -> str:
     return "–" if value is None else i18n.number(value, lang(), 1) + "%"
+
+
+def points(value: float | None) -> str:
+    """A change of a percentage: `+1.4 pp` / `+1.4 个百分点`, never `1.4%`."""
+    if value is None:
+        return "–"
+    sign = "+" if value > 0 else ""
+    return sign + i18n.number(value, lang(), 1) + (" 个百分点" if lang() == "zh" else " pp")
+
+
+def change(fmt, value: float) -> str:
+    """A tile's change in the tile's unit: percentages change by points, money without ¥."""
+    return points(value) if fmt is pct else fmt(value).replace("¥", "")
 
 
 def empty_state() -> bool:

@@ -37,7 +37,7 @@ for column, (key, fmt, colour) in zip(st.columns([1.3, 1, 1, 1, 1, 1]), TILES, s
     column.metric(
         ui.tr(f"kpi.{key}", days=now["window_days"]),
         fmt(value),
-        delta=None if delta is None else fmt(delta).replace("¥", ""),
+        delta=None if delta is None else ui.change(fmt, delta),
         delta_color=colour,
         help=ui.tr(f"kpi.help.{key}", days=now["window_days"]) + exact,
         border=True,

@@ -46,7 +46,7 @@ if st.session_state["review_week"] not in weeks:
 for by in ("salesperson", "region"):
     key = f"review_{by}"
     if st.session_state[key] not in (ALL, *options[by]):
-        st.warning(ui.tr(f"review.unknown.{by}", value=st.session_state[key]))
+        st.warning(ui.tr_md(f"review.unknown.{by}", value=st.session_state[key]))
         st.session_state[key] = ALL
 
 
@@ -125,11 +125,11 @@ rows = list(review.kpis.itertuples())
 for start in range(0, len(rows), 5):
     for column, r in zip(st.columns(5), rows[start : start + 5], strict=False):
         fmt = FORMAT[r.unit]
-        four = "–" if r.four_week is None else fmt(r.four_week).replace("¥", "")
+        four = "–" if r.four_week is None else ui.change(fmt, r.four_week)
         column.metric(
             ui.tr(f"review.tile.{r.key}"),
             fmt(r.value),
-            delta=None if r.wow is None else fmt(r.wow).replace("¥", ""),
+            delta=None if r.wow is None else ui.change(fmt, r.wow),
             delta_color={"up": "normal", "down": "inverse"}.get(r.better, "off"),
             help=ui.tr(f"review.def.{r.key}")
             + ui.tr("review.four_weeks", value=four)
@@ -257,9 +257,9 @@ for tab, by in zip(tabs, ("salesperson", "region"), strict=True):
         )  # fmt: skip
         if chosen != ALL and chosen in set(table["group"]):
             row = table.loc[table["group"] == chosen].iloc[0]
-            st.caption(ui.tr("review.scorecards.chosen", group=chosen, rank=row["rank"],
-                             n=len(table), cei=ui.pct(row["cei"]),
-                             overdue=ui.pct(row["overdue_pct"])))  # fmt: skip
+            st.caption(ui.tr_md("review.scorecards.chosen", group=chosen, rank=row["rank"],
+                                n=len(table), cei=ui.pct(row["cei"]),
+                                overdue=ui.pct(row["overdue_pct"])))  # fmt: skip
         st.plotly_chart(
             ui.localised(review_charts.scorecard_chart(
                 table,
@@ -280,7 +280,7 @@ for tab, by in zip(tabs, ("salesperson", "region"), strict=True):
         )
 
 for note in review.notes:
-    st.caption(f"ⓘ {labels.note(note, lang)}")
+    st.caption(f"ⓘ {ui.said_md(note)}")
 
 # --- the pack and the snapshots --------------------------------------------------------------
 st.subheader(ui.tr("review.pack"))
@@ -313,7 +313,9 @@ if find_chromium():
 else:
     p3.caption(ui.tr("review.pack.no_pdf"))
 label = ui.tr("review.snapshot.record") if info is None else ui.tr("review.snapshot.rerecord")
-if p4.button(label, key="rv_snapshot", disabled=not ui.actor().can("take_snapshot"),
+with p4:
+    may_snapshot = ui.permitted("take_snapshot")
+if p4.button(label, key="rv_snapshot", disabled=not may_snapshot,
              help=ui.tr("review.snapshot.help")):  # fmt: skip
     try:
         taken = take_snapshot(

@@ -174,11 +174,19 @@ def money(
     locale = LOCALES[lang]
     symbol = _SYMBOLS.get(currency) or get_currency_symbol(currency, locale=locale)
     sign = "-" if value < 0 else ""
-    if compact and abs(value) >= 10_000:
+    if compact and abs(value) >= 10_000 and lang == "zh":
+        body = _wan(abs(value), locale)
+    elif compact and abs(value) >= 10_000:
         body = format_compact_decimal(abs(value), locale=locale, fraction_digits=2)
     else:
         body = format_decimal(abs(value), format="#,##0.00", locale=locale)
     return f"{sign}{symbol}{body}"
+
+
+def _wan(value: float, locale: str) -> str:
+    """`2,349.77万`, `1.23亿`: Chinese units with grouping (Babel leaves the digits ungrouped)."""
+    scale, unit = (1e8, "亿") if round(value / 1e4, 2) >= 1e4 else (1e4, "万")
+    return format_decimal(value / scale, format="#,##0.##", locale=locale) + unit
 
 
 def number(value: float | None, lang: str = "en", digits: int = 1) -> str:

@@ -40,6 +40,8 @@ def test_as_of_change_moves_the_overview_numbers(demo_app):
     assert not at.exception
     assert metric(at, "Total AR") != latest
     assert all(m.help for m in at.metric)  # every tile defines its figure
+    overdue = next(m for m in at.metric if m.label == "Overdue")
+    assert overdue.delta.endswith(" pp")  # a change of a percentage is in points
 
 
 def test_group_by_changes_the_aging_rows(demo_app):

@@ -192,6 +192,9 @@ def test_money_and_compact_figures():
     assert i18n.money(-123456789, "CNY", "zh", compact=True) == "-¥1.23亿"
     assert i18n.money(123456789, "CNY", "en", compact=True) == "¥123.46M"
     assert i18n.money(12345, "CNY", "zh", compact=True) == "¥1.23万"
+    assert i18n.money(23497700, "CNY", "zh", compact=True) == "¥2,349.77万"  # grouped
+    assert i18n.money(234977000000, "CNY", "zh", compact=True) == "¥2,349.77亿"
+    assert i18n.money(99999999, "CNY", "zh", compact=True) == "¥1亿"  # not ¥10,000万
     assert i18n.money(999.5, "USD", "en", compact=True) == "$999.50"
     assert i18n.money(None) == "–"
     assert i18n.number(1234.567, "en", 1) == "1,234.6"
