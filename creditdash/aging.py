@@ -430,12 +430,12 @@ def _exchange_at(
     invoice_of = arrays.payment_invoice[payments[settles]]
     settled = np.zeros(k)
     if k and len(invoice_of):
-        target = np.minimum(np.searchsorted(invoices, invoice_of), k - 1)
+        target = fx.position_of(invoice_of)  # -1: the invoice is not in a foreign currency
         # Only a payment in its invoice's currency reduces its open amount in that currency.
-        same = invoices[target] == invoice_of
-        same &= fx.payment_currency[:j][settles] == fx.invoice_currency[target]
+        same = target >= 0
+        same[same] = fx.payment_currency[:j][settles][same] == fx.invoice_currency[target[same]]
         amount = payment_original[settles][same]
-        settled = np.bincount(target[same], weights=amount, minlength=k)
+        settled = np.bincount(target[same], weights=amount, minlength=k)[:k]
     open_original = fx.invoice_original[:k] - settled.astype(np.int64)
     unapplied = ~settles
     invoice_code, payment_code = fx.invoice_currency[:k], fx.payment_currency[:j][unapplied]
@@ -549,8 +549,8 @@ def _differences(arrays: LedgerArrays, state: _State, by: str) -> np.ndarray:
     if exchange is None:
         return out
     invoice_to, payment_to = _exchange_codes(groups, exchange)
-    np.add.at(out, invoice_to, exchange.invoice_difference)
-    np.add.at(out, payment_to, -exchange.unapplied_difference)  # cash lowers AR
+    out += _sum_by(invoice_to, exchange.invoice_difference, size)
+    out -= _sum_by(payment_to, exchange.unapplied_difference, size)  # cash lowers AR
     return out
 
 
@@ -563,8 +563,8 @@ def _foreign_balances(arrays: LedgerArrays, state: _State, by: str) -> np.ndarra
         return out
     invoice_to, payment_to = _exchange_codes(groups, exchange)
     cash = arrays.payment_amount[exchange.unapplied] + exchange.unapplied_difference
-    np.add.at(out, invoice_to, state.outstanding[exchange.invoices].astype(np.int64))
-    np.add.at(out, payment_to, -cash)
+    out += _sum_by(invoice_to, state.outstanding[exchange.invoices].astype(np.int64), size)
+    out -= _sum_by(payment_to, cash, size)
     return out
 
 
@@ -582,7 +582,13 @@ def _foreign_groups(arrays: LedgerArrays, state: _State, by: str) -> np.ndarray:
 
 
 def _sum_by(codes: np.ndarray, weights: np.ndarray, size: int) -> np.ndarray:
-    """Sum of weights per code 0..size-1 (float64 weights are exact by construction)."""
+    """Sum of weights per code 0..size-1 (float64 weights are exact by construction).
+
+    int64 weights are summed exactly: through float64 while their absolute sum
+    stays below 2**53, else one by one.
+    """
+    if weights.dtype.kind == "i" and np.abs(weights).sum(dtype=np.float64) < 2.0**53:
+        return np.bincount(codes, weights=weights, minlength=size).astype(np.int64)
     if weights.dtype.kind == "f":
         return np.bincount(codes, weights=weights, minlength=size)
     out = np.zeros(size, dtype=np.int64)

@@ -191,6 +191,11 @@ class FxArrays:
     payment_original: np.ndarray
     rate_days: tuple[np.ndarray, ...]
     rate_values: tuple[np.ndarray, ...]
+    invoice_index: np.ndarray  # per sorted invoice: its index in `invoices`, -1 when not foreign
+
+    def position_of(self, invoice: np.ndarray) -> np.ndarray:
+        """The index in `invoices` of each sorted invoice position (-1: not foreign)."""
+        return self.invoice_index[invoice]
 
     def rates_at(self, day: int, needed: np.ndarray) -> np.ndarray:
         """The rate in force at `day` (the latest dated on or before it) per currency.
@@ -493,4 +498,12 @@ def _fx_arrays(ledger: Ledger, inv_order: np.ndarray, pay_order: np.ndarray) -> 
         payment_original=pay["original_cents"].to_numpy(dtype=np.int64)[pay_rows],
         rate_days=tuple(rate_days),
         rate_values=tuple(rate_values),
+        invoice_index=_index_of(inv_foreign),
     )
+
+
+def _index_of(chosen: np.ndarray) -> np.ndarray:
+    """Per row: its rank among the chosen rows, -1 for the others."""
+    index = np.full(len(chosen), -1, dtype=np.intp)
+    index[chosen] = np.arange(int(chosen.sum()), dtype=np.intp)
+    return index
