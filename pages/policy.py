@@ -8,6 +8,8 @@ from creditdash.exports import to_csv_bytes
 from creditdash.risk import policy_tables as tables
 from creditdash.risk.policy import ACTIONS, CAP_FEATURES, CAP_TESTS, RULE_KINDS
 from creditdash.risk.policy_store import (
+    DEFAULT_NOTE,
+    SYSTEM_AUTHOR,
     current_policy,
     policy_changes,
     policy_version,
@@ -30,17 +32,26 @@ try:
 except CreditDashError as err:
     st.error(ui.error_text(err))
     st.stop()
+
+
+def stored_words(text: str) -> str:
+    """The words the store keeps for the first version, in the reader's language."""
+    known = {SYSTEM_AUTHOR: "policy.author.system", DEFAULT_NOTE: "policy.note.default"}
+    return ui.tr(known[text]) if text in known else text
+
+
 policy = stored.policy
 st.caption(
-    ui.tr(
+    ui.tr_md(
         "policy.caption",
         version=stored.version,
-        author=stored.author,
+        author=stored_words(stored.author),
         when=f"{stored.created_at:%Y-%m-%d %H:%M}",
-        note=stored.note,
+        note=stored_words(stored.note),
     )
 )
 rev = f"v{stored.version}"  # editors restart from the stored version after a save
+may_edit = ui.permitted("edit_policy")  # else the tables are shown read-only, with a note
 grades_tab, card_tab, rules_tab, other_tab, history_tab = st.tabs(
     [ui.tr(f"policy.tab.{t}") for t in ("grades", "scorecard", "rules", "other", "versions")]
 )
@@ -50,6 +61,7 @@ with grades_tab:
     grades = st.data_editor(
         grade_table,
         hide_index=True,
+        disabled=not may_edit,
         key=f"pol_grades_{rev}",
         column_config=headers(grade_table.columns),
     )
@@ -59,7 +71,8 @@ with card_tab:
     # the label column is read-only and ignored on saving: shown in the user's language
     card_table["label"] = card_table["feature"].map(lambda f: ui.tr(f"risk.feature.{f}"))
     card = st.data_editor(
-        card_table, hide_index=True, disabled=["feature", "label"], key=f"pol_card_{rev}",
+        card_table, hide_index=True, disabled=["feature", "label"] if may_edit else True,
+        key=f"pol_card_{rev}",
         column_config=headers(card_table.columns),
     )  # fmt: skip
     st.caption(ui.tr("policy.card.sum", total=f"{card['weight'].sum():g}"))
@@ -67,7 +80,8 @@ with rules_tab:
     st.caption(ui.tr("policy.rules.caption"))
     rule_table = tables.rules_frame(policy)
     rules = st.data_editor(
-        rule_table, hide_index=True, num_rows="dynamic", key=f"pol_rules_{rev}",
+        rule_table, hide_index=True, num_rows="dynamic" if may_edit else "fixed",
+        disabled=not may_edit, key=f"pol_rules_{rev}",
         column_config=headers(
             rule_table.columns,
             kind=st.column_config.SelectboxColumn(
@@ -84,7 +98,8 @@ with rules_tab:
     st.caption(ui.tr("policy.caps.caption"))
     cap_table = tables.caps_frame(policy)
     caps = st.data_editor(
-        cap_table, hide_index=True, num_rows="dynamic", key=f"pol_caps_{rev}",
+        cap_table, hide_index=True, num_rows="dynamic" if may_edit else "fixed",
+        disabled=not may_edit, key=f"pol_caps_{rev}",
         column_config=headers(
             cap_table.columns,
             feature=st.column_config.SelectboxColumn(
@@ -108,9 +123,11 @@ with rules_tab:
 with other_tab:
     st.caption(ui.tr("policy.other.caption"))
     other = st.text_area(ui.tr("policy.other.label"), tables.other_json(policy), height=420,
-                         key=f"pol_other_{rev}")  # fmt: skip
+                         disabled=not may_edit, key=f"pol_other_{rev}")  # fmt: skip
 with history_tab:
     versions = policy_versions(engine)
+    versions["author"] = versions["author"].map(stored_words)
+    versions["note"] = versions["note"].map(stored_words)
     st.dataframe(
         versions, hide_index=True, key="pol_versions", column_config=headers(versions.columns)
     )
@@ -124,18 +141,17 @@ with history_tab:
             changes, hide_index=True, key="pol_changes", column_config=headers(changes.columns)
         )
 
-with st.form("pol_save"):
-    c1, c2 = st.columns([1, 3])
-    who = c1.text_input(ui.tr("policy.who"), key="pol_who")
-    note = c2.text_input(ui.tr("policy.note"), key="pol_note")
-    if st.form_submit_button(ui.tr("policy.save")):
-        try:
-            edited = tables.policy_from_tables(grades, card, rules, other, caps)
-            if edited == policy:
-                st.info(ui.tr("policy.unchanged"))
-            else:
-                saved = save_policy(engine, edited, who, note)
-                st.success(ui.tr("policy.saved", version=saved.version))
-                st.rerun()
-        except CreditDashError as err:
-            st.error(ui.error_text(err))
+if may_edit:
+    with st.form("pol_save"):
+        note = st.text_input(ui.tr("policy.note"), key="pol_note")
+        if st.form_submit_button(ui.tr("policy.save")):
+            try:
+                edited = tables.policy_from_tables(grades, card, rules, other, caps)
+                if edited == policy:
+                    st.info(ui.tr("policy.unchanged"))
+                else:
+                    saved = save_policy(engine, edited, ui.actor(), note)
+                    st.success(ui.tr("policy.saved", version=saved.version))
+                    st.rerun()
+            except CreditDashError as err:
+                st.error(ui.error_text(err))

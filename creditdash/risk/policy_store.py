@@ -17,10 +17,13 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from creditdash import audit
-from creditdash.auth import Actor, as_actor
-from creditdash.errors import InvalidArgument, NotFound
+from creditdash.auth import Actor, authorise
+from creditdash.errors import NotFound
 from creditdash.risk.policy import Policy, check_policy, default_policy
 from creditdash.store.risk_models import PolicyVersion
+
+SYSTEM_AUTHOR = "system"  # the author of version 1, made on first use
+DEFAULT_NOTE = "Default policy created on first use."
 
 
 @dataclass(frozen=True)
@@ -51,28 +54,20 @@ def current_policy(engine: Engine) -> StoredPolicy:
             row = PolicyVersion(
                 version=1,
                 policy_json=json.dumps(default_policy(), ensure_ascii=False),
-                author="system",
+                author=SYSTEM_AUTHOR,
                 created_at=datetime.now().replace(microsecond=0),
-                note="Default policy created on first use.",
+                note=DEFAULT_NOTE,
             )
             s.add(row)
         return _stored(row)
 
 
-def save_policy(engine: Engine, policy: Policy, who: Actor | str, note: str = "") -> StoredPolicy:
-    """Check `policy` and store it as the next version by `who` (a new row, nothing overwritten).
+def save_policy(engine: Engine, policy: Policy, actor: Actor, note: str = "") -> StoredPolicy:
+    """Check `policy` and store it as the next version by `actor` (a new row, nothing overwritten).
 
-    `who` must be allowed to edit the policy (creditdash.auth); the new version is audited.
+    `actor` must be allowed to edit the policy (creditdash.auth); the new version is audited.
     """
-    if isinstance(who, str) and not who.strip():
-        raise InvalidArgument.coded(
-            "risk.error.policy_who",
-            "`who` must name the person saving the policy. Got {value!r}.",
-            value=who,
-        )
-    actor = as_actor(who)
-    actor.require("edit_policy")
-    who = actor.who
+    who = authorise(actor, "edit_policy").who
     check_policy(policy)
     current_policy(engine)  # version 1 exists before version 2
     with Session(engine) as s, s.begin():
@@ -80,7 +75,7 @@ def save_policy(engine: Engine, policy: Policy, who: Actor | str, note: str = ""
         row = PolicyVersion(
             version=latest + 1,
             policy_json=json.dumps(policy, ensure_ascii=False),
-            author=who.strip(),
+            author=who,
             created_at=datetime.now().replace(microsecond=0),
             note=note.strip(),
         )

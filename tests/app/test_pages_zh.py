@@ -63,3 +63,12 @@ def test_overview_and_aging_charts_name_buckets_in_chinese(demo_app, monkeypatch
             "万" in t or "亿" in t
             for t in figure["layout"]["xaxis" if page == PAGES[1] else "yaxis"]["ticktext"]
         )
+
+
+def test_the_first_policy_version_reads_chinese(empty_app):
+    empty_app.query_params["lang"] = "zh"
+    at = run_page(empty_app, "pages/policy.py")
+    assert not at.exception, [e.value for e in at.exception]
+    caption = next(c.value for c in at.caption if "第 1 版" in c.value)
+    assert "系统（默认）" in caption and "首次使用时创建的默认政策" in caption
+    assert "system" not in caption and "Default policy" not in caption
