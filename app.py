@@ -85,10 +85,10 @@ with st.sidebar:
     )
     last_import = ui.last_import()
     if last_import:
-        st.caption(ui.tr("sidebar.last_import", what=last_import))
+        st.caption(ui.tr_md("sidebar.last_import", what=last_import))
     st.caption(ui.tr("sidebar.currency", currency=ui.settings().reporting_currency))
     if ui.auth_configured():
-        st.caption(ui.tr("auth.signed_in", who=actor.who, role=ui.tr(f"role.{actor.role}")))
+        st.caption(ui.tr_md("auth.signed_in", who=actor.who, role=ui.tr(f"role.{actor.role}")))
         st.button(ui.tr("auth.logout"), on_click=st.logout, key="logout")
     else:
         st.caption(ui.tr("sidebar.local_user"))

@@ -6,7 +6,9 @@
     admin           + users and roles
 
 Without sign-in configured the app runs as one trusted local user
-(`LOCAL`, an admin); the command line runs as `CLI`, also trusted.
+(`LOCAL`, an admin) and listens on 127.0.0.1 only; the command line runs as
+`CLI` (or `command_line(who)`), also trusted. Every library function that
+writes takes an `Actor` and starts with `authorise(actor, action)`.
 """
 
 from __future__ import annotations
@@ -88,15 +90,29 @@ LOCAL = Actor("local user", "admin")
 CLI = Actor("command line", "admin")
 
 
-def as_actor(who: Actor | str) -> Actor:
-    """An Actor as given, or a trusted caller named by `who` (the command line, scripts)."""
-    if isinstance(who, Actor):
-        return who
-    if not str(who).strip():
+def authorise(actor: Actor, action: str) -> Actor:
+    """`actor`, once its role is checked for `action`: the first line of every library write.
+
+    Only an `Actor` is accepted, never a name: the audit trail's author is the user
+    the app signed in (or the trusted local user / command line), not a name typed
+    into a box.
+    """
+    if not isinstance(actor, Actor):
         raise InvalidArgument.coded(
-            "error.auth.who_empty", "`who` must name the person acting. Got an empty name."
+            "error.auth.not_actor",
+            "`actor` must be the user acting (creditdash.auth.Actor), not a name. Got {value!r}.",
+            value=actor,
         )
-    return Actor(str(who).strip(), "admin")
+    actor.require(action)
+    return actor
+
+
+def command_line(who: str = "") -> Actor:
+    """The command line acting, under the name given with `--who` (kept in the audit trail).
+
+    The command line is trusted like `CLI`: whoever runs it holds the database itself.
+    """
+    return Actor(who.strip() or CLI.who, CLI.role)
 
 
 def _table():
@@ -138,7 +154,7 @@ def set_role(engine: Engine, actor: Actor, email: str, role: str | None) -> None
     """Grant `role` to `email` (None removes the user); admins only, audited."""
     from creditdash.audit import record
 
-    actor.require("manage_roles")
+    authorise(actor, "manage_roles")
     if role is not None and role not in ROLES:
         raise InvalidArgument.coded(
             "error.choice", "`{name}` must be one of {options}. Got {value!r}.",

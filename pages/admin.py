@@ -49,7 +49,7 @@ with st.form("grant", clear_on_submit=True):
         except CreditDashError as err:
             st.error(ui.error_text(err))
         else:
-            st.success(ui.tr("admin.saved", email=email.strip().lower()))
+            st.success(ui.tr_md("admin.saved", email=email.strip().lower()))
             st.rerun()
 st.caption(ui.tr("admin.roles_help"))
 

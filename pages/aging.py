@@ -106,7 +106,7 @@ if not rows:
     st.stop()
 row = table.iloc[rows[0]]
 items = items_of_group(ui.open_items(version, as_of, basis, edges), by, row)
-st.subheader(ui.tr("aging.items", group=shown.iloc[rows[0]]["group"]))
+st.subheader(ui.tr_md("aging.items", group=shown.iloc[rows[0]]["group"]))
 shown_items = to_money(items)
 shown_items["part"] = [  # an instalment, or retention and whether it is due yet
     ui.tr(f"aging.part.{p}" + (".not_due" if p == "retention" and d <= 0 else ""))

@@ -111,7 +111,7 @@ def mapping_editor(m, index: int, revision: str):
     )
     read_as = ui.tr("data.layout", layout=ui.tr(f"layout.{m.layout}"))
     if m.profile:
-        read_as += " " + ui.tr("data.from_profile", name=m.profile)
+        read_as += " " + ui.tr_md("data.from_profile", name=m.profile)
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
     c1.caption(read_as)
     c2.number_input(
@@ -214,7 +214,7 @@ def run_import(sources, mappings, dry_run: bool, plain) -> None:
         for used in corrected(plain, summary.mappings):
             profile = profile_of(used, used.profile)
             if save_profile(engine, actor, profile):
-                st.info(ui.tr("data.profile_saved", name=profile.name))
+                st.info(ui.tr_md("data.profile_saved", name=profile.name))
 
 
 if uploads:

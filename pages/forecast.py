@@ -204,15 +204,17 @@ else:
         )
     else:
         st.success(ui.tr("forecast.plan.ok", weeks=weeks))
+may_save = ui.permitted("edit_cash_plan")  # anyone may try figures; saving needs the role
 s1, s2, _ = st.columns([2, 1, 3])
 name = s1.text_input(ui.tr("forecast.plan.save_as"), plan.name, key="fc_plan_name")
-if s2.button(ui.tr("forecast.plan.save"), key="fc_plan_save"):
+if s2.button(ui.tr("forecast.plan.save"), key="fc_plan_save", disabled=not may_save):
     try:
         cashplan.save_plan(
             engine,
             cashplan.CashPlan(name, current.opening_cash_cents, current.minimum_cash_cents, lines),
+            ui.actor(),
         )
-        st.toast(ui.tr("forecast.plan.saved", name=name))
+        st.toast(ui.tr_md("forecast.plan.saved", name=name))
     except CreditDashError as err:
         st.error(ui.error_text(err))
 

@@ -9,7 +9,12 @@ from creditdash.provisioning import MIN_EXITS, WHOLE_BOOK, provision, provision_
 from creditdash.provisioning.charts import roll_rate_chart, trend_chart
 from creditdash.risk.in_force import risk_inputs
 from creditdash.simulate import customer_grades, selection_options
-from creditdash.store.terms import list_individual, remove_individual, set_individual
+from creditdash.store.terms import (
+    INDIVIDUAL_PERMISSION,
+    list_individual,
+    remove_individual,
+    set_individual,
+)
 
 ui.page_guard("pages/provisions.py")
 st.title(ui.tr("prov.title"))
@@ -165,14 +170,14 @@ wide = result.wide("ecl")
 if result.roll is not None:
     st.subheader(ui.tr("prov.roll"), help=ROLL_HELP)
     if result.roll.assumed:
-        st.warning(ui.tr("prov.roll.assumed", buckets=", ".join(result.roll.assumed)))
+        st.warning(ui.tr_md("prov.roll.assumed", buckets=", ".join(result.roll.assumed)))
     own = result.by_portfolio
     if own is not None and own.fallback:
         thin = "; ".join(
             f"{PORTFOLIO_NAMES.get(name, name)}: {', '.join(buckets)}"
             for name, buckets in own.fallback.items()
         )
-        st.info(ui.tr("prov.roll.fallback", n=own.min_exits, where=thin))
+        st.info(ui.tr_md("prov.roll.fallback", n=own.min_exits, where=thin))
     left, right = st.columns([1, 1])
     if own is None:
         flows = result.roll.flows.assign(loss_rate=result.roll.loss_rates.iloc[:-1].to_numpy())
@@ -255,6 +260,7 @@ else:
             "reason": ui.tr("prov.col.reason"),
         },
     )
+may_assess = ui.permitted(INDIVIDUAL_PERMISSION)
 with st.form("prov_add_individual"):
     f1, f2, f3 = st.columns([1.2, 1, 2])
     customer = f1.selectbox(
@@ -268,9 +274,9 @@ with st.form("prov_add_individual"):
         key="prov_reason",
         placeholder=ui.tr("prov.ind.reason.placeholder"),
     )
-    if st.form_submit_button(ui.tr("prov.ind.assess")):
+    if st.form_submit_button(ui.tr("prov.ind.assess"), disabled=not may_assess):
         try:
-            set_individual(engine, customer, rate / 100, reason, who=ui.actor())
+            set_individual(engine, customer, rate / 100, reason, actor=ui.actor())
             st.rerun()
         except CreditDashError as err:
             st.error(ui.error_text(err))
@@ -279,9 +285,9 @@ if not result.individual.empty:
     back = r1.selectbox(
         ui.tr("prov.ind.back_which"), result.individual["customer_id"], key="prov_back"
     )
-    if r2.button(ui.tr("prov.ind.back"), key="prov_remove"):
+    if r2.button(ui.tr("prov.ind.back"), key="prov_remove", disabled=not may_assess):
         try:
-            remove_individual(engine, back, who=ui.actor())
+            remove_individual(engine, back, actor=ui.actor())
             st.rerun()
         except CreditDashError as err:
             st.error(ui.error_text(err))

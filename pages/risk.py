@@ -64,11 +64,6 @@ def status_name(status: str) -> str:
     return ui.tr(f"risk.credit.{status or 'none'}")
 
 
-def who_input(key: str, label: str = "risk.req.who"):
-    """The signed-in user, or (without sign-in) the name typed in."""
-    return ui.actor() if ui.auth_configured() else st.text_input(ui.tr(label), key=key)
-
-
 def headers(columns, **special) -> dict:
     """column_config for a table: every column's header from the `risk.col` family.
 
@@ -116,7 +111,7 @@ worst = set(grades[-2:])
 m1, m2, m3, m4 = st.columns(4)
 m1.metric(ui.tr("risk.scored"), f"{len(table):,}", help=ui.tr("risk.scored.help"))
 m2.metric(
-    ui.tr("risk.worst", grades="/".join(grades[-2:])),
+    ui.tr_md("risk.worst", grades="/".join(grades[-2:])),
     ui.money_compact(table.loc[table["grade"].isin(worst), "exposure_cents"].sum() / 100),
     help=ui.tr("risk.worst.help"),
 )
@@ -300,30 +295,30 @@ with detail:
         st.success(done)
     due = due_action(hits, customer)
     if due:
-        st.caption(ui.tr("risk.hold.due", action=ui.tr(f"risk.action.{due[0]}"),
-                         rule=named("risk.flag", due[1])))  # fmt: skip
+        st.caption(ui.tr_md("risk.hold.due", action=ui.tr(f"risk.action.{due[0]}"),
+                            rule=named("risk.flag", due[1])))  # fmt: skip
     changes = status_history(engine, customer)
     if not changes.empty:
         changes = changes.drop(columns=["hold_id", "customer_id"])
         changes["action"] = changes["action"].map(lambda a: ui.tr(f"risk.hold.do.{a}"))
         st.dataframe(changes, hide_index=True, key="risk_holds",
                      column_config=headers(changes.columns, reason=ui.tr("risk.col.hold_reason")))  # fmt: skip
+    may_set = ui.permitted("set_credit_status")
     with st.form("credit_action", clear_on_submit=True):
         choices = [*HOLD_ACTIONS, "release"]
         action = st.selectbox(ui.tr("risk.hold.action"), choices,
                               index=choices.index(due[0]) if due else 0,
                               format_func=lambda a: ui.tr(f"risk.hold.do.{a}"), key=f"hold_action_{customer}")  # fmt: skip
-        who = who_input("hold_who")
         reason = st.text_input(ui.tr("risk.hold.reason"), key="hold_reason")
-        if st.form_submit_button(ui.tr("risk.hold.submit")):
+        if st.form_submit_button(ui.tr("risk.hold.submit"), disabled=not may_set):
             try:
                 if action == "release":
-                    release(engine, customer, reason, who)
+                    release(engine, customer, reason, ui.actor())
                 else:
                     rule = due[1] if due and due[0] == action else None
-                    apply_action(engine, customer, action, reason, who, rule=rule)
+                    apply_action(engine, customer, action, reason, ui.actor(), rule=rule)
                 new = "" if action == "release" else action
-                st.session_state["risk_hold_done"] = ui.tr(
+                st.session_state["risk_hold_done"] = ui.tr_md(
                     "risk.hold.done", customer=customer, status=status_name(new)
                 )
                 st.rerun()
@@ -405,22 +400,23 @@ with detail:
         key="risk_requests",
         column_config=headers(requests.columns),
     )
+    may_request = ui.permitted("request_limit")
     with st.form("limit_request", clear_on_submit=True):
-        who = who_input("req_who")
         amount = st.number_input(
             ui.tr("risk.req.amount"), min_value=0.0, step=10_000.0, key="req_amount"
         )
         reason = st.text_input(ui.tr("risk.req.reason"), key="req_reason")
-        if st.form_submit_button(ui.tr("risk.req.submit")):
+        if st.form_submit_button(ui.tr("risk.req.submit"), disabled=not may_request):
             try:
                 current = row["credit_limit_cents"]
-                rid = submit_request(engine, customer, to_cents(amount), reason, who,
+                rid = submit_request(engine, customer, to_cents(amount), reason, ui.actor(),
                                      None if current != current or current is None else int(current))  # fmt: skip
                 st.success(ui.tr("risk.req.recorded", id=rid))
             except CreditDashError as err:
                 st.error(ui.error_text(err))
     pending = requests[requests["status"] == "pending"]
     if not pending.empty:
+        may_decide = ui.permitted("decide_limit")
         with st.form("decide_request"):
             rid = st.selectbox(
                 ui.tr("risk.req.pending"),
@@ -428,14 +424,13 @@ with detail:
                 format_func=lambda i: f"#{i}",
                 key="dec_id",
             )
-            who = who_input("dec_who", "risk.req.decided_by")
             reason = st.text_input(ui.tr("risk.req.decision_reason"), key="dec_reason")
             approve, reject = st.columns(2)
-            go_ok = approve.form_submit_button(ui.tr("risk.req.approve"))
-            go_no = reject.form_submit_button(ui.tr("risk.req.reject"))
+            go_ok = approve.form_submit_button(ui.tr("risk.req.approve"), disabled=not may_decide)
+            go_no = reject.form_submit_button(ui.tr("risk.req.reject"), disabled=not may_decide)
             if go_ok or go_no:
                 try:
-                    status = decide_request(engine, int(rid), go_ok, reason, who)
+                    status = decide_request(engine, int(rid), go_ok, reason, ui.actor())
                     st.success(
                         ui.tr("risk.req.decided", id=rid, status=named("risk.status", status))
                     )
@@ -465,8 +460,10 @@ with outside:
         )
         downloads(shown, f"third_party_{as_of:%Y%m%d}", "dl_outside")
     st.subheader(ui.tr("risk.import.title"))
+    may_import = ui.permitted("import_bureau")
     files = st.file_uploader(ui.tr("risk.import.files"), type=["csv", "xlsx", "xls"],
-                             accept_multiple_files=True, key="bureau_files")  # fmt: skip
+                             accept_multiple_files=True, key="bureau_files",
+                             disabled=not may_import)  # fmt: skip
     ui.localise_uploader("bureau_files", ["csv", "xlsx", "xls"])
     c1, c2, c3 = st.columns(3)
     provider = c1.text_input(ui.tr("risk.import.provider"), key="bureau_provider")
@@ -495,9 +492,9 @@ with outside:
             )  # fmt: skip
             accepted = [(f, int(r)) for f, r, a in
                         zip(ticked["file"], ticked["row"], ticked["accept"], strict=True) if a]  # fmt: skip
-    if files and st.button(ui.tr("risk.import.go"), key="bureau_import"):
+    if files and st.button(ui.tr("risk.import.go"), key="bureau_import", disabled=not may_import):
         try:
-            done = import_reports(engine, fp, ui.ledger().customers, who=ui.actor().who,
+            done = import_reports(engine, fp, ui.ledger().customers, actor=ui.actor(),
                                   authorisation=auth, confirm_names=accepted,
                                   skip_unmatched=skip)  # fmt: skip
             st.success(" ".join(done.lines()[:1]))
@@ -505,7 +502,7 @@ with outside:
                 st.dataframe([p.as_dict() for p in done.problems], key="bureau_warnings",
                              column_config={c: ui.tr(f"problem.{c}") for c in done.problems[0].as_dict()})  # fmt: skip
         except ImportRejected as rejected:
-            st.error(str(rejected))
+            st.error(ui.error_text(rejected))
             problems = [p.as_dict() for p in rejected.problems]
             st.dataframe(
                 problems,
@@ -523,7 +520,7 @@ with model:
         st.caption(ui.tr("risk.model.caption", rows=f"{rows:,}", events=f"{events:,}"))
         st.caption(ui.tr("risk.pd.meaning"))
         for note in result["pd_notes"]:
-            st.caption(f"ⓘ {ui.said(note)}")
+            st.caption(f"ⓘ {ui.said_md(note)}")
         coef = result["coef"].round(4)
         st.dataframe(
             coef.assign(feature=coef["feature"].map(lambda f: named("risk.var", f))),

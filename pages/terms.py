@@ -93,7 +93,7 @@ def _apply_uploaded_figures(upload) -> None:
         st.session_state["wc_applied"] = (upload.file_id, as_of)
         st.session_state["wc_inventory"], st.session_state["wc_ap"] = row["inventory"], row["ap"]
         st.session_state["wc_cogs"] = row["cogs"] or 0.0
-    st.caption(ui.tr("terms.wc.from_file", file=upload.name, date=f"{row['date']:%Y-%m-%d}"))
+    st.caption(ui.tr_md("terms.wc.from_file", file=upload.name, date=f"{row['date']:%Y-%m-%d}"))
 
 
 def _selection_label(selection: Selection) -> str:
@@ -136,7 +136,7 @@ except CreditDashError as err:
     st.stop()
 
 st.subheader(
-    ui.tr("terms.today", selection=_selection_label(selection), customers=baseline.customers)
+    ui.tr_md("terms.today", selection=_selection_label(selection), customers=baseline.customers)
 )
 # the help texts are BASELINE_DEFINITIONS, in the catalogue under terms.def.<key>
 tiles = [
@@ -348,16 +348,15 @@ ui.download_pair(shown, sheets, stem, "terms", money)
 
 # --- saved scenarios ----------------------------------------------------------
 st.subheader(ui.tr("terms.saved"))
+may_save = ui.permitted("save_scenario")
 s1, s2 = st.columns([3, 1])
 name = s1.text_input(
     ui.tr("terms.name"), key="terms_name", placeholder=ui.tr("terms.name.placeholder")
 )
-if s2.button(ui.tr("terms.save"), key="terms_save"):
+if s2.button(ui.tr("terms.save"), key="terms_save", disabled=not may_save):
     try:
-        actor = ui.actor()
-        actor.require("save_scenario")
-        save_scenario(engine, name, scenario_inputs(selection, scenario), who=actor.who)
-        st.success(ui.tr("terms.saved_one", name=repr(name.strip())))
+        save_scenario(engine, name, scenario_inputs(selection, scenario), ui.actor())
+        st.success(ui.tr_md("terms.saved_one", name=repr(name.strip())))
     except CreditDashError as err:
         st.error(ui.error_text(err))
 saved = list_scenarios(engine)
@@ -397,11 +396,11 @@ else:
             "text/csv",
             key="terms_compare_csv",
         )
-    gone = st.selectbox(ui.tr("terms.delete_which"), ["—", *saved["name"]], key="terms_delete_name")
-    if gone != "—" and st.button(ui.tr("terms.delete"), key="terms_delete"):
+    gone = st.selectbox(ui.tr("terms.delete_which"), ["—", *saved["name"]], key="terms_delete_name",
+                        disabled=not may_save)  # fmt: skip
+    if gone != "—" and st.button(ui.tr("terms.delete"), key="terms_delete", disabled=not may_save):
         try:
-            ui.actor().require("save_scenario")
-            delete_scenario(engine, gone)
+            delete_scenario(engine, gone, ui.actor())
             st.rerun()
         except CreditDashError as err:
             st.error(ui.error_text(err))

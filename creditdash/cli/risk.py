@@ -177,18 +177,20 @@ def cmd_alerts(args, ctx) -> int:
 
 
 def cmd_hold(args, ctx) -> int:
+    from creditdash.auth import command_line
     from creditdash.risk.holds import apply_action
 
-    hold_id = apply_action(ctx.engine, args.customer, args.action, args.reason, args.who,
-                           rule=args.rule)  # fmt: skip
+    hold_id = apply_action(ctx.engine, args.customer, args.action, args.reason,
+                           command_line(args.who), rule=args.rule)  # fmt: skip
     print(f"{args.customer}: credit status {args.action} (change #{hold_id}).", file=ctx.out)
     return 0
 
 
 def cmd_release(args, ctx) -> int:
+    from creditdash.auth import command_line
     from creditdash.risk.holds import release
 
-    hold_id = release(ctx.engine, args.customer, args.reason, args.who)
+    hold_id = release(ctx.engine, args.customer, args.reason, command_line(args.who))
     print(f"{args.customer}: credit status released (change #{hold_id}).", file=ctx.out)
     return 0
 
@@ -212,6 +214,7 @@ def cmd_check_order(args, ctx) -> int:
 
 
 def cmd_import_bureau(args, ctx) -> int:
+    from creditdash.auth import command_line
     from creditdash.ingest import Source
     from creditdash.risk.bureau import FileProvider, import_reports
 
@@ -230,7 +233,7 @@ def cmd_import_bureau(args, ctx) -> int:
         ctx.engine,
         provider,
         ctx.ledger.customers,
-        who=args.who,
+        actor=command_line(args.who),
         authorisation=args.authorisation,
         confirm_names=True if args.confirm_names else args.confirm_row,
         skip_unmatched=args.skip_unmatched,

@@ -28,6 +28,8 @@ import pandas as pd
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from creditdash import audit
+from creditdash.auth import Actor, authorise
 from creditdash.errors import InvalidArgument, NotFound
 from creditdash.store.forecast_models import CashPlanLine, CashPlanRecord
 
@@ -178,8 +180,12 @@ def first_shortfall(
 
 
 # ------------------------------------------------------------------ storage
-def save_plan(engine: Engine, plan: CashPlan) -> None:
-    """Create or replace the plan called `plan.name`."""
+def save_plan(engine: Engine, plan: CashPlan, actor: Actor) -> None:
+    """Create or replace the plan called `plan.name`.
+
+    `actor` must be allowed to edit cash plans (creditdash.auth); the save is audited.
+    """
+    who = authorise(actor, "edit_cash_plan").who
     name = plan.name.strip()
     if not name:
         raise InvalidArgument.coded(
@@ -187,6 +193,11 @@ def save_plan(engine: Engine, plan: CashPlan) -> None:
         )
     with Session(engine) as s, s.begin():
         record = s.scalars(select(CashPlanRecord).where(CashPlanRecord.name == name)).first()
+        audit.record(s.connection(), who, "cash_plan_saved", "cash_plan", name, after={
+            "opening_cash": plan.opening_cash_cents / 100,
+            "minimum_cash": plan.minimum_cash_cents / 100,
+            "created": record is None,
+        })  # fmt: skip
         if record is None:
             record = CashPlanRecord(name=name)
             s.add(record)
@@ -235,7 +246,9 @@ def list_plans(engine: Engine) -> list[str]:
         return list(s.scalars(select(CashPlanRecord.name).order_by(CashPlanRecord.name)))
 
 
-def delete_plan(engine: Engine, name: str) -> None:
+def delete_plan(engine: Engine, name: str, actor: Actor) -> None:
+    """Remove the plan called `name`; `actor` must be allowed to edit cash plans; audited."""
+    who = authorise(actor, "edit_cash_plan").who
     with Session(engine) as s, s.begin():
         record = s.scalars(select(CashPlanRecord).where(CashPlanRecord.name == name)).first()
         if record is None:
@@ -245,6 +258,8 @@ def delete_plan(engine: Engine, name: str) -> None:
         for line in s.scalars(select(CashPlanLine).where(CashPlanLine.plan_id == record.plan_id)):
             s.delete(line)
         s.delete(record)
+        s.flush()
+        audit.record(s.connection(), who, "cash_plan_deleted", "cash_plan", name)
 
 
 def _decimal(cents: int) -> Decimal:

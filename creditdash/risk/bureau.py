@@ -30,6 +30,8 @@ import pandas as pd
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from creditdash import audit
+from creditdash.auth import Actor, authorise
 from creditdash.errors import ImportRejected, Problem
 from creditdash.ingest.read import Source
 from creditdash.money import cents_to_decimal
@@ -211,13 +213,18 @@ def import_reports(
     provider: CreditReportProvider,
     customers: pd.DataFrame,
     *,
-    who: str,
+    actor: Actor,
     authorisation: str = "",
     confirm_names: Confirmed = False,
     skip_unmatched: bool = False,
     as_of: date | None = None,
 ) -> BureauImport:
-    """Fetch, match and store reports in one transaction; ImportRejected lists every error."""
+    """Fetch, match and store reports in one transaction; ImportRejected lists every error.
+
+    `actor` must be allowed to import bureau reports (creditdash.auth); each stored
+    report keeps its name, and the import is audited.
+    """
+    who = authorise(actor, "import_bureau").who
     frame, problems = provider.fetch(customers, as_of or date.today())
     if any(p.level == "error" for p in problems):
         raise ImportRejected(problems)
@@ -230,11 +237,14 @@ def import_reports(
     if any(p.level == "error" for p in problems):
         raise ImportRejected(problems)
     rows = rows.drop_duplicates(["customer_id", "provider", "report_date"], keep="last")
-    new, updated = _store(engine, rows, who, authorisation)
-    return BureauImport(len(frame), new, updated, rows["match"].value_counts().to_dict(), problems)
+    by_match = {str(k): int(v) for k, v in rows["match"].value_counts().items()}
+    new, updated = _store(engine, rows, who, authorisation, by_match)
+    return BureauImport(len(frame), new, updated, by_match, problems)
 
 
-def _store(engine: Engine, rows: pd.DataFrame, who: str, authorisation: str) -> tuple[int, int]:
+def _store(
+    engine: Engine, rows: pd.DataFrame, who: str, authorisation: str, by_match: dict[str, int]
+) -> tuple[int, int]:
     now = datetime.now().replace(microsecond=0)
     new = updated = 0
     with Session(engine) as s, s.begin():
@@ -254,6 +264,10 @@ def _store(engine: Engine, rows: pd.DataFrame, who: str, authorisation: str) -> 
             else:
                 updated += 1
             _fill(row, r, now, who, authorisation)
+        files = sorted({str(f) for f in rows["file"]})
+        audit.record(s.connection(), who, "bureau_imported", "bureau_reports", ", ".join(files)[:200],
+                     after={"new": new, "updated": updated, "by_match": by_match},
+                     detail=authorisation or None)  # fmt: skip
     return new, updated
 
 

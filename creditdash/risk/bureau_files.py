@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from creditdash.errors import InvalidArgument
-from creditdash.ingest.mapping import TOTALS
+from creditdash.ingest.layout import TOTALS
 from creditdash.ingest.parse import parse_dates, parse_money, parse_number
 from creditdash.ingest.problems import ProblemLog, SheetContext
 from creditdash.ingest.read import RawSheet, Source, read_source

@@ -35,7 +35,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from creditdash import audit
-from creditdash.auth import Actor, as_actor
+from creditdash.auth import Actor, authorise
 from creditdash.errors import InvalidArgument, NotFound
 from creditdash.ledger import DateLike, Ledger
 from creditdash.risk.policy import ACTION_SEVERITY
@@ -88,10 +88,9 @@ def _status(s: Session, customer_id: str) -> str:
 
 
 def _change(
-    engine: Engine, customer_id: str, action: str, reason: str, who: Actor | str, rule: str | None
+    engine: Engine, customer_id: str, action: str, reason: str, actor: Actor, rule: str | None
 ) -> int:
-    actor = as_actor(who)
-    actor.require("set_credit_status")
+    authorise(actor, "set_credit_status")
     reason = _reason(reason)
     with Session(engine) as s, s.begin():
         if s.get(Customer, customer_id) is None:
@@ -142,12 +141,12 @@ def apply_action(
     customer_id: str,
     action: str,
     reason: str,
-    who: Actor | str,
+    actor: Actor,
     *,
     rule: str | None = None,
 ) -> int:
-    """Set the customer's credit status to `action` (HOLD_ACTIONS), with a reason and the
-    watchlist rule that prompted it; audited. Returns the new row's id."""
+    """`actor` sets the customer's credit status to `action` (HOLD_ACTIONS), with a reason and
+    the watchlist rule that prompted it; audited. Returns the new row's id."""
     if action not in HOLD_ACTIONS:
         raise InvalidArgument.coded(
             "risk.error.hold_action",
@@ -155,12 +154,13 @@ def apply_action(
             actions=", ".join(HOLD_ACTIONS),
             value=action,
         )
-    return _change(engine, customer_id, action, reason, who, rule)
+    return _change(engine, customer_id, action, reason, actor, rule)
 
 
-def release(engine: Engine, customer_id: str, reason: str, who: Actor | str) -> int:
-    """Clear the customer's credit status, with a reason; audited. Returns the new row's id."""
-    return _change(engine, customer_id, RELEASE, reason, who, None)
+def release(engine: Engine, customer_id: str, reason: str, actor: Actor) -> int:
+    """`actor` clears the customer's credit status, with a reason; audited. Returns the new row's
+    id."""
+    return _change(engine, customer_id, RELEASE, reason, actor, None)
 
 
 def status_history(engine: Engine, customer_id: str | None = None) -> pd.DataFrame:

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from creditdash import audit
-from creditdash.auth import Actor, as_actor
+from creditdash.auth import Actor, authorise
 from creditdash.errors import InvalidArgument, NotFound
 from creditdash.money import cents_to_decimal
 from creditdash.store.risk_models import LimitDecision, LimitRequest
@@ -42,13 +42,11 @@ def submit_request(
     customer_id: str,
     requested_limit_cents: int,
     reason: str,
-    who: Actor | str,
+    actor: Actor,
     current_limit_cents: int | None = None,
 ) -> int:
-    """Record a request for a new limit (audited); returns its id."""
-    actor = as_actor(_need(who, "who") if isinstance(who, str) else who)
-    actor.require("request_limit")
-    who = actor.who
+    """Record a request for a new limit by `actor` (audited); returns its id."""
+    who = authorise(actor, "request_limit").who
     if requested_limit_cents < 0:
         raise InvalidArgument.coded(
             "risk.error.requested_limit",
@@ -62,7 +60,7 @@ def submit_request(
         else cents_to_decimal(current_limit_cents),
         requested_limit=cents_to_decimal(int(requested_limit_cents)),
         reason=_need(reason, "reason"),
-        requested_by=_need(who, "who"),
+        requested_by=who,
         requested_at=_now(),
         status="pending",
     )
@@ -83,13 +81,12 @@ def submit_request(
 
 
 def decide_request(
-    engine: Engine, request_id: int, approve: bool, reason: str, who: Actor | str
+    engine: Engine, request_id: int, approve: bool, reason: str, actor: Actor
 ) -> str:
-    """Approve or reject a pending request, with a reason (audited); returns the new status."""
+    """`actor` approves or rejects a pending request, with a reason (audited); returns the new
+    status."""
+    who = authorise(actor, "decide_limit").who
     reason = _need(reason, "reason")
-    actor = as_actor(_need(who, "who") if isinstance(who, str) else who)
-    actor.require("decide_limit")
-    who = actor.who
     status = "approved" if approve else "rejected"
     with Session(engine) as s, s.begin():
         row = s.get(LimitRequest, request_id)

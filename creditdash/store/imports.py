@@ -31,7 +31,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from creditdash import audit
-from creditdash.auth import LOCAL, Actor
+from creditdash.auth import LOCAL, Actor, authorise
 from creditdash.documents import spread_over_items
 from creditdash.errors import (
     CreditDashError,
@@ -585,7 +585,7 @@ def import_sources(
     With `snapshot`, the week of the newest data is then recorded for the
     weekly review (creditdash.review), so its history is real, not recomputed.
     """
-    actor.require("import")
+    authorise(actor, "import")
     report = progress or (lambda _f, _m: None)
     started = datetime.now()
     report(0.05, Text("import.step.reading"))
@@ -939,7 +939,7 @@ def rollback(engine: Engine, import_id: int, actor: Actor = LOCAL) -> dict[str, 
 
     Refused while a later import still builds on what it wrote. Audited.
     """
-    actor.require("rollback")
+    authorise(actor, "rollback")
     with _serialised(engine) as conn:
         imp = (
             conn.execute(select(Import.__table__).where(Import.import_id == import_id))

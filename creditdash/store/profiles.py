@@ -10,7 +10,7 @@ from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from creditdash import audit
-from creditdash.auth import Actor
+from creditdash.auth import Actor, authorise
 from creditdash.errors import InvalidArgument, NotFound
 from creditdash.ingest.profiles import Profile
 from creditdash.store.profile_models import ImportProfile
@@ -48,7 +48,7 @@ def list_profiles(engine: Engine) -> pd.DataFrame:
 
 def save_profile(engine: Engine, actor: Actor, profile: Profile) -> bool:
     """Create or replace the profile of that name; False when it was already saved as is."""
-    actor.require("import")
+    authorise(actor, "import")
     _check_name(profile.name)
     after = _row(profile)
     with engine.begin() as conn:
@@ -68,7 +68,7 @@ def save_profile(engine: Engine, actor: Actor, profile: Profile) -> bool:
 
 def rename_profile(engine: Engine, actor: Actor, name: str, new_name: str) -> None:
     """Give a profile another name (which no other profile has)."""
-    actor.require("import")
+    authorise(actor, "import")
     _check_name(new_name)
     with engine.begin() as conn:
         if _find(conn, name) is None:
@@ -86,7 +86,7 @@ def rename_profile(engine: Engine, actor: Actor, name: str, new_name: str) -> No
 
 def delete_profile(engine: Engine, actor: Actor, name: str) -> None:
     """Forget a profile; files are then read as proposed again."""
-    actor.require("import")
+    authorise(actor, "import")
     with engine.begin() as conn:
         current = _find(conn, name)
         if current is None:

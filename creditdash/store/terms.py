@@ -1,9 +1,9 @@
 """Saving credit-term scenarios and individually assessed provisions (tables in terms_models).
 
-Every addition, change and removal of an individually assessed customer
-(单项计提) is checked against the actor's role and recorded in the audit
-trail (creditdash.audit) in the same transaction: who, when, the entry
-before and after.
+Every save or removal of a scenario, and every addition, change and removal
+of an individually assessed customer (单项计提), is checked against the
+actor's role and recorded in the audit trail (creditdash.audit) in the same
+transaction: who, when, the entry before and after.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from datetime import datetime
 from decimal import Decimal
 
 import pandas as pd
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from creditdash import audit
-from creditdash.auth import Actor, as_actor
+from creditdash.auth import Actor, authorise
 from creditdash.errors import InvalidArgument, NotFound
 from creditdash.store.terms_models import IndividualProvision, TermsScenario
 
@@ -28,10 +28,16 @@ INDIVIDUAL_PERMISSION = "edit_policy"
 INDIVIDUAL_ADDED = "individual_provision_added"
 INDIVIDUAL_CHANGED = "individual_provision_changed"
 INDIVIDUAL_REMOVED = "individual_provision_removed"
+SCENARIO_SAVED = "scenario_saved"
+SCENARIO_DELETED = "scenario_deleted"
 
 
-def save_scenario(engine: Engine, name: str, inputs: dict, who: str = "local") -> None:
-    """Store `inputs` (a JSON-able dict) under `name`, replacing a scenario of that name."""
+def save_scenario(engine: Engine, name: str, inputs: dict, actor: Actor) -> None:
+    """Store `inputs` (a JSON-able dict) under `name`, replacing a scenario of that name.
+
+    `actor` must be allowed to save scenarios (creditdash.auth); the save is audited.
+    """
+    who = authorise(actor, "save_scenario").who
     name = (name or "").strip()
     if not name:
         raise InvalidArgument.coded(
@@ -46,10 +52,14 @@ def save_scenario(engine: Engine, name: str, inputs: dict, who: str = "local") -
     text = json.dumps(inputs, sort_keys=True, ensure_ascii=False)
     with Session(engine) as s, s.begin():
         row = s.scalars(select(TermsScenario).where(TermsScenario.name == name)).one_or_none()
+        before = None if row is None else json.loads(row.inputs)
         if row is None:
             s.add(TermsScenario(name=name, inputs=text, created_at=_now(), who=who))
         else:
             row.inputs, row.created_at, row.who = text, _now(), who
+        s.flush()
+        audit.record(s.connection(), who, SCENARIO_SAVED, "terms_scenario", name,
+                     before=before, after=inputs)  # fmt: skip
 
 
 def list_scenarios(engine: Engine) -> pd.DataFrame:
@@ -71,24 +81,31 @@ def load_scenario(engine: Engine, name: str) -> dict:
         return json.loads(row.inputs)
 
 
-def delete_scenario(engine: Engine, name: str) -> None:
+def delete_scenario(engine: Engine, name: str, actor: Actor) -> None:
+    """Remove the scenario `name`; `actor` must be allowed to save scenarios; audited."""
+    who = authorise(actor, "save_scenario").who
     with Session(engine) as s, s.begin():
-        done = s.execute(delete(TermsScenario).where(TermsScenario.name == name))
-        if done.rowcount == 0:
+        row = s.scalars(select(TermsScenario).where(TermsScenario.name == name)).one_or_none()
+        if row is None:
             raise NotFound.coded(
                 "terms.err.no_scenario", "No saved scenario is named {name!r}.", name=name
             )
+        before = json.loads(row.inputs)
+        s.delete(row)
+        s.flush()
+        audit.record(s.connection(), who, SCENARIO_DELETED, "terms_scenario", name,
+                     before=before)  # fmt: skip
 
 
 def set_individual(
-    engine: Engine, customer_id: str, rate: float, reason: str, *, who: Actor | str
+    engine: Engine, customer_id: str, rate: float, reason: str, *, actor: Actor
 ) -> None:
     """Provide for `customer_id` individually at `rate` (0..1) for `reason`; replaces an earlier entry.
 
-    `who` must be allowed to edit the credit policy (creditdash.auth); the
+    `actor` must be allowed to edit the credit policy (creditdash.auth); the
     addition or change is audited with the entry before and after.
     """
-    actor = _actor(who)
+    authorise(actor, INDIVIDUAL_PERMISSION)
     customer_id = str(customer_id or "").strip()
     if not customer_id:
         raise InvalidArgument.coded(
@@ -134,9 +151,9 @@ def list_individual(engine: Engine) -> pd.DataFrame:
     return pd.DataFrame.from_records(records, columns=INDIVIDUAL_COLUMNS)
 
 
-def remove_individual(engine: Engine, customer_id: str, *, who: Actor | str) -> None:
+def remove_individual(engine: Engine, customer_id: str, *, actor: Actor) -> None:
     """Return `customer_id` to the provision matrix (role-checked and audited like `set_individual`)."""
-    actor = _actor(who)
+    authorise(actor, INDIVIDUAL_PERMISSION)
     with Session(engine) as s, s.begin():
         row = s.get(IndividualProvision, customer_id)
         if row is None:
@@ -157,17 +174,6 @@ def remove_individual(engine: Engine, customer_id: str, *, who: Actor | str) -> 
             before=before,
             after=None,
         )
-
-
-def _actor(who: Actor | str) -> Actor:
-    """The actor named by `who`, allowed to change individual assessments."""
-    if isinstance(who, str) and not who.strip():
-        raise InvalidArgument.coded(
-            "terms.err.who_empty", "`who` must name the person acting. Got an empty name."
-        )
-    actor = as_actor(who)
-    actor.require(INDIVIDUAL_PERMISSION)
-    return actor
 
 
 def _entry(row: IndividualProvision) -> dict[str, object]:

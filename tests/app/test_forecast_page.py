@@ -41,6 +41,7 @@ def test_a_risk_grade_can_default_in_the_stress_scenarios(demo_app):
 
 
 def test_the_grade_scenario_uses_the_policy_in_force(demo_app, tmp_path):
+    from creditdash.auth import Actor
     from creditdash.risk.policy import default_policy
     from creditdash.risk.policy_store import save_policy
     from creditdash.store import open_store
@@ -52,7 +53,7 @@ def test_the_grade_scenario_uses_the_policy_in_force(demo_app, tmp_path):
     for cap in policy["caps"]:
         cap["max_grade"] = names[cap["max_grade"]]
     engine = open_store(f"sqlite:///{tmp_path / 'app.sqlite'}")
-    save_policy(engine, policy, who="li.na", note="Grades renamed")
+    save_policy(engine, policy, Actor("li.na", "credit_manager"), note="Grades renamed")
     engine.dispose()
     at = run_page(demo_app, PAGE)
     assert not at.exception

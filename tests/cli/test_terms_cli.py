@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from creditdash.auth import CLI
 from creditdash.cli import main
 from creditdash.store import open_store
 from creditdash.store.terms import set_individual
@@ -73,7 +74,7 @@ def test_simulate_errors(db, capsys):
 
 def test_provision_csv_json_and_table(db):
     engine = open_store(db)
-    set_individual(engine, "C2", 0.5, "court case", who="test")
+    set_individual(engine, "C2", 0.5, "court case", actor=CLI)
     engine.dispose()
     code, text = run("--db", db, "provision", "--as-of", "2025-12-31", "--format", "csv")
     assert code == 0

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from creditdash.audit import audit_log
+from creditdash.auth import Actor
 from creditdash.errors import InvalidArgument, NotFound
 from creditdash.forecast.cashplan import (
     CashPlan,
@@ -20,6 +22,8 @@ from creditdash.forecast.cashplan import (
     save_plan,
 )
 from creditdash.forecast.collections import week_bounds
+
+ANALYST = Actor("ann@x.cn", "analyst")
 
 
 def _forecast(collections: list[int]) -> pd.DataFrame:
@@ -95,16 +99,19 @@ def test_saved_plans_round_trip(engine):
     lines = blank_lines(13)
     lines.loc[0, "payroll_cents"] = 123_456
     lines.loc[12, "loan_service_cents"] = 99
-    save_plan(engine, CashPlan("Base", 5_000_000, 1_000_000, lines))
-    save_plan(engine, CashPlan("Base", 6_000_000, 1_000_000, lines))  # replaces
+    save_plan(engine, CashPlan("Base", 5_000_000, 1_000_000, lines), ANALYST)
+    save_plan(engine, CashPlan("Base", 6_000_000, 1_000_000, lines), ANALYST)  # replaces
     plan = load_plan(engine, "Base")
     assert plan.opening_cash_cents == 6_000_000
     pd.testing.assert_frame_equal(plan.lines, lines)
     assert list_plans(engine) == ["Base"]
-    delete_plan(engine, "Base")
+    delete_plan(engine, "Base", ANALYST)
     with pytest.raises(NotFound, match="No cash plan named 'Base'. Saved plans: none"):
         load_plan(engine, "Base")
     with pytest.raises(NotFound, match="No cash plan named 'Base'"):
-        delete_plan(engine, "Base")
+        delete_plan(engine, "Base", ANALYST)
     with pytest.raises(InvalidArgument, match="needs a name"):
-        save_plan(engine, CashPlan(" ", 0, 0, lines))
+        save_plan(engine, CashPlan(" ", 0, 0, lines), ANALYST)
+    log = audit_log(engine).iloc[::-1]  # oldest first
+    assert log["action"].tolist() == ["cash_plan_saved", "cash_plan_saved", "cash_plan_deleted"]
+    assert set(log["who"]) == {"ann@x.cn"} and set(log["entity_id"]) == {"Base"}

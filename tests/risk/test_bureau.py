@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from creditdash.auth import Actor
 from creditdash.errors import ImportRejected
 from creditdash.ingest import Source
 from creditdash.risk.bureau import FileProvider, import_reports, read_reports
@@ -15,6 +16,7 @@ from creditdash.risk.bureau_files import normalise_scores, parse_scale
 from tests.risk.conftest import tiny_frames
 
 CUSTOMERS = tiny_frames()[0]
+TESTER = Actor("tester", "credit_manager")
 QCC = (
     "企查查 企业信用报告导出\n"
     "企业名称,统一社会信用代码,信用分,评级,建议额度,违约概率,涉诉,被执行,报告日期\n"
@@ -34,7 +36,7 @@ def run(engine, sources, **kw):
     provider = FileProvider(
         sources, **{k: kw.pop(k) for k in ("provider", "scale", "report_date") if k in kw}
     )
-    return import_reports(engine, provider, CUSTOMERS, who="tester", **kw)
+    return import_reports(engine, provider, CUSTOMERS, actor=TESTER, **kw)
 
 
 def test_scales():
@@ -129,5 +131,5 @@ def test_report_date_argument_and_inferred_scale_warning(engine):
 def test_map_overrides_a_header(engine):
     text = "客户编号,Mystery,报告日期\nC1,0.3,2025-01-01\n".encode()
     provider = FileProvider([Source("m.csv", text)], overrides={"Mystery": "pd"})
-    import_reports(engine, provider, CUSTOMERS, who="t")
+    import_reports(engine, provider, CUSTOMERS, actor=TESTER)
     assert read_reports(engine).iloc[0]["pd"] == pytest.approx(0.3)

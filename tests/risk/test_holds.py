@@ -120,8 +120,8 @@ def test_check_order_follows_the_status_then_the_limit(store):
     first = check_order(store, "C1", 40_000, AS_OF)
     assert (first.decision, first.code, first.limit_cents) == ("allow", "no_limit", None)
     assert first.exposure_cents == 50_050 and first.exposure_after_cents == 90_050
-    rid = submit_request(store, "C1", 100_000, "First limit", "ann")
-    decide_request(store, rid, True, "ok", "mo")
+    rid = submit_request(store, "C1", 100_000, "First limit", Actor("ann", "analyst"))
+    decide_request(store, rid, True, "ok", MANAGER)
     inside = check_order(store, "C1", 40_000, AS_OF)
     assert (inside.decision, inside.code, inside.limit_cents) == ("allow", "within_limit", 100_000)
     over = check_order(store, "C1", 60_000, AS_OF)

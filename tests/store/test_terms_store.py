@@ -24,11 +24,14 @@ from creditdash.store.terms import (
     set_individual,
 )
 
+ANA = Actor("ana", "credit_manager")
+BO = Actor("bo", "credit_manager")
+
 
 def test_scenarios_save_replace_list_delete(engine):
     inputs = scenario_inputs(Selection("segment", ("SME",)), Scenario(net_days=45, discount=0.02))
-    save_scenario(engine, "SME to 45", inputs, who="ana")
-    save_scenario(engine, "  All to 60 ", scenario_inputs(Selection(), Scenario(net_days=60)))
+    save_scenario(engine, "SME to 45", inputs, ANA)
+    save_scenario(engine, "  All to 60 ", scenario_inputs(Selection(), Scenario(net_days=60)), BO)
     assert parse_inputs(load_scenario(engine, "SME to 45")) == (
         Selection("segment", ("SME",)),
         Scenario(net_days=45, discount=0.02),
@@ -36,42 +39,46 @@ def test_scenarios_save_replace_list_delete(engine):
     table = list_scenarios(engine)
     assert set(table["name"]) == {"SME to 45", "All to 60"}
     assert table.set_index("name").loc["SME to 45", "who"] == "ana"
-    save_scenario(engine, "SME to 45", scenario_inputs(Selection(), Scenario()), who="bo")
+    save_scenario(engine, "SME to 45", scenario_inputs(Selection(), Scenario()), BO)
     assert len(list_scenarios(engine)) == 2
     assert load_scenario(engine, "SME to 45")["selection"]["kind"] == "all"
-    delete_scenario(engine, "SME to 45")
+    delete_scenario(engine, "SME to 45", ANA)
     assert list_scenarios(engine)["name"].tolist() == ["All to 60"]
+    log = audit_log(engine).iloc[::-1]  # oldest first
+    assert log["action"].tolist() == ["scenario_saved"] * 3 + ["scenario_deleted"]
+    assert log["who"].tolist() == ["ana", "bo", "bo", "ana"]
+    assert log["entity_id"].tolist() == ["SME to 45", "All to 60", "SME to 45", "SME to 45"]
 
 
 def test_scenario_errors(engine):
     with pytest.raises(InvalidArgument, match="`name` of a scenario must not be empty"):
-        save_scenario(engine, "  ", {})
+        save_scenario(engine, "  ", {}, ANA)
     with pytest.raises(InvalidArgument, match="at most 200 characters"):
-        save_scenario(engine, "x" * 201, {})
+        save_scenario(engine, "x" * 201, {}, ANA)
     with pytest.raises(NotFound, match="No saved scenario is named 'nope'"):
         load_scenario(engine, "nope")
     with pytest.raises(NotFound, match="No saved scenario is named 'nope'"):
-        delete_scenario(engine, "nope")
+        delete_scenario(engine, "nope", ANA)
 
 
 def test_individual_set_replace_remove(engine):
-    set_individual(engine, "C1", 0.5, "insolvency filed", who="ana")
-    set_individual(engine, "C2", 1.0, "disappeared", who="bo")
-    set_individual(engine, "C1", 0.8, "insolvency opened", who="bo")
+    set_individual(engine, "C1", 0.5, "insolvency filed", actor=ANA)
+    set_individual(engine, "C2", 1.0, "disappeared", actor=BO)
+    set_individual(engine, "C1", 0.8, "insolvency opened", actor=BO)
     table = list_individual(engine)
     assert table["customer_id"].tolist() == ["C1", "C2"]
     assert table["rate"].tolist() == [0.8, 1.0]
     assert table["reason"].iloc[0] == "insolvency opened"
     assert table["who"].tolist() == ["bo", "bo"]
-    remove_individual(engine, "C2", who="ana")
+    remove_individual(engine, "C2", actor=ANA)
     assert list_individual(engine)["customer_id"].tolist() == ["C1"]
 
 
 def test_every_individual_change_is_audited(engine):
     manager = Actor("mei@example.com", "credit_manager")
-    set_individual(engine, "C1", 0.5, "insolvency filed", who=manager)
-    set_individual(engine, "C1", 0.8, "insolvency opened", who="ana")
-    remove_individual(engine, "C1", who=manager)
+    set_individual(engine, "C1", 0.5, "insolvency filed", actor=manager)
+    set_individual(engine, "C1", 0.8, "insolvency opened", actor=ANA)
+    remove_individual(engine, "C1", actor=manager)
     log = audit_log(engine).iloc[::-1]  # oldest first
     log = log[log["entity_id"] == "C1"]
     assert log["action"].tolist() == [
@@ -98,15 +105,15 @@ def test_every_individual_change_is_audited(engine):
 
 @pytest.mark.parametrize("role", ["viewer", "analyst"])
 def test_only_credit_managers_change_individual_assessments(engine, role):
-    set_individual(engine, "C1", 0.5, "insolvency filed", who="ana")
+    set_individual(engine, "C1", 0.5, "insolvency filed", actor=ANA)
     entries = len(audit_log(engine))
     actor = Actor("sam@example.com", role)
     with pytest.raises(PermissionDenied, match="needs the credit manager role or higher"):
-        set_individual(engine, "C1", 1.0, "worse", who=actor)
+        set_individual(engine, "C1", 1.0, "worse", actor=actor)
     with pytest.raises(PermissionDenied, match="needs the credit manager role or higher"):
-        set_individual(engine, "C2", 1.0, "new", who=actor)
+        set_individual(engine, "C2", 1.0, "new", actor=actor)
     with pytest.raises(PermissionDenied, match="needs the credit manager role or higher"):
-        remove_individual(engine, "C1", who=actor)
+        remove_individual(engine, "C1", actor=actor)
     table = list_individual(engine)
     assert (table["customer_id"].tolist(), table["rate"].tolist()) == (["C1"], [0.5])
     assert len(audit_log(engine)) == entries  # a refusal writes nothing
@@ -114,13 +121,13 @@ def test_only_credit_managers_change_individual_assessments(engine, role):
 
 def test_individual_errors(engine):
     with pytest.raises(InvalidArgument, match="`rate` must be a share between 0 and 1"):
-        set_individual(engine, "C1", 1.5, "x", who="ana")
+        set_individual(engine, "C1", 1.5, "x", actor=ANA)
     with pytest.raises(InvalidArgument, match="`reason` must say why"):
-        set_individual(engine, "C1", 0.5, " ", who="ana")
+        set_individual(engine, "C1", 0.5, " ", actor=ANA)
     with pytest.raises(InvalidArgument, match="`customer_id` must name the customer"):
-        set_individual(engine, " ", 0.5, "x", who="ana")
-    with pytest.raises(InvalidArgument, match="`who` must name the person acting"):
-        set_individual(engine, "C1", 0.5, "x", who=" ")
+        set_individual(engine, " ", 0.5, "x", actor=ANA)
+    with pytest.raises(InvalidArgument, match="`actor` must be the user acting"):
+        set_individual(engine, "C1", 0.5, "x", actor="ana")
     with pytest.raises(NotFound, match="Customer 'C9' is not assessed individually"):
-        remove_individual(engine, "C9", who="ana")
+        remove_individual(engine, "C9", actor=ANA)
     assert list_individual(engine).empty
