@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -165,6 +165,32 @@ def audit_log(
     with engine.connect() as conn:
         rows = conn.execute(query).mappings().all()
     return pd.DataFrame(rows, columns=AUDIT_COLUMNS)
+
+
+def readable(value: object, name: Callable[[str], str] = str) -> str:
+    """An entry's `before` / `after` JSON as a line a person reads: `files: a.csv · invoices:
+    new 3, changed 0`; `name` turns each key into the reader's words. No value (None, a
+    missing cell) is ''."""
+    if not isinstance(value, str) or value == "":
+        return ""
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return str(value)
+    return _said(data, name)
+
+
+def _said(data: object, name: Callable[[str], str], depth: int = 0) -> str:
+    if isinstance(data, dict):
+        sep = " · " if depth == 0 else ", "
+        return sep.join(f"{name(str(k))}: {_said(v, name, depth + 1)}" for k, v in data.items())
+    if isinstance(data, list):
+        return ", ".join(_said(v, name, depth + 1) for v in data)
+    if data is None:
+        return "–"
+    if isinstance(data, float) and data.is_integer():
+        return str(int(data))
+    return str(data)
 
 
 # ---------------------------------------------------------------- verification

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from creditdash.audit import audit_log, verify_chain
+from creditdash.audit import audit_log, readable, verify_chain
 from creditdash.auth import ROLES, list_roles, set_role
 from creditdash.errors import CreditDashError
 from creditdash.exports import XLSX_MIME, to_csv_bytes, to_xlsx_bytes
@@ -21,6 +21,8 @@ st.subheader(ui.tr("admin.roles"))
 if not ui.auth_configured():
     st.info(ui.tr("admin.no_auth"))
 roles = list_roles(engine)
+if roles.empty:
+    st.caption(ui.tr("admin.no_roles"))
 st.dataframe(
     roles.assign(role=roles["role"].map(lambda r: ui.tr(f"role.{r}"))),
     hide_index=True,
@@ -71,7 +73,11 @@ st.caption(ui.tr("admin.audit_chain.help"))
 log = audit_log(engine)
 actions = sorted(log["action"].unique()) if not log.empty else []
 chosen = st.multiselect(
-    ui.tr("admin.actions"), actions, format_func=lambda a: named("action", a), key="audit_actions"
+    ui.tr("admin.actions"),
+    actions,
+    format_func=lambda a: named("action", a),
+    placeholder=ui.tr("admin.actions.placeholder"),
+    key="audit_actions",
 )
 shown = log if not chosen else log[log["action"].isin(chosen)]
 if shown.empty:
@@ -81,7 +87,9 @@ else:
         shown.assign(
             action=[named("action", a) for a in shown["action"]],
             entity=[named("entity", e) for e in shown["entity"]],
-        ),
+            before=[readable(v, lambda k: named("key", k)) for v in shown["before"]],
+            after=[readable(v, lambda k: named("key", k)) for v in shown["after"]],
+        ).fillna(""),
         hide_index=True,
         key="audit",
         column_config={

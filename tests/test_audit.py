@@ -310,3 +310,15 @@ def test_audit_verify_exits_0_when_intact_and_4_naming_the_broken_entry(tmp_path
         "Audit trail broken: Entry #2 (position 2 in the chain) was edited after it was "
         "written: its content no longer matches its hash.\n"
     )
+
+
+def test_before_and_after_read_as_a_line_not_json():
+    from creditdash.audit import readable
+
+    after = '{"files": ["a.csv", "b.xlsx"], "invoices": {"new": 3, "changed": 0}, "note": null}'
+    assert readable(after) == "files: a.csv, b.xlsx · invoices: new: 3, changed: 0 · note: –"
+    names = {"files": "文件", "invoices": "发票", "new": "新增", "changed": "变更", "note": "备注"}
+    assert readable(after, names.get).startswith("文件: a.csv, b.xlsx · 发票: 新增: 3")
+    assert readable(None) == "" and readable("") == ""
+    assert readable("not json") == "not json"
+    assert readable(float("nan")) == ""  # a missing cell of the log's frame
