@@ -41,12 +41,12 @@ def page_guard(path: str) -> None:
         st.switch_page("app.py", query_params=query)
 
 
-@st.cache_resource
+@st.cache_resource(show_spinner=False)
 def settings() -> Settings:
     return Settings.from_env()
 
 
-@st.cache_resource(max_entries=4)
+@st.cache_resource(max_entries=4, show_spinner=False)
 def engine_for(url: str):
     """The migrated engine; an empty database gets the demo company once."""
     engine = open_store(url)
@@ -383,7 +383,7 @@ def version() -> tuple[int, int, int]:
     return data_version(engine())
 
 
-@st.cache_resource(max_entries=2, ttl=3600)
+@st.cache_resource(max_entries=2, ttl=3600, show_spinner=False)
 def _ledger(url: str, version_key: tuple[int, int, int], currency: str) -> Ledger:
     return load_ledger(engine_for(url), currency)
 
