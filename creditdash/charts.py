@@ -6,6 +6,7 @@ darkening as an item gets older.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 
 import numpy as np
@@ -161,16 +162,29 @@ def top_overdue_chart(
     fig = go.Figure(
         go.Bar(
             x=data["overdue"],
-            y=data["customer"],
+            y=[short_label(c) for c in data["customer"]],
+            customdata=data["customer"],
             orientation="h",
             marker_color=OVERDUE_COLOURS[2],
-            hovertemplate="%{x:,.2f}<extra></extra>",
+            hovertemplate="%{customdata}<br>%{x:,.2f}<extra></extra>",
         )
     )
     style(fig, title, legend=None)
     fig.update_layout(xaxis_title=f"{x_title} ({currency})")
     fig.update_xaxes(tickformat="~s")
     return fig
+
+
+def short_label(text: object, width: int = 24) -> str:
+    """A category label cut to `width` display columns (a Chinese character takes two), so
+    long customer names leave the bars room; the full name stays in the hover."""
+    text = str(text)
+    used = 0
+    for i, ch in enumerate(text):
+        used += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if used > width:
+            return text[:i].rstrip() + "…"
+    return text
 
 
 # Units for a money axis, largest first: (size, suffix) per language. Chinese counts in
@@ -239,7 +253,8 @@ def localise_money_axes(fig: go.Figure, lang: str = "en") -> go.Figure:
     for name, (low, high, ups, downs) in spans.items():
         low = min([low, *downs.values()])
         high = max([high, *ups.values()])
-        values, texts = money_ticks(low, high, lang)
+        # a horizontal money axis sits under bars with long labels: fewer, wider ticks
+        values, texts = money_ticks(low, high, lang, count=3 if name.startswith("x") else 5)
         fig.layout[name].update(tickmode="array", tickvals=values, ticktext=texts)
     return fig
 

@@ -30,7 +30,9 @@ TILES = [
     ("add", ui.days, "inverse"),
     ("cei", ui.pct, "normal"),
 ]
-for column, (key, fmt, colour) in zip(st.columns([1.3, 1, 1, 1, 1, 1]), TILES, strict=True):
+# two rows of three: a tile's label and change fit in Chinese as in English
+columns = [c for _ in range(2) for c in st.columns(3)]
+for column, (key, fmt, colour) in zip(columns, TILES, strict=True):
     value, previous = now[key], before[key]
     delta = None if value is None or previous is None else value - previous
     exact = ui.tr("kpi.exactly", value=ui.money(value)) if key == "total_ar" else ""

@@ -97,3 +97,27 @@ def test_bucket_legend_names_can_be_translated():
     shown = pd.DataFrame({"group": ["A"], "current": [1.0], "unapplied": [-1.0]})
     fig = aging_bars(shown, "group", ["current"], names={"unapplied": "未核销"})
     assert [t.name for t in fig.data] == ["current", "未核销"]
+
+
+def test_long_customer_names_are_cut_in_the_bars_and_whole_in_the_hover():
+    import pandas as pd
+
+    from creditdash.charts import short_label, top_overdue_chart
+
+    frame = pd.DataFrame(
+        {"customer": ["C0083 合肥万利精密机械股份有限公司", "Acme"], "overdue": [5.0, 3.0]}
+    )
+    fig = top_overdue_chart(frame)
+    assert list(fig.data[0].y) == ["Acme", "C0083 合肥万利精密机械股…"]
+    assert list(fig.data[0].customdata) == ["Acme", "C0083 合肥万利精密机械股份有限公司"]
+    assert short_label("x" * 24) == "x" * 24 and short_label("x" * 25) == "x" * 24 + "…"
+
+
+def test_a_horizontal_money_axis_gets_few_ticks():
+    import pandas as pd
+
+    from creditdash.charts import localise_money_axes, top_overdue_chart
+
+    fig = top_overdue_chart(pd.DataFrame({"customer": ["a", "b"], "overdue": [9_073_928.6, 1.0]}))
+    localise_money_axes(fig, "zh")
+    assert len(fig.layout.xaxis.tickvals) <= 4
