@@ -114,7 +114,9 @@ def survey(data: bytes, only: str | None, limits: ReadLimits) -> Survey:
             for part in sheetxml.sheet_parts(archive):
                 if only is not None and part.name != only:
                     continue
-                extent = sheetxml.scan(archive, part.path, external=bool(found.links))
+                extent = sheetxml.scan(
+                    archive, part.path, external=bool(found.links), column_cap=limits.max_columns
+                )
                 plan = SheetPlan(part.name, part.path, extent)
                 _decide(archive, plan, limits)
                 found.plans.append(plan)
@@ -127,9 +129,10 @@ def _decide(archive: zipfile.ZipFile, plan: SheetPlan, limits: ReadLimits) -> No
     extent = plan.extent
     if not extent.complete or _fits(extent.rows, extent.columns, limits):
         return
-    counted = sheetxml.census(archive, plan.part, stop=limits.max_cells)
+    filled = sheetxml.count_values(archive, plan.part)
+    counted = None if filled > limits.max_cells else sheetxml.census(archive, plan.part)
     if counted is None:
-        plan.action, plan.reason, plan.filled = "refuse", "too_many", extent.values
+        plan.action, plan.reason, plan.filled = "refuse", "too_many", filled
         return
     last_row, last_col = counted.last
     if _fits(last_row, last_col, limits):

@@ -10,7 +10,6 @@ common case), finds:
     rows       the last row number of any `<row>` (an upper bound)
     columns    the last column of a cell with a value (an upper bound:
                26 when no cell with a value has a two- or three-letter column)
-    values     how many `<v>` / `<is>` elements there are (about the filled cells)
     complete   every row and cell names its position (r="..."), so the
                bounds hold; a writer may leave them out, and then the reader
                process's memory and time limits are the only guard
@@ -43,8 +42,6 @@ _PREFIX = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet\b")
 _DIMENSION = re.compile(
     rb'<(?:[\w.-]+:)?dimension\s+ref="([A-Z]{1,3}[0-9]+)(?::([A-Z]{1,3}[0-9]+))?"'
 )
-_ROW_NUMBER = re.compile(rb'\sr="([0-9]+)"')
-_WIDE_VALUE = re.compile(rb'\sr="([A-Z]{2,3})[0-9]+"[^>/]*>')
 _VALUE_COL = re.compile(rb'\sr="([A-Z]{1,3})[0-9]+"[^>/]*>')
 _VALUE_ROW = re.compile(rb'\sr="[A-Z]{1,3}([0-9]+)"[^>/]*>')
 _REF = re.compile(r"([A-Z]{1,3})([0-9]+)")
@@ -65,7 +62,6 @@ class Extent:
     declared: str | None = None
     rows: int = 0
     columns: int = 0
-    values: int = 0
     complete: bool = True
     uncached: list[str] = field(default_factory=list)
     n_uncached: int = 0
@@ -244,20 +240,35 @@ class _Patterns:
         self.cell_end = b"</" + prefix + b"c>"
         self.values = (b"<" + prefix + b"v>", b"<" + prefix + b"is>")
         self.formula = b"<" + prefix + b"f"
+        # every cell and row names its position first (r="..."), as Excel writes them
         self.positionless = re.compile(rb"<" + p + rb"(?:c|row)(?:>|\s(?!r=))")
+        self.row_number = re.compile(rb"<" + p + rb'row r="([0-9]+)"')
+        self.wide_value = re.compile(rb"<" + p + rb'c r="([A-Z]{2,3})[0-9]+"[^>/]*>')
+        self.wide = re.compile(rb"<" + p + rb'c r="[A-Z]{2}')
         cell = rb"<" + p + rb'c\s[^>]*?\br="([A-Z]{1,3}[0-9]+)"[^>/]*>\s*'
         formula = rb"<" + p + rb"f\b[^>]*"
         # no <v>, or an empty one (openpyxl writes <v />); an empty text result is t="str"
         self.uncached = re.compile(
-            rb"<" + p + rb'c(?![^>]*\st="str")\s[^>]*?\br="([A-Z]{1,3}[0-9]+)"[^>/]*>\s*'
-            + formula + rb"(?:/>|>[^<]*</" + p + rb"f>)\s*"
+            rb"<"
+            + p
+            + rb'c(?![^>]*\st="str")\s[^>]*?\br="([A-Z]{1,3}[0-9]+)"[^>/]*>\s*'
+            + formula
+            + rb"(?:/>|>[^<]*</"
+            + p
+            + rb"f>)\s*"
             rb"(?:<" + p + rb"v\s*/>|<" + p + rb"v>\s*</" + p + rb"v>)?\s*</" + p + rb"c>"
         )
         self.external = re.compile(cell + formula + rb">[^<]*?\[[0-9]+\][^<]*</" + p + rb"f>")
 
 
-def scan(archive: zipfile.ZipFile, path: str, *, external: bool = False) -> Extent:
-    """The bounds and formula facts of one sheet part (see the module docstring)."""
+def scan(
+    archive: zipfile.ZipFile, path: str, *, external: bool = False, column_cap: int = 0
+) -> Extent:
+    """The bounds and formula facts of one sheet part (see the module docstring).
+
+    Once the last column passes `column_cap` (when given), it is not followed further:
+    `columns` then says only that the cap is passed.
+    """
     found = Extent()
     pat = _Patterns(_prefix(archive, path))
     wide = 0
@@ -265,19 +276,27 @@ def scan(archive: zipfile.ZipFile, path: str, *, external: bool = False) -> Exte
         if found.declared is None:
             dim = _DIMENSION.search(piece)
             found.declared = (dim[2] or dim[1]).decode() if dim else ""
-        rows = _ROW_NUMBER.findall(piece)
+        rows = pat.row_number.findall(piece)
         if rows:
             found.rows = max(found.rows, max(map(int, rows)))
-        letters = set(_WIDE_VALUE.findall(piece))
-        if letters:
-            wide = max(wide, max(column_number(c.decode()) for c in letters))
-        found.values += sum(piece.count(tag) for tag in pat.values)
+        if not (column_cap and wide > column_cap) and pat.wide.search(piece):
+            letters = set(pat.wide_value.findall(piece))
+            if letters:
+                wide = max(wide, max(column_number(c.decode()) for c in letters))
         if found.complete and pat.positionless.search(piece):
             found.complete = False
         if pat.formula in piece:
             _formulas(piece, pat, found, external)
-    found.columns = wide or (26 if found.values else 0)
+    found.columns = wide or (26 if found.rows else 0)
     return found
+
+
+def count_values(archive: zipfile.ZipFile, path: str) -> int:
+    """How many cells hold a value (`<v>` or an inline string)."""
+    pat = _Patterns(_prefix(archive, path))
+    return sum(
+        piece.count(tag) for piece in _chunks(archive, path, pat.cell_end) for tag in pat.values
+    )
 
 
 def _formulas(piece: bytes, pat: _Patterns, found: Extent, external: bool) -> None:
@@ -290,18 +309,13 @@ def _formulas(piece: bytes, pat: _Patterns, found: Extent, external: bool) -> No
         found.external += [r.decode() for r in refs[: NAMED - len(found.external)]]
 
 
-def census(archive: zipfile.ZipFile, path: str, *, stop: int) -> Census | None:
-    """Exact value cells per row and column; None once more than `stop` cells are counted."""
+def census(archive: zipfile.ZipFile, path: str) -> Census:
+    """Exact value cells per row and column."""
     pat = _Patterns(_prefix(archive, path))
     rows: Counter = Counter()
     cols: Counter = Counter()
-    n = 0
     for piece in _chunks(archive, path, pat.cell_end):
-        found = _VALUE_ROW.findall(piece)
-        n += len(found)
-        if n > stop:
-            return None
-        rows.update(found)
+        rows.update(_VALUE_ROW.findall(piece))
         cols.update(_VALUE_COL.findall(piece))
     return Census(
         Counter({int(k): v for k, v in rows.items()}),

@@ -13,7 +13,8 @@ only, so it starts in a few tens of milliseconds. Its result is a dict of
 plain values written with `marshal` (which cannot run code on loading):
 
     {"error": None | "password" | "unreadable" | "sheet_not_found" | "memory",
-     "detail": str, "sheets": [sheet, ...], "names": [worksheet names]}
+     "detail": str, "sheets": [sheet, ...], "names": [worksheet names],
+     "peak_kb": the reader process's peak resident memory (when run as the script)}
     sheet = {"name": str, "error": str | None, "height": int,
              "columns": [text joined by NUL, or a list of texts], "merged": [[r0, c0, r1, c1]]}
 
@@ -182,6 +183,19 @@ def _limit(memory: int, seconds: int) -> None:
         resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 5))
 
 
+def _peak_kb() -> int | None:
+    """This process's peak resident memory (Linux VmHWM, which starts afresh at exec;
+    ru_maxrss would count the parent's memory at the fork)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return None
+
+
 def main(argv: list[str]) -> int:
     """IN OUT MEMORY SECONDS SPEC: read IN, write the marshalled result to OUT.
 
@@ -195,6 +209,7 @@ def main(argv: list[str]) -> int:
         cuts = {k: (v[0], v[1]) for k, v in asked.get("cuts", {}).items()}
         result = read_book(data, asked.get("only"), cuts, asked.get("skip", []))
         del data
+        result["peak_kb"] = _peak_kb()
         Path(target).write_bytes(marshal.dumps(result))
     except MemoryError:
         return EXIT_MEMORY
