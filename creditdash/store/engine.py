@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
+from urllib.parse import quote, unquote
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
@@ -71,7 +72,7 @@ def _sqlite_file(parsed: URL) -> Path | None:
     if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:"):
         return None
     if database.startswith("file:"):  # a URI filename (?uri=true)
-        return Path(database[5:].split("?", 1)[0])
+        return Path(unquote(database[5:].split("?", 1)[0]))
     return Path(database)
 
 
@@ -96,9 +97,14 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         path = _sqlite_file(parsed)
         if read_only and path is not None:
-            mode = "ro" if os.access(path.parent, os.W_OK) else "immutable"
-            target = f"sqlite:///file:{path.resolve()}?{'mode=ro' if mode == 'ro' else 'immutable=1'}"
-            engine = _create(parsed, f"{target}&uri=true")
+            # a folder we cannot write cannot hold the WAL's side files: then nothing may change
+            flag = {"mode": "ro"} if os.access(path.parent, os.W_OK) else {"immutable": "1"}
+            target = URL.create(
+                "sqlite",
+                database=f"file:{quote(str(path.resolve()))}",
+                query={**flag, "uri": "true"},
+            )
+            engine = _create(parsed, target)
             event.listen(engine, "connect", _sqlite_read_pragmas)
         else:
             if path is not None and not path.parent.is_dir():
@@ -186,15 +192,17 @@ def raise_for(error: BaseException, where: str) -> None:
             where=where,
             detail=said,
         ) from error
-    if "database" in low and "does not exist" in low:
+    if 'database "' in low and "does not exist" in low:
         raise StoreError.coded(
             "error.store.no_database",
             "The database {where} does not exist on its server. Create it (createdb) "
             "or correct the name in CREDITDASH_DB_URL or --db.",
             where=where,
         ) from error
-    if "password authentication failed" in low or "pg_hba.conf" in low or (
-        "role" in low and "does not exist" in low
+    if (
+        "password authentication failed" in low
+        or "pg_hba.conf" in low
+        or ('role "' in low and "does not exist" in low)
     ):
         raise StoreError.coded(
             "error.store.login_refused",
