@@ -11,11 +11,13 @@ from creditdash.exports import to_csv_bytes
 from creditdash.forecast import cash_forecast
 from creditdash.risk.in_force import risk_inputs
 from creditdash.simulate import (
+    BETTER,
     Scenario,
     Selection,
     book_payment_curve,
     break_even,
     break_even_default_rate,
+    cash_reconciliation,
     collections_basis,
     collections_shift,
     compare,
@@ -94,6 +96,14 @@ def _apply_uploaded_figures(upload) -> None:
         st.session_state["wc_inventory"], st.session_state["wc_ap"] = row["inventory"], row["ap"]
         st.session_state["wc_cogs"] = row["cogs"] or 0.0
     st.caption(ui.tr_md("terms.wc.from_file", file=upload.name, date=f"{row['date']:%Y-%m-%d}"))
+
+
+def _signed(change: float, fmt) -> str | None:
+    """A change as the tile shows it, "+12.3 d" / "-¥1.2万"; None when it shows as nothing."""
+    text = fmt(abs(change))
+    if text == fmt(0.0):
+        return None
+    return ("-" if change < 0 else "+") + text
 
 
 def _selection_label(selection: Selection) -> str:
@@ -214,43 +224,38 @@ except CreditDashError as err:
 
 # --- results -----------------------------------------------------------------
 st.subheader(ui.tr("terms.effect"))
-effect = result.effect
-# (figure, value, delta, delta colour); label terms.out.<figure>, formula terms.out.help.<figure>
-row1 = [
-    ("dso_new", ui.days(result.dso_new), ui.days(result.dso_new - baseline.dso), "inverse"),
-    ("ar_new", ui.money_compact(result.ar_new), None, "off"),
-    ("cash_released", ui.money_compact(result.cash_released), None, "off"),
-    (
-        "carrying_cost",
-        ui.money_compact(scenario.cost_of_capital * scenario.variable_cost_ratio * result.ar_new),
-        ui.money_compact(-effect.carrying_cost),
-        "normal",
-    ),
-    ("discount_cost", ui.money_compact(effect.discount_cost), None, "off"),
-]
-row2 = [
-    (
-        "bad_debt",
-        ui.money_compact(result.bad_debt_rate_new * result.sales_new),
-        ui.money_compact(-effect.bad_debt),
-        "normal",
-    ),
-    ("contribution", ui.money_compact(effect.contribution), None, "off"),
-    ("late_interest", ui.money_compact(effect.late_interest), None, "off"),
-    ("net", ui.money_compact(result.net), None, "off"),
-    ("npv", ui.money_compact(result.npv), None, "off"),
-]
-for row in (row1, row2):
-    for column, (figure, text, delta, colour) in zip(st.columns(5), row, strict=True):
-        shown_delta = None if delta in (None, ui.days(0.0), ui.money_compact(0.0)) else delta
-        column.metric(
-            ui.tr(f"terms.out.{figure}"),
-            text,
-            delta=shown_delta,
-            delta_color=colour,
-            help=ui.tr(f"terms.out.help.{figure}"),
-            border=True,
-        )
+# levels before -> after: the new level, its change (arrow: which way; colour: good for profit)
+st.markdown(ui.tr("terms.levels"))
+LEVEL_FORMATS = {"dso": ui.days}
+levels = result.table().set_index("figure")
+shown_levels = ["credit_sales", "dso", "ar", "bad_debt", "carrying_cost", "discount_cost"]
+for column, figure in zip(st.columns(len(shown_levels)), shown_levels, strict=True):
+    fmt = LEVEL_FORMATS.get(figure, ui.money_compact)
+    row = levels.loc[figure]
+    change = _signed(row["change"], fmt)
+    column.metric(
+        ui.tr(f"terms.level.{figure}"),
+        fmt(row["scenario"]),
+        delta=change,
+        delta_color="inverse" if BETTER[figure] == "down" else "normal",
+        delta_description=None
+        if change is None
+        else ui.tr("terms.level.from", value=fmt(row["baseline"])),
+        help=ui.tr(f"terms.level.help.{figure}"),
+        border=True,
+    )
+# changes: what the new terms add to profit a year
+st.markdown(ui.tr("terms.changes"))
+rate = ui.pct(scenario.cost_of_capital * 100)
+for column, (figure, value) in zip(
+    st.columns(3), (("net", result.net), ("npv", result.npv)), strict=False
+):
+    column.metric(
+        ui.tr(f"terms.out.{figure}", k=rate),
+        ui.money_compact(value),
+        help=ui.tr(f"terms.out.help.{figure}", k=rate),
+        border=True,
+    )
 
 chart_left, chart_right = st.columns(2)
 components = result.components()
@@ -262,6 +267,7 @@ chart_left.plotly_chart(
             title=ui.tr("terms.chart.waterfall"),
             y_title=ui.tr("terms.chart.waterfall.y", currency=currency),
             labels={c: ui.tr(f"terms.component.{c}") for c in components["component"]},
+            no_change=ui.tr("terms.chart.no_change"),
         )
     ),
     key="terms_waterfall",
@@ -306,7 +312,7 @@ if notes:
     st.markdown(" · ".join(notes), help=ui.tr("terms.be.help"))
 
 # --- the next 13 weeks --------------------------------------------------------
-weekly = None
+weekly = basis = None
 try:
     basis = _collections_basis()
     weekly = None if basis is None else collections_shift(basis, baseline, scenario)
@@ -314,7 +320,7 @@ except CreditDashError as err:
     st.caption(ui.tr("terms.weekly.unavailable", reason=ui.error_text(err)))
 if weekly is not None:
     st.subheader(ui.tr("terms.weekly"), help=ui.tr("terms.weekly.formula"))
-    for column, key in zip(st.columns(3), ("base", "scenario", "shift"), strict=True):
+    for column, key in zip(st.columns(3), ("base", "scenario"), strict=False):
         column.metric(
             ui.tr(f"terms.weekly.tile.{key}"),
             ui.money_compact(weekly[f"{key}_cents"].sum() / 100),
@@ -337,6 +343,37 @@ if weekly is not None:
         ),
         key="terms_weekly_chart",
     )
+
+# the chosen customers' cash: 13 weeks of receipts against the steady-state cash released
+st.markdown("**" + ui.tr_md("terms.cash", selection=_selection_label(selection)) + "**")
+released = (
+    "terms.out.cash_released",
+    result.cash_released,
+    ui.tr("terms.out.help.cash_released"),
+)
+cash_tiles = [released]
+if weekly is not None:
+    cash = cash_reconciliation(basis, result)
+    cash_tiles = [
+        ("terms.weekly.tile.shift", cash.weeks_total, ui.tr("terms.weekly.def.shift")),
+        ("terms.cash.receivables", cash.receivables, ui.tr("terms.cash.help.receivables")),
+        released,
+    ]
+for column, (label, value, definition) in zip(st.columns(3), cash_tiles, strict=False):
+    column.metric(ui.tr(label), ui.money_compact(value), help=definition, border=True)
+if weekly is not None:
+    if cash.share_realised is None and abs(cash.weeks_total) < 0.005:
+        st.caption(ui.tr("terms.cash.same"))
+    else:
+        st.caption(
+            ui.tr_md(
+                "terms.cash.why",
+                as_of=f"{as_of:%Y-%m-%d}",
+                receivables=ui.money_compact(cash.receivables),
+                extra=ui.money_compact(cash.extra_invoicing),
+                discounts=ui.money_compact(cash.discounts),
+            )
+        )
 
 shown = result.table()
 stem = f"terms_{as_of:%Y%m%d}"

@@ -7,7 +7,8 @@ baseline    what the chosen customers do today, measured from the ledger
 simulator   new terms and assumptions applied to the baseline; tornado,
             break-even values, scenarios side by side
 collections the 13-week collections shift: the base cash forecast's weekly
-            receipts under the new terms
+            receipts under the new terms, and its reconciliation with the
+            yearly cash released
 charts      the waterfall of the net effect, the tornado and the weekly
             receipts (plotly)
 """
@@ -21,9 +22,11 @@ from creditdash.simulate.baseline import (
     selection_options,
 )
 from creditdash.simulate.collections import (
+    CashReconciliation,
     CollectionsBasis,
     PaymentCurve,
     book_payment_curve,
+    cash_reconciliation,
     collections_basis,
     collections_shift,
 )
@@ -38,6 +41,7 @@ from creditdash.simulate.formulas import (
 )
 from creditdash.simulate.simulator import (
     ASSUMPTIONS,
+    BETTER,
     COMPONENTS,
     Scenario,
     SimulationResult,
@@ -53,8 +57,10 @@ from creditdash.simulate.simulator import (
 __all__ = [
     "ASSUMPTIONS",
     "BASELINE_DEFINITIONS",
+    "BETTER",
     "COMPONENTS",
     "Baseline",
+    "CashReconciliation",
     "CollectionsBasis",
     "IncrementalEffect",
     "PaymentCurve",
@@ -66,6 +72,7 @@ __all__ = [
     "break_even",
     "break_even_default_rate",
     "cash_per_dso_day",
+    "cash_reconciliation",
     "collections_basis",
     "collections_shift",
     "compare",

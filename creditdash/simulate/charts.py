@@ -18,6 +18,7 @@ LABELS = {
     "late_interest": "Late interest",
     "net": "Net effect",
 }
+NO_CHANGE = "No change: the new terms leave every component at 0"
 
 
 def waterfall(
@@ -27,12 +28,15 @@ def waterfall(
     title: str | None = None,
     y_title: str | None = None,
     labels: Mapping[str, str] | None = None,
+    no_change: str = NO_CHANGE,
 ):
     """The net annual effect built up from its components.
 
     `components` is `SimulationResult.components()`: component, amount
     (signed, + adds to profit), the last row being `net`. `labels` names
     the components (default `LABELS`); `y_title` defaults to "A year (currency)".
+    When every amount rounds to 0.00 the bars have no height: each shows its
+    0 and the chart says `no_change` across its middle.
     """
     labels = {**LABELS, **(labels or {})}
     names = [labels.get(c, c) for c in components["component"]]
@@ -54,6 +58,18 @@ def waterfall(
     style(fig, title or "Net annual effect, component by component", legend=None)
     fig.update_layout(yaxis_title=y_title or f"A year ({currency})", showlegend=False)
     fig.update_yaxes(tickformat="~s")
+    if (components["amount"].abs() < 0.005).all():
+        fig.update_yaxes(range=[-1, 1], zeroline=True, zerolinecolor=TOTAL)
+        fig.add_annotation(
+            text=no_change,
+            xref="paper",
+            yref="paper",
+            x=0.5,
+            y=0.75,
+            showarrow=False,
+            font={"size": 14, "color": TOTAL},
+            bgcolor="rgba(255,255,255,0.85)",
+        )
     return fig
 
 

@@ -30,6 +30,12 @@ shift. The change in bad debt is left out: money lost is money that would
 have come after 180 days, beyond the 13 weeks. No change in terms, take-up
 or sales gives a zero shift.
 
+`cash_reconciliation` sets the 13 weeks' total against the simulator's yearly
+cash released (AR0 - AR1) for the same customers: the 13 weeks count receipts
+of invoices issued after the as-of date, so they see the extra invoicing, the
+discounts and only the part of the change in receivables that happens by week
+13; cash released is that change once every invoice is on the new terms.
+
 The base forecast and the payment curve are fitted once per as-of date
 (`collections_basis`, `book_payment_curve`); `collections_shift` is then
 a few small array operations, fast enough for every slider move.
@@ -47,7 +53,7 @@ import pandas as pd
 from creditdash.errors import InvalidArgument
 from creditdash.ledger import DateLike, Ledger, day_number, ledger_arrays
 from creditdash.simulate.baseline import YEAR_DAYS, Baseline
-from creditdash.simulate.simulator import Scenario
+from creditdash.simulate.simulator import Scenario, SimulationResult
 
 if TYPE_CHECKING:
     from creditdash.forecast import CashForecast
@@ -143,8 +149,7 @@ def collections_shift(
     """
     weeks = len(basis.weeks)
     horizon = 7 * weeks
-    share = baseline.credit_sales / basis.book_sales if basis.book_sales > 0 else 0.0
-    daily_sales = np.repeat(np.asarray(basis.new_sales_cents, float) / 7, 7) * min(share, 1.0)
+    daily_sales = _chosen_daily_sales(basis, baseline)
     t = scenario.effective_take_up
     net_days = baseline.terms_days if scenario.net_days is None else scenario.net_days
     curve = np.asarray(basis.pay_daily, float)
@@ -159,6 +164,85 @@ def collections_shift(
     frame["shift_cents"] = shift
     frame["cumulative_shift_cents"] = np.cumsum(shift)
     return frame[SHIFT_COLUMNS]
+
+
+@dataclass(frozen=True)
+class CashReconciliation:
+    """The chosen customers' cash over the 13 weeks against the steady state (currency units).
+
+    The 13-week receipts difference is what the new invoices bring in: extra
+    invoicing, less the growth of what the customers owe, less the discounts
+    they deduct, so
+
+        weeks_total = receivables + extra_invoicing - discounts
+
+    receivables      cash freed by the change in their receivables by the end of
+                     week 13 (positive: they owe less than under today's terms)
+    extra_invoicing  invoices the sales response adds over the 13 weeks
+    discounts        discounts deducted by takers paying within the 13 weeks
+    cash_released    AR0 - AR1: the whole change in receivables once every
+                     invoice is on the new terms (the simulator's steady state)
+
+    `receivables` approaches `cash_released` as the horizon grows past the
+    slowest payments: the 13 weeks see only invoices issued after the as-of
+    date, which keep moving through the ledger for months.
+    """
+
+    weeks_total: float
+    receivables: float
+    extra_invoicing: float
+    discounts: float
+    cash_released: float
+
+    @property
+    def share_realised(self) -> float | None:
+        """receivables / cash_released: how much of the steady-state change the 13 weeks see."""
+        if abs(self.cash_released) < 0.005:
+            return None
+        return self.receivables / self.cash_released
+
+    def frame(self) -> pd.DataFrame:
+        """One row per figure: figure, weeks_13 (the 13 weeks), steady_state (NaN where the
+        steady state has no such figure); the last row is the receipts difference."""
+        nan = float("nan")
+        rows = [
+            ("receivables", self.receivables, self.cash_released),
+            ("extra_invoicing", self.extra_invoicing, nan),
+            ("discounts", -self.discounts, nan),
+            ("receipts", self.weeks_total, nan),
+        ]
+        return pd.DataFrame(rows, columns=["figure", "weeks_13", "steady_state"])
+
+
+def cash_reconciliation(basis: CollectionsBasis, result: SimulationResult) -> CashReconciliation:
+    """The 13-week receipts difference of `collections_shift` split against the steady state's
+    cash released, both for the chosen customers of `result` (model in `CashReconciliation`).
+
+    `weeks_total` is the shift's 13-week total to the cent; its parts come from the
+    same model, the rounding of the weekly figures falling in `receivables`.
+    """
+    baseline, scenario = result.baseline, result.scenario
+    weeks = len(basis.weeks)
+    total_cents = int(collections_shift(basis, baseline, scenario)["shift_cents"].sum())
+    daily_sales = _chosen_daily_sales(basis, baseline)
+    extra_cents = scenario.sales_change * daily_sales.sum()
+    taker = scenario.effective_take_up * (1 + scenario.sales_change) * scenario.discount
+    paid_on_time = _moved(np.ones(1), scenario.discount_days, 7 * weeks)
+    discount_cents = taker * _weekly(daily_sales, paid_on_time, weeks).sum()
+    return CashReconciliation(
+        weeks_total=total_cents / 100,
+        receivables=(total_cents - extra_cents + discount_cents) / 100,
+        extra_invoicing=extra_cents / 100,
+        discounts=discount_cents / 100,
+        cash_released=result.cash_released,
+    )
+
+
+def _chosen_daily_sales(basis: CollectionsBasis, baseline: Baseline) -> np.ndarray:
+    """The chosen customers' forecast invoicing per day (cents): the book's, each week's spread
+    over its 7 days, times their share of the book's credit sales."""
+    share = baseline.credit_sales / basis.book_sales if basis.book_sales > 0 else 0.0
+    return np.repeat(np.asarray(basis.new_sales_cents, float) / 7, 7) * min(share, 1.0)
 
 
 def _moved(curve: np.ndarray, days: float, length: int) -> np.ndarray:

@@ -50,6 +50,16 @@ COMPONENTS: dict[str, str] = {
     "carrying_cost": "-k x v x (AR1 - AR0): cost of financing the change in receivables",
     "late_interest": "i x (1 - t) x S1 x max(days late, 0) / 365: late-payment interest charged",
 }
+# The way each figure of `SimulationResult.table()` moves when the change is good for profit.
+BETTER: dict[str, str] = {
+    "credit_sales": "up",
+    "dso": "down",
+    "ar": "down",
+    "bad_debt_rate": "down",
+    "bad_debt": "down",
+    "carrying_cost": "down",
+    "discount_cost": "down",
+}
 
 
 @dataclass(frozen=True)

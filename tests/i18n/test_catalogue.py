@@ -28,8 +28,8 @@ from creditdash.simulate.simulator import ASSUMPTIONS
 ROOT = Path(__file__).resolve().parents[2]
 LITERAL_KEY = re.compile(r"""\btr\(\s*["']([a-z_][\w.]*)["']""")
 UI_FILES = [ROOT / "app.py", ROOT / "ui.py", *sorted((ROOT / "pages").glob("*.py"))]
-TERMS_OUT = ["dso_new", "ar_new", "cash_released", "carrying_cost", "discount_cost", "bad_debt"]
-TERMS_OUT += ["contribution", "late_interest", "net", "npv"]
+TERMS_OUT = ["cash_released", "net", "npv"]
+TERMS_LEVELS = ["credit_sales", "dso", "ar", "bad_debt", "carrying_cost", "discount_cost"]
 TERMS_WC = ["wcr", "dso", "dio", "dpo", "ccc", "cash_per_dso_day", "overdue_financing_cost"]
 # column headers of the risk and policy pages' tables
 RISK_COLUMNS = [
@@ -113,6 +113,8 @@ DYNAMIC = {
     "terms.def": ["credit_sales", "ar", "dso", "terms_days", "days_late", "bad_debt_rate"],
     "terms.out": TERMS_OUT,
     "terms.out.help": TERMS_OUT,
+    "terms.level": TERMS_LEVELS,  # before -> after tiles
+    "terms.level.help": TERMS_LEVELS,
     "terms.component": list(WATERFALL_LABELS),  # components() rows
     "terms.assumption": list(ASSUMPTIONS),  # tornado() rows
     "terms.wc": TERMS_WC,
