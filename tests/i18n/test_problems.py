@@ -355,14 +355,15 @@ INGEST_CASES: list[tuple[str, Callable[[], list[Problem]], set[str]]] = [
     ),
     (
         "decimal mark unsettled",
-        lambda: parsed(
-            "x.csv", HEAD + "I1,c,2024-01-01,2024-01-31,1.234\nI2,c,2024-01-02,,2.500\n"
+        lambda: parsed(  # semicolons: the file's format does not say which mark is decimal
+            "x.csv",
+            (HEAD + "I1,c,2024-01-01,2024-01-31,1.234\nI2,c,2024-01-02,,2.500\n").replace(",", ";"),
         ),
         {"ingest.decimal_marks_unsettled"},
     ),
     (
         "decimal mark unsettled, one amount",
-        lambda: parsed("x.csv", HEAD + "I1,c,2024-01-01,2024-01-31,1.234\n"),
+        lambda: parsed("x.csv", (HEAD + "I1,c,2024-01-01,2024-01-31,1.234\n").replace(",", ";")),
         {"ingest.decimal_marks_unsettled.one"},
     ),
     (
@@ -651,7 +652,9 @@ INGEST_CASES: list[tuple[str, Callable[[], list[Problem]], set[str]]] = [
     ),
     (
         "retention without a due date",
-        lambda: parsed("r.csv", "发票号,客户编号,开票日期,金额,质保金\nF1,C1,2024-01-10,1000,100\n"),
+        lambda: parsed(
+            "r.csv", "发票号,客户编号,开票日期,金额,质保金\nF1,C1,2024-01-10,1000,100\n"
+        ),
         {"ingest.retention_no_due"},
     ),
     (
@@ -731,6 +734,11 @@ INGEST_CASES: list[tuple[str, Callable[[], list[Problem]], set[str]]] = [
             "C1,D1,2025-01-01,2025-01-31,10,5.00,EUR\nC1,,2025-01-05,2025-01-05,36,-2.00,EUR\n",
         ),
         {"ingest.item_id_derived"},
+    ),
+    (
+        "ledger months without a year",
+        lambda: parsed("y.csv", "客户编码,月,日,摘要,借方,贷方\nK1,1,5,销售,100.00,\n"),
+        {"ingest.movements_year_missing"},
     ),
     (
         "customer master with figures",
