@@ -32,6 +32,7 @@ from creditdash.ingest.mapping import KEY_FIELDS, SheetMapping
 from creditdash.ingest.problems import Message, message
 from creditdash.ingest.read import RawSheet
 from creditdash.ingest.synonyms import field_for, normalise_header
+from creditdash.money import format_cents
 
 TOTALS = re.compile(
     r"合\s*计|总\s*计|小\s*计|累\s*计|^\s*(?:grand\s*|sub[\s-]*)?totals?\b|\btotal\s+for\b|"
@@ -248,7 +249,9 @@ def _carry_customer(out: Structure, carry: dict[int, str], *, every_line: bool) 
     an amount alone under a group is its subtotal, checked by its sum.
     """
     keys = [k for k in _ROW_KEYS if k in out.body.columns]
-    if keys and not every_line:  # a row with no id and no date (a subtotal's amount) belongs to no heading
+    if (
+        keys and not every_line
+    ):  # a row with no id and no date (a subtotal's amount) belongs to no heading
         keyed = np.logical_or.reduce([(out.body[k] != "").to_numpy() for k in keys])
         keyed_rows = set(out.body.index[keyed].tolist())
         carry = {r: t for r, t in carry.items() if r in keyed_rows}
@@ -481,13 +484,6 @@ class _Checker:
         return int(self.rows[first[first >= 0].min()]), int(self.rows[last[last >= 0].max()])
 
 
-def money_text(cents: int) -> str:
-    """Cents as `-1,234.56`."""
-    sign = "-" if cents < 0 else ""
-    whole, part = divmod(abs(cents), 100)
-    return f"{sign}{whole:,}.{part:02d}"
-
-
 def _mismatch(total: int, got: int, span: tuple[int, int]) -> Message:
     first, last = span
     return message(
@@ -495,9 +491,9 @@ def _mismatch(total: int, got: int, span: tuple[int, int]) -> Message:
         "The file's total on this row is {total}, but the rows it totals (rows {first}-{last}) "
         "add up to {sum}, a difference of {difference}. Rows are missing or were changed after "
         "the export: export the report again and upload it unchanged.",
-        total=money_text(total),
+        total=format_cents(total, ","),
         first=first,
         last=last,
-        sum=money_text(got),
-        difference=money_text(total - got),
+        sum=format_cents(got, ","),
+        difference=format_cents(total - got, ","),
     )

@@ -29,6 +29,7 @@ from creditdash.ingest import movements, parse, parts
 from creditdash.ingest.asof import find_as_of
 from creditdash.ingest.fields import ATTRIBUTES, BAD_VALUE, PARSERS, USES
 from creditdash.ingest.problems import Message, ProblemLog, SheetContext, message
+from creditdash.money import format_cents
 
 
 @dataclass(frozen=True)
@@ -357,7 +358,7 @@ def _open_amounts(f: _Frame, log: ProblemLog) -> bool:
                 "credited ({expected}). Export the report again; creditdash will not guess which "
                 "figure is right.",
                 value=v,
-                expected=_money_text(int(shown[r])),
+                expected=format_cents(int(shown[r]), ","),
             ),
         )
         return False
@@ -460,12 +461,6 @@ def _arrears_date(f: _Frame) -> pd.Timestamp | None:
     offsets = pd.to_timedelta(days[both].astype("float64").to_numpy(), unit="D")
     dates = (due[both] + offsets).unique()
     return pd.Timestamp(dates[0]) if len(dates) == 1 else None
-
-
-def _money_text(cents: int) -> str:
-    sign = "-" if cents < 0 else ""
-    whole, part = divmod(abs(cents), 100)
-    return f"{sign}{whole:,}.{part:02d}"
 
 
 def _report_date(
