@@ -20,13 +20,14 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from creditdash.ingest import guard, sheetxml
 from creditdash.ingest.csvtext import csv_delimiter, decode, read_csv_text
 from creditdash.ingest.guard import ReadLimits
 from creditdash.ingest.problems import Message, ProblemLog, message
-from creditdash.ingest.workbook import unpack
 
 ZIP_MAX_RATIO = 50
 ZIP_BIG_BYTES = 100 * 2**20
@@ -330,16 +331,31 @@ def _read_workbook(
 
 
 def _raw_sheet(file: str, sheet: dict, extent: sheetxml.Extent | None) -> RawSheet:
-    columns = [unpack(col) for col in sheet["columns"]]
-    cells = pd.DataFrame(
-        {i: pd.Series(col, dtype="str") for i, col in enumerate(columns)},
-        columns=range(len(columns)),
-    )
+    columns = [_text_column(col) for col in sheet["columns"]]
+    cells = pd.DataFrame(dict(enumerate(columns)), columns=range(len(columns)))
     merged = [((r0, c0), (r1, c1)) for r0, c0, r1, c1 in sheet["merged"]]
     raw = RawSheet(file=file, sheet=sheet["name"], cells=cells, merged=merged)
     if extent is not None:
         raw.uncached, raw.n_uncached = list(extent.uncached), extent.n_uncached
     return raw
+
+
+def _text_column(packed: bytes | list[str]) -> pd.Series:
+    """A column of text from the reader: UTF-8 cells joined by NUL become an Arrow string
+    array without a Python object per cell; a list (a cell held a NUL) is taken as it is."""
+    if not isinstance(packed, bytes):
+        return pd.Series(packed, dtype="str")
+    raw = np.frombuffer(packed, dtype=np.uint8)
+    nul = np.flatnonzero(raw == 0)
+    offsets = np.empty(len(nul) + 2, dtype=np.int64)
+    offsets[0] = 0
+    offsets[1:-1] = nul - np.arange(len(nul))
+    offsets[-1] = len(raw) - len(nul)
+    body = raw[raw != 0] if len(nul) else raw
+    cells = pa.LargeStringArray.from_buffers(
+        len(nul) + 1, pa.py_buffer(offsets), pa.py_buffer(body)
+    )
+    return pd.Series(pd.array(cells, dtype="str"))
 
 
 def _failed(outcome: guard.Outcome, limits: ReadLimits) -> Message:

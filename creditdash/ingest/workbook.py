@@ -16,7 +16,8 @@ plain values written with `marshal` (which cannot run code on loading):
      "detail": str, "sheets": [sheet, ...], "names": [worksheet names],
      "peak_kb": the reader process's peak resident memory (when run as the script)}
     sheet = {"name": str, "error": str | None, "height": int,
-             "columns": [text joined by NUL, or a list of texts], "merged": [[r0, c0, r1, c1]]}
+             "columns": [UTF-8 of the texts joined by NUL, or a list of texts when a
+                         cell holds a NUL itself], "merged": [[r0, c0, r1, c1]]}
 
 Every cell is text: numbers without binary noise (12345.0 -> "12345",
 1e-05 -> "0.00001"), dates as ISO text, TRUE/FALSE, "" for empty; a merged
@@ -44,6 +45,7 @@ else:  # run as the reader process's script: creditdash itself is not imported
 
 SEP = "\x00"
 EXIT_MEMORY = 3
+BLOCK_ROWS = 50_000
 
 
 def read_book(
@@ -88,38 +90,95 @@ def _read_sheet(book, name: str) -> dict:
     sheet: dict = {"name": name, "error": None, "height": 0, "columns": [], "merged": []}
     try:
         found = book.get_sheet_by_name(name)
-        rows = found.to_python(skip_empty_area=False)
         merged = found.merged_cell_ranges or []
-    except MemoryError:
+        last = found.end
+        columns, height = _stream(found.iter_rows())
+        del found  # the reader's own copy of the cells
+    except (MemoryError, KeyboardInterrupt, SystemExit):
         raise
-    except Exception as exc:  # a damaged sheet should not hide the others
-        sheet["error"] = str(exc)
+    except BaseException as exc:  # a damaged sheet should not hide the others; pyo3 panics
+        sheet["error"] = str(exc)  # are BaseExceptions
         return sheet
+    if last is not None:
+        columns, height = _from_a1(columns, height, last[0] + 1, last[1] + 1)
+    sheet["height"] = height
+    sheet["columns"] = [
+        c.encode("utf-8", "surrogatepass") if isinstance(c, str) else c
+        for c in _fill_merged(columns, merged, height)
+    ]
     sheet["merged"] = [[r0, c0, r1, c1] for (r0, c0), (r1, c1) in merged]
-    sheet["height"] = len(rows)
-    sheet["columns"] = [_pack(col) for col in _columns(rows, merged)]
     return sheet
 
 
-def _columns(rows: list[list[object]], merged: list) -> list:
-    """The rows' cells as columns (sequences of values); a merged range's value fills all its cells."""
-    width = max((len(r) for r in rows), default=0)
-    if not rows or not width:
-        return []
-    if any(len(r) != width for r in rows):
-        rows = [r + [""] * (width - len(r)) for r in rows]
-    columns: list = list(zip(*rows, strict=True))
-    del rows
-    if merged:
-        columns = [list(col) for col in columns]
-        height = len(columns[0])
-        for (r0, c0), (r1, c1) in merged:
-            if r0 >= height or c0 >= width:
-                continue
-            value = columns[c0][r0]
-            for c in range(c0, min(c1, width - 1) + 1):
-                for r in range(r0, min(r1, height - 1) + 1):
-                    columns[c][r] = value
+def _stream(rows) -> tuple[list[str | list[str]], int]:
+    """(packed text columns, height) of the rows, made BLOCK_ROWS rows at a time, so that
+    only one block's cells live as Python objects at once."""
+    parts: list[list[str | list[str]]] = []
+    height = 0
+    block: list[list[object]] = []
+    for row in rows:
+        block.append(row)
+        if len(block) == BLOCK_ROWS:
+            height = _add_block(parts, block, height)
+            block = []
+    if block:
+        height = _add_block(parts, block, height)
+    return [_join(p) for p in parts], height
+
+
+def _add_block(parts: list[list[str | list[str]]], block: list[list[object]], height: int) -> int:
+    width = max(len(r) for r in block)
+    if width < len(parts) or any(len(r) != width for r in block):
+        width = max(width, len(parts))
+        block = [r + [""] * (width - len(r)) for r in block]
+    while len(parts) < width:  # a column first seen in this block: empty above
+        parts.append([SEP * (height - 1)] if height else [])
+    for i, column in enumerate(zip(*block, strict=True)):
+        parts[i].append(_pack(column))
+    return height + len(block)
+
+
+def _join(parts: list[str | list[str]]) -> str | list[str]:
+    if all(isinstance(p, str) for p in parts):
+        return SEP.join(parts)  # type: ignore[arg-type]
+    return [cell for p in parts for cell in unpack(p)]
+
+
+def _from_a1(
+    columns: list[str | list[str]], height: int, rows: int, width: int
+) -> tuple[list[str | list[str]], int]:
+    """The columns as they stand from A1: empty rows above and columns to the left added
+    when the reader left them out (it starts rows at row 1 but columns at the first used)."""
+    if height < rows:
+        top = rows - height
+        columns = [SEP * top + c if isinstance(c, str) else [""] * top + c for c in columns]
+        height = rows
+    if len(columns) < width:
+        columns = [SEP * (height - 1)] * (width - len(columns)) + columns
+    return columns, height
+
+
+def _fill_merged(columns: list[str | list[str]], merged: list, height: int) -> list:
+    """A merged range's top-left text fills all its cells (only the columns merges touch
+    are unpacked)."""
+    width = len(columns)
+    opened: dict[int, list[str]] = {}
+
+    def cells(c: int) -> list[str]:
+        if c not in opened:
+            opened[c] = unpack(columns[c])
+        return opened[c]
+
+    for (r0, c0), (r1, c1) in merged:
+        if r0 >= height or c0 >= width:
+            continue
+        value = cells(c0)[r0]
+        for c in range(c0, min(c1, width - 1) + 1):
+            column = cells(c)
+            for r in range(r0, min(r1, height - 1) + 1):
+                column[r] = value
+    for c, column in opened.items():
+        columns[c] = _pack(column)
     return columns
 
 
@@ -133,8 +192,10 @@ def _pack(values) -> str | list[str]:
     return joined if joined.count(SEP) == len(values) - 1 else list(values)
 
 
-def unpack(packed: str | list[str]) -> list[str]:
-    """The cell texts `_pack` joined."""
+def unpack(packed: bytes | str | list[str]) -> list[str]:
+    """The cell texts of a packed column (joined by NUL, as text or UTF-8, or a list)."""
+    if isinstance(packed, bytes):
+        packed = packed.decode("utf-8", "surrogatepass")
     return packed.split(SEP) if isinstance(packed, str) else packed
 
 
