@@ -112,6 +112,9 @@ _SIGNATURES: dict[str, tuple[int, set[str]]] = {
         {
             "postingdate",
             "customer",
+            "party",
+            "partytype",
+            "receivableaccount",
             "vouchertype",
             "voucherno",
             "duedate",

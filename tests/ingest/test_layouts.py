@@ -204,3 +204,15 @@ def test_yonyou_ledger_without_its_opening_lines_is_refused_not_misread():
     batch = parse_sources([Source("yy.xlsx", data)])
     assert "ingest.movements.balance_mismatch" in {p.code for p in batch.errors}
     assert batch.invoices.empty and batch.snapshots == []
+
+
+def test_erpnext_with_party_columns_as_newer_versions_export(sqlite_engine):
+    b = erp.book(14)
+    text = erp.erpnext_csv(b).decode().replace("Posting Date,Customer,", "Posting Date,Party,", 1)
+    lines = text.splitlines()
+    lines[0] = lines[0].replace("Posting Date,Party,", "Posting Date,Party Type,Party,")
+    lines[1:] = [line.replace(",", ",Customer,", 1) for line in lines[1:]]
+    data = ("\n".join(lines) + "\n").encode()
+    assert layout_of("ar.csv", data) == "erpnext_accounts_receivable"
+    _, totals = imported(sqlite_engine, "ar.csv", data, as_of=AS_OF)
+    assert sum(totals.values()) == erp.erpnext_total(b)
