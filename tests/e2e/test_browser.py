@@ -162,3 +162,23 @@ def test_every_other_page_renders_with_charts_and_no_exception(demo_app, page, s
         traces = plots.first.evaluate("el => el.data.length")
         assert traces > 0
     shot("page")
+
+
+def test_an_erp_report_is_read_as_its_layout_and_imports(empty_app, page, shot, tmp_path):
+    """A Xero Aged Receivables Detail, as exported: no mapping, the layout and the report
+    date said on the page, the import's total equal to the report's own."""
+    from tests.ingest import erp_samples as erp
+
+    book = erp.book(8)
+    report = tmp_path / "aged_receivables.xlsx"
+    report.write_bytes(erp.xero_xlsx(book))
+    open_page(page, f"{empty_app.url}/data")
+    upload(page, report)
+    expect(page.get_by_text("Read as Xero Aged Receivables Detail.")).to_be_visible()
+    shot("erp-1-proposed")
+    page.locator(".st-key-do_import button").click()
+    settle(page)
+    expect(page.get_by_test_id("stAlert").filter(has_text="Import #1 written")).to_be_visible()
+    expect(page.get_by_text("report date 2025-06-30", exact=False)).to_be_visible()
+    no_exception(page)
+    shot("erp-2-imported")
