@@ -8,8 +8,8 @@ common case), finds:
 
     declared   the `<dimension ref>` the writer claims
     rows       the last row number of any `<row>` (an upper bound)
-    columns    the last column of a cell with a value (an upper bound:
-               26 when no cell with a value has a two- or three-letter column)
+    columns    the last column of a cell with a value (cells holding only a
+               formula without a result count too)
     complete   every row and cell names its position (r="..."), so the
                bounds hold; a writer may leave them out, and then the reader
                process's memory and time limits are the only guard
@@ -245,6 +245,11 @@ class _Patterns:
         self.row_number = re.compile(rb"<" + p + rb'row r="([0-9]+)"')
         self.wide_value = re.compile(rb"<" + p + rb'c r="([A-Z]{2,3})[0-9]+"[^>/]*>')
         self.wide = re.compile(rb"<" + p + rb'c r="[A-Z]{2}')
+        # letter_from[n]: a value cell in column n (1-26) or further right within A-Z
+        self.letter_from = [
+            re.compile(rb"<" + p + b'c r="[' + bytes([64 + n]) + rb'-Z][0-9]+"[^>/]*>')
+            for n in range(1, 27)
+        ]
         cell = rb"<" + p + rb'c\s[^>]*?\br="([A-Z]{1,3}[0-9]+)"[^>/]*>\s*'
         formula = rb"<" + p + rb"f\b[^>]*"
         # no <v>, or an empty one (openpyxl writes <v />); an empty text result is t="str"
@@ -271,7 +276,7 @@ def scan(
     """
     found = Extent()
     pat = _Patterns(_prefix(archive, path))
-    wide = 0
+    wide = letter = 0
     for piece in _chunks(archive, path, pat.cell_end):
         if found.declared is None:
             dim = _DIMENSION.search(piece)
@@ -279,6 +284,8 @@ def scan(
         rows = pat.row_number.findall(piece)
         if rows:
             found.rows = max(found.rows, max(map(int, rows)))
+        if letter < 26 and not wide and pat.letter_from[letter].search(piece):
+            letter = _last_letter(piece, pat, letter)
         if not (column_cap and wide > column_cap) and pat.wide.search(piece):
             letters = set(pat.wide_value.findall(piece))
             if letters:
@@ -287,8 +294,23 @@ def scan(
             found.complete = False
         if pat.formula in piece:
             _formulas(piece, pat, found, external)
-    found.columns = wide or (26 if found.rows else 0)
+    found.columns = wide or letter
     return found
+
+
+def _last_letter(piece: bytes, pat: _Patterns, known: int) -> int:
+    """The last column within A-Z holding a value in `piece`, known to be past `known`.
+
+    A binary search: a search for a range that is there stops at its first cell.
+    """
+    low, high = known + 1, 26
+    while low < high:
+        middle = (low + high + 1) // 2
+        if pat.letter_from[middle - 1].search(piece):
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def count_values(archive: zipfile.ZipFile, path: str) -> int:

@@ -95,6 +95,16 @@ def test_a_sheet_with_more_filled_cells_than_the_budget_is_refused():
     )
 
 
+def test_a_full_table_within_the_budget_is_read():
+    # 100 rows of 20 columns: 2,000 cells, exactly the budget
+    sheets, problems = read("a.xlsx", hostile.dense(20, 100), limits=ReadLimits(max_cells=2000))
+    assert problems == []
+    assert sheets[0].cells.shape == (100, 20)
+    for data, last in ((hostile.dense(20, 3), 20), (hostile.workbook([["a", None, "c"]]), 3)):
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            assert sheetxml.scan(archive, hostile.SHEET).columns == last
+
+
 def test_a_table_wider_than_the_column_limit_is_refused():
     sheets, problems = read("a.xlsx", hostile.dense(40, 3), limits=ReadLimits(max_columns=30))
     assert sheets == []
