@@ -38,6 +38,9 @@ PERMISSIONS: dict[str, str] = {
     "decide_limit": "credit_manager",
     "set_credit_status": "credit_manager",  # warn, hold orders, cash in advance, release
     "import_bureau": "credit_manager",
+    "record_collection": "analyst",  # contacts, promises to pay, disputes and their resolution
+    "send_dunning": "analyst",  # statements and dunning letters by email or post
+    "assign_collector": "credit_manager",  # who collects from whom, letters' language
     "manage_roles": "admin",
 }
 

@@ -7,7 +7,9 @@ time zone. Ids are strings.
 
 customers  customer_id, customer_name, credit_code, industry, region,
            segment, salesperson, credit_limit_cents (Int64, nullable),
-           payment_terms_days (Int64, nullable), currency
+           payment_terms_days (Int64, nullable), currency, email (contact
+           addresses for statements and dunning letters; several separated
+           by `;`, `,` or spaces)
 invoices   invoice_id, customer_id, invoice_date, due_date, amount_cents,
            currency, disputed (bool), source, document_id, part
 payments   payment_id, customer_id, invoice_id (<NA> = unapplied cash),
@@ -45,6 +47,7 @@ CUSTOMER_COLUMNS = [
     "credit_limit_cents",
     "payment_terms_days",
     "currency",
+    "email",
 ]
 INVOICE_COLUMNS = [
     "invoice_id",
@@ -92,6 +95,7 @@ _DTYPES: dict[str, str] = {
     "rate": "float64",
     "document_id": "str",
     "part": "str",
+    "email": "str",
 }
 
 

@@ -7,8 +7,10 @@ command line) build a Settings and pass its values down.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from email.utils import parseaddr
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from creditdash.errors import InvalidArgument
 
@@ -24,6 +26,10 @@ class Settings:
     default_terms_days: int = 30
     max_upload_mb: int = 200
     load_demo_on_empty: bool = True
+    # smtp://user:pass@host:587 (STARTTLS when offered) or smtps://...; kept out of repr (password)
+    smtp_url: str | None = field(default=None, repr=False)
+    smtp_from: str | None = None  # the From address of statements and dunning letters
+    letterhead: tuple[str, ...] = ()  # company name, then address, phone, bank lines
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -35,7 +41,51 @@ class Settings:
             default_terms_days=_whole(env, "CREDITDASH_DEFAULT_TERMS_DAYS", 30, least=0),
             max_upload_mb=_whole(env, "CREDITDASH_MAX_UPLOAD_MB", 200, least=1),
             load_demo_on_empty=(env.get("CREDITDASH_DEMO", "1") not in ("0", "false", "no")),
+            smtp_url=_smtp_url(env),
+            smtp_from=_address(env, "CREDITDASH_SMTP_FROM"),
+            letterhead=tuple(
+                line.strip()
+                for line in (env.get("CREDITDASH_LETTERHEAD") or "").split("|")
+                if line.strip()
+            ),
         )
+
+
+def _smtp_url(env: dict[str, str]) -> str | None:
+    """CREDITDASH_SMTP_URL when set: smtp:// or smtps:// with a host (the password is not shown)."""
+    raw = (env.get("CREDITDASH_SMTP_URL") or "").strip()
+    if not raw:
+        return None
+    parsed = urlsplit(raw)
+    try:
+        parsed.port  # noqa: B018  (a port that is not a number raises here)
+        host_ok = bool(parsed.hostname)
+    except ValueError:
+        host_ok = False
+    if parsed.scheme not in ("smtp", "smtps") or not host_ok:
+        shown = parsed._replace(netloc=parsed.netloc.rpartition("@")[2]).geturl()
+        raise InvalidArgument.coded(
+            "error.settings.smtp_url",
+            "The environment variable CREDITDASH_SMTP_URL must look like "
+            "smtp://user:password@host:587 (or smtps://... for TLS from the start). Got {value!r}.",
+            value=shown,
+        )
+    return raw
+
+
+def _address(env: dict[str, str], name: str) -> str | None:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return None
+    if "@" not in parseaddr(raw)[1]:
+        raise InvalidArgument.coded(
+            "error.settings.address",
+            "The environment variable {name} must be an email address such as "
+            "credit@example.com or 'Credit team <credit@example.com>'. Got {value!r}.",
+            name=name,
+            value=raw,
+        )
+    return raw
 
 
 def _whole(env: dict[str, str], name: str, default: int, *, least: int) -> int:

@@ -60,6 +60,7 @@ STORED_LENGTHS = {
     "region": 200,
     "segment": 200,
     "salesperson": 200,
+    "email": 1000,
     "invoice_id": 100,
     "payment_id": 200,
 }

@@ -10,7 +10,15 @@ import pandas as pd
 
 from creditdash.ingest import parse
 
-ATTRIBUTES = ["customer_name", "credit_code", "industry", "region", "segment", "salesperson"]
+ATTRIBUTES = [
+    "customer_name",
+    "credit_code",
+    "industry",
+    "region",
+    "segment",
+    "salesperson",
+    "email",
+]
 _TEXT = [
     "invoice_id",
     "customer_id",

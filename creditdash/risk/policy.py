@@ -34,6 +34,10 @@ currency units), `rewards.early_discount_pct` / `early_discount_days` (a
 discount for paying within that many days of the invoice date) and
 `rewards.limit_increase_pct` (the limit increase a clean record earns).
 A section or setting left out counts as 0.
+
+Dunning (`creditdash.risk.dunning`): the `dunning` section holds the
+collection strategies per grade and segment, their stages and the letters'
+templates; a policy without it dunns by DEFAULT_DUNNING.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from creditdash.errors import InvalidArgument
+from creditdash.risk.dunning import DEFAULT_DUNNING, check_dunning
 
 Policy = dict[str, Any]
 
@@ -145,6 +150,7 @@ DEFAULT_POLICY: Policy = {
     ],
     "penalties": {"late_interest_pct_year": 6.0, "late_fee": 0},
     "rewards": {"early_discount_pct": 1.0, "early_discount_days": 10, "limit_increase_pct": 10},
+    "dunning": DEFAULT_DUNNING,
 }  # fmt: skip
 
 
@@ -193,6 +199,8 @@ def check_policy(policy: object) -> Policy:
     for rule in policy["rules"]:
         _check_rule(rule)
     _check_terms(policy)
+    if "dunning" in policy:
+        check_dunning(policy["dunning"], grades)
     return policy
 
 

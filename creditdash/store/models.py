@@ -75,6 +75,9 @@ class Customer(Base):
     payment_terms_days: Mapped[int | None] = mapped_column(Integer)
     currency: Mapped[str | None] = mapped_column(String(3))
     import_id: Mapped[int] = mapped_column(ForeignKey("imports.import_id"), index=True)
+    # contact emails for statements and dunning letters, several separated by ; , or spaces
+    # (migration 0011_collections)
+    email: Mapped[str | None] = mapped_column(String(1000), nullable=True)
 
 
 class Invoice(Base):

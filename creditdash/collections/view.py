@@ -1,0 +1,155 @@
+"""What the Collections page shows of one customer, and disputed amounts for the aging.
+
+`customer_view` gathers, at an as-of date, a customer's open items with their
+dunning stage, its statement, contacts, promises (judged), disputes, what
+was sent, and its row of the worklist, so that a page only renders it.
+
+`disputed_amounts` is the open amount of disputed invoices per customer (the
+ledger's disputed flag or a dispute open at as_of), for the aging to show
+apart from what is collectable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from creditdash.aging import open_items
+from creditdash.collections import records
+from creditdash.collections.documents import NO_LETTERHEAD, Letterhead, Statement, statements_at
+from creditdash.collections.mail import addresses
+from creditdash.collections.promises import keeping_rates, rate_of
+from creditdash.collections.worklist import CollectionsInputs, staged_items, worklist
+from creditdash.errors import NotFound
+from creditdash.ledger import DateLike, Ledger
+
+DISPUTED_COLUMNS = ["customer_id", "customer_name", "disputed_cents", "disputed_items",
+                    "recorded_cents"]  # fmt: skip
+
+
+@dataclass(frozen=True, eq=False)
+class CustomerView:
+    """One customer at as_of. Frames: `items` (open items with their stage, see
+    `stages.stage_items`), `contacts`, `promises` (judged), `disputes` (open and
+    resolved), `sent` (invoice_id, stage_id, channel, send_id, sent_at);
+    `row` is the customer's worklist row (None when nothing is to do)."""
+
+    customer_id: str
+    customer_name: str
+    as_of: pd.Timestamp
+    language: str
+    collector: str
+    emails: list[str]
+    bad_emails: list[str]
+    credit_status: str
+    keeping_rate: float
+    statement: Statement
+    items: pd.DataFrame
+    contacts: pd.DataFrame
+    promises: pd.DataFrame
+    disputes: pd.DataFrame
+    sent: pd.DataFrame
+    row: dict | None = None
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def customer_view(
+    ledger: Ledger,
+    as_of: DateLike,
+    inputs: CollectionsInputs,
+    customer_id: str,
+    risk: pd.DataFrame | None = None,
+    *,
+    letterhead: Letterhead = NO_LETTERHEAD,
+) -> CustomerView:
+    """The customer's view at as_of (see CustomerView); NotFound for an unknown id."""
+    master = ledger.customers[ledger.customers["customer_id"] == customer_id]
+    if master.empty:
+        raise NotFound.coded(
+            "collections.error.customer_missing",
+            "Customer {customer!r} is not in the stored ledger.",
+            customer=customer_id,
+        )
+    items = open_items(ledger, as_of)
+    staged, judged = staged_items(ledger, as_of, inputs, risk, items=items)
+    mine = staged[staged["customer_id"] == customer_id].reset_index(drop=True)
+    open_now = records.open_disputes_at(inputs.disputes, as_of)
+    statement = statements_at(ledger, as_of, inputs.policy, [customer_id],
+                              disputed_ids=set(open_now["invoice_id"]), letterhead=letterhead,
+                              items=items)[customer_id]  # fmt: skip
+    rows = worklist(ledger, as_of, inputs, risk, items=items).rows
+    row = rows[rows["customer_id"] == customer_id]
+    good, bad = addresses(master["email"].iloc[0])
+    language = records.languages_of(pd.Series([customer_id]), inputs.assignments,
+                                    inputs.dunning.get("default_language", "zh")).iloc[0]  # fmt: skip
+    first = master.iloc[[0]][["customer_id", "salesperson"]]
+    statuses = dict(zip(inputs.statuses["customer_id"], inputs.statuses["status"], strict=True))
+    invoice_ids = set(ledger.invoices.loc[ledger.invoices["customer_id"] == customer_id,
+                                          "invoice_id"])  # fmt: skip
+    return CustomerView(
+        customer_id=customer_id,
+        customer_name=statement.customer_name,
+        as_of=pd.Timestamp(as_of),
+        language=str(language),
+        collector=str(records.collectors_of(first, inputs.assignments).iloc[0]),
+        emails=good,
+        bad_emails=bad,
+        credit_status=statuses.get(customer_id, ""),
+        keeping_rate=float(rate_of(keeping_rates(judged), pd.Series([customer_id])).iloc[0]),
+        statement=statement,
+        items=mine,
+        contacts=inputs.contacts[inputs.contacts["customer_id"] == customer_id].reset_index(
+            drop=True
+        ),
+        promises=judged[judged["customer_id"] == customer_id].reset_index(drop=True),
+        disputes=inputs.disputes[inputs.disputes["customer_id"] == customer_id].reset_index(
+            drop=True
+        ),
+        sent=inputs.sent[inputs.sent["invoice_id"].isin(invoice_ids)].reset_index(drop=True),
+        row=None if row.empty else row.iloc[0].to_dict(),
+        choices={
+            "contact_kind": records.CONTACT_KINDS,
+            "dispute_reason": records.DISPUTE_REASONS,
+            "resolution": records.RESOLUTIONS,
+            "invoices": tuple(mine.loc[mine["outstanding_cents"] > 0, "invoice_id"]),
+        },
+    )
+
+
+def disputed_amounts(
+    ledger: Ledger,
+    as_of: DateLike,
+    disputes: pd.DataFrame | None = None,
+    *,
+    items: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """DISPUTED_COLUMNS, one row per customer with a disputed open amount at as_of, largest
+    first: disputed_cents (open amount of invoices flagged disputed in the ledger or with
+    a dispute open at as_of, `records.disputes` rows), disputed_items, recorded_cents (the
+    part disputed through a dispute record)."""
+    items = open_items(ledger, as_of) if items is None else items
+    recorded = set()
+    if disputes is not None and len(disputes):
+        recorded = set(records.open_disputes_at(disputes, as_of)["invoice_id"])
+    by_record = items["invoice_id"].isin(recorded)
+    flagged = items["disputed"].to_numpy(dtype=bool) | by_record.to_numpy()
+    hit = items[flagged].assign(recorded=by_record[flagged].to_numpy())
+    if hit.empty:
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c.endswith(("cents", "items"))
+                                          else "str") for c in DISPUTED_COLUMNS})  # fmt: skip
+    grouped = hit.groupby(["customer_id", "customer_name"], sort=False)
+    out = pd.DataFrame(
+        {
+            "disputed_cents": grouped["outstanding_cents"].sum(),
+            "disputed_items": grouped.size(),
+            "recorded_cents": grouped.apply(
+                lambda g: int(g.loc[g["recorded"], "outstanding_cents"].sum()),
+                include_groups=False,
+            ),
+        }
+    ).reset_index()
+    out = out.astype({"disputed_cents": "int64", "disputed_items": "int64",
+                      "recorded_cents": "int64"})  # fmt: skip
+    return out.sort_values(["disputed_cents", "customer_id"], ascending=[False, True],
+                           kind="stable").reset_index(drop=True)[DISPUTED_COLUMNS]  # fmt: skip
