@@ -20,10 +20,11 @@ import streamlit as st
 from creditdash import aging as aging_mod
 from creditdash import i18n
 from creditdash import kpis as kpis_mod
+from creditdash.importing import load_demo
 from creditdash.ledger import Ledger
 from creditdash.presentation import shown
 from creditdash.settings import Settings
-from creditdash.store import data_version, load_demo, load_ledger, open_store, row_counts  # noqa: F401
+from creditdash.store import data_version, load_ledger, open_store, row_counts  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent
 
@@ -495,7 +496,7 @@ def empty_state() -> bool:
 
 
 def last_import() -> str | None:
-    from creditdash.store import list_imports
+    from creditdash.importing import list_imports
 
     table = list_imports(engine())
     applied = table[table["status"] == "applied"]

@@ -68,8 +68,9 @@ def bench_aging_kpis() -> None:
 
 
 def bench_imports(workdir: Path) -> None:
+    from creditdash.importing import import_sources
     from creditdash.ingest import Source, parse_sources
-    from creditdash.store import import_sources, open_store
+    from creditdash.store import open_store
 
     _customers, invoices, payments = synthetic_frames(1_000_000, 10_000, seed=2)
     settled = payments.dropna(subset=["invoice_id"]).set_index("invoice_id")["payment_date"]

@@ -97,7 +97,8 @@ def wait_rendered(page, charts: int, timeout_ms: float = LOAD_TIMEOUT_MS) -> Non
 
 def demo_database(path: Path) -> Path:
     """A SQLite file holding the demo company, imported the way the app does it."""
-    from creditdash.store import load_demo, open_store
+    from creditdash.importing import load_demo
+    from creditdash.store import open_store
 
     engine = open_store(f"sqlite:///{path}")
     load_demo(engine)

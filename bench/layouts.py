@@ -57,8 +57,9 @@ def _total_row(cents: int) -> pd.DataFrame:
 
 
 def run(report) -> None:
+    from creditdash.importing import import_sources
     from creditdash.ingest import Source
-    from creditdash.store import import_sources, open_store
+    from creditdash.store import open_store
 
     plain = items(100_000, 2_000)
     report_layout = with_subtotals(plain)

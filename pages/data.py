@@ -8,18 +8,18 @@ import streamlit as st
 import ui
 from creditdash.errors import CreditDashError, ImportRejected
 from creditdash.exports import XLSX_MIME, to_csv_bytes
-from creditdash.ingest import Source, propose_mappings
-from creditdash.ingest.profiles import apply_profiles, corrected, profile_of
-from creditdash.ingest.synonyms import FIELDS
-from creditdash.settings import PROJECT_ROOT
-from creditdash.store import import_sources, list_imports, load_demo, rollback
-from creditdash.store.profiles import (
+from creditdash.importing import import_sources, list_imports, load_demo, rollback
+from creditdash.importing.profiles import (
     delete_profile,
     list_profiles,
     load_profiles,
     rename_profile,
     save_profile,
 )
+from creditdash.ingest import Source, propose_mappings
+from creditdash.ingest.profiles import apply_profiles, corrected, profile_of
+from creditdash.ingest.synonyms import FIELDS
+from creditdash.settings import PROJECT_ROOT
 
 EXAMPLES = [
     ("data.example.ledger", "demo_ledger.xlsx"),

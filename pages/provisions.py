@@ -7,14 +7,14 @@ from creditdash.errors import CreditDashError
 from creditdash.presentation import parse_edges
 from creditdash.provisioning import MIN_EXITS, WHOLE_BOOK, provision, provision_trend
 from creditdash.provisioning.charts import roll_rate_chart, trend_chart
-from creditdash.risk.in_force import risk_inputs
-from creditdash.simulate import customer_grades, selection_options
-from creditdash.store.terms import (
+from creditdash.provisioning.individual import (
     INDIVIDUAL_PERMISSION,
     list_individual,
     remove_individual,
     set_individual,
 )
+from creditdash.risk.in_force import risk_inputs
+from creditdash.simulate import customer_grades, selection_options
 
 ui.page_guard("pages/provisions.py")
 st.title(ui.tr("prov.title"))

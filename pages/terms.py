@@ -31,7 +31,7 @@ from creditdash.simulate import (
     tornado,
 )
 from creditdash.simulate.charts import collections_shift_chart, tornado_chart, waterfall
-from creditdash.store.terms import delete_scenario, list_scenarios, save_scenario
+from creditdash.simulate.scenarios import delete_scenario, list_scenarios, save_scenario
 
 ui.page_guard("pages/terms.py")
 st.title(ui.tr("terms.title"))

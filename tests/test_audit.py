@@ -24,8 +24,9 @@ from creditdash.audit import (
 )
 from creditdash.auth import Actor, PermissionDenied
 from creditdash.cli import main
+from creditdash.importing import import_sources, rollback
 from creditdash.ingest import Source
-from creditdash.store import import_sources, open_store, rollback
+from creditdash.store import open_store
 from creditdash.store.admin_models import AuditEntry
 from creditdash.store.engine import _alembic_config, make_engine, migrate
 from tests.conftest import PG_URL, _with_search_path
@@ -63,7 +64,7 @@ def test_the_database_refuses_to_change_audit_rows(engine, statement):
 
 
 def test_a_viewer_cannot_load_the_demo_company(engine, tmp_path):
-    from creditdash.store import load_demo
+    from creditdash.importing import load_demo
 
     with pytest.raises(PermissionDenied):
         load_demo(engine, tmp_path, actor=Actor("v@x.cn", "viewer"))

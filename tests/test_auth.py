@@ -25,15 +25,17 @@ from creditdash.auth import (
 )
 from creditdash.errors import InvalidArgument
 from creditdash.forecast.cashplan import CashPlan, delete_plan, save_plan
+from creditdash.importing import import_sources, list_imports, rollback
 from creditdash.ingest import Source
+from creditdash.provisioning.individual import remove_individual, set_individual
 from creditdash.review import take_snapshot
 from creditdash.risk.bureau import FileProvider, import_reports
 from creditdash.risk.holds import apply_action, release
 from creditdash.risk.policy import default_policy
 from creditdash.risk.policy_store import save_policy
 from creditdash.risk.requests import decide_request, list_requests, submit_request
-from creditdash.store import import_sources, list_imports, load_ledger, rollback
-from creditdash.store.terms import delete_scenario, remove_individual, save_scenario, set_individual
+from creditdash.simulate.scenarios import delete_scenario, save_scenario
+from creditdash.store import load_ledger
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -66,10 +66,10 @@ def register(sub) -> None:
 
 
 def cmd_import(args, ctx) -> int:
+    from creditdash.importing import import_sources
+    from creditdash.importing.profiles import load_profiles, save_profile
     from creditdash.ingest import Source, propose_mappings
     from creditdash.ingest.profiles import apply_profiles, corrected, profile_of
-    from creditdash.store import import_sources
-    from creditdash.store.profiles import load_profiles, save_profile
 
     missing = [str(p) for p in args.paths if not p.is_file()]
     if missing:
@@ -110,7 +110,7 @@ def cmd_import(args, ctx) -> int:
 
 
 def cmd_profiles(args, ctx) -> int:
-    from creditdash.store.profiles import (
+    from creditdash.importing.profiles import (
         PROFILE_COLUMNS,
         delete_profile,
         list_profiles,
@@ -155,7 +155,7 @@ def cmd_kpis(args, ctx) -> int:
 
 
 def cmd_imports(args, ctx) -> int:
-    from creditdash.store import list_imports
+    from creditdash.importing import list_imports
 
     table = list_imports(ctx.engine)
     if table.empty:
@@ -173,7 +173,7 @@ def cmd_imports(args, ctx) -> int:
 
 
 def cmd_rollback(args, ctx) -> int:
-    from creditdash.store import rollback
+    from creditdash.importing import rollback
 
     done = rollback(ctx.engine, args.import_id, actor=CLI)
     parts = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in done.items())
@@ -182,7 +182,7 @@ def cmd_rollback(args, ctx) -> int:
 
 
 def cmd_demo(args, ctx) -> int:
-    from creditdash.store import load_demo
+    from creditdash.importing import load_demo
 
     summary = load_demo(ctx.engine, args.out, reporting_currency=ctx.settings.reporting_currency)
     print("\n".join(summary.lines()), file=ctx.out)

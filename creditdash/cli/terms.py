@@ -173,7 +173,7 @@ def _collections(ctx, as_of, baseline, scenario):
 
 def cmd_provision(args, ctx) -> int:
     from creditdash.provisioning import MIN_EXITS, provision
-    from creditdash.store.terms import list_individual
+    from creditdash.provisioning.individual import list_individual
 
     grades = _grades(ctx, args.as_of) if args.by == "grade" else None
     result = provision(

@@ -1,4 +1,8 @@
-"""Import profiles kept per database: list, save, rename, delete (each audited)."""
+"""Import profiles kept per database: list, save, rename, delete (each audited).
+
+`creditdash.ingest.profiles` matches files with profiles and builds them; this module
+stores them (table `import_profiles`).
+"""
 
 from __future__ import annotations
 

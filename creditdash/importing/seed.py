@@ -7,9 +7,11 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from creditdash.auth import Actor
+from creditdash.demo import generate_demo, write_demo_files
+from creditdash.importing.job import import_sources
+from creditdash.importing.plan import ImportSummary, Progress
 from creditdash.ingest import Source
 from creditdash.settings import PROJECT_ROOT
-from creditdash.store.imports import ImportSummary, Progress, import_sources
 
 DEMO_FILES = ("demo_customers.xlsx", "demo_ledger.xlsx")
 
@@ -26,7 +28,6 @@ def load_demo(
 
     Without an actor it is the app's own first-start loader (trusted).
     """
-    from creditdash.demo import generate_demo, write_demo_files
 
     folder = Path(out_dir) if out_dir else PROJECT_ROOT / "data"
     paths = [folder / n for n in DEMO_FILES]

@@ -6,7 +6,7 @@ is saved as a `Profile` keyed by the **header signature** (the normalised
 header texts, in order, on the header row). Next time a sheet whose row
 `header_row` has the same signature is read with the profile, and the
 summary says so. The store keeps profiles per database
-(`creditdash.store.profiles`); this module only matches and builds them.
+(`creditdash.importing.profiles`); this module only matches and builds them.
 """
 
 from __future__ import annotations

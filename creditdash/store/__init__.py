@@ -1,21 +1,20 @@
-"""Storage: engines, schema, imports and rollback, reading the ledger back."""
+"""Storage, the floor under the domains: engines, schema, migrations, reading the ledger back.
+
+Tables are declared in `models` (the ledger and the import log) and in one
+`*_models` module per domain; each domain keeps its own reads and writes
+(`creditdash.risk.policy_store`, `creditdash.importing`, ...). Nothing here
+imports a package above it (tests/store/test_floor.py checks).
+"""
 
 from creditdash.store.engine import has_schema, make_engine, migrate, open_store
-from creditdash.store.imports import ImportSummary, import_sources, list_imports, rollback
 from creditdash.store.load import data_version, load_ledger, row_counts
-from creditdash.store.seed import load_demo
 
 __all__ = [
-    "ImportSummary",
     "data_version",
     "has_schema",
-    "import_sources",
-    "list_imports",
-    "load_demo",
     "load_ledger",
     "make_engine",
     "migrate",
     "open_store",
-    "rollback",
     "row_counts",
 ]

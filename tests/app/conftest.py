@@ -9,7 +9,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from creditdash.store import load_demo, open_store
+from creditdash.importing import load_demo
+from creditdash.store import open_store
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TIMEOUT = 120

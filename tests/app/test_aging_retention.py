@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from creditdash.importing import import_sources
 from creditdash.ingest import Source
-from creditdash.store import import_sources, open_store
+from creditdash.store import open_store
 from tests.app.conftest import _app
 
 RETENTION = (

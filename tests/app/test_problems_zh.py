@@ -8,8 +8,9 @@ import pytest
 
 import ui
 from creditdash.errors import InvalidArgument, Problem
+from creditdash.importing import import_sources
 from creditdash.ingest import Source
-from creditdash.store import import_sources, open_store
+from creditdash.store import open_store
 from tests.app.test_pages import PAGES, run_page
 
 BAD = b"Invoice No,Customer ID,Invoice Date,Amount\nX1,C1,2024-13-45,12.00\nX2,C1,2024-01-02,abc\n"

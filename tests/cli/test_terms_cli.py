@@ -10,8 +10,8 @@ import pytest
 
 from creditdash.auth import CLI
 from creditdash.cli import main
+from creditdash.provisioning.individual import set_individual
 from creditdash.store import open_store
-from creditdash.store.terms import set_individual
 
 LEDGER = """Invoice No,Customer ID,Segment,Invoice Date,Due Date,Amount,Settled Date
 I1,C1,SME,2025-03-01,2025-03-31,1000.00,2025-04-10

@@ -28,12 +28,12 @@ import python_calamine
 import creditdash.review
 from creditdash import i18n
 from creditdash.errors import CreditDashError, ImportRejected, InsufficientHistory, Problem
+from creditdash.importing import import_sources, rollback
 from creditdash.ingest import Source, guard, parse_sources, propose_mappings
 from creditdash.ingest.guard import ReadLimits
 from creditdash.ingest.movements import rebuild
 from creditdash.ingest.problems import ProblemLog, SheetContext
 from creditdash.ingest.read import read_source
-from creditdash.store import import_sources, rollback
 from tests.ingest import hostile_files as hostile
 from tests.ingest.conftest import build_xlsx, run
 from tests.ingest.test_movements import FIFO, MID_YEAR, MONTHS, ledger

@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from creditdash.errors import ImportRejected, InvalidArgument, NotFound
+from creditdash.importing import import_sources, list_imports, rollback
 from creditdash.ingest import Source
-from creditdash.store import import_sources, list_imports, load_ledger, rollback, row_counts
+from creditdash.store import load_ledger, row_counts
 from creditdash.store.load import read_invoices, read_payments
 from creditdash.store.models import RowChange
 

@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import text
 
 from creditdash.aging import aging, open_items
+from creditdash.importing import import_sources, rollback
 from creditdash.ingest import Source
-from creditdash.store import import_sources, load_ledger, rollback
+from creditdash.store import load_ledger
 from creditdash.store.load import read_invoices, read_payments
 
 RETENTION = (

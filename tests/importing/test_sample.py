@@ -7,8 +7,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from creditdash.aging import aging
+from creditdash.importing import import_sources
 from creditdash.ingest import Source
-from creditdash.store import import_sources, load_ledger
+from creditdash.store import load_ledger
 
 
 def _plain_outstanding(path, as_of: date) -> Decimal:

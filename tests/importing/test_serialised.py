@@ -15,8 +15,8 @@ from sqlalchemy import func, select, text
 
 import creditdash.review
 from creditdash.errors import InvalidArgument, StoreError
+from creditdash.importing import import_sources, list_imports, rollback, write
 from creditdash.ingest import Source
-from creditdash.store import import_sources, imports, list_imports, rollback
 from creditdash.store.load import read_customers, read_invoices
 from creditdash.store.models import RowChange
 from creditdash.store.review_models import ReviewSnapshot
@@ -148,7 +148,7 @@ def _hold_the_import_lock(engine):
     PostgreSQL advisory lock."""
     conn = engine.connect()
     if engine.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": imports.IMPORT_LOCK})
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": write.IMPORT_LOCK})
     else:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
     return conn
@@ -171,8 +171,8 @@ def test_an_import_waits_for_the_lock_says_so_then_runs(engine):
 
 
 def test_an_import_stops_waiting_after_the_limit(engine, monkeypatch):
-    monkeypatch.setattr(imports, "PATIENCE_S", 0.2)
-    monkeypatch.setattr(imports, "WAIT_S", 1)
+    monkeypatch.setattr(write, "PATIENCE_S", 0.2)
+    monkeypatch.setattr(write, "WAIT_S", 1)
     steps = []
     holder = _hold_the_import_lock(engine)
     try:
@@ -227,7 +227,7 @@ def test_a_row_written_outside_the_lock_is_a_clear_conflict(engine, monkeypatch)
     def clash(*_args, **_kwargs):
         raise IntegrityError("INSERT INTO customers ...", {}, Exception("duplicate key"))
 
-    monkeypatch.setattr(imports, "_bulk_insert", clash)
+    monkeypatch.setattr(write, "_bulk_insert", clash)
     with pytest.raises(StoreError) as conflict:
         import_sources(engine, [csv(BASE, "a.csv")])
     assert conflict.value.code == "error.store.conflict"

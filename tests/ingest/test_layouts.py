@@ -16,8 +16,8 @@ import pytest
 
 from creditdash.aging import aging
 from creditdash.errors import ImportRejected
+from creditdash.importing import import_sources
 from creditdash.ingest import Source, parse_sources, propose_mappings
-from creditdash.store import import_sources
 from creditdash.store.load import load_ledger
 from tests.ingest import erp_samples as erp
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 from creditdash.errors import InvalidArgument, NotFound
+from creditdash.importing import import_sources
 from creditdash.ingest import Source
 from creditdash.review import list_snapshots, load_snapshot, take_snapshot, week_figures
 from creditdash.review.snapshots import backfill_snapshots, figures_for_week
-from creditdash.store import import_sources, load_ledger
+from creditdash.store import load_ledger
 
 FIRST = """Invoice No,Customer ID,Customer Name,Salesperson,Invoice Date,Due Date,Amount,Settled Date
 INV-1,C1,Acme,张伟,2026-10-01,2026-10-31,"1,000.00",

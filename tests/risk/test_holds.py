@@ -11,6 +11,7 @@ from creditdash import i18n
 from creditdash.audit import audit_log
 from creditdash.auth import Actor, PermissionDenied
 from creditdash.errors import InvalidArgument, NotFound
+from creditdash.importing import import_sources
 from creditdash.ingest import Source
 from creditdash.risk.holds import (
     ORDER_TEXTS,
@@ -24,7 +25,6 @@ from creditdash.risk.holds import (
     with_status,
 )
 from creditdash.risk.requests import decide_request, submit_request
-from creditdash.store import import_sources
 
 LEDGER = """Invoice No,Customer ID,Customer Name,Invoice Date,Due Date,Amount,Settled Date
 INV-1,C1,Acme,2024-01-05,2024-02-04,"1,000.00",2024-02-10

@@ -7,9 +7,10 @@ import pytest
 
 from creditdash.aging import aging_totals, exchange_differences
 from creditdash.errors import InvalidArgument
+from creditdash.importing import import_sources
 from creditdash.ingest import Source
 from creditdash.kpis import kpis
-from creditdash.store import import_sources, load_ledger
+from creditdash.store import load_ledger
 from creditdash.store.load import to_reporting
 
 USD_INVOICE = """Invoice No,Customer ID,Invoice Date,Due Date,Amount,Currency

@@ -22,10 +22,11 @@ from sqlalchemy import event, text
 from creditdash import i18n
 from creditdash.cli import main
 from creditdash.errors import ImportRejected, InvalidArgument, StoreError
+from creditdash.importing import import_sources, list_imports
 from creditdash.ingest import Source
 from creditdash.settings import Settings
 from creditdash.store import engine as store_engine
-from creditdash.store import import_sources, list_imports, open_store
+from creditdash.store import open_store
 from creditdash.store.engine import is_read_only, make_engine, raise_for
 from tests.conftest import PG_URL
 

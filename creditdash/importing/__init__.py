@@ -1,0 +1,30 @@
+"""The import job, above the domains: files into the store, all or nothing, and back out.
+
+    summary = import_sources(engine, [Source.from_path("ar.xlsx")], actor=actor)
+    rollback(engine, summary.import_id, actor=actor)
+
+Modules, in the order an import passes through them: `plan` (parse the
+files through `creditdash.ingest`, check them against the stored rows,
+`ImportSummary`), `diff` (new, changed and unchanged rows per table;
+stored invoices a document's new shape replaces), `write` (the import lock,
+the rows, what a rollback needs), `job` (`import_sources`: the three in one
+transaction, then the week recorded for `creditdash.review`). `rollback`
+lists the imports and undoes one; `seed` imports the demo company like a
+user's files; `profiles` keeps the saved ways of reading a company's files.
+"""
+
+from creditdash.importing.job import import_sources
+from creditdash.importing.plan import ImportSummary, Progress, TableCounts
+from creditdash.importing.rollback import list_imports, rollback
+from creditdash.importing.seed import DEMO_FILES, load_demo
+
+__all__ = [
+    "DEMO_FILES",
+    "ImportSummary",
+    "Progress",
+    "TableCounts",
+    "import_sources",
+    "list_imports",
+    "load_demo",
+    "rollback",
+]
