@@ -29,8 +29,8 @@ from __future__ import annotations
 
 import contextlib
 import io
-import json
 import marshal
+import math
 import shutil
 import signal
 import subprocess
@@ -236,17 +236,16 @@ class Reader:
 
     def _start(self) -> None:
         self._dir = Path(tempfile.mkdtemp(prefix="creditdash-read-"))
-        source, self._err = self._dir / "in", self._dir / "err"
-        source.write_bytes(self.data)
+        (self._dir / "in").write_bytes(self.data)
+        (self._dir / "spec").write_bytes(marshal.dumps(self.spec))
+        self._err = self._dir / "err"
         args = [
             sys.executable,
             "-I",
             str(_WORKER),
-            str(source),
-            str(self._dir / "out"),
+            str(self._dir),
             str(int(self.limits.memory_bytes)),
-            str(max(int(self.limits.seconds), 1)),
-            json.dumps(self.spec),
+            str(max(math.ceil(self.limits.seconds), 1)),
         ]
         with self._err.open("wb") as err:
             self._proc = subprocess.Popen(

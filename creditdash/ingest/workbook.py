@@ -4,12 +4,12 @@ python-calamine reads untrusted workbooks in native code: a file can make
 it abort the process ("memory allocation of 549755813888 bytes failed"),
 crash, or take all the memory there is. `creditdash.ingest.read` therefore
 runs this module as a script in a child process (`python -I workbook.py
-IN OUT MEMORY SECONDS SPEC`) with an address-space and CPU limit, and
+FOLDER MEMORY SECONDS`) with an address-space and CPU limit, and
 turns what comes back into `RawSheet`s; `read_book` is the same work in
 process (for tests, and for callers that opt out of the child).
 
-The child imports the standard library, python-calamine and `sheetxml`
-only, so it starts in a few tens of milliseconds. Its result is a dict of
+The child imports a few standard modules and python-calamine only (and
+`sheetxml` when cells are cut), so it starts in a few tens of milliseconds. Its result is a dict of
 plain values written with `marshal` (which cannot run code on loading):
 
     {"error": None | "password" | "unreadable" | "sheet_not_found" | "memory",
@@ -28,20 +28,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import marshal
 import math
+import os
 import sys
-from decimal import Decimal
-from pathlib import Path
 
 import python_calamine
-
-if __package__:
-    from creditdash.ingest import sheetxml
-else:  # run as the reader process's script: creditdash itself is not imported
-    sys.path.append(str(Path(__file__).resolve().parent))
-    import sheetxml  # type: ignore[no-redef]
 
 SEP = "\x00"
 EXIT_MEMORY = 3
@@ -61,7 +53,7 @@ def read_book(
     skip  sheets not to read (they are listed in "names" all the same)
     """
     if cuts:
-        data = sheetxml.trim(data, cuts)
+        data = _sheetxml().trim(data, cuts)
     result: dict = {"error": None, "detail": "", "sheets": [], "names": []}
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -225,6 +217,8 @@ def float_text(value: float) -> str:
         return ""
     text = repr(value)
     if "e" in text:
+        from decimal import Decimal  # rare: only exponent notation needs it
+
         text = format(Decimal(text), "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -232,6 +226,16 @@ def float_text(value: float) -> str:
 
 
 # --- the reader process -----------------------------------------------------------
+
+
+def _sheetxml():
+    """The `sheetxml` module, imported only when cells are cut (it needs `re` and more)."""
+    if __package__:
+        from creditdash.ingest import sheetxml
+    else:  # the reader process's script: creditdash itself is not imported
+        sys.path.append(os.path.dirname(os.path.abspath(__file__)))
+        import sheetxml  # type: ignore[no-redef]
+    return sheetxml
 
 
 def _limit(memory: int, seconds: int) -> None:
@@ -248,7 +252,8 @@ def _peak_kb() -> int | None:
     """This process's peak resident memory (Linux VmHWM, which starts afresh at exec;
     ru_maxrss would count the parent's memory at the fork)."""
     try:
-        status = Path("/proc/self/status").read_text()
+        with open("/proc/self/status") as status_file:
+            status = status_file.read()
     except OSError:
         return None
     for line in status.splitlines():
@@ -258,20 +263,24 @@ def _peak_kb() -> int | None:
 
 
 def main(argv: list[str]) -> int:
-    """IN OUT MEMORY SECONDS SPEC: read IN, write the marshalled result to OUT.
+    """FOLDER MEMORY SECONDS: read FOLDER/in as asked in FOLDER/spec, write FOLDER/out.
 
-    SPEC is JSON {"only": sheet or null, "cuts": {part: [rows, columns]}, "skip": [sheet, ...]}.
+    spec (marshal) is {"only": sheet or None, "cuts": {part: [rows, columns]},
+    "skip": [sheet, ...]}; out (marshal) is `read_book`'s result with "peak_kb".
     """
-    source, target, memory, seconds, spec = argv
+    folder, memory, seconds = argv
     _limit(int(memory), int(seconds))
     try:
-        data = Path(source).read_bytes()
-        asked = json.loads(spec)
+        with open(os.path.join(folder, "spec"), "rb") as spec:
+            asked = marshal.load(spec)
+        with open(os.path.join(folder, "in"), "rb") as source:
+            data = source.read()
         cuts = {k: (v[0], v[1]) for k, v in asked.get("cuts", {}).items()}
         result = read_book(data, asked.get("only"), cuts, asked.get("skip", []))
         del data
         result["peak_kb"] = _peak_kb()
-        Path(target).write_bytes(marshal.dumps(result))
+        with open(os.path.join(folder, "out"), "wb") as out:
+            marshal.dump(result, out)
     except MemoryError:
         return EXIT_MEMORY
     return 0
