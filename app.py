@@ -14,6 +14,10 @@ st.set_page_config(page_title="creditdash", page_icon=":material/account_balance
 if "lang" not in st.session_state:
     asked = st.query_params.get("lang")
     st.session_state["lang"] = asked if asked in LANGS else language_from_locale(st.context.locale)
+# The run that switches the language sends the widgets' values again under the new labels.
+if st.session_state.get("_lang_shown", st.session_state["lang"]) != st.session_state["lang"]:
+    ui.resend_widget_values()
+st.session_state["_lang_shown"] = st.session_state["lang"]
 
 try:  # with sign-in, the role is read from the store: a store that cannot be opened says why
     actor = ui.sign_in()
