@@ -130,14 +130,16 @@ if source is None or source[0] != choice:
     plan = (
         cashplan.load_plan(engine, choice)
         if choice != NEW_PLAN
-        else cashplan.CashPlan(ui.tr("forecast.plan.default_name"), 0, 0)
+        else cashplan.CashPlan(ui.tr("forecast.plan.default_name"), None, 0)  # opening: asked for
     )
     st.session_state["fc_plan_source"] = (choice, plan)
     source = (choice, plan)
 plan = source[1]
+given = plan.opening_cash_cents
 opening = p2.number_input(
-    ui.tr("forecast.plan.opening"), value=plan.opening_cash_cents / 100, step=100_000.0,
+    ui.tr("forecast.plan.opening"), value=None if given is None else given / 100, step=100_000.0,
     key=f"fc_open_{choice}", help=ui.tr("forecast.plan.opening.help"),
+    placeholder=ui.tr("forecast.plan.opening.placeholder"),
 )  # fmt: skip
 minimum = p3.number_input(
     ui.tr("forecast.plan.minimum"), value=plan.minimum_cash_cents / 100, step=100_000.0,
@@ -152,7 +154,10 @@ ui.localise_uploader("fc_plan_upload", ["csv", "xlsx"])
 if upload is not None and st.session_state.get("fc_plan_uploaded") != upload.file_id:
     try:
         lines = cashplan.read_plan_file(upload.name, upload.getvalue(), weeks)
-        st.session_state["fc_plan_source"] = (choice, cashplan.CashPlan(plan.name, 0, 0, lines))
+        uploaded = cashplan.CashPlan(
+            plan.name, plan.opening_cash_cents, plan.minimum_cash_cents, lines
+        )
+        st.session_state["fc_plan_source"] = (choice, uploaded)
         st.session_state["fc_plan_uploaded"] = upload.file_id
         st.session_state["fc_plan_rev"] = revision + 1
         st.rerun()
@@ -174,13 +179,17 @@ edited = st.data_editor(
 )
 try:
     lines = cashplan.lines_from_money(edited, weeks)
-    current = cashplan.CashPlan(plan.name, round(opening * 100), round(minimum * 100), lines)
+    opening_cents = None if opening is None else round(opening * 100)
+    current = cashplan.CashPlan(plan.name, opening_cents, round(minimum * 100), lines)
 except CreditDashError as err:
     st.error(ui.error_text(err))
     st.stop()
 table = cashplan.plan_table(weekly, current)
-short = cashplan.first_shortfall(table, current.minimum_cash_cents)
-if short:
+verdict = cashplan.plan_verdict(table, current.minimum_cash_cents)
+short = verdict.shortfall
+if not verdict.opening_given:
+    st.info(ui.tr("forecast.plan.no_opening"), icon=":material/info:")
+elif verdict.status == "short":
     st.error(
         ui.tr(
             "forecast.plan.short",
@@ -192,18 +201,16 @@ if short:
         ),
         icon=":material/warning:",
     )
-else:
-    prudent = cashplan.first_shortfall(table, current.minimum_cash_cents, "closing_p10_cents")
-    if prudent:
-        st.warning(
-            ui.tr(
-                "forecast.plan.short_p10",
-                week=prudent["week"],
-                shortfall=ui.money(prudent["shortfall_cents"] / 100),
-            )
+elif verdict.status == "short_p10":
+    st.warning(
+        ui.tr(
+            "forecast.plan.short_p10",
+            week=short["week"],
+            shortfall=ui.money(short["shortfall_cents"] / 100),
         )
-    else:
-        st.success(ui.tr("forecast.plan.ok", weeks=weeks))
+    )
+else:
+    st.success(ui.tr("forecast.plan.ok", weeks=weeks))
 may_save = ui.permitted("edit_cash_plan")  # anyone may try figures; saving needs the role
 s1, s2, _ = st.columns([2, 1, 3])
 name = s1.text_input(ui.tr("forecast.plan.save_as"), plan.name, key="fc_plan_name")
@@ -259,29 +266,33 @@ scenarios = [
 stress = run_scenarios(ui.ledger(), forecast, scenarios)
 # the plan's own table stands for the base case
 tables = {ui.tr("forecast.scenario.base"): table, **cashplan.scenario_plans(stress, current)}
-st.plotly_chart(
-    ui.localised(
-        charts.balance_chart(
-            tables,
-            current.minimum_cash_cents,
-            currency,
-            title=ui.tr("forecast.chart.balance"),
-            y_title=ui.tr("forecast.chart.cash"),
-            minimum_name=ui.tr("forecast.chart.minimum"),
-            week_label=WEEK_LABEL,
-        )
-    ),
-    key="fc_balance",
-)
+if not verdict.opening_given:
+    st.caption(ui.tr("forecast.plan.no_opening.chart"))
+else:
+    st.plotly_chart(
+        ui.localised(
+            charts.balance_chart(
+                tables,
+                current.minimum_cash_cents,
+                currency,
+                title=ui.tr("forecast.chart.balance"),
+                y_title=ui.tr("forecast.chart.cash"),
+                minimum_name=ui.tr("forecast.chart.minimum"),
+                week_label=WEEK_LABEL,
+            )
+        ),
+        key="fc_balance",
+    )
 rows = []
 for name_, t in tables.items():
-    s = cashplan.first_shortfall(t, current.minimum_cash_cents)
+    judged = cashplan.plan_verdict(t, current.minimum_cash_cents)
+    s = judged.shortfall if judged.status == "short" else None  # on the expected closing
     rows.append({
         "scenario": name_,
         "collections_13w": t["collections_cents"].sum() / 100,
         "closing_week_13": t["closing_cents"].iloc[-1] / 100,
         "first_week_below_minimum": s["week"] if s else None,
-        "shortfall": s["shortfall_cents"] / 100 if s else 0.0,
+        "shortfall": s["shortfall_cents"] / 100 if s else (0.0 if judged.opening_given else None),
     })  # fmt: skip
 summary = pd.DataFrame(rows)
 st.dataframe(

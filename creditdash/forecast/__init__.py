@@ -13,7 +13,13 @@ charts.py       plotly figures
 """
 
 from creditdash.forecast.backtest import BacktestResult, backtest, wape
-from creditdash.forecast.cashplan import CashPlan, first_shortfall, plan_table
+from creditdash.forecast.cashplan import (
+    CashPlan,
+    PlanVerdict,
+    first_shortfall,
+    plan_table,
+    plan_verdict,
+)
 from creditdash.forecast.collections import CollectionsForecast
 from creditdash.forecast.nonpayment import DefaultRisk, never_paid_chance
 from creditdash.forecast.promises import invoice_forecast, weekly_forecast
@@ -29,6 +35,7 @@ __all__ = [
     "CollectionsForecast",
     "DefaultRisk",
     "PaymentTiming",
+    "PlanVerdict",
     "SalesForecast",
     "Scenario",
     "backtest",
@@ -37,6 +44,7 @@ __all__ = [
     "invoice_forecast",
     "never_paid_chance",
     "plan_table",
+    "plan_verdict",
     "run_scenarios",
     "wape",
     "weekly_forecast",

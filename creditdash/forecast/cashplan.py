@@ -11,10 +11,16 @@ with the opening cash; each week closes at opening + collections + other
 receipts - disbursements; the next week opens there). The prudent closing
 `closing_p10` uses the P10 of collections to date (from the simulations). Plans are saved in the `cash_plans` tables.
 
+The opening cash has no default: a plan without it (`opening_cash_cents`
+None) still has its weekly flows, but no balance, so `plan_verdict` says
+the opening cash is not given instead of judging the balance against the minimum.
+
 plan_table frame (int64 cents): week, start, end, opening_cents,
 collections_cents, other_receipts_cents, payroll_cents, suppliers_cents,
 tax_cents, loan_service_cents, other_cents, net_cents, closing_cents,
-closing_p10_cents, below_minimum (bool, on the expected closing)
+closing_p10_cents, below_minimum (bool, on the expected closing); without
+opening cash the balance columns (opening, closing, closing_p10: Int64;
+below_minimum: boolean) are all missing (pd.NA)
 """
 
 from __future__ import annotations
@@ -58,12 +64,32 @@ HEADER_ALIASES = {
 
 @dataclass(frozen=True)
 class CashPlan:
-    """A named plan; `lines` has `week` (1..weeks) and one cents column per category."""
+    """A named plan; `lines` has `week` (1..weeks) and one cents column per category.
+
+    `opening_cash_cents` None: the opening cash is not given (there is no sensible default).
+    """
 
     name: str
-    opening_cash_cents: int
+    opening_cash_cents: int | None
     minimum_cash_cents: int
     lines: pd.DataFrame = field(default_factory=lambda: blank_lines(13))
+
+
+@dataclass(frozen=True)
+class PlanVerdict:
+    """What a plan table says about cash against the minimum.
+
+    status: "no_opening_cash" (not given: no balance, so no judgement), "short" (the
+    expected closing falls below the minimum; `shortfall` is `first_shortfall`'s dict),
+    "short_p10" (only the prudent closing does; `shortfall` on closing_p10) or "ok".
+    """
+
+    status: str
+    shortfall: dict | None = None
+
+    @property
+    def opening_given(self) -> bool:
+        return self.status != "no_opening_cash"
 
 
 def blank_lines(weeks: int = 13) -> pd.DataFrame:
@@ -153,6 +179,14 @@ def plan_table(forecast: pd.DataFrame, plan: CashPlan) -> pd.DataFrame:
     outflow = sum(frame[f"{c}_cents"].to_numpy() for c in DISBURSEMENTS)
     other_in = frame["other_receipts_cents"].to_numpy()
     net = collections + other_in - outflow
+    if plan.opening_cash_cents is None:  # flows without a balance: nothing to judge
+        unknown = pd.array([pd.NA] * weeks, dtype="Int64")
+        frame.insert(3, "opening_cents", unknown)
+        frame["net_cents"] = net
+        frame["closing_cents"] = unknown.copy()
+        frame["closing_p10_cents"] = unknown.copy()
+        frame["below_minimum"] = pd.array([pd.NA] * weeks, dtype="boolean")
+        return frame
     closing = plan.opening_cash_cents + np.cumsum(net)
     frame.insert(3, "opening_cents", np.concatenate([[plan.opening_cash_cents], closing[:-1]]))
     frame["net_cents"] = net
@@ -162,11 +196,37 @@ def plan_table(forecast: pd.DataFrame, plan: CashPlan) -> pd.DataFrame:
     return frame
 
 
+def plan_verdict(table: pd.DataFrame, minimum_cents: int) -> PlanVerdict:
+    """Judge a `plan_table` against the minimum: the expected closing first, then the prudent.
+
+    A table without opening cash (its closing balances missing) is not judged:
+    status "no_opening_cash".
+    """
+    if table["closing_cents"].isna().any():
+        return PlanVerdict("no_opening_cash")
+    short = first_shortfall(table, minimum_cents)
+    if short:
+        return PlanVerdict("short", short)
+    prudent = first_shortfall(table, minimum_cents, "closing_p10_cents")
+    if prudent:
+        return PlanVerdict("short_p10", prudent)
+    return PlanVerdict("ok")
+
+
 def first_shortfall(
     table: pd.DataFrame, minimum_cents: int, column: str = "closing_cents"
 ) -> dict | None:
-    """The first week whose closing balance is below the minimum: week, start, end, closing, shortfall."""
-    below = np.flatnonzero(table[column].to_numpy() < minimum_cents)
+    """The first week whose closing balance is below the minimum: week, start, end, closing, shortfall.
+
+    Raises InvalidArgument when the balance is unknown (a plan without opening cash).
+    """
+    if table[column].isna().any():
+        raise InvalidArgument.coded(
+            "forecast.err.no_opening_cash",
+            "The cash plan has no opening cash, so its balance is unknown and no week can be "
+            "said to fall below the minimum. Enter the opening cash.",
+        )
+    below = np.flatnonzero(table[column].to_numpy(dtype=np.int64) < minimum_cents)
     if not len(below):
         return None
     row = table.iloc[below[0]]
@@ -184,12 +244,19 @@ def save_plan(engine: Engine, plan: CashPlan, actor: Actor) -> None:
     """Create or replace the plan called `plan.name`.
 
     `actor` must be allowed to edit cash plans (creditdash.auth); the save is audited.
+    A plan without opening cash is refused (the stored plan always has it).
     """
     who = authorise(actor, "edit_cash_plan").who
     name = plan.name.strip()
     if not name:
         raise InvalidArgument.coded(
             "forecast.err.plan_name", "A cash plan needs a name. Got an empty name."
+        )
+    if plan.opening_cash_cents is None:
+        raise InvalidArgument.coded(
+            "forecast.err.plan_opening",
+            "A cash plan is saved with its opening cash: enter the opening cash of {name!r} first.",
+            name=name,
         )
     with Session(engine) as s, s.begin():
         record = s.scalars(select(CashPlanRecord).where(CashPlanRecord.name == name)).first()

@@ -24,8 +24,26 @@ def test_forecast_page_runs(request, data):
 
 def test_minimum_above_balance_calls_out_the_first_week(demo_app):
     at = run_page(demo_app, PAGE)
+    at.number_input(key="fc_open_(new plan)").set_value(0.0).run()
     at.number_input(key="fc_min_(new plan)").set_value(1e12).run()
     assert not at.exception
+    assert any("falls below the minimum in week 1" in e.value for e in at.error)
+
+
+def test_opening_cash_is_asked_for_and_nothing_is_judged_without_it(demo_app):
+    at = run_page(demo_app, PAGE)
+    opening = at.number_input(key="fc_open_(new plan)")
+    assert opening.value is None  # no default: 0 would make "stays above the minimum" trivial
+    at.number_input(key="fc_min_(new plan)").set_value(1e12).run()
+    assert not at.exception
+    assert any("Enter the opening cash" in i.value for i in at.info)
+    assert not any("falls below the minimum" in e.value for e in at.error)
+    assert not any("stays above the minimum" in s.value for s in at.success)
+    assert any("balance chart needs the opening cash" in c.value for c in at.caption)
+    at.button(key="fc_plan_save").click().run()
+    assert any("saved with its opening cash" in e.value for e in at.error)
+    at.number_input(key="fc_open_(new plan)").set_value(5e6).run()
+    assert not any("Enter the opening cash" in i.value for i in at.info)
     assert any("falls below the minimum in week 1" in e.value for e in at.error)
 
 

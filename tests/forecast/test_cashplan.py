@@ -18,6 +18,7 @@ from creditdash.forecast.cashplan import (
     list_plans,
     load_plan,
     plan_table,
+    plan_verdict,
     read_plan_file,
     save_plan,
 )
@@ -45,6 +46,40 @@ def test_first_shortfall_week_and_size_by_hand():
     assert short["week"] == 3 and short["shortfall_cents"] == 2_000
     assert short["start"] == pd.Timestamp("2025-04-04")
     assert first_shortfall(table, -5_000) is None
+
+
+def test_without_opening_cash_the_flows_stand_and_the_balance_is_not_judged():
+    # payroll 80 a week against collections of 50: any opening cash below 90 would fall short
+    lines = blank_lines(3)
+    lines["payroll_cents"] = 8_000
+    table = plan_table(_forecast([5_000] * 3), CashPlan("t", None, 3_000, lines))
+    assert list(table["net_cents"]) == [-3_000] * 3
+    assert list(table["collections_cents"]) == [5_000] * 3
+    for column in ("opening_cents", "closing_cents", "closing_p10_cents", "below_minimum"):
+        assert table[column].isna().all(), column
+    verdict = plan_verdict(table, 3_000)
+    assert verdict.status == "no_opening_cash" and verdict.shortfall is None
+    assert not verdict.opening_given
+    with pytest.raises(InvalidArgument, match="has no opening cash, so its balance is unknown"):
+        first_shortfall(table, 3_000)
+
+
+def test_plan_verdict_judges_the_expected_closing_then_the_prudent_one():
+    lines = blank_lines(4)
+    lines["payroll_cents"] = 8_000
+    forecast = _forecast([5_000] * 4)  # expected closing 70, 40, 10, -20 from 100
+    short = plan_verdict(plan_table(forecast, CashPlan("t", 10_000, 3_000, lines)), 3_000)
+    assert short.status == "short" and short.shortfall["week"] == 3
+    assert short.shortfall["shortfall_cents"] == 2_000
+    # from 1,000.00 the expected closing stays above 800.00; the prudent one (collections at
+    # their P10, here half of them to date) ends week 4 at 1,000 + 100 - 320 = 780.00
+    rich = plan_table(forecast, CashPlan("t", 100_000, 80_000, lines))
+    assert list(rich["closing_cents"]) == [97_000, 94_000, 91_000, 88_000]
+    assert list(rich["closing_p10_cents"]) == [94_500, 89_000, 83_500, 78_000]
+    prudent = plan_verdict(rich, 80_000)
+    assert prudent.status == "short_p10" and prudent.shortfall["week"] == 4
+    assert prudent.shortfall["shortfall_cents"] == 2_000
+    assert plan_verdict(rich, 70_000).status == "ok"
 
 
 def test_other_receipts_add_and_prudent_closing_uses_p10():
@@ -112,6 +147,9 @@ def test_saved_plans_round_trip(engine):
         delete_plan(engine, "Base", ANALYST)
     with pytest.raises(InvalidArgument, match="needs a name"):
         save_plan(engine, CashPlan(" ", 0, 0, lines), ANALYST)
+    with pytest.raises(InvalidArgument, match="saved with its opening cash: enter the opening"):
+        save_plan(engine, CashPlan("No opening", None, 0, lines), ANALYST)
+    assert list_plans(engine) == []
     log = audit_log(engine).iloc[::-1]  # oldest first
     assert log["action"].tolist() == ["cash_plan_saved", "cash_plan_saved", "cash_plan_deleted"]
     assert set(log["who"]) == {"ann@x.cn"} and set(log["entity_id"]) == {"Base"}
