@@ -37,9 +37,10 @@ class AuditEntry(Base):
     after: Mapped[str | None] = mapped_column(Text)
     detail: Mapped[str | None] = mapped_column(Text)
     # the hash chain (creditdash.audit): position in the chain and sha256 of the
-    # previous entry's hash with this entry's content (migration 0008_audit_chain)
-    seq: Mapped[int | None] = mapped_column(Integer, index=True, unique=True)
-    entry_hash: Mapped[str | None] = mapped_column(String(64))
+    # previous entry's hash with this entry's content (migrations 0008_audit_chain,
+    # 0012_audit_not_null)
+    seq: Mapped[int] = mapped_column(Integer, index=True, unique=True)
+    entry_hash: Mapped[str] = mapped_column(String(64))
 
 
 class AuditChainHead(Base):

@@ -1,7 +1,21 @@
-"""Alembic environment: the engine comes from creditdash.store.engine.migrate."""
+"""Alembic environment: the engine comes from creditdash.store.engine.migrate.
+
+The target metadata holds every table: each `*_models` module of the store is
+imported here (tests/store/test_migrations.py checks that none is missing and
+that the migrations build exactly these tables).
+"""
 
 from alembic import context
 
+from creditdash.store import (  # noqa: F401  (imported for their tables)
+    admin_models,
+    collections_models,
+    forecast_models,
+    profile_models,
+    review_models,
+    risk_models,
+    terms_models,
+)
 from creditdash.store.models import Base
 
 engine = context.config.attributes["engine"]

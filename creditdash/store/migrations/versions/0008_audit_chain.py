@@ -16,10 +16,12 @@ Revision ID: 0008_audit_chain
 Revises: 0007_holds, 0006_admin
 """
 
+import hashlib
+import json
+from datetime import datetime
+
 import sqlalchemy as sa
 from alembic import op
-
-from creditdash.audit import GENESIS, chain_hash
 
 revision = "0008_audit_chain"
 down_revision = ("0007_holds", "0006_admin")
@@ -68,6 +70,20 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 """
+
+# The chain as creditdash.audit defines it (GENESIS, CHAINED, canonical, chain_hash), kept
+# here so that this revision does not change when the library does (a test holds them equal).
+GENESIS = "0" * 64
+CHAINED = ["seq", "at", "who", "action", "entity", "entity_id", "before", "after", "detail"]
+
+
+def chain_hash(previous: str, entry) -> str:
+    """sha256 (hex) of the previous entry's hash followed by this entry's canonical form."""
+    at = entry["at"]
+    stamp = at.isoformat(timespec="microseconds") if isinstance(at, datetime) else str(at)
+    values = [stamp if c == "at" else entry[c] for c in CHAINED]
+    canonical = json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return hashlib.sha256(previous.encode("ascii") + canonical).hexdigest()
 
 
 def _chain_existing_entries(bind) -> tuple[int, str]:
