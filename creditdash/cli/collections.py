@@ -90,6 +90,7 @@ def register(sub) -> None:
     pr.add_argument("--amount", type=_amount, required=True, help="e.g. 120000 or 12500.50")
     pr.add_argument("--date", type=iso_date, required=True, help="the promised payment date")
     pr.add_argument("--invoice", action="append", default=[], help="an invoice it covers")
+    pr.add_argument("--made-on", type=iso_date, help="the day it was made (default: today)")
     pr.add_argument("--note", default="")
     pr.add_argument("--who", default="")
     pr.set_defaults(handler=cmd_promise)
@@ -99,6 +100,7 @@ def register(sub) -> None:
     dp.add_argument("--reason", choices=DISPUTE_REASONS, required=True)
     dp.add_argument("--owner", default="", help="who handles it (default: --who)")
     dp.add_argument("--note", default="")
+    dp.add_argument("--date", type=iso_date, help="the day it was raised (default: today)")
     dp.add_argument("--who", default="")
     dp.set_defaults(handler=cmd_dispute)
 
@@ -106,6 +108,7 @@ def register(sub) -> None:
     rs.add_argument("invoice")
     rs.add_argument("--outcome", choices=RESOLUTIONS, required=True)
     rs.add_argument("--note", default="")
+    rs.add_argument("--date", type=iso_date, help="the day it was resolved (default: today)")
     rs.add_argument("--who", default="")
     rs.set_defaults(handler=cmd_resolve)
 
@@ -282,7 +285,8 @@ def cmd_promise(args, ctx) -> int:
     from creditdash.collections.records import record_promise
 
     promise_id = record_promise(ctx.engine, command_line(args.who), args.customer, args.amount,
-                                args.date, args.invoice, args.note)  # fmt: skip
+                                args.date, args.invoice, args.note,
+                                made_on=args.made_on)  # fmt: skip
     print(f"{args.customer}: promise #{promise_id} of {args.amount / 100:,.2f} by {args.date} "
           "recorded.", file=ctx.out)  # fmt: skip
     return 0
@@ -293,7 +297,7 @@ def cmd_dispute(args, ctx) -> int:
     from creditdash.collections.records import open_dispute
 
     dispute_id = open_dispute(ctx.engine, command_line(args.who), args.invoice, args.reason,
-                              args.owner, args.note)  # fmt: skip
+                              args.owner, args.note, on=args.date)  # fmt: skip
     print(f"{args.invoice}: dispute #{dispute_id} opened ({args.reason}); no dunning while it "
           "is open.", file=ctx.out)  # fmt: skip
     return 0
@@ -304,6 +308,6 @@ def cmd_resolve(args, ctx) -> int:
     from creditdash.collections.records import resolve_dispute
 
     dispute_id = resolve_dispute(ctx.engine, command_line(args.who), args.invoice, args.outcome,
-                                 args.note)  # fmt: skip
+                                 args.note, on=args.date)  # fmt: skip
     print(f"{args.invoice}: dispute #{dispute_id} resolved ({args.outcome}).", file=ctx.out)
     return 0

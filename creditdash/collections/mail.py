@@ -171,7 +171,8 @@ def _transaction(smtp, server: SmtpServer, context, sender, recipients, message)
     if len(refused) == len(recipients):
         smtp.rset()
         raise smtplib.SMTPRecipientsRefused(refused)
-    code, said = smtp.data(message.as_bytes())
+    # SMTP lines end in CRLF; smtplib sends bytes as they are
+    code, said = smtp.data(message.as_bytes(policy=message.policy.clone(linesep="\r\n")))
     if code != 250:
         raise smtplib.SMTPDataError(code, said)
     answer = _said(code, said)

@@ -104,6 +104,10 @@ def _promise_facts(judged: pd.DataFrame, start, end) -> pd.DataFrame:
 
 def _dispute_facts(ledger: Ledger, disputes: pd.DataFrame, start, end) -> pd.DataFrame:
     amounts = ledger.invoices.drop_duplicates("invoice_id").set_index("invoice_id")["amount_cents"]
+    disputes = disputes.assign(
+        opened_on=pd.to_datetime(disputes["opened_on"]),
+        resolved_on=pd.to_datetime(disputes["resolved_on"]),
+    )
     existing = disputes[disputes["opened_on"] <= end]
     opened = existing["opened_on"] > start
     resolved_on = existing["resolved_on"]
