@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import NoReturn
 
 import pandas as pd
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.engine import Connection
 
 from creditdash import audit
@@ -32,6 +32,25 @@ def list_imports(engine: Engine) -> pd.DataFrame:
     with engine.connect() as conn:
         rows = conn.execute(select(t).order_by(t.c.import_id.desc())).mappings().all()
     return pd.DataFrame(rows, columns=list(t.c.keys()))
+
+
+def latest_date(engine: Engine, import_id: int) -> date | None:
+    """The latest date the data of import `import_id` runs to: the newest invoice or payment
+    date among the rows it wrote or changed, or the report date of an open-items export it
+    brought, whichever is later. None when its rows carry no date (customers or rates only)
+    or it was rolled back."""
+    inv, pay, snap = Invoice.__table__, Payment.__table__, SnapshotRecord.__table__
+    with engine.connect() as conn:
+        days = [
+            conn.execute(select(func.max(column)).where(table.c.import_id == import_id)).scalar()
+            for table, column in (
+                (inv, inv.c.invoice_date),
+                (pay, pay.c.payment_date),
+                (snap, snap.c.as_of),
+            )
+        ]
+    found = [pd.Timestamp(d).date() for d in days if d is not None]
+    return max(found) if found else None
 
 
 def rollback(engine: Engine, import_id: int, actor: Actor = LOCAL) -> dict[str, int]:
