@@ -17,9 +17,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from creditdash import aging as aging_mod
+import creditdash
 from creditdash import i18n
-from creditdash import kpis as kpis_mod
 from creditdash.importing import load_demo
 from creditdash.ledger import Ledger
 from creditdash.presentation import shown
@@ -398,12 +397,12 @@ def ledger() -> Ledger:
 def aging_table(
     version_key: tuple, as_of: date, basis: str, edges: tuple[int, ...], by: str
 ) -> pd.DataFrame:
-    return aging_mod.aging(ledger(), as_of, basis=basis, edges=edges, by=by)
+    return creditdash.aging(ledger(), as_of, basis=basis, edges=edges, by=by)
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
-def kpis_at(version_key: tuple, as_of: date, window_days: int = 90) -> dict:
-    return kpis_mod.kpis(ledger(), as_of, window_days=window_days)
+def kpis_at(version_key: tuple, as_of: date, window_days: int = 90) -> creditdash.Kpis:
+    return creditdash.kpis(ledger(), as_of, window_days=window_days)
 
 
 def as_of() -> date:
@@ -508,12 +507,12 @@ def last_import() -> str | None:
 
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
 def ar_by_month(version_key: tuple, as_of: date, months: int = 12) -> pd.DataFrame:
-    return aging_mod.ar_by_month(ledger(), as_of, months=months)
+    return creditdash.ar_by_month(ledger(), as_of, months=months)
 
 
 @st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
 def open_items(version_key: tuple, as_of: date, basis: str, edges: tuple[int, ...]) -> pd.DataFrame:
-    return aging_mod.open_items(ledger(), as_of, basis=basis, edges=edges)
+    return creditdash.open_items(ledger(), as_of, basis=basis, edges=edges)
 
 
 @st.cache_data(max_entries=128, ttl=3600, show_spinner=False)

@@ -11,7 +11,7 @@ from bench.synthetic import synthetic_ledger
 
 def run(report) -> None:
     from creditdash.demo import generate_demo
-    from creditdash.forecast.backtest import backtest
+    from creditdash.forecast.backtest import collections_backtest
     from creditdash.forecast.collections import CollectionsForecast
     from creditdash.ledger import Ledger, ledger_arrays
 
@@ -32,7 +32,7 @@ def run(report) -> None:
     company = Ledger.from_frames(demo.customers, demo.invoices, demo.payments)
     ledger_arrays(company)
     t0, c0 = time.perf_counter(), time.process_time()
-    result = backtest(
+    result = collections_backtest(
         company, date(2025, 5, 1), date(2025, 5, 1) + timedelta(days=51 * 7), step_days=7
     )
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0

@@ -8,7 +8,9 @@
 Without sign-in configured the app runs as one trusted local user
 (`LOCAL`, an admin) and listens on 127.0.0.1 only; the command line runs as
 `CLI` (or `command_line(who)`), also trusted. Every library function that
-writes takes an `Actor` and starts with `authorise(actor, action)`.
+writes takes an `Actor` and starts with `authorise(actor, action)`, which
+raises `PermissionDenied` (of the one error tree, creditdash.errors; it can
+be imported from here too) when the role does not allow the action.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from datetime import datetime
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from creditdash.errors import CreditDashError, InvalidArgument
+from creditdash.errors import InvalidArgument, PermissionDenied
 from creditdash.i18n import Text
 
 ROLES = ("viewer", "analyst", "credit_manager", "admin")
@@ -43,10 +45,6 @@ PERMISSIONS: dict[str, str] = {
     "assign_collector": "credit_manager",  # who collects from whom, letters' language
     "manage_roles": "admin",
 }
-
-
-class PermissionDenied(CreditDashError, PermissionError):
-    """The signed-in user's role does not allow the action."""
 
 
 def allows(role: str, action: str) -> bool:

@@ -6,6 +6,7 @@
      ├── InsufficientHistory        too little data for a model or figure
      ├── NotFitted                  a model used before fit()
      ├── NotFound                   an id (import, customer, ...) that does not exist
+     ├── PermissionDenied           the signed-in user's role does not allow the action
      └── StoreError                 the database cannot be reached, opened, read or written
 
 Messages name the argument or column, the rule and the value. An error or
@@ -59,6 +60,11 @@ class NotFitted(CreditDashError):
 
 class NotFound(CreditDashError, LookupError):
     """An id that does not exist."""
+
+
+class PermissionDenied(CreditDashError, PermissionError):
+    """The signed-in user's role does not allow the action (creditdash.auth says which role it
+    needs)."""
 
 
 class StoreError(CreditDashError):

@@ -14,7 +14,7 @@ working capital and the terms simulator's baseline all read it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from numbers import Integral
 
 import numpy as np
@@ -218,6 +218,39 @@ KPI_KEYS = (
     "countback_capped",
 )
 
+
+@dataclass(frozen=True)
+class Kpis:
+    """Every KPI at `as_of` over the window (as_of - window_days, as_of] (`kpis` computes it).
+
+    Money as float currency units (cents / 100, exact to the cent); days,
+    percentages, CEI and turnover rounded to 2 decimals; None where a
+    denominator is zero; `as_of` an ISO date string. `kpi_definitions` says
+    what each figure means; the fields are `KPI_KEYS`, in that order.
+    """
+
+    total_ar: float
+    current_ar: float
+    overdue_ar: float
+    overdue_pct: float | None
+    credit_sales: float
+    dso_simple: float | None
+    dso_countback: float | None
+    bpdso: float | None
+    add: float | None
+    cei: float | None
+    avg_days_to_pay: float | None
+    avg_days_late: float | None
+    turnover: float | None
+    window_days: int
+    as_of: str
+    countback_capped: bool
+
+    def as_dict(self) -> dict[str, object]:
+        """The figures by name in `KPI_KEYS` order, as plain JSON values."""
+        return asdict(self)
+
+
 kpi_definitions: dict[str, str] = {
     "total_ar": "Outstanding of every invoice dated on or before the as-of date, net of unapplied cash.",
     "current_ar": "Outstanding of invoices not yet past their due date at the as-of date.",
@@ -238,13 +271,8 @@ kpi_definitions: dict[str, str] = {
 }
 
 
-def kpis(ledger: Ledger, as_of: DateLike, window_days: int = 90) -> dict[str, object]:
-    """Every KPI at as_of over the window (as_of - window_days, as_of].
-
-    Keys: `KPI_KEYS`. Money as float currency units (cents / 100, exact to
-    the cent); days, percentages, CEI and turnover rounded to 2 decimals;
-    None where a denominator is zero; `as_of` as an ISO date string.
-    """
+def kpis(ledger: Ledger, as_of: DateLike, window_days: int = 90) -> Kpis:
+    """Every KPI at as_of over the window (as_of - window_days, as_of] (see `Kpis`)."""
     window = _checked_window(window_days)
     day = day_number(as_of)
     arrays = ledger_arrays(ledger)
@@ -253,24 +281,24 @@ def kpis(ledger: Ledger, as_of: DateLike, window_days: int = 90) -> dict[str, ob
     total, current, sales = now.total_ar, now.current_ar, now.credit_sales
     back = countback(total, *_countback_months(arrays, day))
     to_pay, late = _payment_delays(arrays, day, window)
-    return {
-        "total_ar": total / 100,
-        "current_ar": current / 100,
-        "overdue_ar": now.overdue_ar / 100,
-        "overdue_pct": _round(overdue_pct(now.overdue_ar, total)),
-        "credit_sales": sales / 100,
-        "dso_simple": _round(now.dso),
-        "dso_countback": _round(back.days),
-        "bpdso": _round(now.bpdso),
-        "add": _round(add(now.dso, now.bpdso)),
-        "cei": _round(cei(before.total, sales, total, current, window / 30)),
-        "avg_days_to_pay": _round(to_pay),
-        "avg_days_late": _round(late),
-        "turnover": _round(turnover(sales, window, before.total, total)),
-        "window_days": window,
-        "as_of": day_to_timestamp(day).date().isoformat(),
-        "countback_capped": back.capped,
-    }
+    return Kpis(
+        total_ar=total / 100,
+        current_ar=current / 100,
+        overdue_ar=now.overdue_ar / 100,
+        overdue_pct=_round(overdue_pct(now.overdue_ar, total)),
+        credit_sales=sales / 100,
+        dso_simple=_round(now.dso),
+        dso_countback=_round(back.days),
+        bpdso=_round(now.bpdso),
+        add=_round(add(now.dso, now.bpdso)),
+        cei=_round(cei(before.total, sales, total, current, window / 30)),
+        avg_days_to_pay=_round(to_pay),
+        avg_days_late=_round(late),
+        turnover=_round(turnover(sales, window, before.total, total)),
+        window_days=window,
+        as_of=day_to_timestamp(day).date().isoformat(),
+        countback_capped=back.capped,
+    )
 
 
 def _countback_months(arrays: LedgerArrays, day: int) -> tuple[list[int], list[int]]:

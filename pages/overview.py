@@ -20,7 +20,7 @@ version = ui.version()
 now = ui.kpis_at(version, as_of)
 before = ui.kpis_at(version, as_of - timedelta(days=7))
 currency = ui.settings().reporting_currency
-st.caption(ui.tr("overview.caption", as_of=f"{as_of:%Y-%m-%d}", days=now["window_days"]))
+st.caption(ui.tr("overview.caption", as_of=f"{as_of:%Y-%m-%d}", days=now.window_days))
 
 TILES = [
     ("total_ar", ui.money_compact, "off"),
@@ -33,15 +33,15 @@ TILES = [
 # two rows of three: a tile's label and change fit in Chinese as in English
 columns = [c for _ in range(2) for c in st.columns(3)]
 for column, (key, fmt, colour) in zip(columns, TILES, strict=True):
-    value, previous = now[key], before[key]
+    value, previous = getattr(now, key), getattr(before, key)
     delta = None if value is None or previous is None else value - previous
     exact = ui.tr("kpi.exactly", value=ui.money(value)) if key == "total_ar" else ""
     column.metric(
-        ui.tr(f"kpi.{key}", days=now["window_days"]),
+        ui.tr(f"kpi.{key}", days=now.window_days),
         fmt(value),
         delta=None if delta is None else ui.change(fmt, delta),
         delta_color=colour,
-        help=ui.tr(f"kpi.help.{key}", days=now["window_days"]) + exact,
+        help=ui.tr(f"kpi.help.{key}", days=now.window_days) + exact,
         border=True,
     )
 

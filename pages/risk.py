@@ -34,7 +34,7 @@ from creditdash.risk.policy import (
 from creditdash.risk.policy_store import current_policy
 from creditdash.risk.requests import approved_limits, decide_request, list_requests, submit_request
 from creditdash.risk.scorecard import explain
-from creditdash.risk.validation import backtest
+from creditdash.risk.validation import pd_backtest
 
 ui.page_guard("pages/risk.py")
 st.title(ui.tr("risk.title"))
@@ -530,7 +530,7 @@ with model:
         )
         if st.button(ui.tr("risk.model.backtest"), key="risk_backtest"):
             try:
-                bt = ui.shared(backtest, as_of, policy, bureau)
+                bt = ui.shared(pd_backtest, as_of, policy, bureau)
                 b1, b2, b3 = st.columns(3)
                 b1.metric("AUC", f"{bt.auc:.3f}", help=ui.tr("risk.model.auc.help"))
                 b2.metric("KS", f"{bt.ks:.3f}", help=ui.tr("risk.model.ks.help"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import FrozenInstanceError, fields
 from fractions import Fraction
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from creditdash.kpis import (
     KPI_KEYS,
     MAX_COUNTBACK_MONTHS,
     CountbackResult,
+    Kpis,
     add,
     average_days_delinquent,
     best_possible_dso,
@@ -123,7 +125,7 @@ def test_kpis_of_the_hand_ledger():
     #   paid in window on known invoices: A2 20000 on day 40 (10 late), B1 45000 on
     #   day 35 (5 late); A4's 5000 (invoice after as_of) and unapplied cash are out.
     got = kpis(reference.hand_ledger(), "2025-06-30")
-    assert got == {
+    assert got.as_dict() == {
         "total_ar": 3085.0,
         "current_ar": 1120.0,
         "overdue_ar": 2050.0,
@@ -145,18 +147,20 @@ def test_kpis_of_the_hand_ledger():
 
 def test_kpis_keys_and_definitions():
     got = kpis(reference.hand_ledger(), dt.date(2025, 6, 30), window_days=30)
-    assert tuple(got) == KPI_KEYS
+    assert tuple(got.as_dict()) == tuple(f.name for f in fields(Kpis)) == KPI_KEYS
+    with pytest.raises(FrozenInstanceError):
+        got.window_days = 90  # a result, not a record to edit
     assert set(kpi_definitions) == set(KPI_KEYS)
     assert all(text.endswith(".") for text in kpi_definitions.values())
-    assert got["window_days"] == 30
+    assert got.window_days == 30
 
 
 def test_kpis_of_an_empty_ledger():
     got = kpis(Ledger.from_frames(), "2025-06-30")
-    assert (got["total_ar"], got["credit_sales"], got["dso_countback"]) == (0.0, 0.0, 0.0)
+    assert (got.total_ar, got.credit_sales, got.dso_countback) == (0.0, 0.0, 0.0)
     for key in ("overdue_pct", "dso_simple", "bpdso", "add", "cei", "turnover"):
-        assert got[key] is None, key
-    assert got["avg_days_to_pay"] is None and got["avg_days_late"] is None
+        assert getattr(got, key) is None, key
+    assert got.avg_days_to_pay is None and got.avg_days_late is None
 
 
 @pytest.mark.parametrize("window", [0, -30, 7.5, True, "90"])
@@ -189,17 +193,17 @@ ROUNDED = (
 )
 
 
-def _assert_matches(got: dict, expected: dict[str, Fraction | int | None]) -> None:
+def _assert_matches(got: Kpis, expected: dict[str, Fraction | int | None]) -> None:
     for key in MONEY:
-        assert got[key] == expected[key] / 100, key  # exact to the cent
+        assert getattr(got, key) == expected[key] / 100, key  # exact to the cent
     for key in ROUNDED:
         if expected[key] is None:
-            assert got[key] is None, key
+            assert getattr(got, key) is None, key
         else:  # rounding to 2 decimals stays within half a cent of the exact value
-            assert abs(Fraction(got[key]) - expected[key]) <= Fraction(5, 1000) + Fraction(
+            assert abs(Fraction(getattr(got, key)) - expected[key]) <= Fraction(5, 1000) + Fraction(
                 1, 10**9
-            ), (key, got[key], float(expected[key]))
-    assert got["countback_capped"] == expected["countback_capped"]
+            ), (key, getattr(got, key), float(expected[key]))
+    assert got.countback_capped == expected["countback_capped"]
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -210,7 +214,7 @@ def test_random_ledgers_match_a_plain_loop(seed, window):
         day = dt.date.fromisoformat(as_of)
         got = kpis(ledger, as_of, window_days=window)
         _assert_matches(got, reference.kpis(ledger, day, window))
-        assert got["as_of"] == as_of
+        assert got.as_of == as_of
 
 
 def test_countback_capped_on_a_ledger():
@@ -218,7 +222,7 @@ def test_countback_capped_on_a_ledger():
     ledger = reference.random_ledger(5)
     got = kpis(ledger, "2028-06-30")
     expected = reference.kpis(ledger, dt.date(2028, 6, 30), 90)
-    assert expected["countback_capped"] and got["countback_capped"]
+    assert expected["countback_capped"] and got.countback_capped
     _assert_matches(got, expected)
 
 
@@ -239,9 +243,9 @@ def test_dso_sales_stay_at_their_transaction_rates():
     )
     assert credit_sales(ledger, "2025-06-30", 90) == 71_000 + 29_000
     got = kpis(ledger, "2025-06-30")
-    assert (got["total_ar"], got["credit_sales"]) == (1_010.0, 1_000.0)
-    assert got["dso_simple"] == 90.9  # 101000 x 90 / 100000
-    assert got["bpdso"] == 26.1  # current ¥290.00: 29000 x 90 / 100000
+    assert (got.total_ar, got.credit_sales) == (1_010.0, 1_000.0)
+    assert got.dso_simple == 90.9  # 101000 x 90 / 100000
+    assert got.bpdso == 26.1  # current ¥290.00: 29000 x 90 / 100000
     figures = dso_at(ledger, "2025-06-30", 90)
     assert (figures.total_ar, figures.current_ar, figures.credit_sales) == (
         101_000,
@@ -256,10 +260,10 @@ def test_dso_at_is_what_the_kpis_show():
         got = kpis(ledger, "2025-06-30", window_days=window)
         figures = dso_at(ledger, "2025-06-30", window)
         assert figures.window_days == window
-        assert got["dso_simple"] == round(figures.dso, 2)
-        assert got["bpdso"] == round(figures.bpdso, 2)
-        assert got["credit_sales"] * 100 == figures.credit_sales
-        assert got["total_ar"] * 100 == figures.total_ar
+        assert got.dso_simple == round(figures.dso, 2)
+        assert got.bpdso == round(figures.bpdso, 2)
+        assert got.credit_sales * 100 == figures.credit_sales
+        assert got.total_ar * 100 == figures.total_ar
 
 
 def test_credit_sales_and_dso_of_some_customers():

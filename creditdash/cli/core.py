@@ -150,7 +150,8 @@ def cmd_aging(args, ctx) -> int:
 def cmd_kpis(args, ctx) -> int:
     from creditdash.kpis import kpis
 
-    write_figures(kpis(ctx.ledger, args.as_of, window_days=args.window_days), args.format, ctx.out)
+    figures = kpis(ctx.ledger, args.as_of, window_days=args.window_days)
+    write_figures(figures.as_dict(), args.format, ctx.out)
     return 0
 
 

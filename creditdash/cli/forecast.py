@@ -60,9 +60,9 @@ def cmd_forecast(args, ctx) -> int:
 
 
 def cmd_backtest(args, ctx) -> int:
-    from creditdash.forecast.backtest import backtest
+    from creditdash.forecast.backtest import collections_backtest
 
-    result = backtest(
+    result = collections_backtest(
         ctx.ledger,
         args.start,
         args.end,

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib
-import pkgutil
 import sys
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -37,11 +35,10 @@ class Context:
 
 
 def _command_modules() -> list:
-    import creditdash.cli as package
+    """The modules whose `register(subparsers)` adds their commands, in the order help lists them."""
+    from creditdash.cli import audit, collections, core, forecast, report, risk, terms
 
-    names = sorted(m.name for m in pkgutil.iter_modules(package.__path__))
-    modules = [importlib.import_module(f"creditdash.cli.{n}") for n in names]
-    return [m for m in modules if hasattr(m, "register")]
+    return [audit, collections, core, forecast, report, risk, terms]
 
 
 def build_parser() -> argparse.ArgumentParser:

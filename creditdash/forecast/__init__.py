@@ -12,7 +12,7 @@ promises.py     weekly_forecast / invoice_forecast: what the weekly review recor
 charts.py       plotly figures
 """
 
-from creditdash.forecast.backtest import BacktestResult, backtest, wape
+from creditdash.forecast.backtest import BacktestResult, collections_backtest, wape
 from creditdash.forecast.cashplan import (
     CashPlan,
     PlanVerdict,
@@ -38,8 +38,8 @@ __all__ = [
     "PlanVerdict",
     "SalesForecast",
     "Scenario",
-    "backtest",
     "cash_forecast",
+    "collections_backtest",
     "first_shortfall",
     "invoice_forecast",
     "never_paid_chance",

@@ -172,7 +172,7 @@ def origins_between(ledger: Ledger, start: DateLike, end: DateLike, step_days: i
     return list(range(first, last + 1, step_days))
 
 
-def backtest(
+def collections_backtest(
     ledger: Ledger,
     start: DateLike,
     end: DateLike,
@@ -300,7 +300,7 @@ def recent_backtest(
             as_of=f"{day_to_timestamp(day):%Y-%m-%d}",
         )
     start = last - ((last - start) // step_days) * step_days
-    return backtest(
+    return collections_backtest(
         ledger,
         day_to_timestamp(start),
         day_to_timestamp(last),

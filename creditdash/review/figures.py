@@ -74,7 +74,7 @@ def week_figures(
         "as_of": when.date().isoformat(),
         "window_days": int(window_days),
         "currency": ledger.currency,
-        "kpis": kpis(ledger, when, window_days=window_days),
+        "kpis": kpis(ledger, when, window_days=window_days).as_dict(),
         "aging": {
             "labels": LABELS,
             "cents": {label: int(totals[label]) for label in LABELS},

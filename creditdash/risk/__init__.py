@@ -16,14 +16,13 @@ from creditdash.risk.pd_model import PDModel, fit_pd_model, training_design
 from creditdash.risk.penalties import penalties_at
 from creditdash.risk.policy import DEFAULT_POLICY, check_policy, default_policy
 from creditdash.risk.scorecard import explain, score_customers
-from creditdash.risk.validation import backtest
+from creditdash.risk.validation import pd_backtest
 
 __all__ = [
     "DEFAULT_POLICY",
     "PDModel",
     "apply_action",
     "assess",
-    "backtest",
     "check_order",
     "check_policy",
     "credit_statuses",
@@ -33,6 +32,7 @@ __all__ = [
     "fit_pd_model",
     "grade_summary",
     "output_rows",
+    "pd_backtest",
     "penalties_at",
     "release",
     "risk_table",

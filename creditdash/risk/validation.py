@@ -71,7 +71,7 @@ class Backtest:
     test_rows: pd.DataFrame
 
 
-def backtest(
+def pd_backtest(
     ledger: Ledger,
     as_of: DateLike,
     policy: Mapping,

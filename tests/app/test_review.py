@@ -49,11 +49,11 @@ def test_tiles_match_the_kpis_and_define_themselves(demo_app):
     figures = kpis(load_ledger(engine), "2026-11-20")
     engine.dispose()
     tiles = {m.label: m for m in at.metric}
-    assert tiles["Overdue %"].value == f"{figures['overdue_pct']:,.1f}%"
-    assert tiles["DSO countback"].value == f"{figures['dso_countback']:,.1f} d"
-    assert tiles["CEI"].value == f"{figures['cei']:,.1f}%"
+    assert tiles["Overdue %"].value == f"{figures.overdue_pct:,.1f}%"
+    assert tiles["DSO countback"].value == f"{figures.dso_countback:,.1f} d"
+    assert tiles["CEI"].value == f"{figures.cei:,.1f}%"
     assert tiles["CEI"].delta is None or tiles["CEI"].delta.endswith(" pp")
-    assert f"Exactly ¥{figures['total_ar']:,.2f}" in tiles["Total AR"].help
+    assert f"Exactly ¥{figures.total_ar:,.2f}" in tiles["Total AR"].help
     assert all(m.help for m in at.metric)
 
 

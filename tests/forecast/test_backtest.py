@@ -8,9 +8,9 @@ import pytest
 
 from creditdash.errors import InsufficientHistory, InvalidArgument
 from creditdash.forecast.backtest import (
-    backtest,
     baseline_avg_delay,
     baseline_due_date,
+    collections_backtest,
     coverage,
     recent_backtest,
     wape,
@@ -36,7 +36,7 @@ def test_forecast_at_an_origin_uses_no_data_after_it(ledger):
 
 
 def test_backtest_actuals_are_the_payments_after_the_origin(ledger):
-    result = backtest(ledger, "2023-03-31", "2023-03-31", horizon_weeks=4)
+    result = collections_backtest(ledger, "2023-03-31", "2023-03-31", horizon_weeks=4)
     weeks = result.weeks
     d = day_number("2023-03-31")
     items = open_invoices(ledger, "2023-03-31")
@@ -69,7 +69,9 @@ def test_baselines_by_hand():
 
 
 def test_backtest_reports_model_and_baselines(ledger):
-    result = backtest(ledger, "2023-01-06", "2023-06-30", step_days=28, horizon_weeks=13)
+    result = collections_backtest(
+        ledger, "2023-01-06", "2023-06-30", step_days=28, horizon_weeks=13
+    )
     assert len(result.origins) == 7
     assert set(result.summary) >= {
         "wape", "coverage_p10_p90", "baseline_due_date", "baseline_avg_delay", "approximate_weeks",
@@ -81,15 +83,15 @@ def test_backtest_reports_model_and_baselines(ledger):
 def test_recent_backtest_and_errors(ledger):
     assert len(recent_backtest(ledger, "2023-12-31", origins=3).origins) == 3
     with pytest.raises(InvalidArgument, match="`end` must not be before `start`"):
-        backtest(ledger, "2023-05-01", "2023-04-01")
+        collections_backtest(ledger, "2023-05-01", "2023-04-01")
     with pytest.raises(InvalidArgument, match="`step_days` must be a whole number >= 1"):
-        backtest(ledger, "2023-04-01", "2023-05-01", step_days=0)
+        collections_backtest(ledger, "2023-04-01", "2023-05-01", step_days=0)
     with pytest.raises(InvalidArgument, match="`start` must be after the first invoice"):
-        backtest(ledger, "2021-01-01", "2023-05-01")
+        collections_backtest(ledger, "2021-01-01", "2023-05-01")
     with pytest.raises(InsufficientHistory, match="A back-test needs at least 271 days"):
         recent_backtest(ledger, "2022-03-01")
     with pytest.raises(InsufficientHistory, match="The ledger is empty"):
-        backtest(Ledger.from_frames(), "2023-01-01", "2023-02-01")
+        collections_backtest(Ledger.from_frames(), "2023-01-01", "2023-02-01")
     with pytest.raises(InsufficientHistory, match="The ledger is empty"):
         recent_backtest(Ledger.from_frames(), "2023-01-01")
 
@@ -107,8 +109,10 @@ def test_coverage_counts_only_weeks_with_money_forecast_or_collected():
 
 def test_backtest_with_and_without_the_risk_model(ledger):
     # no defaults in this history: no PD model, so both runs take each customer's own curve
-    with_risk = backtest(ledger, "2023-03-31", "2023-04-28", step_days=14, horizon_weeks=4)
-    without = backtest(
+    with_risk = collections_backtest(
+        ledger, "2023-03-31", "2023-04-28", step_days=14, horizon_weeks=4
+    )
+    without = collections_backtest(
         ledger, "2023-03-31", "2023-04-28", step_days=14, horizon_weeks=4, risk=False
     )
     pd.testing.assert_frame_equal(with_risk.weeks, without.weeks)

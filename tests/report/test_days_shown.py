@@ -42,7 +42,7 @@ def test_rounding_is_once_and_half_away_from_zero(value):
 def test_best_possible_dso_reads_the_same_on_the_page_and_in_the_pack(monkeypatch, lang):
     monkeypatch.setattr(ui, "lang", lambda: lang)
     ledger = _ledger()
-    bpdso = kpis(ledger, "2026-11-20")["bpdso"]
+    bpdso = kpis(ledger, "2026-11-20").bpdso
     assert bpdso == 64.35 and dso_at(ledger, "2026-11-20").bpdso == pytest.approx(64.35)
     page = ui.days(bpdso)
     pack = format_value(bpdso, "days", lang)

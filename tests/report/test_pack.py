@@ -36,9 +36,9 @@ def test_summary_sheet_holds_the_kpis(review):
     sheet = _book(review)["Summary"]
     rows = {r[0]: r for r in sheet.iter_rows(min_row=6, max_col=6, values_only=True) if r[0]}
     expected = kpis(small_ledger(), "2026-11-20")
-    assert rows["Total AR"][1] == expected["total_ar"] == 3_800.0
-    assert rows["Overdue %"][1] == expected["overdue_pct"]
-    assert rows["CEI"][1] == expected["cei"]
+    assert rows["Total AR"][1] == expected.total_ar == 3_800.0
+    assert rows["Overdue %"][1] == expected.overdue_pct
+    assert rows["CEI"][1] == expected.cei
 
 
 def test_workbook_has_every_sheet_frozen_and_charted(review):

@@ -15,7 +15,7 @@ from creditdash.review.optional import optional_sections
 def test_figures_are_plain_json_and_reconcile(ledger):
     figures = week_figures(ledger, "2026-11-20", optional=False)
     assert json.loads(json.dumps(figures)) == figures
-    assert figures["kpis"] == kpis(ledger, "2026-11-20")
+    assert figures["kpis"] == kpis(ledger, "2026-11-20").as_dict()
     assert figures["aging"]["total"] == 380_000
     assert figures["aging"]["cents"]["current"] == 130_000
     assert figures["aging"]["cents"]["1-30"] == 50_000

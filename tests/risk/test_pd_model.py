@@ -20,7 +20,7 @@ from creditdash.risk.pd_model import (
     training_design,
 )
 from creditdash.risk.policy import default_policy
-from creditdash.risk.validation import auc, backtest, ks
+from creditdash.risk.validation import auc, ks, pd_backtest
 from tests.risk.conftest import tiny_frames, truncated
 from tests.risk.ledgers import plain_ledger
 
@@ -78,7 +78,7 @@ def test_outcome_is_an_invoice_reaching_90_dpd_unpaid():
 
 
 def test_backtest_on_the_demo_company_ranks_risk(demo, demo_ledger):
-    result = backtest(demo_ledger, demo.as_of, default_policy())
+    result = pd_backtest(demo_ledger, demo.as_of, default_policy())
     print(
         f"\nPD back-test (demo, out of time): AUC {result.auc:.3f}, KS {result.ks:.3f}, "
         f"scorecard AUC {result.scorecard_auc:.3f}, "
@@ -205,7 +205,7 @@ def test_pds_are_calibrated_on_the_later_training_dates(demo, demo_ledger):
     assert cal["from"] > model.dates_[0] and cal["rows"] < model.n_rows_
     assert model.fit_rows_ + cal["rows"] == model.n_rows_
     # a grade's mean PD and its default rate out of time stay close (the back-test's check)
-    result = backtest(demo_ledger, demo.as_of, default_policy())
+    result = pd_backtest(demo_ledger, demo.as_of, default_policy())
     table = result.calibration.set_index("grade")
     print(f"\nCalibration by grade (out of time):\n{result.calibration.round(3)}")
     for grade in ("A", "B", "C"):
@@ -236,4 +236,4 @@ def test_a_backtest_on_thin_history_says_how_many_dates_it_has():
     from creditdash.ledger import Ledger
 
     with pytest.raises(InsufficientHistory, match="at least 3 month ends .* up to 2025-06-30 "):
-        backtest(Ledger.from_frames(*tiny_frames()), "2025-06-30", default_policy())
+        pd_backtest(Ledger.from_frames(*tiny_frames()), "2025-06-30", default_policy())

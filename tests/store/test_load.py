@@ -33,7 +33,7 @@ def test_an_imported_rates_file_translates_the_open_dollars_at_the_as_of_rate(en
     [row] = exchange_differences(ledger, "2025-06-30").to_dict("records")
     assert (row["customer_id"], row["exchange_difference"]) == ("C1", 1_000)
     figures = kpis(ledger, "2025-06-30")
-    assert (figures["total_ar"], figures["credit_sales"]) == (1_010.0, 1_000.0)
+    assert (figures.total_ar, figures.credit_sales) == (1_010.0, 1_000.0)
 
 
 def _frames(payments: list[tuple], customer_currency: str = "USD"):
