@@ -10,9 +10,14 @@ every figure stays as it is.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
+
 import pandas as pd
 
-from creditdash.i18n import catalogue, render, t
+from creditdash.i18n import Text, catalogue, render, t
+from creditdash.provisioning.portfolios import WHOLE_BOOK
+from creditdash.risk.rules import detail_text
 
 # sections of the review (story.Review.sections), as `pack.section.<name>` names them
 SECTIONS = ("grades", "watchlist", "forecast", "promises", "provision")
@@ -72,9 +77,91 @@ def values(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     return out
 
 
+def action(code: object, lang: str = "en") -> str:
+    """A credit action's name as the risk pages give it (`risk.action.<code>`); "" for none."""
+    if code is None or code == "":
+        return ""
+    key = f"risk.action.{code}"
+    return t(key, lang) if key in catalogue(lang) else str(code)
+
+
+def flags(text: object, lang: str = "en") -> str:
+    """The risk table's `a;b;c` flags as names: "In default, Over limit" / "违约、超出信用额度"."""
+    codes = [f for f in str(text or "").split(";") if f]
+    return ("、" if lang == "zh" else ", ").join(_risk_flag(f, lang) for f in codes)
+
+
+def hit(kind: object, params: object, lang: str = "en", stored: object = "") -> str:
+    """A watchlist hit's sentence in `lang` (`risk.hit.<kind>` filled with its `params`), as the
+    Customer risk page words it.
+
+    A hit recorded without its params (older snapshots) keeps its `stored` sentence, which is
+    English: in another language the rule's name beside it has to say it.
+    """
+    key = f"risk.hit.{kind}"
+    if isinstance(params, Mapping) and key in catalogue(lang):
+        figures = {k: math.nan if v is None else v for k, v in params.items()}
+        try:
+            return detail_text(str(kind), figures, t(key, lang))
+        except (KeyError, TypeError, ValueError):  # params of another version of the rule
+            pass
+    return str(stored or "") if lang == "en" else ""
+
+
+def portfolio(name: object, lang: str = "en") -> str:
+    """A provision portfolio's name: the whole book in `lang`, a segment or grade as it is."""
+    return t("prov.whole_book", lang) if name == WHOLE_BOOK else str(name)
+
+
+def source(name: str, lang: str = "en") -> str:
+    """Where a section's figures come from, as a reader knows the app (`pack.source.<name>`)."""
+    return t(f"pack.source.{name}", lang)
+
+
+# the library's modules a stored note may name, and the section a reader knows them by
+_MODULE_SECTIONS = {
+    "creditdash.risk": "grades",
+    "creditdash.forecast": "forecast",
+    "creditdash.provisioning": "provision",
+}
+
+
 def note(text: object, lang: str = "en") -> str:
-    """One of `Review.notes` (an `i18n.Text`) in `lang`; a plain string stays as it is."""
-    return render(text, lang)
+    """One of `Review.notes` (an `i18n.Text`, or its stored dict form, or a list of them: one
+    sentence after another) in `lang`; a plain string stays as it is. A module a stored note
+    names is called by its section's name."""
+    if isinstance(text, list | tuple):
+        return ("" if lang == "zh" else " ").join(note(n, lang) for n in text if n)
+    if isinstance(text, Text):
+        text = text.as_dict()
+    return render(_without_modules(text), lang)
+
+
+def alert_rule(code: object, lang: str = "en") -> str:
+    """An alert's rule by its name alone: a watchlist rule without the "watchlist:" before it
+    (a table of the watchlist's alerts says that once)."""
+    head, sep, rest = str(code).partition(": ")
+    return rule(rest if sep and head == "watchlist" else str(code), lang)
+
+
+# reasons older snapshots give for a section they lack, naming the module and function
+# the review looked for by name; the pack says only that this version does not provide it
+_MODULE_REASONS = ("review.why.no_function", "review.why.not_installed", "review.why.import_failed")
+
+
+def _without_modules(value: object) -> object:
+    if isinstance(value, list):
+        return [_without_modules(v) for v in value]
+    if isinstance(value, dict):
+        if value.get("code") in _MODULE_REASONS:
+            return Text("pack.why.unavailable").as_dict()
+        return {k: _without_modules(v) for k, v in value.items()}
+    if isinstance(value, str) and value.startswith("creditdash."):
+        for module, name in _MODULE_SECTIONS.items():
+            if value == module or value.startswith(module + "."):
+                return Text(f"pack.section.{name}").as_dict()
+        return Text("pack.section.other").as_dict()
+    return value
 
 
 def section(name: str, lang: str = "en") -> str:

@@ -2,9 +2,11 @@
 
 Sheets: Summary (KPIs and their changes, with a native chart of the AR
 trend), Aging (bucket colours, chart), Movers, Alerts (new and resolved),
-Watchlist (every open alert), Chronic late, Concentration, Salesperson and
+Watchlist (every open alert), Broken promises, Chronic late, Concentration, Salesperson and
 Region scorecards (ranked, with trends), Trends, and Grades / Forecast /
-Provision when those sections exist; Notes says what was omitted.
+Provision when those sections exist; Notes says what was omitted. The
+printed pack shows the top rows of the long lists; these sheets hold every
+row, each code as its name and each hit's reason as a sentence.
 
 Every sheet name, heading, header and note comes from the `pack.` and
 `review.` catalogues in the pack's language (`lang`, "en" or "zh"); the
@@ -27,12 +29,14 @@ from xlsxwriter.worksheet import Worksheet
 
 from creditdash.charts import bucket_colours
 from creditdash.exports import safe_cell
-from creditdash.i18n import render, t
-from creditdash.report import labels
+from creditdash.i18n import t
+from creditdash.report import labels, tables
 from creditdash.review.story import Review, section_frame
 
 MONEY, PCT, DAYS, INT, TEXT, DATE = "money", "pct", "days", "int", "text", "date"
-_NUM_FORMATS = {MONEY: "#,##0.00", PCT: "0.00", DAYS: "0.0", INT: "0", DATE: "yyyy-mm-dd"}
+SHARE = "share"  # a fraction shown as a percentage (PD, loss rate)
+_NUM_FORMATS = {MONEY: "#,##0.00", PCT: "0.00", DAYS: "0.0", INT: "0", DATE: "yyyy-mm-dd",
+                SHARE: "0.0%"}  # fmt: skip
 
 
 @dataclass
@@ -58,7 +62,11 @@ def review_xlsx(review: Review, lang: str = "en") -> bytes:
     _movers(book, review, fmt)
     _alerts(book, review, fmt)
     _table_sheet(book, fmt, t("pack.sheet.watchlist", lang), t("pack.watchlist_title", lang),
-                 labels.values(review.alerts_open, lang), {"amount": MONEY})  # fmt: skip
+                 tables.alerts_in_words(review.alerts_open, review.current, lang),
+                 {"amount": MONEY})  # fmt: skip
+    if review.broken_promises is not None:
+        _table_sheet(book, fmt, t("pack.sheet.promises", lang), t("pack.promises_title", lang),
+                     review.broken_promises, {"outstanding": MONEY})  # fmt: skip
     _table_sheet(book, fmt, t("pack.sheet.chronic_late", lang),
                  t("review.def.chronic_late", lang), review.chronic_late,
                  {"total": MONEY, "current": MONEY, "late_share_pct": PCT,
@@ -73,10 +81,16 @@ def review_xlsx(review: Review, lang: str = "en") -> bytes:
     for name in ("grades", "forecast", "provision"):
         sec = review.sections.get(name, {})
         if sec.get("available"):
-            frame = labels.values(section_frame(sec), lang)
-            money = {c: MONEY for c in frame.columns if c in sec.get("money", [])}
-            title = f"{t('pack.from', lang, source=sec['source'])} {render(sec.get('note'), lang)}"
-            _table_sheet(book, fmt, labels.section(name, lang), title.strip(), frame, money)
+            if name == "grades":
+                frame = tables.grades_in_words(sec, lang)
+            else:
+                frame = labels.values(section_frame(sec), lang)
+            if "portfolio" in frame:
+                frame["portfolio"] = [labels.portfolio(p, lang) for p in frame["portfolio"]]
+            units = {c: MONEY for c in frame.columns if tables.UNITS.get(c) == tables.MONEY}
+            units |= {c: SHARE for c in ("pd", "loss_rate") if c in frame.columns}
+            title = f"{labels.source(name, lang)} {labels.note(sec.get('note'), lang)}"
+            _table_sheet(book, fmt, labels.section(name, lang), title.strip(), frame, units)
     _notes(book, review, fmt)
     book.close()
     return buf.getvalue()
@@ -192,7 +206,8 @@ def _alerts(book: Workbook, review: Review, fmt: _Formats) -> None:
     ws = _sheet(book, t("pack.sheet.alerts", lang), lang)
     ws.write_string(0, 0, t("pack.alerts_title", lang), fmt.title)
     ws.write_string(2, 0, t("pack.new", lang, n=len(review.alerts_new)), fmt.subtitle)
-    new, resolved = (labels.values(f, lang) for f in (review.alerts_new, review.alerts_resolved))
+    new = tables.alerts_in_words(review.alerts_new, review.current, lang)
+    resolved = tables.alerts_in_words(review.alerts_resolved, review.week_ago, lang)
     _, last = _write_frame(ws, 3, new, fmt, {"amount": MONEY}, freeze=True)
     ws.write_string(last + 2, 0, t("pack.resolved", lang, n=len(resolved)), fmt.subtitle)
     _write_frame(ws, last + 3, resolved, fmt, {"amount": MONEY}, freeze=False)

@@ -16,7 +16,8 @@ A section is unavailable only when its domain says the history is too thin
 (a `CreditDashError`); anything else is a bug and fails loudly.
 
     grades     per customer: grade, score, PD, exposure... (`grade`: the distribution)
-    watchlist  the policy's rule hits, with `new` (did not fire 7 days earlier)
+    watchlist  the policy's rule hits, with `new` (did not fire 7 days earlier) and
+               `params` (the figures each hit's sentence names, a dict)
     forecast   one row per week with `expected_cents` (forecast vs actual)
     promises   invoice_id and expected_date per open invoice (broken promises)
     provision  the provision matrix, and its `.total`
@@ -51,7 +52,7 @@ KEEP_COLUMNS = {
     "grades": ["customer_id", "customer_name", "score", "grade", "pd", "exposure_cents",
                "overdue_cents", "credit_limit_cents", "recommended_limit_cents", "flags"],
     "watchlist": ["customer_id", "customer_name", "rule", "kind", "action", "severity",
-                  "detail", "exposure_cents", "grade", "score", "new"],
+                  "params", "detail", "exposure_cents", "grade", "score", "new"],
 }  # fmt: skip
 MAX_ROWS = 2000
 
@@ -161,6 +162,8 @@ def _plain(value):
         return None
     if isinstance(value, str | int | float | bool):
         return value
+    if isinstance(value, dict):  # a watchlist hit's params: the figures its sentence names
+        return {str(k): _plain(v) for k, v in value.items()}
     return str(value)
 
 

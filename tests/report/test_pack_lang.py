@@ -121,9 +121,11 @@ def test_notes_rules_and_buckets_in_chinese(review):
     omitted = Text("pack.note.omitted", {"section": Text("pack.section.forecast"),
                                          "why": [w.as_dict() for w in why]})  # fmt: skip
     assert str(omitted) == "Forecast section omitted: `creditdash.forecast` has no `forecast` yet"
-    assert labels.note(omitted, "zh") == (
-        "未包含“回款预测”部分：`creditdash.forecast` 尚未提供 `forecast`"
-    )
+    # the pack names no module: an older snapshot's reason says only what is missing
+    assert labels.note(omitted, "zh") == "未包含“回款预测”部分：此版本不提供该部分"
+    assert labels.note(omitted) == "Forecast section omitted: this version does not provide it"
+    failed = Text("review.why.failed", {"source": "creditdash.risk.assess", "error": "too thin"})
+    assert labels.note(failed, "zh") == "风险评级：too thin"
     # a snapshot recorded before the notes had keys keeps its English reason
     old = Text("pack.note.omitted", {"section": Text("pack.section.grades"), "why": "gone"})
     assert labels.note(old, "zh") == "未包含“风险评级”部分：gone"
@@ -154,7 +156,7 @@ def test_omitted_sections_and_alert_details_in_the_chinese_pack():
         return figures
 
     review = build_review(ledger, "2026-11-20", compute=compute)
-    omitted = "未包含“坏账准备”部分：此版本没有 `creditdash.provisioning` 模块"
+    omitted = "未包含“坏账准备”部分：此版本不提供该部分"
     detail = "应收 2,000.00，超出信用额度 1,500.00"
     page = review_html(review, lang="zh")
     assert omitted in page and detail in page
@@ -166,7 +168,8 @@ def test_omitted_sections_and_alert_details_in_the_chinese_pack():
              for c in row}  # fmt: skip
     assert detail in cells and not any("over limit" in str(c) for c in cells)
     english = review_html(review)
-    assert "Provision section omitted: `creditdash.provisioning` is not installed" in english
+    assert "Provision section omitted: this version does not provide it" in english
+    assert "creditdash." not in english and "creditdash." not in page
     assert "AR 2,000.00 over limit 1,500.00" in english
 
 
