@@ -97,8 +97,8 @@ except CreditDashError as err:
     st.error(ui.error_text(err))
     st.stop()
 
-table = with_status(result["table"], statuses)
-hits = mark_watchlist(result["watchlist"], statuses)
+table = with_status(result.table, statuses)
+hits = mark_watchlist(result.watchlist, statuses)
 if table.empty:
     st.info(ui.tr("risk.no_customers", as_of=f"{as_of:%Y-%m-%d}"))
     st.stop()
@@ -125,8 +125,8 @@ m4.metric(
     f"{len(hits):,} ({int(hits['new'].sum()) if len(hits) else 0})",
     help=ui.tr("risk.alerts.help"),
 )
-if result["pd_error"] is not None:
-    st.info(ui.error_text(result["pd_error"]), icon=":material/info:")
+if result.pd_error is not None:
+    st.info(ui.error_text(result.pd_error), icon=":material/info:")
 
 portfolio, watch, detail, outside, model = st.tabs(
     [ui.tr(f"risk.tab.{t}") for t in ("portfolio", "watchlist", "detail", "outside", "model")]
@@ -513,15 +513,15 @@ with outside:
             st.error(ui.error_text(err))
 
 with model:
-    if result["coef"] is None:
+    if result.coef is None:
         st.info(ui.tr("risk.model.none"))
     else:
-        rows, events = result["pd_rows"]
+        rows, events = result.pd_rows
         st.caption(ui.tr("risk.model.caption", rows=f"{rows:,}", events=f"{events:,}"))
         st.caption(ui.tr("risk.pd.meaning"))
-        for note in result["pd_notes"]:
+        for note in result.pd_notes:
             st.caption(f"ⓘ {ui.said_md(note)}")
-        coef = result["coef"].round(4)
+        coef = result.coef.round(4)
         st.dataframe(
             coef.assign(feature=coef["feature"].map(lambda f: named("risk.var", f))),
             hide_index=True,

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from creditdash.errors import InsufficientHistory
+from creditdash.i18n import Text
 from creditdash.ledger import DateLike, Ledger, day_number
 from creditdash.risk.features import features_at
 from creditdash.risk.limits import recommended_limits
@@ -265,17 +267,44 @@ def output_rows(table: pd.DataFrame) -> pd.DataFrame:
     return out[OUTPUT_COLUMNS]
 
 
+@dataclass(frozen=True, eq=False)
+class RiskOverview:
+    """What the Customer risk page shows at an as-of date: `assess` without the model object
+    (so it caches and pickles).
+
+    table      the risk table: one row per customer, grade, score, pd, flags, limits, ...
+    watchlist  the policy's rule hits (watchlist's columns)
+    pd_note    "" or why there is no PD model (English); `pd_error` says it coded, or None
+    pd_notes   the model's inputs left out and its calibration (i18n Texts; [] without one)
+    coef       the PD model's coefficient table, None without a model
+    pd_rows    (rows, defaults) the model was fitted on, None without a model
+    """
+
+    table: pd.DataFrame
+    watchlist: pd.DataFrame
+    pd_note: str
+    pd_error: InsufficientHistory | None
+    pd_notes: list[Text]
+    coef: pd.DataFrame | None
+    pd_rows: tuple[int, int] | None
+
+
 def risk_overview(
     ledger: Ledger,
     as_of: DateLike,
     policy: PolicyLike,
     bureau: pd.DataFrame | None = None,
     limits: LimitOverrides = None,
-) -> dict:
-    """`assess` without the model object (cache-friendly): table, watchlist, pd_note and
-    coef (the PD model's coefficient table, None without a model)."""
+) -> RiskOverview:
+    """Everything the Customer risk page shows at as_of (see `RiskOverview`)."""
     result = assess(ledger, as_of, policy, bureau, limits)
-    model = result.pop("model")
-    result["coef"] = None if model is None else model.coef_
-    result["pd_rows"] = None if model is None else (model.n_rows_, model.n_events_)
-    return result
+    model = result["model"]
+    return RiskOverview(
+        table=result["table"],
+        watchlist=result["watchlist"],
+        pd_note=result["pd_note"],
+        pd_error=result["pd_error"],
+        pd_notes=result["pd_notes"],
+        coef=None if model is None else model.coef_,
+        pd_rows=None if model is None else (model.n_rows_, model.n_events_),
+    )

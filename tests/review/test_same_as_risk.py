@@ -38,12 +38,12 @@ def test_the_review_grades_and_alerts_as_the_risk_page_does(tmp_path, demo_book)
     review = build_review(ledger, as_of, engine=engine)
 
     graded = pd.DataFrame(review.sections["grades"]["rows"]).set_index("customer_id")["grade"]
-    on_page = page["table"].set_index("customer_id")["grade"]
+    on_page = page.table.set_index("customer_id")["grade"]
     assert graded.sort_index().equals(on_page.sort_index())
     by_default = risk_table(ledger, as_of, default_policy()).set_index("customer_id")["grade"]
     assert (by_default.reindex(on_page.index) != on_page).sum() > 0  # the policy in force counts
 
-    hits = page["watchlist"]
+    hits = page.watchlist
     fresh = hits[hits["new"]]
     new_on_page = set(zip(fresh["customer_id"], fresh["rule"], strict=True))
     new_in_review = {tuple(k.split(":")[:0:-1]) for k in review.alerts_new["key"]}
