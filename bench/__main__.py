@@ -1,7 +1,7 @@
 """Prints each speed figure beside its target. Run with `make bench`.
 
 `python -m bench SECTION...` runs only some sections: aging, import, risk,
-forecast, terms, report, layouts, hostile, app.
+forecast, terms, report, layouts, hostile, collections, app.
 """
 
 from __future__ import annotations
@@ -130,7 +130,15 @@ def main() -> int:
             bench_aging_kpis()
         if not only or "import" in only:
             bench_imports(Path(tmp))
-        for section in ("risk", "forecast", "terms", "report", "layouts", "hostile"):
+        for section in (
+            "risk",
+            "forecast",
+            "terms",
+            "report",
+            "layouts",
+            "hostile",
+            "collections",
+        ):
             if not only or section in only:
                 importlib.import_module(f"bench.{section}").run(report)
         if not only or "app" in only:

@@ -101,44 +101,52 @@ def _allocate(
     codes = pd.Index(arrays.customers["customer_id"]).get_indexer(frame["customer_id"])
     m = arrays.payments_until(day)
     mine = np.flatnonzero(np.isin(arrays.payment_customer[:m], codes[codes >= 0]))
-    invoice_ids = ledger.invoices["invoice_id"].to_numpy(dtype=object)[arrays.invoice_order]
     target = arrays.payment_invoice[mine]
+    applied = target >= 0
+    invoice_ids = np.full(len(target), None, dtype=object)
+    rows = arrays.invoice_order[target[applied]]
+    invoice_ids[applied] = ledger.invoices["invoice_id"].iloc[rows].to_numpy(dtype=object)
     pay = pd.DataFrame(
         {
             "customer": arrays.payment_customer[mine],
             "day": arrays.payment_day[mine],
             "amount": arrays.payment_amount[mine],
-            "invoice": np.where(target >= 0, invoice_ids[np.maximum(target, 0)], None),
+            "invoice": invoice_ids,
         }
     )
     pay = pay[pay["amount"] > 0]
-    groups = dict(tuple(pay.groupby("customer", sort=False)))
+    groups = {
+        code: (
+            table["day"].to_numpy(),
+            table["amount"].to_numpy(dtype=np.int64).copy(),
+            table["invoice"].to_numpy(dtype=object),
+        )
+        for code, table in pay.groupby("customer", sort=False)
+    }
     amount = frame["amount_cents"].to_numpy(dtype=np.int64)
     made = frame["made_on"].to_numpy(dtype="datetime64[D]").astype(np.int64)
     promised = frame["promised_date"].to_numpy(dtype="datetime64[D]").astype(np.int64)
+    named = frame["invoice_ids"].tolist()
     order = np.lexsort((frame["promise_id"].to_numpy(), promised, codes))
-    remaining: dict[int, np.ndarray] = {}
     for row in order:
-        table = groups.get(codes[row])
-        if table is None:
+        found = groups.get(codes[row])
+        if found is None:
             continue
-        left = remaining.setdefault(codes[row], table["amount"].to_numpy(dtype=np.int64).copy())
-        ids = frame["invoice_ids"].iloc[row]
-        counts = table["day"].to_numpy() >= made[row]
-        if ids:
-            invoice = table["invoice"]
-            counts &= (invoice.isin(ids) | invoice.isna()).to_numpy()
+        days, left, invoices = found  # `left` is what each payment still has to give
+        counts = days >= made[row]
+        if named[row]:
+            wanted = set(named[row])
+            counts &= np.array([pd.isna(i) or i in wanted for i in invoices], dtype=bool)
         need = int(amount[row])
         for k in np.flatnonzero(counts & (left > 0)):
             take = min(need, int(left[k]))
             left[k] -= take
             need -= take
-            when = int(table["day"].iloc[k])
             paid[row] += take
-            if when <= deadline[row]:
+            if days[k] <= deadline[row]:
                 on_time[row] += take
             if need == 0:
-                fulfilled[row] = when
+                fulfilled[row] = int(days[k])
                 break
 
 

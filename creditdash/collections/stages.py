@@ -171,30 +171,40 @@ def stage_items(
     out["stage_days"] = days
     out["next_stage"] = pd.Series(next_stage, index=out.index, dtype="str")
     out["next_stage_date"] = pd.to_datetime(next_date).astype("datetime64[us]")
-    channels = _missing_channels(out, strategies, sent)
+    channels, due_some = _missing_channels(out, strategies, which, index, sent)
     out["channels"] = channels
-    out["due"] = out["dunnable"].to_numpy() & (index >= 0) & np.array([bool(c) for c in channels])
+    out["due"] = out["dunnable"].to_numpy() & (index >= 0) & due_some
     return out
 
 
 def _missing_channels(
-    out: pd.DataFrame, strategies: tuple[Strategy, ...], sent: pd.DataFrame | None
-) -> list[tuple[str, ...]]:
-    """Per row: the reached stage's channels not delivered for the invoice yet."""
-    by_id = {s.id: s for s in strategies}
-    wanted = [
-        by_id[sid].stage(st).channels if st else ()
-        for sid, st in zip(out["strategy_id"], out["stage"], strict=True)
-    ]
+    out: pd.DataFrame,
+    strategies: tuple[Strategy, ...],
+    which: np.ndarray,
+    index: np.ndarray,
+    sent: pd.DataFrame | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: the reached stage's channels not delivered for the invoice yet (a tuple,
+    empty when none is reached), and whether there is any."""
+    width = max(len(s.stages) for s in strategies) + 1
+    table = np.empty(len(strategies) * width, dtype=object)
+    table[:] = [()] * len(table)
+    for k, strategy in enumerate(strategies):
+        for j, stage in enumerate(strategy.stages):
+            table[k * width + j + 1] = stage.channels
+    channels = table[which * width + index + 1]  # index -1 (no stage) takes the empty slot
+    some = index >= 0
     if sent is None or sent.empty or not len(out):
-        return wanted
-    key = out["invoice_id"].astype("str") + "\x1f" + out["stage"].astype("str")
+        return channels, some
     done: dict[str, set[str]] = {}
     log_key = sent["invoice_id"].astype("str") + "\x1f" + sent["stage_id"].astype("str")
     for k, channel in zip(log_key, sent["channel"], strict=True):
         done.setdefault(k, set()).add(channel)
-    hits = key.isin(done.keys()).to_numpy()
-    return [
-        tuple(c for c in w if c not in done[k]) if hit else w
-        for w, k, hit in zip(wanted, key, hits, strict=True)
-    ]
+    key = out["invoice_id"].astype("str") + "\x1f" + out["stage"].astype("str")
+    channels = channels.copy()
+    some = some.copy()
+    for row in np.flatnonzero(key.isin(done.keys()).to_numpy()):
+        left = tuple(c for c in channels[row] if c not in done[key.iloc[row]])
+        channels[row] = left
+        some[row] = bool(left)
+    return channels, some

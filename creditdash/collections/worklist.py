@@ -191,7 +191,7 @@ def worklist(
         | (table["broken_promise"] & (table["balance_cents"] > 0))
     )
     table = _ranked(table[keep])
-    options = {name: sorted({v for v in table[name] if v}) for name in FILTERS}
+    options = {name: sorted(v for v in pd.unique(table[name]) if v) for name in FILTERS}
     chosen = {"collector": collector, "salesperson": salesperson, "region": region,
               "grade": grade}  # fmt: skip
     for name, value in chosen.items():
@@ -270,8 +270,9 @@ def _next_stages(
     when[due_rows["code"]] = due_rows["reached_on"].to_numpy(dtype="datetime64[us]")
     strategy[due_rows["code"]] = due_rows["strategy"].to_numpy()
     now[due_rows["code"]] = True
-    for i in np.flatnonzero(stage != ""):
-        action[i] = "+".join(by_id[strategy[i]].stage(stage[i]).actions)
+    actions = {(s, st.id): "+".join(st.actions) for s, spec in by_id.items() for st in spec.stages}
+    named = np.flatnonzero(stage != "")
+    action[named] = [actions[(strategy[i], stage[i])] for i in named]
     return pd.DataFrame({"next_stage": stage, "next_stage_date": when, "due_now": now,
                          "next_action": action})  # fmt: skip
 
