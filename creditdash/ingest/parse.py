@@ -807,30 +807,31 @@ def parse_text(text: pd.Series) -> Parsed:
     if not odd.any():
         return Parsed(filled.where(filled != ""), pd.Series(False, index=text.index))
     raw = filled[odd]
-    visible = raw.str.replace(_INVISIBLE, "", regex=True)
-    arr = pc.utf8_normalize(_arrow(visible), "NFKC")
-    clean = pd.Series(pd.array(arr, dtype="str"), index=raw.index).str.strip()
+    codes, spellings = pd.factorize(raw)  # normalise each distinct text once
+    spellings = pd.Series(spellings, dtype="str")
+    visible = spellings.str.replace(_INVISIBLE, "", regex=True)
+    normal = pc.utf8_normalize(_arrow(visible), "NFKC")
+    clean = pd.Series(pd.array(normal, dtype="str")).str.strip()
+    changed = (clean != spellings).to_numpy()
+    if not changed.any():
+        return Parsed(filled.where(filled != ""), pd.Series(False, index=text.index))
     out = filled.copy()
-    out[odd] = clean
+    out[odd] = clean.to_numpy()[codes]
+    invisible = (visible != spellings).to_numpy()
+    merged = changed & ~invisible & _shared(clean, changed, filled[~odd])
     notes = []
-    invisible = (visible != raw).to_numpy()
-    if invisible.any():
-        notes.append(_text_note("ingest.text_invisible", raw[invisible], clean[invisible]))
-    folded = ~invisible & (clean != raw).to_numpy()
-    if folded.any():
-        merged = _merged(filled, out, raw.index[folded])
-        if len(merged):
-            notes.append(_text_note("ingest.text_forms_merged", raw[merged], clean[merged]))
+    for code, which in (("ingest.text_invisible", invisible), ("ingest.text_forms_merged", merged)):
+        rows = which[codes]
+        if rows.any():
+            notes.append(_text_note(code, raw[rows], out[odd][rows]))
     return Parsed(out.where(out != ""), pd.Series(False, index=text.index), notes)
 
 
-def _merged(raw: pd.Series, clean: pd.Series, changed: pd.Index) -> pd.Index:
-    """Of the `changed` rows, those whose clean text some other cell was written as differently."""
-    spellings = pd.DataFrame({"raw": raw, "clean": clean})
-    spellings = spellings[clean.isin(clean[changed])]
-    several = spellings.groupby("clean")["raw"].nunique()
-    shared = several.index[several > 1]
-    return changed[clean[changed].isin(shared).to_numpy()]
+def _shared(clean: pd.Series, changed: np.ndarray, plain: pd.Series) -> np.ndarray:
+    """Which distinct spellings' clean text another spelling also reads as: another changed
+    spelling, or a cell already written plainly (ASCII)."""
+    counts = clean.map(clean.value_counts())
+    return ((counts > 1) | clean.isin(plain.unique())).to_numpy() & changed
 
 
 def _text_note(code: str, raw: pd.Series, clean: pd.Series) -> ColumnNote:
