@@ -13,9 +13,10 @@ and on the whole batch (`credit_notes`, `overpayments`):
     overpayments        payments applied to an invoice that add up to more than
                         its amount (error on each payment row)
 
-Overpayments are checked within the batch: an invoice and the payments that
-name it must both be in the upload. Payments for invoices stored by an
-earlier import are checked by the store, which knows those invoices.
+Overpayments are checked within the batch only: an invoice and the payments
+that name it must both be in the upload. A payment for an invoice stored by
+an earlier import (or adding to payments stored earlier) is not checked: the
+batch sees neither that invoice nor its earlier payments.
 """
 
 from __future__ import annotations
