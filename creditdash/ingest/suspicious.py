@@ -103,7 +103,8 @@ def uncached_formulas(
         return
     imported_columns = {i + 1 for i, h in enumerate(mapping.headers) if mapping.mapping.get(h)}
     data_rows = set() if ctx.body is None else {int(r) for r in ctx.body.index}
-    imported, other = [], []
+    imported: list[str] = []
+    other: list[str] = []
     for ref in raw.uncached:
         row, column = sheetxml.parse_ref(ref)
         (imported if row in data_rows and column in imported_columns else other).append(ref)

@@ -146,7 +146,8 @@ def _from_a1(
         columns = [SEP * top + c if isinstance(c, str) else [""] * top + c for c in columns]
         height = rows
     if len(columns) < width:
-        columns = [SEP * (height - 1)] * (width - len(columns)) + columns
+        empty: list[str | list[str]] = [SEP * (height - 1)]
+        columns = empty * (width - len(columns)) + columns
     return columns, height
 
 
@@ -234,7 +235,7 @@ def _sheetxml():
         from creditdash.ingest import sheetxml
     else:  # the reader process's script: creditdash itself is not imported
         sys.path.append(os.path.dirname(os.path.abspath(__file__)))
-        import sheetxml  # type: ignore[no-redef]
+        import sheetxml  # type: ignore[no-redef, import-not-found]
     return sheetxml
 
 
