@@ -229,7 +229,8 @@ st.markdown(ui.tr("terms.levels"))
 LEVEL_FORMATS = {"dso": ui.days}
 levels = result.table().set_index("figure")
 shown_levels = ["credit_sales", "dso", "ar", "bad_debt", "carrying_cost", "discount_cost"]
-for column, figure in zip(st.columns(len(shown_levels)), shown_levels, strict=True):
+level_columns = [c for _ in range(2) for c in st.columns(3)]  # two rows: room for the changes
+for column, figure in zip(level_columns, shown_levels, strict=True):
     fmt = LEVEL_FORMATS.get(figure, ui.money_compact)
     row = levels.loc[figure]
     change = _signed(row["change"], fmt)
@@ -320,7 +321,7 @@ except CreditDashError as err:
     st.caption(ui.tr("terms.weekly.unavailable", reason=ui.error_text(err)))
 if weekly is not None:
     st.subheader(ui.tr("terms.weekly"), help=ui.tr("terms.weekly.formula"))
-    for column, key in zip(st.columns(3), ("base", "scenario"), strict=False):
+    for column, key in zip(st.columns(2), ("base", "scenario"), strict=True):
         column.metric(
             ui.tr(f"terms.weekly.tile.{key}"),
             ui.money_compact(weekly[f"{key}_cents"].sum() / 100),
