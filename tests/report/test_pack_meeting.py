@@ -130,3 +130,19 @@ def test_the_demo_pack_prints_on_at_most_eight_pages(demo, lang):
     pdf = html_to_pdf(review_html(review, lang=lang))
     pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
     assert 1 < pages <= MAX_PAGES
+
+
+def test_a_hit_reads_as_the_risk_page_words_it():
+    params = {"exposure_cents": 123_456_700, "limit_cents": 100_000_000}
+    assert labels.hit("over_limit", params, "zh") == "风险敞口 1,234,567 超过信用额度 1,000,000"
+    assert labels.hit("over_limit", params) == "Exposure 1,234,567 over limit 1,000,000"
+    assert labels.hit("oldest_dpd", {"days": None}) == "Oldest open item - days past due"
+    # recorded without its figures: the stored English sentence, in English only
+    assert labels.hit("oldest_dpd", None, "en", "Oldest open item 9 days past due") == (
+        "Oldest open item 9 days past due"
+    )
+    assert labels.hit("oldest_dpd", None, "zh", "Oldest open item 9 days past due") == ""
+    assert labels.flags("in_default;over_limit", "zh") == "已违约、超出信用额度"
+    assert labels.flags("in_default;over_limit") == "In default, Over limit"
+    assert labels.action("cash_in_advance", "zh") == "款到发货"
+    assert labels.alert_rule("watchlist: oldest_90") == "90+ days past due"
