@@ -11,7 +11,7 @@ as `ImportRejected`; nothing is written by this module.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import pandas as pd
@@ -24,6 +24,7 @@ from creditdash.frames import (
     CUSTOMER_COLUMNS,
     INVOICE_COLUMNS,
     PAYMENT_COLUMNS,
+    canonical,
     conform,
 )
 from creditdash.i18n import Text
@@ -163,7 +164,7 @@ def parse(
 ) -> ParsedBatch:
     """The files read by `creditdash.ingest.parse_sources` (`options` are its keywords), with
     the stored customers' payment terms; ImportRejected listing every problem when any is an
-    error."""
+    error. Its frames are canonical (`creditdash.frames.canonical`)."""
     stored_customers = read_customers(engine)
     terms = stored_customers.dropna(subset=["payment_terms_days"])
     batch = parse_sources(
@@ -177,7 +178,14 @@ def parse(
     )
     if any(p.level == "error" for p in batch.problems):
         raise ImportRejected(list(batch.problems))
-    return batch
+    # the boundary: every frame the import takes from ingest is coerced, then held to its contract
+    return replace(
+        batch,
+        customers=canonical(batch.customers, "customers"),
+        invoices=canonical(batch.invoices, "invoices"),
+        payments=canonical(batch.payments, "payments"),
+        rates=canonical(batch.rates, "rates"),
+    )
 
 
 def plan_import(
