@@ -24,29 +24,8 @@ from tests.ingest.conftest import build_xlsx
 
 
 @pytest.fixture
-def ledger() -> Ledger:
-    """Sales 6,000 in 2025; AR 2,500 at 2025-12-31, all of it overdue."""
-    invoices = pd.DataFrame(
-        {
-            "invoice_id": ["I1", "I2", "I3", "I4"],
-            "customer_id": ["C1", "C1", "C2", "C2"],
-            "invoice_date": pd.to_datetime(
-                ["2025-03-01", "2025-11-01", "2025-06-01", "2024-05-01"]
-            ),
-            "due_date": pd.to_datetime(["2025-03-31", "2025-12-01", "2025-07-31", "2024-08-01"]),
-            "amount_cents": [100_000, 200_000, 300_000, 50_000],
-        }
-    )
-    payments = pd.DataFrame(
-        {
-            "payment_id": ["P1", "P3"],
-            "customer_id": ["C1", "C2"],
-            "invoice_id": ["I1", "I3"],
-            "payment_date": pd.to_datetime(["2025-04-10", "2025-07-21"]),
-            "amount_cents": [100_000, 300_000],
-        }
-    )
-    return Ledger.from_frames(invoices=invoices, payments=payments)
+def ledger(two_customer_ledger) -> Ledger:
+    return two_customer_ledger
 
 
 def test_pure_formulas():

@@ -7,16 +7,11 @@ from creditdash.ingest import Source
 from creditdash.store import open_store
 from tests.app.conftest import _app
 
-RETENTION = (
-    "发票号,客户编号,客户名称,开票日期,到期日,金额,质保金,质保期到期日\n"
-    'FP-1,C1,甲公司,2024-01-10,2024-02-09,"1,000,000.00","100,000.00",2025-01-10\n'
-)
 
-
-def test_retention_caption_and_line(monkeypatch, tmp_path):
+def test_retention_caption_and_line(monkeypatch, tmp_path, retention_csv):
     url = f"sqlite:///{tmp_path / 'r.sqlite'}"
     engine = open_store(url)
-    import_sources(engine, [Source("fp.csv", RETENTION.encode("utf-8"))], snapshot=False)
+    import_sources(engine, [Source("fp.csv", retention_csv.encode("utf-8"))], snapshot=False)
     engine.dispose()
     at = _app(monkeypatch, url, demo=False)
     at.run()  # as of the invoice date: nothing is overdue yet

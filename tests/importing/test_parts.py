@@ -15,10 +15,6 @@ from creditdash.ingest import Source
 from creditdash.store import load_ledger
 from creditdash.store.load import read_invoices, read_payments
 
-RETENTION = (
-    "发票号,客户编号,客户名称,开票日期,到期日,金额,质保金,质保期到期日\n"
-    'FP-1,C1,甲公司,2024-01-10,2024-02-09,"1,000,000.00","100,000.00",2025-01-10\n'
-)
 SCHEDULE = (
     "Invoice No,Customer ID,Invoice Date,Due Date,Amount\n"
     "S-1,C2,2024-01-05,2024-02-04,300.00\n"
@@ -49,9 +45,9 @@ def stored(engine) -> dict[str, tuple]:
     }
 
 
-def test_retention_ages_apart_from_the_invoice(engine):
+def test_retention_ages_apart_from_the_invoice(engine, retention_csv):
     """1,000,000.00 with 100,000.00 质保金 due a year later: 900,000 overdue, 100,000 current."""
-    import_sources(engine, [source(RETENTION, "fp.csv")])
+    import_sources(engine, [source(retention_csv, "fp.csv")])
     assert stored(engine) == {
         "FP-1#1": ("2024-02-09", 90_000_000, "FP-1", "instalment"),
         "FP-1#R": ("2025-01-10", 10_000_000, "FP-1", "retention"),
@@ -60,7 +56,7 @@ def test_retention_ages_apart_from_the_invoice(engine):
     row = aging(ledger, "2024-03-20").iloc[0]  # the main part is 40 days past due
     assert (row["current"], row["31-60"], row["total"]) == (10_000_000, 90_000_000, 100_000_000)
     assert row["retention"] == 10_000_000  # of which retention, not yet due
-    assert row["total"] == file_cents(RETENTION, "金额")
+    assert row["total"] == file_cents(retention_csv, "金额")
     items = open_items(ledger, "2024-03-20").set_index("invoice_id")
     assert items.loc["FP-1#R", ["bucket", "part"]].tolist() == ["current", "retention"]
     # a year on, the unpaid retention is overdue like any other item
@@ -80,10 +76,10 @@ def test_a_later_receipt_naming_the_invoice_pays_the_oldest_instalment_first(eng
     assert total == file_cents(SCHEDULE, "Amount") - file_cents(RECEIPTS, "Amount")
 
 
-def test_importing_the_same_files_twice_changes_nothing(engine):
-    first = import_sources(engine, [source(SCHEDULE, "s.csv"), source(RETENTION, "r.csv")])
+def test_importing_the_same_files_twice_changes_nothing(engine, retention_csv):
+    first = import_sources(engine, [source(SCHEDULE, "s.csv"), source(retention_csv, "r.csv")])
     assert first.counts["invoices"].new == 5
-    again = import_sources(engine, [source(SCHEDULE, "s.csv"), source(RETENTION, "r.csv")])
+    again = import_sources(engine, [source(SCHEDULE, "s.csv"), source(retention_csv, "r.csv")])
     assert again.nothing_changed and again.import_id is None
     assert again.counts["invoices"].unchanged == 5
 
@@ -107,16 +103,16 @@ def test_a_plain_invoice_replaced_by_its_instalments_and_rolled_back(engine):
     assert open_items(load_ledger(engine), "2024-03-10")["invoice_id"].tolist() == ["S-1"]
 
 
-def test_rollback_of_a_split_import_removes_every_item(engine):
-    summary = import_sources(engine, [source(RETENTION, "fp.csv")])
+def test_rollback_of_a_split_import_removes_every_item(engine, retention_csv):
+    summary = import_sources(engine, [source(retention_csv, "fp.csv")])
     rollback(engine, summary.import_id)
     assert stored(engine) == {}
     assert load_ledger(engine).is_empty
 
 
 @pytest.mark.pg
-def test_postgresql_round_trip_keeps_document_and_part(pg_engine):
-    import_sources(pg_engine, [source(RETENTION, "fp.csv"), source(SCHEDULE, "s.csv")])
+def test_postgresql_round_trip_keeps_document_and_part(pg_engine, retention_csv):
+    import_sources(pg_engine, [source(retention_csv, "fp.csv"), source(SCHEDULE, "s.csv")])
     with pg_engine.connect() as conn:
         rows = conn.execute(
             text("SELECT invoice_id, document_id, part, amount FROM invoices ORDER BY invoice_id")
@@ -129,4 +125,4 @@ def test_postgresql_round_trip_keeps_document_and_part(pg_engine):
         ("S-1#3", "S-1", "instalment", Decimal("200.00")),
     ]
     total = aging(load_ledger(pg_engine), "2024-03-20")["total"].sum()
-    assert total == file_cents(RETENTION, "金额") + file_cents(SCHEDULE, "Amount")
+    assert total == file_cents(retention_csv, "金额") + file_cents(SCHEDULE, "Amount")

@@ -29,38 +29,8 @@ AS_OF = "2025-12-31"
 
 
 @pytest.fixture
-def ledger() -> Ledger:
-    """C1 (segment A, region X) and C2 (segment B, region Y).
-
-    I1 C1 1,000 dated 2025-03-01 due 03-31, paid 04-10 (10 days late)
-    I2 C1 2,000 dated 2025-11-01 due 12-01, open
-    I3 C2 3,000 dated 2025-06-01 due 07-31, paid 07-21 (10 days early)
-    I4 C2   500 dated 2024-05-01 due 2024-08-01, never paid
-    """
-    customers = pd.DataFrame(
-        {"customer_id": ["C1", "C2"], "segment": ["A", "B"], "region": ["X", "Y"]}
-    )
-    invoices = pd.DataFrame(
-        {
-            "invoice_id": ["I1", "I2", "I3", "I4"],
-            "customer_id": ["C1", "C1", "C2", "C2"],
-            "invoice_date": pd.to_datetime(
-                ["2025-03-01", "2025-11-01", "2025-06-01", "2024-05-01"]
-            ),
-            "due_date": pd.to_datetime(["2025-03-31", "2025-12-01", "2025-07-31", "2024-08-01"]),
-            "amount_cents": [100_000, 200_000, 300_000, 50_000],
-        }
-    )
-    payments = pd.DataFrame(
-        {
-            "payment_id": ["P1", "P3"],
-            "customer_id": ["C1", "C2"],
-            "invoice_id": ["I1", "I3"],
-            "payment_date": pd.to_datetime(["2025-04-10", "2025-07-21"]),
-            "amount_cents": [100_000, 300_000],
-        }
-    )
-    return Ledger.from_frames(customers, invoices, payments)
+def ledger(two_customer_ledger) -> Ledger:
+    return two_customer_ledger
 
 
 def test_baseline_measured_by_hand(ledger):
