@@ -17,6 +17,7 @@ from creditdash.errors import InvalidArgument
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "creditdash.sqlite"
 DEFAULT_DB_URL = f"sqlite:///{DEFAULT_DB_PATH}"
+DEFAULT_LEDGER_CACHE = PROJECT_ROOT / "data" / "cache"
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class Settings:
     smtp_url: str | None = field(default=None, repr=False)
     smtp_from: str | None = None  # the From address of statements and dunning letters
     letterhead: tuple[str, ...] = ()  # company name, then address, phone, bank lines
+    # the folder of the saved ledgers (creditdash.store.ledger_cache); None: none are kept
+    ledger_cache: Path | None = DEFAULT_LEDGER_CACHE
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -48,7 +51,16 @@ class Settings:
                 for line in (env.get("CREDITDASH_LETTERHEAD") or "").split("|")
                 if line.strip()
             ),
+            ledger_cache=_ledger_cache(env),
         )
+
+
+def _ledger_cache(env: dict[str, str]) -> Path | None:
+    """CREDITDASH_LEDGER_CACHE: a folder, `off` for none; unset or empty: data/cache."""
+    raw = (env.get("CREDITDASH_LEDGER_CACHE") or "").strip()
+    if not raw:
+        return DEFAULT_LEDGER_CACHE
+    return None if raw.lower() in ("off", "0", "no", "false", "none") else Path(raw)
 
 
 def _smtp_url(env: dict[str, str]) -> str | None:

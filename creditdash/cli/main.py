@@ -31,7 +31,8 @@ class Context:
     def ledger(self):
         from creditdash.store import load_ledger
 
-        return load_ledger(self.engine, self.settings.reporting_currency)
+        currency, cache = self.settings.reporting_currency, self.settings.ledger_cache
+        return load_ledger(self.engine, currency, cache=cache)
 
 
 def _command_modules() -> list:

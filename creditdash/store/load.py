@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import nullcontext
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -10,11 +12,22 @@ from sqlalchemy import Connection, Engine, func, select
 
 from creditdash.documents import spread_over_items
 from creditdash.errors import InvalidArgument
-from creditdash.frames import CUSTOMER_COLUMNS, INVOICE_COLUMNS, PAYMENT_COLUMNS, conform
-from creditdash.ledger import Ledger
+from creditdash.frames import (
+    CUSTOMER_COLUMNS,
+    INVOICE_COLUMNS,
+    PAYMENT_COLUMNS,
+    RATE_COLUMNS,
+    conform,
+)
+from creditdash.i18n import Text
+from creditdash.ledger import Ledger, ledger_arrays
+from creditdash.store import columnar as columnar_mod
+from creditdash.store import ledger_cache
+from creditdash.store.engine import _sqlite_file
 from creditdash.store.models import Customer, Import, Invoice, Payment, Rate
 
 _CENTS = "CAST(ROUND(amount * 100) AS BIGINT)"
+TABLES = ("customers", "invoices", "payments", "rates")
 
 
 def _connected(bind: Engine | Connection):
@@ -22,8 +35,59 @@ def _connected(bind: Engine | Connection):
     return nullcontext(bind) if isinstance(bind, Connection) else bind.connect()
 
 
-def _frame(engine: Engine, sql: str, columns: list[str]) -> pd.DataFrame:
-    with _connected(engine) as conn:
+def _engine_of(bind: Engine | Connection) -> Engine:
+    return bind.engine if isinstance(bind, Connection) else bind
+
+
+def read_table(
+    bind: Engine | Connection, name: str, *, columnar: bool | None = None
+) -> pd.DataFrame:
+    """Stored table `name` (customers, invoices, payments, rates) as its canonical frame.
+
+    Read as Arrow columns through ADBC (`creditdash.store.columnar`) where the
+    database can be reached that way, else through SQLAlchemy rows (an
+    in-memory SQLite database); `columnar` forces one or the other. Both give
+    the same frame. The columnar reader has its own connection and sees what is
+    committed: given a Connection, read before writing on it (as the import
+    does under its lock).
+    """
+    engine = _engine_of(bind)
+    use_columns = columnar if columnar is not None else columnar_mod.can_read(engine)
+    if use_columns:
+        with columnar_mod.snapshot(engine) as snap:
+            return _conformed(snap.table(name), name)
+    return _ROW_READERS[name](bind)
+
+
+def _conformed(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    return conform(frame, _FRAME_COLUMNS[name])
+
+
+def read_customers(bind: Engine | Connection) -> pd.DataFrame:
+    """The customers table as a canonical frame (credit limit in its own currency's cents)."""
+    return read_table(bind, "customers")
+
+
+def read_invoices(bind: Engine | Connection) -> pd.DataFrame:
+    """The invoices table, amounts in their own currency's cents."""
+    return read_table(bind, "invoices")
+
+
+def read_payments(bind: Engine | Connection) -> pd.DataFrame:
+    """The payments table, amounts in cents of their invoice's (or customer's) currency."""
+    return read_table(bind, "payments")
+
+
+def read_rates(bind: Engine | Connection) -> pd.DataFrame:
+    """The rates table: currency, rate_date, rate (float)."""
+    return read_table(bind, "rates")
+
+
+# --- the row path: SQLAlchemy rows (an in-memory SQLite database, and the reference) ---
+
+
+def _frame(bind: Engine | Connection, sql: str, columns: list[str]) -> pd.DataFrame:
+    with _connected(bind) as conn:
         rows = conn.exec_driver_sql(sql).fetchall()
     return pd.DataFrame.from_records(rows, columns=columns)
 
@@ -36,48 +100,59 @@ def _dates(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values).astype("datetime64[us]")
 
 
-def read_customers(engine: Engine) -> pd.DataFrame:
-    """The customers table as a canonical frame (credit limit in its own currency's cents)."""
+def _customer_rows(bind: Engine | Connection) -> pd.DataFrame:
     cols = [c for c in CUSTOMER_COLUMNS if c != "credit_limit_cents"]
     sql = (
         "SELECT "
         + ", ".join(cols)
         + ", CAST(ROUND(credit_limit * 100) AS BIGINT) FROM customers ORDER BY customer_id"
     )
-    frame = _frame(engine, sql, [*cols, "credit_limit_cents"])
+    frame = _frame(bind, sql, [*cols, "credit_limit_cents"])
     return conform(frame, CUSTOMER_COLUMNS)
 
 
-def read_invoices(engine: Engine) -> pd.DataFrame:
-    """The invoices table, amounts in their own currency's cents."""
+def _invoice_rows(bind: Engine | Connection) -> pd.DataFrame:
     sql = (
         "SELECT invoice_id, customer_id, invoice_date, due_date, "
         f"{_CENTS}, currency, disputed, source, document_id, part FROM invoices"
     )
-    frame = _frame(engine, sql, INVOICE_COLUMNS)
+    frame = _frame(bind, sql, INVOICE_COLUMNS)
     frame["invoice_date"] = _dates(frame["invoice_date"])
     frame["due_date"] = _dates(frame["due_date"])
     frame["disputed"] = frame["disputed"].astype(bool)
     return conform(frame, INVOICE_COLUMNS)
 
 
-def read_payments(engine: Engine) -> pd.DataFrame:
-    """The payments table, amounts in cents of their invoice's (or customer's) currency."""
+def _payment_rows(bind: Engine | Connection) -> pd.DataFrame:
     sql = (
         f"SELECT payment_id, customer_id, invoice_id, payment_date, {_CENTS}, source FROM payments"
     )
-    frame = _frame(engine, sql, PAYMENT_COLUMNS)
+    frame = _frame(bind, sql, PAYMENT_COLUMNS)
     frame["payment_date"] = _dates(frame["payment_date"])
     return conform(frame, PAYMENT_COLUMNS)
 
 
-def read_rates(engine: Engine) -> pd.DataFrame:
-    with _connected(engine) as conn:
+def _rate_rows(bind: Engine | Connection) -> pd.DataFrame:
+    with _connected(bind) as conn:
         rows = conn.execute(select(Rate.currency, Rate.rate_date, Rate.rate)).all()
-    frame = pd.DataFrame.from_records(rows, columns=["currency", "rate_date", "rate"])
+    frame = pd.DataFrame.from_records(rows, columns=RATE_COLUMNS)
     frame["rate_date"] = pd.to_datetime(frame["rate_date"]).astype("datetime64[us]")
     frame["rate"] = frame["rate"].astype(float)
-    return frame
+    return conform(frame, RATE_COLUMNS)
+
+
+_ROW_READERS = {
+    "customers": _customer_rows,
+    "invoices": _invoice_rows,
+    "payments": _payment_rows,
+    "rates": _rate_rows,
+}
+_FRAME_COLUMNS = {
+    "customers": CUSTOMER_COLUMNS,
+    "invoices": INVOICE_COLUMNS,
+    "payments": PAYMENT_COLUMNS,
+    "rates": RATE_COLUMNS,
+}
 
 
 def rate_for(rates: pd.DataFrame, currency: pd.Series, dates: pd.Series) -> np.ndarray:
@@ -115,6 +190,8 @@ def to_reporting(
     the open balances at an as-of date from them (see `creditdash.aging`).
     """
     reporting = invoices["currency"].fillna(currency) == currency
+    if reporting.all() and _all_reporting(customers, currency):
+        return invoices, payments  # every payment is then in `currency` too
     pay_currency = _payment_currencies(invoices, payments, customers, currency)
     pay_foreign = pay_currency != currency
     if reporting.all() and not pay_foreign.any():
@@ -148,6 +225,14 @@ def to_reporting(
     return invoices, payments
 
 
+def _all_reporting(customers: pd.DataFrame, currency: str) -> bool:
+    """True when no customer has a currency other than `currency` (none or empty is `currency`)."""
+    if "currency" not in customers.columns:
+        return True
+    own = customers["currency"]
+    return bool((own.isna() | (own == "") | (own == currency)).all())
+
+
 def _payment_currencies(
     invoices: pd.DataFrame, payments: pd.DataFrame, customers: pd.DataFrame, currency: str
 ) -> pd.Series:
@@ -166,16 +251,114 @@ def _converted(cents: pd.Series, rate: np.ndarray) -> np.ndarray:
     return np.round(cents.to_numpy(dtype=np.int64) * rate).astype("int64")
 
 
-def load_ledger(engine: Engine, currency: str = "CNY") -> Ledger:
-    """The whole stored ledger in `currency` (see `to_reporting`)."""
-    customers = read_customers(engine)
-    invoices = read_invoices(engine)
-    payments = read_payments(engine)
-    rates = read_rates(engine)
+Progress = Callable[[float, Text], None]  # (share done, what is being done)
+
+
+def load_ledger(
+    engine: Engine,
+    currency: str = "CNY",
+    *,
+    cache: Path | None = None,
+    progress: Progress | None = None,
+) -> Ledger:
+    """The whole stored ledger in `currency` (see `to_reporting`).
+
+    Every table is read in one read transaction. With `cache` (a folder), the
+    ledger saved there for this database, data version, currency and code
+    (`creditdash.store.ledger_cache`) is used when it is whole and current;
+    otherwise the ledger is read from the database, its arrays built, and
+    saved there for the next start. `progress(share, text)` hears what is
+    being done.
+    """
+    report = progress or (lambda _share, _text: None)
+    identity = database_identity(engine) if cache is not None else None
+    if identity is not None:
+        report(0.02, Text("load.step.cache"))
+        key = ledger_cache.CacheKey(identity, cache_version(engine), currency)
+        found = ledger_cache.load(cache, key)
+        if found is not None:
+            report(1.0, Text("load.step.done"))
+            return found
+    frames, version = _read_all(engine, report)
+    report(0.7, Text("load.step.building"))
+    ledger = ledger_from_frames(frames, currency)
+    if identity is not None:
+        ledger_arrays(ledger)  # what the figures need first; saved with the frames
+        report(0.9, Text("load.step.saving"))
+        ledger_cache.save(cache, ledger_cache.CacheKey(identity, version, currency), ledger)
+    report(1.0, Text("load.step.done"))
+    return ledger
+
+
+def ledger_from_frames(frames: dict[str, pd.DataFrame], currency: str) -> Ledger:
+    """A Ledger in `currency` from the stored tables' frames (`read_table`'s, by table name)."""
+    customers, invoices, rates = frames["customers"], frames["invoices"], frames["rates"]
     # payments naming a document pay its items (creditdash.documents), in their own currency
-    payments = spread_over_items(invoices, payments)
+    payments = spread_over_items(invoices, frames["payments"])
     invoices, payments = to_reporting(invoices, payments, customers, rates, currency)
     return Ledger.from_frames(customers, invoices, payments, currency=currency, rates=rates)
+
+
+def _read_all(engine: Engine, report: Progress) -> tuple[dict[str, pd.DataFrame], str]:
+    """Every table's frame and the data version they are, read in one transaction."""
+    steps = {"customers": 0.05, "invoices": 0.1, "payments": 0.4, "rates": 0.65}
+    frames: dict[str, pd.DataFrame] = {}
+    if columnar_mod.can_read(engine):
+        with columnar_mod.snapshot(engine) as snap:
+            version = _version_text(snap.scalars(_VERSION_SQL))
+            for name in TABLES:
+                report(steps[name], _reading(name, version))
+                frames[name] = _conformed(snap.table(name), name)
+        return frames, version
+    with engine.connect() as conn:  # one connection, one transaction
+        version = _version_text(conn.exec_driver_sql(_VERSION_SQL).one())
+        for name in TABLES:
+            report(steps[name], _reading(name, version))
+            frames[name] = _ROW_READERS[name](conn)
+    return frames, version
+
+
+def _reading(table: str, version: str) -> Text:
+    if table == "invoices":  # the version holds the number of invoices
+        return Text("load.step.invoices", {"n": f"{int(version.split('|')[2]):,}"})
+    return Text(f"load.step.{table}")
+
+
+# One statement, so one consistent read: data_version's three numbers, then the newest
+# import's start and files' digest (another database at the same place differs there).
+_VERSION_SQL = (
+    "SELECT (SELECT MAX(import_id) FROM imports), "
+    "(SELECT COUNT(*) FROM imports WHERE status = 'applied'), "
+    "(SELECT COUNT(*) FROM invoices), "
+    "(SELECT CAST(started_at AS TEXT) FROM imports ORDER BY import_id DESC LIMIT 1), "
+    "(SELECT sha256 FROM imports ORDER BY import_id DESC LIMIT 1)"
+)
+
+
+def _version_text(row: tuple) -> str:
+    newest, applied, invoices, started, digest = row
+    return f"{int(newest or 0)}|{int(applied or 0)}|{int(invoices or 0)}|{started}|{digest}"
+
+
+def cache_version(bind: Engine | Connection) -> str:
+    """The data version that keys the ledger cache: `data_version`'s numbers, then the newest
+    import's start time and files' digest, as text."""
+    with _connected(bind) as conn:
+        return _version_text(conn.exec_driver_sql(_VERSION_SQL).one())
+
+
+def database_identity(engine: Engine) -> str | None:
+    """What tells this database from any other, for the ledger cache; None for one in memory.
+
+    A SQLite file's resolved path; a server's URL without its password (user, host, port,
+    database and options such as the search path).
+    """
+    url = engine.url
+    if url.get_backend_name() == "sqlite":
+        path = _sqlite_file(url)
+        return None if path is None else f"sqlite:{path.resolve()}"
+    plain = url.set(drivername=url.get_backend_name(), password=None)
+    return plain.render_as_string(hide_password=False)
 
 
 def data_version(engine: Engine) -> tuple[int, int, int]:

@@ -1,0 +1,260 @@
+"""The ledger's tables read as Arrow columns through ADBC: no Python object per row.
+
+SQLAlchemy keeps the schema, the migrations and every write; reading a big
+ledger back goes around it. The ADBC drivers (`adbc-driver-sqlite`,
+`adbc-driver-postgresql`) hand each result over as Arrow record batches
+built in C (PostgreSQL's binary COPY), so a million invoices arrive in
+about a second, where SQLAlchemy rows cost a Python tuple and a `hasattr`
+probe per row (see the README, Settings).
+
+Every table is read in one read transaction (`snapshot`): SQLite's WAL
+snapshot, PostgreSQL's REPEATABLE READ, so the data version and the tables
+read with it belong together, which the ledger cache relies on. The reader
+has its own connection: it sees what is committed, which under the import
+lock (a caller that reads before it writes) is what that caller sees too.
+
+`table_sql` reads money as whole cents with the row path's own expression
+(`CAST(ROUND(amount * 100) AS BIGINT)`), so SQLite's REAL and PostgreSQL's
+NUMERIC give the same cents both ways, and casts every other column to the
+one type it is read as. SQLite has no column types of its own: its driver
+infers each column's type from the values of a batch, and a column that is
+NULL through a first batch and text in a later one would fail, so on SQLite
+a result comes in one batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine
+from sqlalchemy.engine import URL
+
+from creditdash.store.engine import _sqlite_file, _where, raise_for
+
+_CENTS = "CAST(ROUND({column} * 100) AS BIGINT)"
+_DAY_US = 86_400_000_000
+_ONE_BATCH = {"adbc.sqlite.query.batch_rows": str(2**30)}  # see the module doc
+
+# table -> (key, [(name, kind, expression)]); kind: text, text?, cents, cents?, int?, day, bool, rate
+_COLUMNS: dict[str, list[tuple[str, str, str]]] = {
+    "customers": [
+        ("customer_id", "text", "customer_id"),
+        ("customer_name", "text?", "customer_name"),
+        ("credit_code", "text?", "credit_code"),
+        ("industry", "text?", "industry"),
+        ("region", "text?", "region"),
+        ("segment", "text?", "segment"),
+        ("salesperson", "text?", "salesperson"),
+        ("credit_limit_cents", "cents?", "credit_limit"),
+        ("payment_terms_days", "int?", "payment_terms_days"),
+        ("currency", "text?", "currency"),
+        ("email", "text?", "email"),
+    ],
+    "invoices": [
+        ("invoice_id", "text", "invoice_id"),
+        ("customer_id", "text", "customer_id"),
+        ("invoice_date", "day", "invoice_date"),
+        ("due_date", "day", "due_date"),
+        ("amount_cents", "cents", "amount"),
+        ("currency", "text?", "currency"),
+        ("disputed", "bool", "disputed"),
+        ("source", "text?", "source"),
+        ("document_id", "text?", "document_id"),
+        ("part", "text?", "part"),
+    ],
+    "payments": [
+        ("payment_id", "text", "payment_id"),
+        ("customer_id", "text", "customer_id"),
+        ("invoice_id", "text?", "invoice_id"),
+        ("payment_date", "day", "payment_date"),
+        ("amount_cents", "cents", "amount"),
+        ("source", "text?", "source"),
+    ],
+    "rates": [
+        ("currency", "text", "currency"),
+        ("rate_date", "day", "rate_date"),
+        ("rate", "rate", "rate"),
+    ],
+}
+_ORDER = {"customers": " ORDER BY customer_id"}
+ADBC_BACKENDS = ("sqlite", "postgresql")
+
+
+@dataclass(frozen=True)
+class Target:
+    """How an ADBC driver reaches an engine's database."""
+
+    backend: str  # "sqlite" or "postgresql"
+    uri: str  # a SQLite URI filename (read-only) or a libpq connection URI
+    where: str  # for error messages
+
+
+def target(url: URL) -> Target | None:
+    """The ADBC target of a SQLAlchemy URL; None when ADBC cannot reach it.
+
+    An in-memory SQLite database lives inside its own connection: no other
+    connection, hence no ADBC reader, can see it.
+    """
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        path = _sqlite_file(url)
+        if path is None:
+            return None
+        flag = "immutable=1" if url.query.get("immutable") == "1" else "mode=ro"
+        uri = f"file:{_quoted_path(str(path.resolve()))}?{flag}"
+        return Target("sqlite", uri, str(path))
+    if backend == "postgresql":
+        libpq = url.set(drivername="postgresql")
+        return Target("postgresql", libpq.render_as_string(hide_password=False), _where(url))
+    return None
+
+
+def _quoted_path(path: str) -> str:
+    """A path for a SQLite URI filename: `?`, `#` and `%` escaped, the rest as it is."""
+    return path.replace("%", "%25").replace("?", "%3f").replace("#", "%23")
+
+
+def available() -> bool:
+    """True when the ADBC drivers are installed (they are in requirements.txt)."""
+    try:
+        import adbc_driver_postgresql.dbapi  # noqa: F401
+        import adbc_driver_sqlite.dbapi  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def can_read(engine: Engine) -> bool:
+    """True when `engine`'s tables can be read through ADBC."""
+    return target(engine.url) is not None and available()
+
+
+class Snapshot:
+    """One read transaction on an ADBC connection (see `snapshot`)."""
+
+    def __init__(self, connection, where: str, backend: str) -> None:
+        self._connection = connection
+        self._where = where
+        self.backend = backend
+
+    def arrow(self, sql: str):
+        """The result of `sql` as one pyarrow Table."""
+        try:
+            with self._connection.cursor() as cursor:
+                if self.backend == "sqlite":
+                    cursor.adbc_statement.set_options(**_ONE_BATCH)
+                cursor.execute(sql)
+                return cursor.fetch_arrow_table()
+        except Exception as err:
+            raise_for(err, self._where)
+            raise
+
+    def scalars(self, sql: str) -> tuple:
+        """The first row of `sql` as Python values."""
+        table = self.arrow(sql)
+        return tuple(column[0].as_py() if len(column) else None for column in table.columns)
+
+    def table(self, name: str) -> pd.DataFrame:
+        """Table `name` (customers, invoices, payments, rates) as a canonical frame."""
+        return frame_of(self.arrow(table_sql(name, self.backend)), name, self.backend)
+
+
+@contextmanager
+def snapshot(engine: Engine) -> Iterator[Snapshot]:
+    """A read-only transaction on `engine`'s database through ADBC; rolled back at the end.
+
+    Everything read through it is one committed state of the database.
+    Raises ValueError when `can_read(engine)` is False.
+    """
+    found = target(engine.url)
+    if found is None or not available():
+        raise ValueError(f"ADBC cannot read {engine.url.render_as_string()}")
+    connection = _connect(found)
+    try:
+        if found.backend == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield Snapshot(connection, found.where, found.backend)
+    finally:
+        try:
+            connection.rollback()
+        finally:
+            connection.close()
+
+
+def _connect(found: Target):
+    try:
+        if found.backend == "sqlite":
+            import adbc_driver_sqlite.dbapi as driver
+
+            connection = driver.connect(found.uri)
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA busy_timeout = 30000")
+            return connection
+        import adbc_driver_postgresql.dbapi as driver
+
+        return driver.connect(found.uri)
+    except Exception as err:
+        raise_for(err, found.where)
+        raise
+
+
+def table_sql(name: str, backend: str) -> str:
+    """The SELECT that reads table `name` as columns of one type each (see the module doc)."""
+    parts = [_select(column, kind, source, backend) for column, kind, source in _COLUMNS[name]]
+    return f"SELECT {', '.join(parts)} FROM {name}{_ORDER.get(name, '')}"
+
+
+def _select(column: str, kind: str, source: str, backend: str) -> str:
+    sqlite = backend == "sqlite"
+    if kind in ("cents", "cents?"):
+        return f"{_CENTS.format(column=source)} AS {column}"
+    if kind == "bool":
+        return f"CAST({source} AS INTEGER) AS {column}" if sqlite else f"{source} AS {column}"
+    if kind == "int?":
+        return f"CAST({source} AS BIGINT) AS {column}"
+    if kind == "rate":
+        return f"CAST({source} AS {'REAL' if sqlite else 'DOUBLE PRECISION'}) AS {column}"
+    if sqlite:  # text, and dates, which SQLite keeps as 'YYYY-MM-DD' text
+        return f"CAST({source} AS TEXT) AS {column}"
+    return f"{source} AS {column}"
+
+
+def frame_of(table, name: str, backend: str) -> pd.DataFrame:
+    """An Arrow result of `table_sql(name, backend)` as the canonical frame of `creditdash.frames`."""
+    out = {column: _series(table.column(column), kind) for column, kind, _ in _COLUMNS[name]}
+    return pd.DataFrame(out)
+
+
+def _series(values, kind: str) -> pd.Series:
+    import pyarrow as pa
+
+    if kind == "day":  # 'YYYY-MM-DD' (SQLite) or a date -> datetime64[us], NULL -> NaT
+        days = _typed(values, pa.date32()).cast(pa.int32())
+        us = days.fill_null(0).to_numpy().astype(np.int64) * _DAY_US
+        if values.null_count:
+            us[values.is_null().to_numpy(zero_copy_only=False)] = np.iinfo(np.int64).min
+        return pd.Series(us.view("datetime64[us]"))
+    if kind in ("cents", "rate"):
+        dtype = np.int64 if kind == "cents" else np.float64
+        return pd.Series(values.to_numpy(zero_copy_only=False).astype(dtype, copy=False))
+    if kind in ("cents?", "int?"):
+        return pd.Series(values.to_pandas(), dtype="Int64")
+    if kind == "bool":
+        return pd.Series(values.to_pandas()).fillna(False).astype(bool)
+    return pd.Series(_typed(values, pa.large_string()).to_pandas(), dtype="str")
+
+
+def _typed(values, arrow_type):
+    """`values` as `arrow_type`; SQLite's driver types a column of NULLs only as integers."""
+    import pyarrow as pa
+
+    if values.type == arrow_type:
+        return values
+    if values.null_count == len(values):
+        return pa.chunked_array([pa.nulls(len(values), arrow_type)])
+    return values.cast(arrow_type)

@@ -1,0 +1,258 @@
+"""The loaded ledger saved on disk per data version, so a restart on unchanged data skips the database.
+
+One file per database and reporting currency in the cache folder (the app's
+is `data/cache/`), holding a `Ledger`'s frames and its arrays
+(`creditdash.ledger.LedgerArrays`) as written after a load. It is used only
+when its key is exactly the one wanted now (`CacheKey`): the database's
+identity, its data version (an import, a rollback or an open-items snapshot
+changes it), the reporting currency, and a digest of the source of the code
+that shapes the frames and arrays. Anything else about it is a doubt, and a
+doubt means the ledger is read from the database again and the file written
+anew: a missing, truncated, corrupted (checksum), stale (another key) or
+unreadable file is never trusted.
+
+Two processes (the app and a scheduled `report`) may share the folder: a
+writer writes a temporary file beside the cache file and renames it over
+it (`os.replace`, atomic), so a reader sees the old file or the new one,
+whole; the checksum at the end catches a torn or damaged file anyway.
+
+Layout: MAGIC, the header's length (8 bytes, little-endian), the header
+(JSON: key, currency, and per blob its name, kind, offset and length),
+the blobs (frames as Arrow IPC streams, arrays as raw bytes), then the
+CRC-32 of everything before it (4 bytes) and MAGIC again. (A CRC-32 finds a
+torn or damaged file as surely as a cryptographic digest would, at twice
+the speed: the cache guards against accidents, not against someone who can
+write to the data folder.)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import tempfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from creditdash.ledger import _ARRAYS_KEY, FxArrays, Ledger, LedgerArrays, ledger_arrays
+
+MAGIC = b"CDLEDGR1"
+_CRC = 4  # bytes of the checksum
+_SUFFIX = ".ledger"
+# the modules whose code decides what a loaded ledger holds: a change to any rebuilds the cache
+_SHAPING = ("frames.py", "ledger.py", "documents.py", "store/load.py", "store/columnar.py")
+
+
+@dataclass(frozen=True)
+class CacheKey:
+    """What a cached ledger must match to be used."""
+
+    database: str  # the database's identity: a SQLite file's path, a server's host/db/options
+    version: str  # the data version and the newest import's stamp (`store.load.cache_version`)
+    currency: str  # the reporting currency
+    layout: str = ""  # the digest of the code that shapes the ledger (`layout_digest()`)
+
+    def __post_init__(self) -> None:
+        if not self.layout:
+            object.__setattr__(self, "layout", layout_digest())
+
+    def as_dict(self) -> dict[str, str]:
+        return dataclasses.asdict(self)
+
+
+def layout_digest() -> str:
+    """A digest of the source of the modules that shape a loaded ledger (see `_SHAPING`)."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256(MAGIC)
+    for name in _SHAPING:
+        digest.update(name.encode())
+        digest.update((package / name).read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def cache_file(folder: Path, key: CacheKey) -> Path:
+    """The file that holds the ledger of `key`'s database and currency (any version)."""
+    name = hashlib.sha256(key.database.encode()).hexdigest()[:24]
+    return Path(folder) / f"{name}-{key.currency}{_SUFFIX}"
+
+
+# --- writing -----------------------------------------------------------------
+
+
+def save(folder: Path, key: CacheKey, ledger: Ledger) -> Path | None:
+    """Write `ledger` (its arrays built if need be) as the cache of `key`; its path.
+
+    Returns None, writing nothing, when the folder cannot be written: the
+    cache is an optimisation, never a reason for a load to fail.
+    """
+    path = cache_file(folder, key)
+    blobs = list(_ledger_blobs(ledger))
+    header, offset = [], 0
+    for name, kind, meta, data in blobs:
+        header.append({"name": name, "kind": kind, **meta, "offset": offset, "length": len(data)})
+        offset += len(data)
+    head = json.dumps(
+        {"key": key.as_dict(), "currency": ledger.currency, "blobs": header}, sort_keys=True
+    ).encode()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    except OSError:
+        return None
+    try:
+        with os.fdopen(handle, "wb") as out:
+            crc = 0
+            for part in (MAGIC, len(head).to_bytes(8, "little"), head, *(b[3] for b in blobs)):
+                out.write(part)
+                crc = zlib.crc32(part, crc)
+            out.write(crc.to_bytes(_CRC, "little") + MAGIC)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except OSError:
+        Path(temp).unlink(missing_ok=True)
+        return None
+    return path
+
+
+def _ledger_blobs(ledger: Ledger) -> Iterator[tuple[str, str, dict, bytes]]:
+    """(name, kind, metadata, bytes) of every part of the ledger and its arrays."""
+    for name in ("customers", "invoices", "payments", "rates"):
+        frame = getattr(ledger, name)
+        if frame is not None:
+            yield f"ledger.{name}", "frame", {}, _frame_bytes(frame)
+    yield from _dataclass_blobs("arrays", ledger_arrays(ledger))
+
+
+def _dataclass_blobs(prefix: str, value: object) -> Iterator[tuple[str, str, dict, bytes]]:
+    for field in dataclasses.fields(value):
+        if field.name.startswith("_"):
+            continue  # built on demand (group codes)
+        yield from _value_blobs(f"{prefix}.{field.name}", getattr(value, field.name))
+
+
+def _value_blobs(name: str, value: object) -> Iterator[tuple[str, str, dict, bytes]]:
+    if value is None:
+        yield name, "none", {}, b""
+    elif isinstance(value, np.ndarray):
+        array = np.ascontiguousarray(value)
+        yield name, "array", {"dtype": array.dtype.str, "shape": list(array.shape)}, array.tobytes()
+    elif isinstance(value, pd.DataFrame):
+        yield name, "frame", {}, _frame_bytes(value)
+    elif isinstance(value, FxArrays):
+        yield name, "fx", {}, b""
+        yield from _dataclass_blobs(name, value)
+    elif isinstance(value, str):
+        yield name, "text", {"value": value}, b""
+    elif isinstance(value, tuple) and all(isinstance(v, str) for v in value):
+        yield name, "texts", {"value": list(value)}, b""
+    elif isinstance(value, tuple) and all(isinstance(v, np.ndarray) for v in value):
+        yield name, "arrays", {"count": len(value)}, b""
+        for i, item in enumerate(value):
+            yield from _value_blobs(f"{name}.{i}", item)
+    else:  # a new kind of field: better no cache than a wrong one
+        raise TypeError(f"cannot cache {name} of type {type(value).__name__}")
+
+
+def _frame_bytes(frame: pd.DataFrame) -> bytes:
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+# --- reading -----------------------------------------------------------------
+
+
+def load(folder: Path, key: CacheKey) -> Ledger | None:
+    """The cached ledger of `key`, or None when there is none or any doubt about it."""
+    path = cache_file(folder, key)
+    try:
+        data = _verified(path)
+        if data is None:
+            return None
+        size = int.from_bytes(bytes(data[8:16]), "little")
+        head = json.loads(bytes(data[16 : 16 + size]))
+        if head.get("key") != key.as_dict():
+            return None
+        return _ledger(head, memoryview(data[16 + size :]))
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None
+    except Exception as err:  # a damaged Arrow stream that passed the checksum: still no trust
+        if type(err).__module__.startswith("pyarrow"):
+            return None
+        raise
+
+
+def _verified(path: Path) -> np.ndarray | None:
+    """The file's content (bytes as uint8) when it is whole and its checksum holds, else None."""
+    try:
+        with path.open("rb") as handle:
+            # np.empty: no zero-filling of memory the read overwrites anyway
+            data = np.empty(os.fstat(handle.fileno()).st_size, dtype=np.uint8)
+            if handle.readinto(memoryview(data)) != len(data):
+                return None
+    except FileNotFoundError:
+        return None
+    tail = len(MAGIC) + _CRC
+    if len(data) < 16 + tail or bytes(data[:8]) != MAGIC or bytes(data[-len(MAGIC) :]) != MAGIC:
+        return None
+    end = len(data) - tail
+    if zlib.crc32(memoryview(data[:end])) != int.from_bytes(
+        bytes(data[end : -len(MAGIC)]), "little"
+    ):
+        return None
+    return data
+
+
+def _ledger(head: dict, blobs: memoryview) -> Ledger:
+    parts = {b["name"]: b for b in head["blobs"]}
+
+    def value(name: str):
+        blob = parts[name]
+        data = blobs[blob["offset"] : blob["offset"] + blob["length"]]
+        kind = blob["kind"]
+        if kind == "none":
+            return None
+        if kind == "array":
+            array = np.frombuffer(data, dtype=np.dtype(blob["dtype"]))
+            return array.reshape(blob["shape"])
+        if kind == "frame":
+            return _frame(data)
+        if kind == "text":
+            return blob["value"]
+        if kind == "texts":
+            return tuple(blob["value"])
+        if kind == "arrays":
+            return tuple(value(f"{name}.{i}") for i in range(blob["count"]))
+        if kind == "fx":
+            return _restored(FxArrays, name, value)
+        raise ValueError(f"unknown blob kind {kind!r}")
+
+    frames = {n: value(f"ledger.{n}") if f"ledger.{n}" in parts else None
+              for n in ("customers", "invoices", "payments", "rates")}  # fmt: skip
+    ledger = Ledger(**frames, currency=head["currency"])
+    ledger._cache[_ARRAYS_KEY] = _restored(LedgerArrays, "arrays", value)
+    return ledger
+
+
+def _restored(cls: type, prefix: str, value) -> object:
+    fields = [f.name for f in dataclasses.fields(cls) if not f.name.startswith("_")]
+    return cls(**{name: value(f"{prefix}.{name}") for name in fields})
+
+
+def _frame(data: memoryview) -> pd.DataFrame:
+    import pyarrow as pa
+
+    with pa.ipc.open_stream(pa.py_buffer(data)) as reader:
+        table = reader.read_all()
+    return table.to_pandas()
