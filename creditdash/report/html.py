@@ -132,21 +132,21 @@ def _risk(review: Review, lang: str) -> list[str]:
     """The watchlist by rule and its most serious hits; the grade mix and the largest exposures."""
     out: list[str] = []
     sections = review.sections
-    if sections.get("watchlist", {}).get("available"):
+    watch, grades = sections.get("watchlist"), sections.get("grades")
+    if watch is not None and watch.available:
         words = tables.watchlist_in_words(review.current, lang)
         out += _keep(f"<h2>{_e(labels.section('watchlist', lang))}</h2>",
                      f"<p class='note'>{_e(labels.source('watchlist', lang))} "
-                     f"{_e(labels.note(sections['watchlist'].get('note'), lang))}</p>",
+                     f"{_e(labels.note(watch.note, lang))}</p>",
                      _table(tables.watchlist_summary(words), lang))  # fmt: skip
         out.append(f"<h3>{_e(t('pack.watch.top', lang))}</h3>")
         out += _top_table(words, None, lang, sheet=t("pack.sheet.watchlist", lang), n=10)
-    grades = sections.get("grades", {})
-    if grades.get("available"):
+    if grades is not None and grades.available:
         frame = tables.grades_in_words(grades, lang)
         shown = frame.drop(columns=["credit_limit", "recommended_limit", "flags"], errors="ignore")
         out += [f"<h2>{_e(labels.section('grades', lang))}</h2>",
                 f"<p class='note'>{_e(labels.source('grades', lang))} "
-                f"{_e(labels.note(grades.get('note'), lang))}</p>",
+                f"{_e(labels.note(grades.note, lang))}</p>",
                 f"<div class='two'><div><h3>{_e(t('pack.grades.mix', lang))}</h3>",
                 _table(tables.grade_mix(frame), lang),
                 f"</div><div><h3>{_e(t('pack.grades.top', lang))}</h3>",
@@ -219,10 +219,10 @@ def _forecast_and_provision(review: Review, lang: str) -> list[str]:
     """The 13-week receipts forecast and the provision matrix, side by side."""
     halves = []
     for name in ("forecast", "provision"):
-        sec = review.sections.get(name, {})
-        if not sec.get("available"):
+        sec = review.sections.get(name)
+        if sec is None or not sec.available:
             continue
-        note = f"{labels.source(name, lang)} {labels.note(sec.get('note'), lang)}".strip()
+        note = f"{labels.source(name, lang)} {labels.note(sec.note, lang)}".strip()
         frame = labels.values(section_frame(sec), lang)
         if "portfolio" in frame:
             frame["portfolio"] = [labels.portfolio(p, lang) for p in frame["portfolio"]]

@@ -14,6 +14,7 @@ import pandas as pd
 
 from creditdash.i18n import render, t
 from creditdash.report import labels
+from creditdash.review.optional import Section
 
 TOP_N = 15
 MONEY, PCT, SHARE, PP, DAYS, SCORE, INT = "money", "pct", "share", "pp", "days", "score", "int"
@@ -121,12 +122,12 @@ def watchlist_summary(words: pd.DataFrame) -> pd.DataFrame:
     return summary.sort_values("exposure", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def grades_in_words(section: dict, lang: str = "en") -> pd.DataFrame:
+def grades_in_words(section: Section, lang: str = "en") -> pd.DataFrame:
     """The grades section per customer, largest exposure first; flags named, money in units.
 
     Columns: `GRADE_COLUMNS` (those the section has).
     """
-    frame = pd.DataFrame(section.get("rows", []), columns=section.get("columns"))
+    frame = section.frame()
     for column in [c for c in frame.columns if c.endswith("_cents")]:
         frame[column.removesuffix("_cents")] = pd.to_numeric(frame[column], errors="coerce") / 100
     if "flags" in frame:

@@ -4,7 +4,8 @@ Sheets: Summary (KPIs and their changes, with a native chart of the AR
 trend), Aging (bucket colours, chart), Movers, Alerts (new and resolved),
 Watchlist (every open alert), Broken promises, Chronic late, Concentration, Salesperson and
 Region scorecards (ranked, with trends), Trends, and Grades / Forecast /
-Provision when those sections exist; Notes says what was omitted. The
+Provision when those sections exist; Collections (the week's promises and
+disputes per collector and per salesperson) when given; Notes says what was omitted. The
 printed pack shows the top rows of the long lists; these sheets hold every
 row, each code as its name and each hit's reason as a sentence.
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import xlsxwriter
@@ -32,6 +34,9 @@ from creditdash.exports import safe_cell
 from creditdash.i18n import t
 from creditdash.report import labels, tables
 from creditdash.review.story import Review, section_frame
+
+if TYPE_CHECKING:  # the review's collections section reaches collections, which prints PDFs
+    from creditdash.review.collections import CollectionsReview
 
 MONEY, PCT, DAYS, INT, TEXT, DATE = "money", "pct", "days", "int", "text", "date"
 SHARE = "share"  # a fraction shown as a percentage (PD, loss rate)
@@ -51,8 +56,11 @@ class _Formats:
     lang: str = "en"  # the language of every text the pack writes
 
 
-def review_xlsx(review: Review, lang: str = "en") -> bytes:
-    """The review pack workbook as bytes, its texts in `lang` ("en" or "zh")."""
+def review_xlsx(
+    review: Review, lang: str = "en", collections: CollectionsReview | None = None
+) -> bytes:
+    """The review pack workbook as bytes, its texts in `lang` ("en" or "zh"); with the
+    week's `collections` section (`creditdash.review.collections`) as a sheet when given."""
     buf = io.BytesIO()
     options = {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True}
     book = xlsxwriter.Workbook(buf, options)
@@ -79,8 +87,8 @@ def review_xlsx(review: Review, lang: str = "en") -> bytes:
         _scorecards(book, review, fmt, by)
     _trends(book, review, fmt)
     for name in ("grades", "forecast", "provision"):
-        sec = review.sections.get(name, {})
-        if sec.get("available"):
+        sec = review.sections.get(name)
+        if sec is not None and sec.available:
             if name == "grades":
                 frame = tables.grades_in_words(sec, lang)
             else:
@@ -89,8 +97,10 @@ def review_xlsx(review: Review, lang: str = "en") -> bytes:
                 frame["portfolio"] = [labels.portfolio(p, lang) for p in frame["portfolio"]]
             units = {c: MONEY for c in frame.columns if tables.UNITS.get(c) == tables.MONEY}
             units |= {c: SHARE for c in ("pd", "loss_rate") if c in frame.columns}
-            title = f"{labels.source(name, lang)} {labels.note(sec.get('note'), lang)}"
+            title = f"{labels.source(name, lang)} {labels.note(sec.note, lang)}"
             _table_sheet(book, fmt, labels.section(name, lang), title.strip(), frame, units)
+    if collections is not None:
+        _collections(book, collections, fmt)
     _notes(book, review, fmt)
     book.close()
     return buf.getvalue()
@@ -255,6 +265,32 @@ def _scorecards(book: Workbook, review: Review, fmt: _Formats, by: str) -> None:
     chart.set_legend({"none": True})
     chart.set_size({"width": 620, "height": max(260, 22 * len(shown) + 90)})
     ws.insert_chart(last + 2, 1, chart)
+
+
+def _collections(book: Workbook, section: CollectionsReview, fmt: _Formats) -> None:
+    """Promises made / kept / broken and disputes opened / resolved, per collector and per
+    salesperson, money in currency units."""
+    from creditdash.review.collections import with_amounts
+
+    lang = fmt.lang
+    ws = _sheet(book, t("pack.sheet.collections", lang), lang)
+    ws.write_string(0, 0, t("pack.collections_title", lang, date=f"{section.week_end:%Y-%m-%d}",
+                            days=section.days), fmt.title)  # fmt: skip
+    top = 2
+    for by, table in (("collector", section.by_collector), ("salesperson", section.by_salesperson)):
+        ws.write_string(top, 0, t(f"pack.collections_by.{by}", lang), fmt.subtitle)
+        shown = with_amounts(table)
+        if by == "collector":
+            shown["group"] = shown["group"].replace("", t("pack.collections_nobody", lang))
+        shown = shown.rename(columns={"group": by})
+        units = {c: MONEY for c in shown.columns if c.endswith("_amount")}
+        units |= {"resolution_days": DAYS, "open_age_days": DAYS}
+        if shown.empty:
+            ws.write_string(top + 1, 0, t("pack.nothing", lang))
+            top += 3
+            continue
+        _, last = _write_frame(ws, top + 1, shown, fmt, units, default=INT, freeze=False)
+        top = last + 2
 
 
 def _trends(book: Workbook, review: Review, fmt: _Formats) -> None:

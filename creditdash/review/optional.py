@@ -13,7 +13,8 @@ grades. A section is always a dict:
 A note is an `i18n.Text` in its JSON form (`as_dict()`), or a list of them, so a
 stored snapshot says it in the reader's language; `i18n.render` reads it back.
 A section is unavailable only when its domain says the history is too thin
-(a `CreditDashError`); anything else is a bug and fails loudly.
+(a `CreditDashError`); anything else is a bug and fails loudly. `Section` is
+the frozen view the review and its pack read a stored section through.
 
     grades     per customer: grade, score, PD, exposure... (`grade`: the distribution)
     watchlist  the policy's rule hits, with `new` (did not fire 7 days earlier) and
@@ -26,6 +27,7 @@ A section is unavailable only when its domain says the history is too thin
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from datetime import date
 
 import numpy as np
@@ -40,6 +42,37 @@ from creditdash.risk.assess import assess
 from creditdash.risk.in_force import RiskInputs
 
 SECTIONS = ("grades", "watchlist", "forecast", "promises", "provision")
+
+
+@dataclass(frozen=True)
+class Section:
+    """A section as the review and its pack read it back (the stored form is the dict above).
+
+    `note` is a Text's JSON form, a list of them or None; `total` (provision),
+    `distribution` (grades: customers per grade), `week1_expected` (forecast)
+    and `policy_version` (grades, watchlist) are None where the section has none.
+    """
+
+    available: bool
+    note: list[dict] | dict | None = None
+    source: str | None = None
+    columns: list[str] = field(default_factory=list)
+    rows: list[dict] = field(default_factory=list)
+    total: float | None = None
+    distribution: dict[str, int] | None = None
+    week1_expected: float | None = None
+    policy_version: int | None = None
+
+    @classmethod
+    def from_dict(cls, stored: dict) -> Section:
+        """The section stored as `stored` (keys it does not have keep their defaults)."""
+        return cls(**{f.name: stored[f.name] for f in fields(cls) if f.name in stored})
+
+    def frame(self) -> pd.DataFrame:
+        """The rows as a frame with the section's columns."""
+        return pd.DataFrame(self.rows, columns=self.columns or None)
+
+
 SOURCES = {
     "grades": "creditdash.risk.assess",
     "watchlist": "creditdash.risk.assess",

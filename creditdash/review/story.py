@@ -22,6 +22,7 @@ import pandas as pd
 from creditdash.aging import open_items
 from creditdash.i18n import Text
 from creditdash.ledger import DateLike, Ledger, day_number, day_to_timestamp
+from creditdash.review.optional import Section
 from creditdash.review.snapshots import SnapshotInfo, figures_for_week
 from creditdash.risk.in_force import RiskInputs, risk_inputs
 
@@ -81,8 +82,9 @@ class Review:
     notes: list[Text] = field(default_factory=list)  # what was left out and why
 
     @property
-    def sections(self) -> dict[str, dict]:
-        return self.current.get("sections", {})
+    def sections(self) -> dict[str, Section]:
+        """This week's risk, forecast and provision sections (creditdash.review.optional)."""
+        return {n: Section.from_dict(s) for n, s in self.current.get("sections", {}).items()}
 
     @property
     def currency(self) -> str:
@@ -411,16 +413,13 @@ def filter_options(ledger: Ledger) -> dict[str, list[str]]:
     }
 
 
-def section_frame(section: dict) -> pd.DataFrame:
-    """An optional section's table for display: `*_cents` columns in currency units.
-
-    Sets section["money"] to the names of the converted columns.
-    """
-    frame = pd.DataFrame(section["rows"], columns=section["columns"])
+def section_frame(section: Section) -> pd.DataFrame:
+    """A section's table for display: `*_cents` columns in currency units, named without
+    the suffix."""
+    frame = section.frame()
     cents = [c for c in frame.columns if c.endswith("_cents")]
     for column in cents:
         frame[column] = pd.to_numeric(frame[column], errors="coerce") / 100
-    section["money"] = [c.removesuffix("_cents") for c in cents]
     return frame.rename(columns={c: c.removesuffix("_cents") for c in cents})
 
 

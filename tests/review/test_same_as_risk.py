@@ -37,7 +37,7 @@ def test_the_review_grades_and_alerts_as_the_risk_page_does(tmp_path, demo_book)
     page = risk_overview(ledger, as_of, stored.json, read_reports(engine), limits)
     review = build_review(ledger, as_of, engine=engine)
 
-    graded = pd.DataFrame(review.sections["grades"]["rows"]).set_index("customer_id")["grade"]
+    graded = review.sections["grades"].frame().set_index("customer_id")["grade"]
     on_page = page.table.set_index("customer_id")["grade"]
     assert graded.sort_index().equals(on_page.sort_index())
     by_default = risk_table(ledger, as_of, default_policy()).set_index("customer_id")["grade"]
