@@ -1,10 +1,10 @@
 """The weekly management review: snapshots, the week's story, scorecards.
 
 figures     the figures of one week as a JSON-ready document
-snapshots   store and read those documents (`take_snapshot`, the import hook)
+snapshots   store and read those documents (`take_snapshot`, which the import job calls)
 story       week-on-week and 4-week changes, movers, alerts, chronic late payers
 scorecards  collection scorecards by salesperson and region
-optional    risk, forecast and provision sections, when those packages exist
+optional    the risk, forecast and provision sections (`Section` reads one back)
 charts      the review's plotly figures
 """
 
