@@ -65,6 +65,8 @@ with st.sidebar:
     except CreditDashError as err:
         st.error(ui.error_text(err))
         st.stop()
+    if ui.AS_OF_NEXT in st.session_state:  # the data changed under it (ui.move_as_of)
+        st.session_state["as_of"] = st.session_state.pop(ui.AS_OF_NEXT)
     if ledger.is_empty:
         st.caption(ui.tr("sidebar.no_data"))
     else:

@@ -414,6 +414,18 @@ def as_of() -> date:
     return value
 
 
+AS_OF_NEXT = "_as_of_next"  # the as-of date app.py sets on the next run (see move_as_of)
+
+
+def move_as_of(day: date | None) -> None:
+    """Move the sidebar's as-of date to `day` (None: the ledger's latest date) on the next run.
+
+    The sidebar draws its date before the page runs, so a page that changes the data (an
+    import) cannot set it in the same run; app.py sets it before drawing it next time.
+    """
+    st.session_state[AS_OF_NEXT] = day
+
+
 def money(value: float | None, currency: str | None = None) -> str:
     """Exact money in the chosen language's format: ¥1,234,567.89."""
     return i18n.money(value, currency or settings().reporting_currency, lang())

@@ -1,6 +1,7 @@
 """Data: upload exports, check the column mapping, import, and manage the import history."""
 
 from dataclasses import replace
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -8,7 +9,16 @@ import streamlit as st
 import ui
 from creditdash.errors import CreditDashError, ImportRejected
 from creditdash.exports import XLSX_MIME, to_csv_bytes
-from creditdash.importing import import_sources, list_imports, load_demo, rollback
+from creditdash.importing import (
+    demo_imports,
+    holds_only_demo,
+    import_sources,
+    latest_date,
+    list_imports,
+    load_demo,
+    remove_demo,
+    rollback,
+)
 from creditdash.importing.profiles import (
     delete_profile,
     list_profiles,
@@ -32,6 +42,31 @@ st.title(ui.tr("data.title"))
 engine = ui.engine()
 settings = ui.settings()
 actor = ui.actor()
+DONE = "_data_done"  # (place, draw): what the last import, rollback or removal did
+done = st.session_state.pop(DONE, None)
+
+
+def changed(place: str, draw) -> None:
+    """The data changed: rerun, so that the sidebar's counts and as-of date follow it, and
+    `draw` what happened at `place` on that run (a toast would not outlive the rerun)."""
+    st.session_state[DONE] = (place, draw)
+    st.rerun()
+
+
+def show_done(place: str) -> None:
+    if done is not None and done[0] == place:
+        done[1]()
+
+
+def demo_removed(counts: dict) -> None:
+    st.success(
+        ui.tr(
+            "data.demo.removed",
+            customers=f"{counts.get('removed_customers', 0):,}",
+            invoices=f"{counts.get('removed_invoices', 0):,}",
+            payments=f"{counts.get('removed_payments', 0):,}",
+        )
+    )
 
 
 def example_downloads(place: str) -> None:
@@ -43,6 +78,7 @@ def example_downloads(place: str) -> None:
             )
 
 
+show_done("demo")
 if ui.ledger().is_empty:
     st.info(ui.tr("data.empty"), icon=":material/info:")
     example_downloads("empty")
@@ -56,6 +92,20 @@ if ui.ledger().is_empty:
                 st.error(ui.error_text(err))
                 st.stop()
         st.rerun()
+
+# The demo company is a made-up seller: a company's own data goes in its place, not next to it.
+only_demo = holds_only_demo(engine)
+if demo_imports(engine):
+    st.info(ui.tr("data.demo.only" if only_demo else "data.demo.beside"), icon=":material/science:")
+    if st.button(ui.tr("data.demo.remove"), key="remove_demo", disabled=not actor.can("import")):
+        with st.spinner(ui.tr("data.demo.removing")):
+            try:
+                removed = remove_demo(engine, actor)
+            except CreditDashError as err:
+                st.error(ui.error_text(err))
+            else:
+                ui.move_as_of(None)
+                changed("demo", partial(demo_removed, removed))
 
 st.subheader(ui.tr("data.upload"))
 may_import = ui.permitted("import")
@@ -176,10 +226,46 @@ def show_problems(problems) -> None:
     )
 
 
-def run_import(sources, mappings, dry_run: bool, plain) -> None:
-    """Import (or check) the files; `plain` are the proposals before the user's corrections."""
+def show_rejected(problems, errors: int) -> None:
+    st.error(ui.tr("data.rejected", n=errors))
+    show_problems(problems)
+
+
+def show_summary(summary, profiles: list[str], moved_to=None) -> None:
+    head, *lines = summary.texts()
+    (st.info if summary.dry_run or summary.nothing_changed else st.success)(ui.said_md(head))
+    st.text("\n".join(ui.said(text) for text in lines))
+    if moved_to is not None:
+        st.info(ui.tr("data.as_of_moved", date=f"{moved_to:%Y-%m-%d}"), icon=":material/event:")
+    if summary.warnings:
+        said = "data.warnings.dry_run" if summary.dry_run else "data.warnings"
+        st.warning(ui.tr(said, n=len(summary.warnings)))
+        show_problems(summary.warnings)
+    for name in profiles:
+        st.info(ui.tr_md("data.profile_saved", name=name))
+
+
+def save_corrections(plain, summary) -> list[str]:
+    """Save the user's corrections of the proposed mappings as profiles; their names."""
+    saved = []
+    for used in corrected(plain, summary.mappings):
+        profile = profile_of(used, used.profile)
+        if save_profile(engine, actor, profile):
+            saved.append(profile.name)
+    return saved
+
+
+def run_import(sources, mappings, dry_run: bool, plain, replace_demo: bool = False) -> None:
+    """Import (or check) the files; `plain` are the proposals before the user's corrections.
+
+    With `replace_demo` the demo company is removed first (not for a check).
+    """
     bar = st.progress(0.0, text=ui.tr("data.starting"))
+    removed, moved_to = None, None
     try:
+        if replace_demo and not dry_run:
+            bar.progress(0.0, text=ui.tr("data.demo.removing"))
+            removed = remove_demo(engine, actor)
         summary = import_sources(
             engine,
             sources,
@@ -194,27 +280,29 @@ def run_import(sources, mappings, dry_run: bool, plain) -> None:
             progress=lambda f, step: bar.progress(min(f, 1.0), text=ui.said_md(step)),
         )
     except ImportRejected as rejected:
-        bar.empty()
-        st.error(ui.tr("data.rejected", n=len(rejected.errors)))
-        show_problems(rejected.problems)
-        return
+        report = partial(show_rejected, rejected.problems, len(rejected.errors))
+        written = False
     except CreditDashError as err:
-        bar.empty()
-        st.error(ui.error_text(err))
-        return
+        report = partial(st.error, ui.error_text(err))
+        written = False
+    else:
+        written = not (summary.dry_run or summary.nothing_changed)
+        moved_to = latest_date(engine, summary.import_id) if written else None
+        profiles = [] if summary.dry_run else save_corrections(plain, summary)
+        report = partial(show_summary, summary, profiles, moved_to)
     bar.empty()
-    head, *lines = summary.texts()
-    (st.info if summary.dry_run or summary.nothing_changed else st.success)(ui.said_md(head))
-    st.text("\n".join(ui.said(text) for text in lines))
-    if summary.warnings:
-        said = "data.warnings.dry_run" if summary.dry_run else "data.warnings"
-        st.warning(ui.tr(said, n=len(summary.warnings)))
-        show_problems(summary.warnings)
-    if not summary.dry_run:
-        for used in corrected(plain, summary.mappings):
-            profile = profile_of(used, used.profile)
-            if save_profile(engine, actor, profile):
-                st.info(ui.tr_md("data.profile_saved", name=profile.name))
+    if not (written or removed):  # nothing changed: say so in this run
+        report()
+        return
+    # the as-of date moves to where the imported data ends, not stays at the demo's date
+    ui.move_as_of(moved_to)
+
+    def draw() -> None:
+        if removed:
+            demo_removed(removed)
+        report()
+
+    changed("import", draw)
 
 
 if uploads:
@@ -234,13 +322,24 @@ if uploads:
         st.stop()
     st.caption(ui.tr("data.check_mapping"))
     mappings = [mapping_editor(m, i, revision) for i, m in enumerate(proposed)]
+    replace_demo = False
+    if only_demo and may_import:
+        replace_demo = st.radio(
+            ui.tr("data.demo.choice"),
+            ["remove", "keep"],
+            format_func=lambda c: ui.tr(f"data.demo.choice.{c}"),
+            key="demo_choice",
+            help=ui.tr("data.demo.choice.help"),
+        ) == "remove"  # fmt: skip
     b1, b2, _ = st.columns([1, 1, 4])
     check = b1.button(ui.tr("data.check_only"), key="dry_run", disabled=not may_import)
     go = b2.button(ui.tr("data.import"), type="primary", key="do_import", disabled=not may_import)
     if check or go:
-        run_import(sources, mappings, dry_run=check, plain=plain)
+        run_import(sources, mappings, dry_run=check, plain=plain, replace_demo=replace_demo)
+show_done("import")
 
 st.subheader(ui.tr("data.history"))
+show_done("history")
 history = list_imports(engine)
 if history.empty:
     st.caption(ui.tr("data.no_imports"))
@@ -266,19 +365,25 @@ else:
     st.dataframe(shown, hide_index=True, key="history", column_config=columns)
     applied = history.loc[history["status"] == "applied", "import_id"].tolist()
     if applied and actor.can("rollback"):
+        if done is not None:  # after any change: the newest import, the confirmation unticked
+            st.session_state["rollback_id"] = applied[0]
+            st.session_state["rollback_confirm"] = False
         r1, r2 = st.columns([2, 1])
         target = r1.selectbox(
-            ui.tr("data.rollback_which"), applied, format_func=lambda i: f"#{i}", key="rollback_id"
-        )
+            ui.tr("data.rollback_which"), applied, format_func=lambda i: f"#{i}", key="rollback_id",
+            on_change=lambda: st.session_state.update(rollback_confirm=False),
+        )  # fmt: skip
         confirm = r2.checkbox(ui.tr("data.rollback_confirm"), key="rollback_confirm")
         if r2.button(ui.tr("data.rollback"), disabled=not confirm, key="do_rollback"):
             try:
-                done = rollback(engine, int(target), actor=actor)
+                undone = rollback(engine, int(target), actor=actor)
             except CreditDashError as err:
                 st.error(ui.error_text(err))
             else:
-                st.toast(ui.tr("data.rolled_back", id=target, n=done["restored"]))
-                st.rerun()
+                removed_rows = sum(v for k, v in undone.items() if k.startswith("removed_"))
+                said = ui.tr("data.rolled_back", id=target, n=undone["restored"],
+                             removed=f"{removed_rows:,}")  # fmt: skip
+                changed("history", partial(st.success, said))
 
 with st.expander(ui.tr("data.profiles")):
     saved = list_profiles(engine)

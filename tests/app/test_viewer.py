@@ -39,7 +39,7 @@ READS = {
 }
 # controls that write and that each page shows on the demo data: found, and disabled for a viewer
 WRITES = {
-    "pages/data.py": {"uploads"},
+    "pages/data.py": {"uploads", "remove_demo"},
     "pages/forecast.py": {"fc_plan_save"},
     "pages/policy.py": {"pol_grades_v1", "pol_card_v1", "pol_rules_v1", "pol_other_v1"},
     "pages/provisions.py": {"submit:prov_add_individual"},
