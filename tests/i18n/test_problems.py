@@ -28,7 +28,7 @@ import python_calamine
 import creditdash.review
 from creditdash import i18n
 from creditdash.errors import CreditDashError, ImportRejected, InsufficientHistory, Problem
-from creditdash.importing import import_sources, rollback
+from creditdash.importing import import_sources, remove_demo, rollback
 from creditdash.ingest import Source, guard, parse_sources, propose_mappings
 from creditdash.ingest.guard import ReadLimits
 from creditdash.ingest.movements import rebuild
@@ -905,8 +905,23 @@ def test_rollback_refusals_carry_codes(sqlite_engine):
         assert CHINESE.search(i18n.t(err.code, "zh", **err.params)), err.code
 
 
+def test_removing_a_demo_that_is_not_there_carries_its_code(sqlite_engine):
+    from creditdash.auth import LOCAL
+
+    import_sources(sqlite_engine, [Source("a.csv", STORED_LEDGER.encode())])
+    with pytest.raises(CreditDashError) as caught:
+        remove_demo(sqlite_engine, LOCAL)
+    err = caught.value
+    assert err.code == DEMO_CODES[0]
+    assert i18n.t(err.code, "en", **err.params) == str(err)
+    assert CHINESE.search(i18n.t(err.code, "zh", **err.params)), err.code
+
+
+DEMO_CODES = ("import.demo.none",)  # of the test above
+
+
 def test_every_code_is_exercised_above():
-    produced = set().union(*(c[2] for c in INGEST_CASES + IMPORT_CASES), ERROR_CODES)
+    produced = set().union(*(c[2] for c in INGEST_CASES + IMPORT_CASES), ERROR_CODES, DEMO_CODES)
     assert produced == set(problems_json("en"))
 
 
