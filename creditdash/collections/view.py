@@ -4,6 +4,9 @@
 dunning stage, its statement, contacts, promises (judged), disputes, what
 was sent, and its row of the worklist, so that a page only renders it.
 
+`customer_letter` is the dunning letter of the most advanced stage a customer's
+dunnable invoices have reached (sent or not), for the page to offer as a document.
+
 `disputed_amounts` is the open amount of disputed invoices per customer (the
 ledger's disputed flag or a dispute open at as_of), for the aging to show
 apart from what is collectable.
@@ -11,13 +14,21 @@ apart from what is collectable.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from creditdash.aging import open_items
 from creditdash.collections import records
-from creditdash.collections.documents import NO_LETTERHEAD, Letterhead, Statement, statements_at
+from creditdash.collections.documents import (
+    NO_LETTERHEAD,
+    Letter,
+    Letterhead,
+    Statement,
+    make_letter,
+    statements_at,
+)
 from creditdash.collections.mail import addresses
 from creditdash.collections.promises import keeping_rates, rate_of
 from creditdash.collections.worklist import CollectionsInputs, staged_items, worklist
@@ -33,7 +44,9 @@ class CustomerView:
     """One customer at as_of. Frames: `items` (open items with their stage, see
     `stages.stage_items`), `contacts`, `promises` (judged), `disputes` (open and
     resolved), `sent` (invoice_id, stage_id, channel, send_id, sent_at);
-    `row` is the customer's worklist row (None when nothing is to do)."""
+    `row` is the customer's worklist row (None when nothing is to do); `choices` are what
+    the record forms offer: contact kinds, dispute reasons, resolutions, the open invoices
+    and the invoices with a dispute not yet resolved (`open_disputes`)."""
 
     customer_id: str
     customer_name: str
@@ -113,8 +126,35 @@ def customer_view(
             "dispute_reason": records.DISPUTE_REASONS,
             "resolution": records.RESOLUTIONS,
             "invoices": tuple(mine.loc[mine["outstanding_cents"] > 0, "invoice_id"]),
+            "open_disputes": tuple(
+                inputs.disputes.loc[
+                    (inputs.disputes["customer_id"] == customer_id)
+                    & inputs.disputes["resolved_on"].isna(),
+                    "invoice_id",
+                ]
+            ),
         },
     )
+
+
+def customer_letter(view: CustomerView, dunning: Mapping, language: str) -> Letter | None:
+    """The letter of the most advanced stage reached by the customer's dunnable invoices
+    (open, undisputed, under no pending promise), listing every such invoice at that stage,
+    in `language`; None when no dunnable invoice has reached a stage. `dunning` is the
+    policy's dunning section the view was staged with (`CollectionsInputs.dunning`)."""
+    items = view.items
+    reached = items[items["dunnable"] & items["stage"].ne("")]
+    if reached.empty:
+        return None
+    top = reached.sort_values(["stage_days", "due_date", "invoice_id"],
+                              ascending=[False, True, True], kind="stable").iloc[0]  # fmt: skip
+    strategy_id, stage_id = str(top["strategy_id"]), str(top["stage"])
+    listed = reached[(reached["strategy_id"] == strategy_id) & (reached["stage"] == stage_id)]
+    strategy = next(s for s in dunning["strategies"] if s["id"] == strategy_id)
+    stage = next(st for st in strategy["stages"] if st["id"] == stage_id)
+    return make_letter(view.statement, tuple(listed["invoice_id"]), stage, strategy_id,
+                       dunning["templates"][stage["template"]], language,
+                       dunning.get("pay_within_days", 7))  # fmt: skip
 
 
 def disputed_amounts(

@@ -131,6 +131,16 @@ def _dispute_facts(ledger: Ledger, disputes: pd.DataFrame, start, end) -> pd.Dat
 _COUNTS = [c for c in REVIEW_COLUMNS if c not in ("group", "resolution_days", "open_age_days")]
 
 
+def with_amounts(table: pd.DataFrame) -> pd.DataFrame:
+    """A REVIEW_COLUMNS table for showing: each `x_cents` column as `x_amount` in currency
+    units (`kept` stays the count of kept promises, `kept_amount` is their amount)."""
+    out = table.copy()
+    for column in [c for c in out.columns if c.endswith("_cents")]:
+        out[column] = pd.to_numeric(out[column]) / 100
+    return out.rename(columns={c: c.removesuffix("_cents") + "_amount" for c in out.columns
+                               if c.endswith("_cents")})  # fmt: skip
+
+
 def _table(facts: pd.DataFrame, by: str) -> pd.DataFrame:
     if facts.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in REVIEW_COLUMNS})

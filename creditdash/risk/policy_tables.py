@@ -1,5 +1,5 @@
 """The policy as editable tables (for the policy page) and back: grades, scorecard, rules,
-grade caps, rest."""
+grade caps, dunning stages, rest."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ from collections.abc import Mapping
 import pandas as pd
 
 from creditdash.errors import InvalidArgument
+from creditdash.risk.dunning import dunning_of
 from creditdash.risk.policy import CAP_TESTS, FEATURE_LABELS, Policy, check_policy
 
 TABLE_SECTIONS = ("grades", "scorecard", "rules", "caps")
 CAP_COLUMNS = ["id", "feature", "test", "value", "within_months", "max_grade"]
+STAGE_COLUMNS = ["strategy", "id", "days", "actions", "template", "interest", "fee"]
 
 
 def grades_frame(policy: Mapping) -> pd.DataFrame:
@@ -93,9 +95,78 @@ def _number_or_text(text: str) -> object:
         return text
 
 
-def other_json(policy: Mapping) -> str:
-    """Every section that is not a table, as indented JSON text."""
+def stages_frame(policy: Mapping) -> pd.DataFrame:
+    """The dunning stages (`creditdash.risk.dunning`), one row per strategy and stage in the
+    policy's order: strategy, id, days, actions (list), template, interest, fee."""
+    rows = [
+        {"strategy": strategy["id"], "id": stage["id"], "days": stage["days"],
+         "actions": list(stage["actions"]), "template": stage["template"],
+         "interest": bool(stage.get("interest", False)), "fee": bool(stage.get("fee", False))}
+        for strategy in dunning_of(policy)["strategies"]
+        for stage in strategy["stages"]
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=STAGE_COLUMNS)
+
+
+def stages_into(rest: dict, frame: pd.DataFrame) -> None:
+    """Put the stages of an edited `stages_frame` into `rest["dunning"]`'s strategies (rows
+    left blank are dropped; each strategy's stages ordered by days); a row naming a strategy
+    the section does not have is refused."""
+    section = rest.get("dunning")
+    strategies = section.get("strategies") if isinstance(section, dict) else None
+    if not isinstance(strategies, list):
+        return  # the check names what is wrong with the section
+    by_id = {s.get("id"): [] for s in strategies if isinstance(s, dict)}
+    for row in frame.dropna(how="all").to_dict("records"):
+        strategy = row.get("strategy")
+        if strategy not in by_id:
+            raise InvalidArgument.coded(
+                "collections.error.stage_strategy",
+                "Dunning stage {stage!r} names strategy {strategy!r}, which the dunning "
+                "section does not have ({known}).",
+                stage=row.get("id"),
+                strategy=strategy,
+                known=", ".join(str(k) for k in by_id),
+            )
+        actions = row.get("actions")
+        stage = {
+            "id": row.get("id"),
+            "days": _plain(row.get("days")),
+            "actions": [] if actions is None else [str(a) for a in actions],
+            "template": row.get("template"),
+            "interest": _ticked(row.get("interest")),
+            "fee": _ticked(row.get("fee")),
+        }
+        by_id[strategy].append(stage)
+    for strategy in strategies:
+        if isinstance(strategy, dict):
+            found = by_id.get(strategy.get("id"), [])
+            strategy["stages"] = sorted(found, key=_days_first)
+
+
+def _ticked(value: object) -> bool:
+    """A checkbox cell: a new row's empty cell is not ticked."""
+    return False if value is None or pd.isna(value) else bool(value)
+
+
+def _days_first(stage: dict) -> tuple:
+    days = stage["days"]
+    return (0, days) if isinstance(days, int) and not isinstance(days, bool) else (1, 0)
+
+
+def other_json(policy: Mapping, *, stages_apart: bool = False) -> str:
+    """Every section that is not a table, as indented JSON text.
+
+    With `stages_apart` the dunning section (the default one for a policy saved without it)
+    is shown without its strategies' stages, which `stages_frame` edits.
+    """
     rest = {k: v for k, v in policy.items() if k not in TABLE_SECTIONS}
+    if stages_apart:
+        section = dunning_of(policy)
+        section["strategies"] = [
+            {k: v for k, v in s.items() if k != "stages"} for s in section["strategies"]
+        ]
+        rest["dunning"] = section
     return json.dumps(rest, ensure_ascii=False, indent=2)
 
 
@@ -105,10 +176,13 @@ def policy_from_tables(
     rules: pd.DataFrame,
     other: str,
     caps: pd.DataFrame | None = None,
+    stages: pd.DataFrame | None = None,
 ) -> Policy:
     """A checked policy from the edited tables and the JSON text of the other sections.
 
-    Without `caps` the grade caps are those of `other` (if it has any).
+    Without `caps` the grade caps are those of `other` (if it has any); with `stages`
+    (`stages_frame`, edited) the dunning strategies of `other` take their stages from it
+    (`other` as `other_json(policy, stages_apart=True)` gives it).
     """
     try:
         rest = json.loads(other)
@@ -152,6 +226,8 @@ def policy_from_tables(
     ]
     if caps is not None:
         policy["caps"] = caps_from_frame(caps)
+    if stages is not None:
+        stages_into(policy, stages)
     return check_policy(policy)
 
 
