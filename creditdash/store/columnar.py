@@ -7,11 +7,13 @@ built in C (PostgreSQL's binary COPY), so a million invoices arrive in
 about a second, where SQLAlchemy rows cost a Python tuple and a `hasattr`
 probe per row (see the README, Settings).
 
-Every table is read in one read transaction (`snapshot`): SQLite's WAL
-snapshot, PostgreSQL's REPEATABLE READ, so the data version and the tables
-read with it belong together, which the ledger cache relies on. The reader
-has its own connection: it sees what is committed, which under the import
-lock (a caller that reads before it writes) is what that caller sees too.
+Queries given together are read in one read transaction (`read`): SQLite's
+WAL snapshot, PostgreSQL's REPEATABLE READ, so the data version and the
+tables read with it belong together, which the ledger cache relies on. The
+reader has its own connection: it sees what is committed, which under the
+import lock (a caller that reads before it writes) is what that caller sees
+too. The SQLite driver runs in a child process (`sqlite_reader` says why);
+PostgreSQL's in this one.
 
 `table_sql` reads money as whole cents with the row path's own expression
 (`CAST(ROUND(amount * 100) AS BIGINT)`), so SQLite's REAL and PostgreSQL's
@@ -24,9 +26,11 @@ a result comes in one batch.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+import json
+import subprocess
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -37,7 +41,7 @@ from creditdash.store.engine import _sqlite_file, _where, raise_for
 
 _CENTS = "CAST(ROUND({column} * 100) AS BIGINT)"
 _DAY_US = 86_400_000_000
-_ONE_BATCH = {"adbc.sqlite.query.batch_rows": str(2**30)}  # see the module doc
+_ONE_BATCH = 2**30  # rows per batch of the SQLite driver: one batch (see the module doc)
 
 # table -> (key, [(name, kind, expression)]); kind: text, text?, cents, cents?, int?, day, bool, rate
 _COLUMNS: dict[str, list[tuple[str, str, str]]] = {
@@ -133,52 +137,38 @@ def can_read(engine: Engine) -> bool:
     return target(engine.url) is not None and available()
 
 
-class Snapshot:
-    """One read transaction on an ADBC connection (see `snapshot`)."""
+def read(engine: Engine, queries: list[str]) -> list:
+    """The results of `queries`, read in one read transaction, each as a pyarrow Table.
 
-    def __init__(self, connection, where: str, backend: str) -> None:
-        self._connection = connection
-        self._where = where
-        self.backend = backend
-
-    def arrow(self, sql: str):
-        """The result of `sql` as one pyarrow Table."""
-        try:
-            with self._connection.cursor() as cursor:
-                if self.backend == "sqlite":
-                    cursor.adbc_statement.set_options(**_ONE_BATCH)
-                cursor.execute(sql)
-                return cursor.fetch_arrow_table()
-        except Exception as err:
-            raise_for(err, self._where)
-            raise
-
-    def scalars(self, sql: str) -> tuple:
-        """The first row of `sql` as Python values."""
-        table = self.arrow(sql)
-        return tuple(column[0].as_py() if len(column) else None for column in table.columns)
-
-    def table(self, name: str) -> pd.DataFrame:
-        """Table `name` (customers, invoices, payments, rates) as a canonical frame."""
-        return frame_of(self.arrow(table_sql(name, self.backend)), name, self.backend)
-
-
-@contextmanager
-def snapshot(engine: Engine) -> Iterator[Snapshot]:
-    """A read-only transaction on `engine`'s database through ADBC; rolled back at the end.
-
-    Everything read through it is one committed state of the database.
-    Raises ValueError when `can_read(engine)` is False.
+    Everything read together is one committed state of the database. Raises
+    ValueError when `can_read(engine)` is False.
     """
     found = target(engine.url)
     if found is None or not available():
         raise ValueError(f"ADBC cannot read {engine.url.render_as_string()}")
-    connection = _connect(found)
     try:
-        if found.backend == "postgresql":
+        if found.backend == "sqlite":
+            return _read_in_child(found, queries)
+        return _read_here(found, queries)
+    except Exception as err:  # the driver's own errors too (adbc_driver_manager.Error)
+        raise_for(err, found.where)
+        raise
+
+
+def _read_here(found: Target, queries: list[str]) -> list:
+    """PostgreSQL through its ADBC driver in this process (libpq: no shared file locks)."""
+    import adbc_driver_postgresql.dbapi as driver
+
+    connection = driver.connect(found.uri)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        tables = []
+        for sql in queries:
             with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        yield Snapshot(connection, found.where, found.backend)
+                cursor.execute(sql)
+                tables.append(cursor.fetch_arrow_table())
+        return tables
     finally:
         try:
             connection.rollback()
@@ -186,21 +176,39 @@ def snapshot(engine: Engine) -> Iterator[Snapshot]:
             connection.close()
 
 
-def _connect(found: Target):
+_READER = Path(__file__).with_name("sqlite_reader.py")
+
+
+def _read_in_child(found: Target, queries: list[str]) -> list:
+    """SQLite through its ADBC driver in a child process (`sqlite_reader` says why)."""
+    import pyarrow as pa
+
+    request = json.dumps({"uri": found.uri, "queries": queries, "batch_rows": _ONE_BATCH})
+    child = subprocess.Popen(
+        [sys.executable, "-I", str(_READER)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    tables = []
     try:
-        if found.backend == "sqlite":
-            import adbc_driver_sqlite.dbapi as driver
-
-            connection = driver.connect(found.uri)
-            with connection.cursor() as cursor:
-                cursor.execute("PRAGMA busy_timeout = 30000")
-            return connection
-        import adbc_driver_postgresql.dbapi as driver
-
-        return driver.connect(found.uri)
-    except Exception as err:
-        raise_for(err, found.where)
-        raise
+        child.stdin.write(request.encode())
+        child.stdin.close()
+        for _ in queries:
+            head = child.stdout.read(8)
+            if len(head) < 8:
+                break
+            data = np.empty(int.from_bytes(head, "little"), dtype=np.uint8)
+            if child.stdout.readinto(memoryview(data)) != len(data):
+                break
+            with pa.ipc.open_stream(pa.py_buffer(data)) as reader:
+                tables.append(reader.read_all())
+        said = child.stderr.read().decode(errors="replace")
+    finally:
+        child.stdout.close()
+        child.stderr.close()
+        status = child.wait()
+    if status != 0 or len(tables) != len(queries):
+        raise RuntimeError(said.strip() or f"the SQLite reader stopped (status {status})")
+    return tables
 
 
 def table_sql(name: str, backend: str) -> str:
@@ -224,8 +232,8 @@ def _select(column: str, kind: str, source: str, backend: str) -> str:
     return f"{source} AS {column}"
 
 
-def frame_of(table, name: str, backend: str) -> pd.DataFrame:
-    """An Arrow result of `table_sql(name, backend)` as the canonical frame of `creditdash.frames`."""
+def frame_of(table, name: str) -> pd.DataFrame:
+    """An Arrow result of `table_sql(name, ...)` as the canonical frame of `creditdash.frames`."""
     out = {column: _series(table.column(column), kind) for column, kind, _ in _COLUMNS[name]}
     return pd.DataFrame(out)
 

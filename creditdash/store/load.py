@@ -52,11 +52,28 @@ def read_table(
     does under its lock).
     """
     engine = _engine_of(bind)
-    use_columns = columnar if columnar is not None else columnar_mod.can_read(engine)
+    use_columns = columnar if columnar is not None else _columns_pay(bind, [name])
     if use_columns:
-        with columnar_mod.snapshot(engine) as snap:
-            return _conformed(snap.table(name), name)
+        [table] = columnar_mod.read(engine, [columnar_mod.table_sql(name, engine.dialect.name)])
+        return _conformed(columnar_mod.frame_of(table, name), name)
     return _ROW_READERS[name](bind)
+
+
+# SQLite's columnar reader is a child process (see creditdash.store.sqlite_reader): worth its
+# start (~0.2 s) from about this many rows on; SQLAlchemy rows cost ~10 µs each.
+COLUMNS_FROM_ROWS = 50_000
+
+
+def _columns_pay(bind: Engine | Connection, tables: list[str]) -> bool:
+    """True when `tables` are best read through the columnar path."""
+    engine = _engine_of(bind)
+    if not columnar_mod.can_read(engine):
+        return False
+    if engine.dialect.name != "sqlite":
+        return True
+    counts = " + ".join(f"(SELECT COUNT(*) FROM {t})" for t in tables)
+    with _connected(bind) as conn:
+        return int(conn.exec_driver_sql(f"SELECT {counts}").scalar() or 0) >= COLUMNS_FROM_ROWS
 
 
 def _conformed(frame: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -280,7 +297,6 @@ def load_ledger(
             report(1.0, Text("load.step.done"))
             return found
     frames, version = _read_all(engine, report)
-    report(0.7, Text("load.step.building"))
     ledger = ledger_from_frames(frames, currency)
     if identity is not None:
         ledger_arrays(ledger)  # what the figures need first; saved with the frames
@@ -301,27 +317,27 @@ def ledger_from_frames(frames: dict[str, pd.DataFrame], currency: str) -> Ledger
 
 def _read_all(engine: Engine, report: Progress) -> tuple[dict[str, pd.DataFrame], str]:
     """Every table's frame and the data version they are, read in one transaction."""
-    steps = {"customers": 0.05, "invoices": 0.1, "payments": 0.4, "rates": 0.65}
-    frames: dict[str, pd.DataFrame] = {}
-    if columnar_mod.can_read(engine):
-        with columnar_mod.snapshot(engine) as snap:
-            version = _version_text(snap.scalars(_VERSION_SQL))
-            for name in TABLES:
-                report(steps[name], _reading(name, version))
-                frames[name] = _conformed(snap.table(name), name)
+    report(0.05, Text("load.step.reading"))
+    if _columns_pay(engine, ["invoices", "payments"]):
+        queries = [_VERSION_SQL] + [columnar_mod.table_sql(n, engine.dialect.name) for n in TABLES]
+        version_table, *tables = columnar_mod.read(engine, queries)
+        version = _version_text(tuple(c[0].as_py() for c in version_table.columns))
+        report(0.6, _building(version))
+        frames = {
+            name: _conformed(columnar_mod.frame_of(table, name), name)
+            for name, table in zip(TABLES, tables, strict=True)
+        }
         return frames, version
     with engine.connect() as conn:  # one connection, one transaction
         version = _version_text(conn.exec_driver_sql(_VERSION_SQL).one())
-        for name in TABLES:
-            report(steps[name], _reading(name, version))
-            frames[name] = _ROW_READERS[name](conn)
+        frames = {name: _ROW_READERS[name](conn) for name in TABLES}
+    report(0.6, _building(version))
     return frames, version
 
 
-def _reading(table: str, version: str) -> Text:
-    if table == "invoices":  # the version holds the number of invoices
-        return Text("load.step.invoices", {"n": f"{int(version.split('|')[2]):,}"})
-    return Text(f"load.step.{table}")
+def _building(version: str) -> Text:
+    """What is done with the frames read; the version holds the number of invoices."""
+    return Text("load.step.building", {"n": f"{int(version.split('|')[2]):,}"})
 
 
 # One statement, so one consistent read: data_version's three numbers, then the newest
