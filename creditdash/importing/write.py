@@ -275,8 +275,14 @@ def _column_values(conn: Connection, name: str, s: pd.Series) -> list:
 def _bulk_insert(
     conn: Connection, table: Table, frame: pd.DataFrame, import_id: int, chunk: int = 100_000
 ) -> None:
-    """Insert a canonical frame through the driver's executemany (the fast path for big files)."""
+    """Insert a canonical frame: PostgreSQL's COPY, else the driver's executemany.
+
+    Both write on `conn`, inside the import's transaction: all or nothing.
+    """
     if frame.empty:
+        return
+    if conn.dialect.name == "postgresql":
+        _copy_insert(conn, table, frame, import_id)
         return
     names = [DB_NAMES.get(c, c) for c in frame.columns]
     columns = [_column_values(conn, c, frame[c]) for c in frame.columns]
@@ -287,6 +293,56 @@ def _bulk_insert(
     rows = list(zip(*columns, strict=True))
     for start in range(0, len(rows), chunk):
         conn.exec_driver_sql(sql, rows[start : start + chunk])
+
+
+def _copy_insert(conn: Connection, table: Table, frame: pd.DataFrame, import_id: int) -> None:
+    """Insert a canonical frame with PostgreSQL's COPY FROM STDIN (CSV built by pyarrow).
+
+    Money goes as exact 2-decimal text: the cents' integers read as decimal(20, 2)
+    (the same digits, the point two places in). Missing values are empty and
+    unquoted (NULL); text is always quoted, so an empty text stays empty.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    columns, names = {}, []
+    for column in frame.columns:
+        columns[column] = _copy_column(column, frame[column])
+        names.append(DB_NAMES.get(column, column))
+    columns["import_id"] = pa.array(np.full(len(frame), import_id, dtype=np.int64))
+    names.append("import_id")
+    sink = pa.BufferOutputStream()
+    options = pa_csv.WriteOptions(include_header=False, quoting_style="needed")
+    pa_csv.write_csv(pa.table(columns), sink, options)
+    sql = f"COPY {table.name} ({', '.join(names)}) FROM STDIN WITH (FORMAT csv)"
+    driver = conn.connection.driver_connection  # psycopg's, in this transaction
+    with driver.cursor() as cursor, cursor.copy(sql) as copy:
+        data = memoryview(sink.getvalue())
+        for start in range(0, len(data), 2**24):
+            copy.write(data[start : start + 2**24])
+
+
+def _copy_column(name: str, values: pd.Series):
+    """One column of a canonical frame as the pyarrow array COPY's CSV is written from."""
+    import pyarrow as pa
+
+    missing = values.isna().to_numpy()
+    mask = missing if missing.any() else None
+    if name.endswith("_cents"):
+        cents = values.astype("Int64").to_numpy(dtype=np.int64, na_value=0)
+        whole = pa.array(cents, mask=mask).cast(pa.decimal128(20, 0))
+        return pa.Array.from_buffers(pa.decimal128(20, 2), len(whole), whole.buffers())
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return pa.array(values.to_numpy().astype("datetime64[D]"), mask=mask).cast(pa.date32())
+    if values.dtype == bool:
+        return pa.array(values.to_numpy())
+    if pd.api.types.is_integer_dtype(values) or name == "payment_terms_days":
+        whole = values.astype("Int64").to_numpy(dtype=np.int64, na_value=0)
+        return pa.array(whole, mask=mask)
+    if pd.api.types.is_float_dtype(values):
+        return pa.array(values.to_numpy(dtype=np.float64), mask=mask)
+    text = pa.array(values.astype("str"), from_pandas=True)
+    return (text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text).cast(pa.string())
 
 
 def _insert(conn: Connection, table: Table, rows: list[dict], chunk: int = 50_000) -> None:

@@ -1,0 +1,67 @@
+"""PostgreSQL imports write through COPY: the same rows as SQLite's executemany, all or nothing."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from creditdash.importing import import_sources, rollback, write
+from creditdash.ingest import Source
+from creditdash.store.load import TABLES, read_table
+from tests.store.test_columnar import fill
+
+AWKWARD = (
+    "Invoice No,Customer ID,Customer Name,Invoice Date,Due Date,Amount\n"
+    'Q-1,"C,1","Comma, Quote "" and \\N Ltd",2024-01-05,2024-02-04,"99,999,999.99"\n'
+    'Q-2,C2,"两行\n名称",2024-01-06,2024-02-05,-0.01\n'
+    "Q-3,C3,,2024-01-07,2024-02-06,0.00\n"
+)
+
+
+def stored(engine) -> dict[str, pd.DataFrame]:
+    return {name: read_table(engine, name, columnar=False) for name in TABLES}
+
+
+@pytest.mark.pg
+def test_copy_stores_what_executemany_stores(sqlite_engine, pg_engine):
+    for engine in (sqlite_engine, pg_engine):
+        fill(engine)
+        import_sources(engine, [Source("awkward.csv", AWKWARD.encode())])
+    on_sqlite, on_pg = stored(sqlite_engine), stored(pg_engine)
+    for name in TABLES:
+        pd.testing.assert_frame_equal(on_pg[name], on_sqlite[name], check_exact=True, obj=name)
+    names = on_pg["customers"].set_index("customer_id")["customer_name"]
+    assert names["C,1"] == 'Comma, Quote " and \\N Ltd'
+    assert pd.isna(names["C3"])
+
+
+@pytest.mark.pg
+def test_a_failure_after_the_copy_writes_nothing(pg_engine, monkeypatch):
+    fill(pg_engine)
+    before = stored(pg_engine)
+    real = write._bulk_insert
+
+    def fail_on_payments(conn, table, frame, import_id, **kw):
+        real(conn, table, frame, import_id, **kw)  # the rows are copied in...
+        if table.name == "payments":
+            raise RuntimeError("the disk failed")  # ...then the import fails
+
+    monkeypatch.setattr(write, "_bulk_insert", fail_on_payments)
+    ledger = (
+        "Invoice No,Customer ID,Invoice Date,Due Date,Amount,Settled Date,Paid Amount\n"
+        "N-1,C7,2024-05-01,2024-05-31,10.00,2024-05-20,10.00\n"
+    )
+    with pytest.raises(RuntimeError, match="the disk failed"):
+        import_sources(pg_engine, [Source("n.csv", ledger.encode())])
+    after = stored(pg_engine)
+    for name in TABLES:
+        pd.testing.assert_frame_equal(after[name], before[name], obj=name)
+
+
+@pytest.mark.pg
+def test_rows_copied_in_are_rolled_back_like_any_other(pg_engine):
+    summary = import_sources(pg_engine, [Source("awkward.csv", AWKWARD.encode())])
+    assert len(read_table(pg_engine, "invoices")) == 3
+    rollback(pg_engine, summary.import_id)
+    assert read_table(pg_engine, "invoices").empty
+    assert read_table(pg_engine, "customers").empty
