@@ -367,7 +367,16 @@ SYNONYMS: dict[str, list[str]] = {
         "质保期(日)",
         "质保天数",
     ],
-    "debit": ["debit", "debit amount", "dr", "借方", "借方金额", "借方发生额", "soll", "sollbetrag"],
+    "debit": [
+        "debit",
+        "debit amount",
+        "dr",
+        "借方",
+        "借方金额",
+        "借方发生额",
+        "soll",
+        "sollbetrag",
+    ],
     "credit": [
         "credit",
         "credit amount",

@@ -225,7 +225,7 @@ def kingdee_xlsx(b: Book, *, aging: bool = False) -> bytes:
 QB_HEADER = ["", "Date", "Transaction type", "Num", "Customer full name", "Due date", "Amount",
              "Open balance"]  # fmt: skip
 QB_SECTIONS = [
-    ("Current", -10**6, 0),
+    ("Current", -(10**6), 0),
     ("1 - 30 days past due", 1, 30),
     ("31 - 60 days past due", 31, 60),
     ("61 - 90 days past due", 61, 90),
