@@ -61,7 +61,8 @@ with st.sidebar:
     st.query_params["lang"] = ui.lang()
     try:
         with st.spinner(ui.tr("sidebar.opening")):
-            ledger = ui.ledger()
+            ui.engine()
+        ledger = ui.load_ledger_shown()
     except CreditDashError as err:
         st.error(ui.error_text(err))
         st.stop()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import ipaddress
 import re
+import threading
 from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
@@ -19,7 +20,6 @@ import streamlit as st
 
 import creditdash
 from creditdash import i18n
-from creditdash.importing import load_demo
 from creditdash.ledger import Ledger
 from creditdash.presentation import shown
 from creditdash.settings import Settings
@@ -51,6 +51,8 @@ def engine_for(url: str):
     """The migrated engine; an empty database gets the demo company once."""
     engine = open_store(url)
     if settings().load_demo_on_empty and row_counts(engine)["imports"] == 0:
+        from creditdash.importing import load_demo  # the import job: only for an empty database
+
         load_demo(engine, reporting_currency=settings().reporting_currency)
     return engine
 
@@ -383,14 +385,54 @@ def version() -> tuple[int, int, int]:
     return data_version(engine())
 
 
-@st.cache_resource(max_entries=2, ttl=3600, show_spinner=False)
-def _ledger(url: str, version_key: tuple[int, int, int], currency: str) -> Ledger:
-    return load_ledger(engine_for(url), currency)
+@st.cache_resource(show_spinner=False)
+def _ledgers() -> dict:
+    """The loaded ledgers by (database URL, data version, currency), shared by every session.
+
+    A plain dict, not a cached function per ledger: the load reports its progress to
+    the page (`load_ledger_shown`), which a cached function would replay on every hit.
+    """
+    return {}
 
 
-def ledger() -> Ledger:
+_LEDGER_LOCK = threading.Lock()  # one load at a time; the others wait and share it
+_LEDGERS_KEPT = 2
+
+
+def ledger(progress: Callable | None = None) -> Ledger:
+    """The stored ledger at the current data version (loaded once, from the ledger cache
+    on disk when it is current); `progress(share, text)` hears a load."""
     s = settings()
-    return _ledger(s.db_url, version(), s.reporting_currency)
+    key = (s.db_url, version(), s.reporting_currency)
+    held = _ledgers()
+    found = held.get(key)
+    if found is None:
+        with _LEDGER_LOCK:
+            found = held.get(key)
+            if found is None:
+                found = load_ledger(engine_for(s.db_url), s.reporting_currency,
+                                    cache=s.ledger_cache, progress=progress)  # fmt: skip
+                for old in list(held)[: 1 - _LEDGERS_KEPT]:
+                    del held[old]
+                held[key] = found
+    return found
+
+
+def load_ledger_shown() -> Ledger:
+    """`ledger()`, with a progress bar saying what a load does while it runs.
+
+    The bar is drawn where this is called (the sidebar) and removed when the load is done;
+    a ledger already loaded draws nothing.
+    """
+    slot = st.empty()
+
+    def progress(share: float, text) -> None:
+        slot.progress(min(max(share, 0.0), 1.0), text=said_md(text))
+
+    try:
+        return ledger(progress)
+    finally:
+        slot.empty()
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)

@@ -20,6 +20,12 @@ SAMPLE = ROOT.parent / "shared" / "data" / "ibm_ar_sample.csv"
 PG_URL = os.environ.get("CREDITDASH_TEST_PG_URL")
 
 
+@pytest.fixture(autouse=True)
+def _ledger_cache_in_tmp(tmp_path, monkeypatch):
+    """The app and the command line keep their saved ledgers in the test's folder, not data/."""
+    monkeypatch.setenv("CREDITDASH_LEDGER_CACHE", str(tmp_path / "ledger-cache"))
+
+
 @pytest.fixture
 def sqlite_engine(tmp_path):
     engine = open_store(f"sqlite:///{tmp_path / 'test.sqlite'}")

@@ -22,7 +22,6 @@ import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
-from creditdash import review
 from creditdash.auth import LOCAL, Actor, authorise
 from creditdash.documents import spread_over_items
 from creditdash.errors import CreditDashError
@@ -143,6 +142,8 @@ def _record_week(
         if ledger.is_empty:
             return
         with conn.begin_nested():  # a snapshot that fails leaves the import's writes standing
+            from creditdash import review  # the review's figures are heavy: only when writing
+
             review.take_snapshot(conn, ledger, ledger.last_date, trigger="import", replace=True)
     except CreditDashError as err:  # the import stands; say why the week was not recorded
         not_recorded = message(
