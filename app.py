@@ -31,6 +31,7 @@ PAGES = [
     ("pages/review.py", ":material/event_note:"),
     ("pages/aging.py", ":material/stacked_bar_chart:"),
     ("pages/risk.py", ":material/shield:"),
+    ("pages/collections.py", ":material/contact_phone:"),
     ("pages/forecast.py", ":material/waterfall_chart:"),
     ("pages/terms.py", ":material/tune:"),
     ("pages/provisions.py", ":material/savings:"),

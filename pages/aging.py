@@ -5,6 +5,8 @@ import streamlit as st
 import ui
 from creditdash import charts
 from creditdash.aging import bucket_labels, exchange_differences, to_money
+from creditdash.collections.records import disputes
+from creditdash.collections.view import disputed_amounts
 from creditdash.errors import CreditDashError
 from creditdash.exports import XLSX_MIME, to_xlsx_bytes
 from creditdash.presentation import items_of_group, labelled_aging, parse_edges
@@ -94,6 +96,22 @@ if ui.ledger().has_foreign_currency:  # foreign balances are at the as-of rate: 
                 c: ui.money_column(ui.tr(f"aging.fx.{c}"))
                 for c in ("at_transaction_rates", "at_as_of_rate", "exchange_difference")
             })  # fmt: skip
+
+# disputed invoices are in the totals above but not collectable: shown apart
+disputed = disputed_amounts(ui.ledger(), as_of, disputes(ui.engine()),
+                            items=ui.open_items(version, as_of, basis, edges))  # fmt: skip
+if not disputed.empty:
+    st.caption(ui.tr("aging.disputed_caption", n=len(disputed),
+                     amount=ui.money(disputed["disputed_cents"].sum() / 100)))  # fmt: skip
+    with st.expander(ui.tr("aging.disputed_table")):
+        st.dataframe(to_money(disputed), hide_index=True, key="aging_disputed", column_config={
+            "customer_id": ui.tr("aging.disputed.customer_id"),
+            "customer_name": ui.tr("aging.disputed.customer_name"),
+            "disputed": ui.money_column(ui.tr("aging.disputed.disputed")),
+            "disputed_items": ui.tr("aging.disputed.disputed_items"),
+            "recorded": ui.money_column(ui.tr("aging.disputed.recorded"),
+                                        ui.tr("aging.disputed.recorded.help")),
+        })  # fmt: skip
 
 stem = f"aging_{by}_{as_of:%Y%m%d}"
 ui.download_pair(

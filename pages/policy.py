@@ -6,6 +6,7 @@ import ui
 from creditdash.errors import CreditDashError
 from creditdash.exports import to_csv_bytes
 from creditdash.risk import policy_tables as tables
+from creditdash.risk.dunning import STAGE_ACTIONS, dunning_of
 from creditdash.risk.policy import ACTIONS, CAP_FEATURES, CAP_TESTS, RULE_KINDS
 from creditdash.risk.policy_store import (
     DEFAULT_NOTE,
@@ -120,10 +121,40 @@ with rules_tab:
             ),
         ),
     )  # fmt: skip
+    st.caption(ui.tr("policy.stages.caption"))  # the dunning stages; the rest of `dunning` below
+    stage_table = tables.stages_frame(policy)
+    stages = st.data_editor(
+        stage_table, hide_index=True, num_rows="dynamic" if may_edit else "fixed",
+        disabled=not may_edit, key=f"pol_stages_{rev}",
+        column_config=headers(
+            stage_table.columns,
+            strategy=st.column_config.TextColumn(
+                ui.tr("policy.col.strategy"), required=True, help=ui.tr("policy.col.strategy.help"),
+            ),
+            days=st.column_config.NumberColumn(
+                ui.tr("policy.col.days"), step=1, required=True, help=ui.tr("policy.col.days.help"),
+            ),
+            actions=st.column_config.MultiselectColumn(
+                ui.tr("policy.col.actions"), options=list(STAGE_ACTIONS), required=True,
+                format_func=lambda a: ui.tr(f"coll.action.{a}"),
+                help=ui.tr("policy.col.actions.help"),
+            ),
+            template=st.column_config.SelectboxColumn(
+                ui.tr("policy.col.template"), options=sorted(dunning_of(policy)["templates"]),
+                required=True,
+            ),
+            interest=st.column_config.CheckboxColumn(
+                ui.tr("policy.col.interest"), help=ui.tr("policy.col.interest.help"),
+            ),
+            fee=st.column_config.CheckboxColumn(
+                ui.tr("policy.col.fee"), help=ui.tr("policy.col.fee.help"),
+            ),
+        ),
+    )  # fmt: skip
 with other_tab:
     st.caption(ui.tr("policy.other.caption"))
-    other = st.text_area(ui.tr("policy.other.label"), tables.other_json(policy), height=420,
-                         disabled=not may_edit, key=f"pol_other_{rev}")  # fmt: skip
+    other = st.text_area(ui.tr("policy.other.label"), tables.other_json(policy, stages_apart=True),
+                         height=420, disabled=not may_edit, key=f"pol_other_{rev}")  # fmt: skip
 with history_tab:
     versions = policy_versions(engine)
     versions["author"] = versions["author"].map(stored_words)
@@ -146,7 +177,7 @@ if may_edit:
         note = st.text_input(ui.tr("policy.note"), key="pol_note")
         if st.form_submit_button(ui.tr("policy.save")):
             try:
-                edited = tables.policy_from_tables(grades, card, rules, other, caps)
+                edited = tables.policy_from_tables(grades, card, rules, other, caps, stages)
                 if edited == policy:
                     st.info(ui.tr("policy.unchanged"))
                 else:

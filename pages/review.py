@@ -7,11 +7,13 @@ import streamlit as st
 import ui
 from creditdash.audit import record_event
 from creditdash.charts import localise_money_axes
+from creditdash.collections import collections_inputs
 from creditdash.errors import CreditDashError
 from creditdash.exports import XLSX_MIME, to_csv_bytes, to_xlsx_bytes
 from creditdash.report import find_chromium, labels, review_html, review_pdf, review_xlsx
 from creditdash.review import build_review, list_snapshots, take_snapshot, week_figures
 from creditdash.review import charts as review_charts
+from creditdash.review.collections import collections_review, with_amounts
 from creditdash.review.story import filter_options
 from creditdash.risk.in_force import risk_inputs
 
@@ -279,6 +281,47 @@ for tab, by in zip(tabs, ("salesperson", "region"), strict=True):
             key=f"dl_score_{by}",
         )
 
+# --- collections: promises and disputes of the week (the whole book) -------------------------
+st.subheader(ui.tr("review.coll"), help=ui.tr("review.coll.help"))
+try:
+    collections = collections_review(ledger, collections_inputs(engine), week)
+except CreditDashError as err:
+    st.error(ui.error_text(err))
+    collections = None
+if collections is not None:
+    sums = collections.totals
+    COLL_TILES = [
+        ("promises_made", f"{sums['promises_made']:,}", ui.money_compact(sums["promised_cents"] / 100)),
+        ("kept", f"{sums['kept']:,}", ui.money_compact(sums["kept_cents"] / 100)),
+        ("broken", f"{sums['broken'] + sums['partly_kept']:,}",
+         ui.money_compact((sums["broken_cents"] + sums["partly_kept_cents"]) / 100)),
+        ("disputes_opened", f"{sums['disputes_opened']:,}", ui.money_compact(sums["disputed_cents"] / 100)),
+        ("disputes_resolved", f"{sums['disputes_resolved']:,}", ui.days(sums["resolution_days"])),
+        ("disputes_open", f"{sums['disputes_open']:,}", ui.days(sums["open_age_days"])),
+    ]  # fmt: skip
+    for column, (name, value, detail) in zip(st.columns(len(COLL_TILES)), COLL_TILES, strict=True):
+        column.metric(ui.tr(f"review.coll.tile.{name}"), value, help=ui.tr(f"review.coll.def.{name}"),
+                      border=True, delta=ui.tr(f"review.coll.detail.{name}", value=detail),
+                      delta_color="off", delta_arrow="off")  # fmt: skip
+    st.caption(ui.tr("review.coll.caption", days=collections.days))
+    for tab, by in zip(st.tabs([ui.tr("review.coll.by.collector"), ui.tr("review.tab.salesperson")]),
+                       ("collector", "salesperson"), strict=True):  # fmt: skip
+        table = with_amounts(getattr(collections, f"by_{by}"))
+        with tab:
+            if table.empty:
+                st.caption(ui.tr("review.coll.none"))
+                continue
+            if by == "collector":
+                table["group"] = table["group"].replace("", ui.tr("review.coll.nobody"))
+            st.dataframe(table, hide_index=True, key=f"rv_coll_{by}", column_config={
+                **column_labels(table, [c for c in table.columns if c.endswith("_amount")]),
+                "group": ui.tr(f"review.coll.group.{by}"),
+                "resolution_days": st.column_config.NumberColumn(
+                    labels.column("resolution_days", lang), format="%.1f"),
+                "open_age_days": st.column_config.NumberColumn(
+                    labels.column("open_age_days", lang), format="%.1f"),
+            })  # fmt: skip
+
 for note in review.notes:
     st.caption(f"ⓘ {ui.said_md(note)}")
 
@@ -301,7 +344,7 @@ def audited(kind: str, build):
     return make
 
 
-p1.download_button(ui.tr("review.pack.xlsx"), audited("xlsx", lambda: review_xlsx(review, lang)), f"{stem}.xlsx",
+p1.download_button(ui.tr("review.pack.xlsx"), audited("xlsx", lambda: review_xlsx(review, lang, collections)), f"{stem}.xlsx",
                    XLSX_MIME, key="dl_pack_xlsx", icon=":material/table_view:", disabled=locked)  # fmt: skip
 p2.download_button(ui.tr("review.pack.html"), audited("html", lambda: review_html(review, lang=lang)),
                    f"{stem}.html", "text/html", key="dl_pack_html", icon=":material/html:",

@@ -39,9 +39,23 @@ READS = {
 }
 # controls that write and that each page shows on the demo data: found, and disabled for a viewer
 WRITES = {
+    "pages/collections.py": {
+        "submit:coll_contact",
+        "submit:coll_promise",
+        "submit:coll_dispute",
+        "coll_contact_note",
+        "coll_promise_note",
+        "coll_dispute_note",
+    },
     "pages/data.py": {"uploads", "remove_demo"},
     "pages/forecast.py": {"fc_plan_save"},
-    "pages/policy.py": {"pol_grades_v1", "pol_card_v1", "pol_rules_v1", "pol_other_v1"},
+    "pages/policy.py": {
+        "pol_grades_v1",
+        "pol_card_v1",
+        "pol_rules_v1",
+        "pol_stages_v1",
+        "pol_other_v1",
+    },
     "pages/provisions.py": {"submit:prov_add_individual"},
     "pages/review.py": {"rv_snapshot"},
     "pages/risk.py": {"bureau_files", "submit:credit_action", "submit:limit_request"},
