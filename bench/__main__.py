@@ -1,7 +1,8 @@
 """Prints each speed figure beside its target. Run with `make bench`.
 
-`python -m bench SECTION...` runs only some sections: aging, import, risk,
-forecast, terms, report, layouts, hostile, collections, app.
+`python -m bench SECTION...` runs only some sections: aging, import, load, pg,
+risk, forecast, terms, report, layouts, hostile, collections, app. `--invoices N`
+sets the size of `load` (default 1,000,000) and `pg` (default 10,000,000).
 """
 
 from __future__ import annotations
@@ -123,13 +124,30 @@ def bench_imports(workdir: Path) -> None:
     engine.dispose()
 
 
+def _invoices(args: list[str]) -> tuple[list[str], int | None]:
+    """The arguments without `--invoices N`, and N (None when not given)."""
+    if "--invoices" not in args:
+        return args, None
+    at = args.index("--invoices")
+    return args[:at] + args[at + 2 :], int(args[at + 1].replace("_", "").replace(",", ""))
+
+
 def main() -> int:
-    only = set(sys.argv[1:])
+    args, invoices = _invoices(sys.argv[1:])
+    only = set(args)
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
         if not only or "aging" in only:
             bench_aging_kpis()
         if not only or "import" in only:
             bench_imports(Path(tmp))
+        if not only or "load" in only:
+            from bench.bigload import run_sqlite
+
+            run_sqlite(report, Path(tmp), invoices or 1_000_000)
+        if not only or "pg" in only:
+            from bench.bigload import run_pg
+
+            run_pg(report, Path(tmp), invoices or 10_000_000)
         for section in (
             "risk",
             "forecast",

@@ -14,32 +14,42 @@ The strategy itself (stages per grade and segment, templates) is policy data:
 `creditdash.risk.dunning`.
 """
 
-from creditdash.collections.documents import Letter, Letterhead, Statement, statements_at
-from creditdash.collections.dunning import (
-    DunningMessage,
-    DunningPlan,
-    SendResult,
-    dunning_log,
-    dunning_plan,
-    run_dunning,
-)
-from creditdash.collections.mail import SmtpServer
-from creditdash.collections.promises import judge_promises, keeping_rates
-from creditdash.collections.records import (
-    assign_collector,
-    log_contact,
-    open_dispute,
-    record_promise,
-    resolve_dispute,
-    set_language,
-)
-from creditdash.collections.view import CustomerView, customer_view, disputed_amounts
+from importlib import import_module as _import_module
+
+# `worklist` is both a module and its function: imported here, so that the function wins
 from creditdash.collections.worklist import (
     CollectionsInputs,
     Worklist,
     collections_inputs,
     worklist,
 )
+
+# Each name is imported from its module on first use (PEP 562): a command or page that wants
+# one part (the records' choices, say) does not pay for chromium printing, SMTP and the rest.
+_HOMES = {
+    "CustomerView": "creditdash.collections.view",
+    "DunningMessage": "creditdash.collections.dunning",
+    "DunningPlan": "creditdash.collections.dunning",
+    "Letter": "creditdash.collections.documents",
+    "Letterhead": "creditdash.collections.documents",
+    "SendResult": "creditdash.collections.dunning",
+    "SmtpServer": "creditdash.collections.mail",
+    "Statement": "creditdash.collections.documents",
+    "assign_collector": "creditdash.collections.records",
+    "customer_view": "creditdash.collections.view",
+    "disputed_amounts": "creditdash.collections.view",
+    "dunning_log": "creditdash.collections.dunning",
+    "dunning_plan": "creditdash.collections.dunning",
+    "judge_promises": "creditdash.collections.promises",
+    "keeping_rates": "creditdash.collections.promises",
+    "log_contact": "creditdash.collections.records",
+    "open_dispute": "creditdash.collections.records",
+    "record_promise": "creditdash.collections.records",
+    "resolve_dispute": "creditdash.collections.records",
+    "run_dunning": "creditdash.collections.dunning",
+    "set_language": "creditdash.collections.records",
+    "statements_at": "creditdash.collections.documents",
+}
 
 __all__ = [
     "CollectionsInputs",
@@ -69,3 +79,11 @@ __all__ = [
     "statements_at",
     "worklist",
 ]
+
+
+def __getattr__(name: str):
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(_import_module(_HOMES[name]), name)
+    globals()[name] = value
+    return value
