@@ -112,8 +112,7 @@ def save(folder: Path, key: CacheKey, ledger: Ledger) -> Path | None:
                 out.write(part)
                 crc = zlib.crc32(part, crc)
             out.write(crc.to_bytes(_CRC, "little") + MAGIC)
-            out.flush()
-            os.fsync(out.fileno())
+        # no fsync: a file the system lost part of in a crash fails its checksum and is rebuilt
         os.replace(temp, path)
     except OSError:
         Path(temp).unlink(missing_ok=True)
