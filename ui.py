@@ -381,8 +381,23 @@ def engine():
     return engine_for(settings().db_url)
 
 
+@st.cache_resource(show_spinner=False)
+def _versions() -> dict:
+    """The data version per (database URL, import stamp), shared by every session."""
+    return {}
+
+
 def version() -> tuple[int, int, int]:
-    return data_version(engine())
+    """The data version (`store.data_version`), counted again only when an import or a
+    rollback changed the import stamp: a count of a big table on every rerun is too slow."""
+    from creditdash.store.load import import_stamp
+
+    key = (settings().db_url, import_stamp(engine()))
+    known = _versions()
+    if key not in known:
+        known.clear()
+        known[key] = data_version(engine())
+    return known[key]
 
 
 @st.cache_resource(show_spinner=False)

@@ -388,6 +388,21 @@ def data_version(engine: Engine) -> tuple[int, int, int]:
     return int(newest), int(applied or 0), int(n_invoices or 0)
 
 
+def import_stamp(bind: Engine | Connection) -> tuple:
+    """What every import and rollback changes, read without counting rows: (newest import id,
+    applied imports, the newest import's start). `data_version` adds the count of invoices,
+    which on a big PostgreSQL table takes a scan; a caller asking often can keep the data
+    version per stamp."""
+    sql = (
+        "SELECT (SELECT MAX(import_id) FROM imports), "
+        "(SELECT COUNT(*) FROM imports WHERE status = 'applied'), "
+        "(SELECT CAST(started_at AS TEXT) FROM imports ORDER BY import_id DESC LIMIT 1)"
+    )
+    with _connected(bind) as conn:
+        newest, applied, started = conn.exec_driver_sql(sql).one()
+    return int(newest or 0), int(applied or 0), started
+
+
 def row_counts(engine: Engine) -> dict[str, int]:
     """How many customers, invoices, payments and applied imports are stored."""
     with engine.connect() as conn:
