@@ -521,10 +521,12 @@ def bucket_name(label: str) -> str:
 
 
 def localised(fig):
-    """`fig` with its money axes in the reader's units (万 / 亿 or K / M / B)."""
-    from creditdash.charts import localise_money_axes
+    """`fig` ready to draw: text from data shown literally (never a link or a picture), money
+    axes in the reader's units (万 / 亿 or K / M / B), dates the reader's way. Every
+    st.plotly_chart gets its figure through here."""
+    from creditdash.charts import localise
 
-    return localise_money_axes(fig, lang())
+    return localise(fig, lang())
 
 
 def money_column(label: str, help: str | None = None):
@@ -532,13 +534,68 @@ def money_column(label: str, help: str | None = None):
     return st.column_config.NumberColumn(label, format="%,.2f", help=help)
 
 
+MISSING = "–"  # how a table shows a value that is missing ("None" otherwise)
+
+
+def table(frame: pd.DataFrame, *, first=(), column_config=None, where=None, empty=None, **kwargs):
+    """`st.dataframe` of a frame shown to the reader (`where`: a column or container).
+
+    The key columns `first` (a change, an amount, a total) lead, so a wide table never
+    hides them past its right edge; a missing value shows as "–", not "None"; a date
+    column whose times are all midnight shows the date alone; an empty frame is a line
+    saying so (`empty`, or "No rows."), not Streamlit's English "empty" (None is returned).
+    """
+    where = where or st
+    if frame.empty:
+        where.caption(empty or tr("table.empty"))
+        return None
+    config = dict(column_config or {})
+    for name in frame.columns:
+        label = config.get(name, name)
+        if isinstance(label, str) and _midnights(frame[name]):
+            config[name] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
+    shown = [c for c in frame.columns if not (c in config and config[c] is None)]
+    lead = [c for c in first if c in shown]
+    kwargs.setdefault("hide_index", True)
+    kwargs.setdefault("placeholder", MISSING)
+    return where.dataframe(
+        frame,
+        column_config=config,
+        column_order=[*lead, *(c for c in shown if c not in lead)],
+        **kwargs,
+    )
+
+
+def _midnights(column: pd.Series) -> bool:
+    """True for a datetime column whose every time is 00:00 (dates stored as datetimes)."""
+    if not pd.api.types.is_datetime64_any_dtype(column):
+        return False
+    times = column.dropna()
+    return bool(len(times)) and bool((times == times.dt.normalize()).all())
+
+
+def tile_columns(count: int, per_row: int = 3) -> list:
+    """Columns for `count` metric tiles, `per_row` to a row (rows as needed).
+
+    Three to a row: the longest label and a compact figure such as ¥7,347.33万 fit
+    whole on a laptop screen, in Chinese as in English (five cut both).
+    """
+    rows = -(-count // per_row)
+    return [c for _ in range(rows) for c in st.columns(per_row)][:count]
+
+
 def days(value: float | None) -> str:
     unit = " 天" if lang() == "zh" else " d"
-    return "–" if value is None else i18n.number(shown(value), lang(), 1) + unit
+    return MISSING if _missing(value) else i18n.number(shown(value), lang(), 1) + unit
 
 
 def pct(value: float | None) -> str:
-    return "–" if value is None else i18n.number(value, lang(), 1) + "%"
+    return MISSING if _missing(value) else i18n.number(value, lang(), 1) + "%"
+
+
+def _missing(value) -> bool:
+    """None or NaN (an average over nothing): a figure that cannot be given."""
+    return value is None or value != value
 
 
 def points(value: float | None) -> str:

@@ -167,27 +167,34 @@ def audit_log(
     return pd.DataFrame(rows, columns=AUDIT_COLUMNS)
 
 
-def readable(value: object, name: Callable[[str], str] = str) -> str:
+def readable(
+    value: object, name: Callable[[str], str] = str, word: Callable[[str], str] = str
+) -> str:
     """An entry's `before` / `after` JSON as a line a person reads: `files: a.csv · invoices:
-    new 3, changed 0`; `name` turns each key into the reader's words. No value (None, a
-    missing cell) is ''."""
+    new 3, changed 0`; `name` turns each key into the reader's words, `word` each text or
+    yes/no value (a status such as `rolled_back`; a file name it does not know stays as it
+    is). No value (None, a missing cell) is ''."""
     if not isinstance(value, str) or value == "":
         return ""
     try:
         data = json.loads(value)
     except ValueError:
         return str(value)
-    return _said(data, name)
+    return _said(data, name, word)
 
 
-def _said(data: object, name: Callable[[str], str], depth: int = 0) -> str:
+def _said(data: object, name: Callable, word: Callable, depth: int = 0) -> str:
     if isinstance(data, dict):
         sep = " · " if depth == 0 else ", "
-        return sep.join(f"{name(str(k))}: {_said(v, name, depth + 1)}" for k, v in data.items())
+        return sep.join(
+            f"{name(str(k))}: {_said(v, name, word, depth + 1)}" for k, v in data.items()
+        )
     if isinstance(data, list):
-        return ", ".join(_said(v, name, depth + 1) for v in data)
+        return ", ".join(_said(v, name, word, depth + 1) for v in data)
     if data is None:
         return "–"
+    if isinstance(data, bool | str):
+        return word(str(data).lower() if isinstance(data, bool) else data)
     if isinstance(data, float) and data.is_integer():
         return str(int(data))
     return str(data)

@@ -21,11 +21,9 @@ st.subheader(ui.tr("admin.roles"))
 if not ui.auth_configured():
     st.info(ui.tr("admin.no_auth"))
 roles = list_roles(engine)
-if roles.empty:
-    st.caption(ui.tr("admin.no_roles"))
-st.dataframe(
+ui.table(
     roles.assign(role=roles["role"].map(lambda r: ui.tr(f"role.{r}"))),
-    hide_index=True,
+    empty=ui.tr("admin.no_roles"),
     key="roles",
     column_config={
         "email": ui.tr("admin.email"),
@@ -62,6 +60,11 @@ def named(family: str, code: str) -> str:
     return code if name == f"admin.{family}.{code}" else name
 
 
+def entry_text(value) -> str:
+    """An entry's before / after as a line in the chosen language: keys and known values named."""
+    return readable(value, lambda k: named("key", k), lambda w: named("value", w))
+
+
 st.subheader(ui.tr("admin.audit"))
 chain = verify_chain(engine)  # whether the trail's hash chain still holds
 if chain.intact:
@@ -87,8 +90,8 @@ else:
         shown.assign(
             action=[named("action", a) for a in shown["action"]],
             entity=[named("entity", e) for e in shown["entity"]],
-            before=[readable(v, lambda k: named("key", k)) for v in shown["before"]],
-            after=[readable(v, lambda k: named("key", k)) for v in shown["after"]],
+            before=[entry_text(v) for v in shown["before"]],
+            after=[entry_text(v) for v in shown["after"]],
         ).fillna(""),
         hide_index=True,
         key="audit",

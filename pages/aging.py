@@ -67,9 +67,9 @@ figure = charts.aging_bars(
     names=names,
 )
 st.plotly_chart(ui.localised(figure), key="aging_chart")
-event = st.dataframe(
+event = ui.table(
     shown.drop(columns=[c for c in ("customer_id", "customer_name") if c in shown]),
-    hide_index=True,
+    first=("group", "total"),  # the total before the buckets, never off the right edge
     on_select="rerun",
     selection_mode="single-row",
     column_config={

@@ -295,8 +295,8 @@ for name_, t in tables.items():
         "shortfall": s["shortfall_cents"] / 100 if s else (0.0 if judged.opening_given else None),
     })  # fmt: skip
 summary = pd.DataFrame(rows)
-st.dataframe(
-    summary, hide_index=True, key="fc_stress_table",
+ui.table(
+    summary, key="fc_stress_table",
     column_config=column_labels(summary, ["collections_13w", "closing_week_13", "shortfall"]),
 )  # fmt: skip
 plan_xlsx = {"Cash plan": to_money(table), "Scenarios": summary}

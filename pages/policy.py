@@ -100,7 +100,7 @@ with rules_tab:
     cap_table = tables.caps_frame(policy)
     caps = st.data_editor(
         cap_table, hide_index=True, num_rows="dynamic" if may_edit else "fixed",
-        disabled=not may_edit, key=f"pol_caps_{rev}",
+        disabled=not may_edit, key=f"pol_caps_{rev}", placeholder=ui.MISSING,
         column_config=headers(
             cap_table.columns,
             feature=st.column_config.SelectboxColumn(

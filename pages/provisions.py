@@ -137,7 +137,7 @@ tiles = [
         ui.tr("prov.coverage.help"),
     ),
 ]
-for column, (label, text, formula) in zip(st.columns(len(tiles)), tiles, strict=True):
+for column, (label, text, formula) in zip(ui.tile_columns(len(tiles)), tiles, strict=True):
     column.metric(label, text, help=formula, border=True)
 
 st.subheader(ui.tr("prov.matrix"))

@@ -6,7 +6,6 @@ import streamlit as st
 
 import ui
 from creditdash.audit import record_event
-from creditdash.charts import localise_money_axes
 from creditdash.collections import collections_inputs
 from creditdash.errors import CreditDashError
 from creditdash.exports import XLSX_MIME, to_csv_bytes, to_xlsx_bytes
@@ -124,8 +123,8 @@ if salesperson != ALL or region != ALL:
 # --- KPI tiles -------------------------------------------------------------------------------
 FORMAT = {"money": ui.money_compact, "pct": ui.pct, "days": ui.days}
 rows = list(review.kpis.itertuples())
-for start in range(0, len(rows), 5):
-    for column, r in zip(st.columns(5), rows[start : start + 5], strict=False):
+for start in range(0, len(rows), 3):  # three to a row: labels and figures fit whole
+    for column, r in zip(st.columns(3), rows[start : start + 3], strict=False):
         fmt = FORMAT[r.unit]
         four = "–" if r.four_week is None else ui.change(fmt, r.four_week)
         column.metric(
@@ -142,20 +141,19 @@ for start in range(0, len(rows), 5):
 
 left, right = st.columns(2)
 left.plotly_chart(
-    localise_money_axes(
+    ui.localised(
         review_charts.ar_trend_chart(
             review.trends,
             currency,
             title=ui.tr("review.chart.trend"),
             names=(ui.tr("review.tile.total_ar"), ui.tr("review.tile.overdue_ar")),
             y_title=ui.tr("review.chart.ar"),
-        ),
-        lang,
+        )
     ),
     key="rv_trend",
 )
 right.plotly_chart(
-    localise_money_axes(review_charts.aging_change_chart(
+    ui.localised(review_charts.aging_change_chart(
         review.aging,
         currency,
         title=ui.tr("review.chart.aging"),
@@ -163,7 +161,7 @@ right.plotly_chart(
                ui.tr("review.chart.four_weeks_ago")),
         y_title=ui.tr("chart.outstanding"),
         bucket_names={b: labels.bucket(b, lang) for b in labels.BUCKETS},
-    ), lang),
+    )),
     key="rv_aging",
 )  # fmt: skip
 
@@ -175,20 +173,20 @@ if review.movers_up.empty and review.movers_down.empty:
 else:
     m1, m2 = st.columns(2)
     m1.markdown(f"**{ui.tr('review.movers.up')}**")
-    m1.dataframe(review.movers_up, hide_index=True, key="rv_up",
-                 column_config=column_labels(review.movers_up, MOVER_MONEY))  # fmt: skip
+    ui.table(review.movers_up, where=m1, key="rv_up", first=("change", "overdue_now"),
+             column_config=column_labels(review.movers_up, MOVER_MONEY))  # fmt: skip
     m2.markdown(f"**{ui.tr('review.movers.down')}**")
-    m2.dataframe(review.movers_down, hide_index=True, key="rv_down",
-                 column_config=column_labels(review.movers_down, MOVER_MONEY))  # fmt: skip
+    ui.table(review.movers_down, where=m2, key="rv_down", first=("change", "overdue_now"),
+             column_config=column_labels(review.movers_down, MOVER_MONEY))  # fmt: skip
 
 st.subheader(ui.tr("review.alerts"), help=ui.tr("review.alerts.help"))
 a1, a2 = st.columns(2)
 new, resolved = (labels.values(f, lang) for f in (review.alerts_new, review.alerts_resolved))
 alert_cols = {**column_labels(new, ("amount",)), "key": None}
 a1.markdown(f"**{ui.tr('review.alerts.new', n=len(new))}**")
-a1.dataframe(new, hide_index=True, column_config=alert_cols, key="rv_new")
+ui.table(new, where=a1, first=("amount",), column_config=alert_cols, key="rv_new")
 a2.markdown(f"**{ui.tr('review.alerts.resolved', n=len(resolved))}**")
-a2.dataframe(resolved, hide_index=True, column_config=alert_cols, key="rv_resolved")
+ui.table(resolved, where=a2, first=("amount",), column_config=alert_cols, key="rv_resolved")
 
 st.subheader(ui.tr("review.fva"), help=ui.tr("review.def.broken_promises"))
 if review.forecast_vs_actual is None:
@@ -212,13 +210,13 @@ with c_late:
     if review.chronic_late.empty:
         st.caption(ui.tr("review.chronic.none"))
     else:
-        st.dataframe(review.chronic_late, hide_index=True, key="rv_chronic",
+        ui.table(review.chronic_late, key="rv_chronic", first=("total",),
                      column_config=column_labels(review.chronic_late, ("total", "current")))  # fmt: skip
 with c_conc:
     top10 = review.current["concentration"]["top10_pct"]
     st.subheader(ui.tr("review.concentration"), help=ui.tr("review.def.top10_pct"))
     st.caption(ui.tr("review.concentration.caption", pct=ui.pct(top10)))
-    st.dataframe(review.top_customers, hide_index=True, key="rv_top",
+    ui.table(review.top_customers, key="rv_top", first=("total", "share_pct"),
                  column_config=column_labels(review.top_customers, ("total", "overdue")))  # fmt: skip
 
 # --- scorecards ------------------------------------------------------------------------------

@@ -57,7 +57,8 @@ def named(family: str, name: str) -> str:
 MONEY = {"exposure", "overdue", "credit_limit", "recommended_limit", "over_limit", "amount",
          "paid", "outstanding", "current_limit", "requested_limit", "insured_limit", "net_worth",
          "working_capital", "late_interest", "late_fees", "discount_earned", "limit_increase",
-         "above_bureau_limit", "above_insured"}  # fmt: skip
+         "above_bureau_limit", "above_insured", "outstanding_original",
+         "exchange_difference"}  # fmt: skip
 
 
 def status_name(status: str) -> str:
@@ -174,9 +175,8 @@ with portfolio:
         binding_label=lambda m: ui.tr(f"risk.binding.{m}"),
         status_label=status_name,
     )
-    st.dataframe(
+    ui.table(
         view,
-        hide_index=True,
         key="risk_table",
         column_config=headers(
             view.columns,
@@ -215,9 +215,8 @@ with watch:
             state_labels={s: ui.tr(f"risk.state.{s}") for s in STATES},
             status_label=status_name,
         )
-        st.dataframe(
+        ui.table(
             shown,
-            hide_index=True,
             key="risk_watchlist",
             column_config=headers(
                 shown.columns, exposure=ui.money_column(ui.tr("risk.col.exposure"))
@@ -359,15 +358,14 @@ with detail:
         feature_labels={f: ui.tr(f"risk.feature.{f}") for f in FEATURE_LABELS},
         band_texts={b: ui.tr(f"risk.band.{b}") for b in present.BAND_TEXTS},
     )
-    st.dataframe(why, hide_index=True, key="risk_explain", column_config=headers(why.columns))
+    ui.table(why, key="risk_explain", column_config=headers(why.columns))
     st.subheader(ui.tr("risk.detail.limits"))
     methods = limit_methods(table, customer).assign(
         figure=lambda f: f["figure_cents"] / 100,
         label=lambda f: f["method"].map(lambda m: ui.tr(f"risk.method.{m}")),
     )
-    st.dataframe(
+    ui.table(
         methods[["label", "figure", "binding"]],
-        hide_index=True,
         key="risk_limits",
         column_config=headers(
             ["label", "figure", "binding"],
@@ -379,27 +377,24 @@ with detail:
     st.subheader(ui.tr("risk.detail.items"))
     items = customer_open_items(ui.ledger(), as_of, customer)
     items = to_money(items.drop(columns=["segment", "region", "salesperson"]))
-    st.dataframe(items, hide_index=True, key="risk_items", column_config=headers(items.columns))
+    ui.table(items, key="risk_items", column_config=headers(items.columns))
     st.subheader(ui.tr("risk.detail.bureau"))
     theirs = bureau[bureau["customer_id"] == customer]
     if theirs.empty:
         st.caption(ui.tr("risk.detail.no_bureau"))
     else:
         theirs = to_money(theirs.drop(columns=["report_id", "customer_id"]))
-        st.dataframe(
+        ui.table(
             theirs,
-            hide_index=True,
             key="risk_bureau",
             column_config=headers(theirs.columns, pd=ui.tr("risk.col.bureau_pd")),
         )
     st.subheader(ui.tr("risk.detail.requests"))
     requests = list_requests(engine, customer)
-    st.dataframe(
-        to_money(requests).assign(status=requests["status"].map(lambda s: named("risk.status", s))),
-        hide_index=True,
-        key="risk_requests",
-        column_config=headers(requests.columns),
+    asked = to_money(requests).assign(
+        status=requests["status"].map(lambda s: named("risk.status", s))
     )
+    ui.table(asked, key="risk_requests", column_config=headers(asked.columns))
     may_request = ui.permitted("request_limit")
     with st.form("limit_request", clear_on_submit=True):
         amount = st.number_input(

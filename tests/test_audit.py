@@ -323,3 +323,13 @@ def test_before_and_after_read_as_a_line_not_json():
     assert readable(None) == "" and readable("") == ""
     assert readable("not json") == "not json"
     assert readable(float("nan")) == ""  # a missing cell of the log's frame
+
+
+def test_text_values_of_an_entry_read_in_the_readers_words():
+    from creditdash.audit import readable
+
+    after = '{"status": "rolled_back", "files": ["a.csv"], "created": true, "restored": 2}'
+    words = {"rolled_back": "已撤销", "true": "是"}
+    names = {"status": "状态", "files": "文件"}
+    line = readable(after, lambda k: names.get(k, k), lambda w: words.get(w, w))
+    assert line == "状态: 已撤销 · 文件: a.csv · created: 是 · restored: 2"
