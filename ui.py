@@ -426,7 +426,8 @@ def ledger(progress: Callable | None = None) -> Ledger:
             found = held.get(key)
             if found is None:
                 found = load_ledger(engine_for(s.db_url), s.reporting_currency,
-                                    cache=s.ledger_cache, progress=progress)  # fmt: skip
+                                    cache=s.ledger_cache, progress=progress,
+                                    save_later=True)  # fmt: skip
                 for old in list(held)[: 1 - _LEDGERS_KEPT]:
                     del held[old]
                 held[key] = found

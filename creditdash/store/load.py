@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from contextlib import nullcontext
 from pathlib import Path
@@ -277,6 +278,7 @@ def load_ledger(
     *,
     cache: Path | None = None,
     progress: Progress | None = None,
+    save_later: bool = False,
 ) -> Ledger:
     """The whole stored ledger in `currency` (see `to_reporting`).
 
@@ -285,7 +287,8 @@ def load_ledger(
     (`creditdash.store.ledger_cache`) is used when it is whole and current;
     otherwise the ledger is read from the database, its arrays built, and
     saved there for the next start. `progress(share, text)` hears what is
-    being done.
+    being done. With `save_later`, the ledger is saved by a thread of its own while the
+    caller goes on with it (the app draws the page meanwhile).
     """
     report = progress or (lambda _share, _text: None)
     identity = database_identity(engine) if cache is not None else None
@@ -300,8 +303,13 @@ def load_ledger(
     ledger = ledger_from_frames(frames, currency)
     if identity is not None:
         ledger_arrays(ledger)  # what the figures need first; saved with the frames
-        report(0.9, Text("load.step.saving"))
-        ledger_cache.save(cache, ledger_cache.CacheKey(identity, version, currency), ledger)
+        key = ledger_cache.CacheKey(identity, version, currency)
+        if save_later:
+            threading.Thread(target=ledger_cache.save, args=(cache, key, ledger),
+                             name="ledger-cache-save").start()  # fmt: skip
+        else:
+            report(0.9, Text("load.step.saving"))
+            ledger_cache.save(cache, key, ledger)
     report(1.0, Text("load.step.done"))
     return ledger
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import streamlit as st
@@ -15,6 +16,9 @@ def test_a_restart_reads_the_saved_ledger_and_leaves_no_progress_bar(demo_app, m
     assert not demo_app.exception
     assert not demo_app.get("progress")  # the bar is gone once the ledger is loaded
     tiles = [m.value for m in demo_app.metric]
+    for thread in threading.enumerate():  # the app saves the ledger while it draws the page
+        if thread.name == "ledger-cache-save":
+            thread.join()
     saved = list(Path(os.environ["CREDITDASH_LEDGER_CACHE"]).glob("*.ledger"))
     assert len(saved) == 1
 

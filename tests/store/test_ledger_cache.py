@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import zlib
 from pathlib import Path
 
@@ -63,6 +64,17 @@ def test_a_restart_on_unchanged_data_reads_the_saved_ledger(engine, tmp_path):
     assert_same_ledger(again, first)
     # the restored arrays can be written like freshly built ones
     assert again._cache["arrays"].invoice_order.flags.writeable
+
+
+def test_a_ledger_saved_later_is_the_same_file(sqlite_engine, tmp_path):
+    fill(sqlite_engine)
+    first = load_ledger(sqlite_engine, "CNY", cache=tmp_path, save_later=True)
+    for thread in threading.enumerate():
+        if thread.name == "ledger-cache-save":
+            thread.join()
+    again, steps = loaded(sqlite_engine, tmp_path)
+    assert steps == FROM_CACHE
+    assert_same_ledger(again, first)
 
 
 def test_an_import_changes_the_version_and_the_ledger_is_read_again(engine, tmp_path):
