@@ -153,3 +153,20 @@ def test_customer_detail_in_chinese_dates_as_dates_headers_in_chinese(zh_app):
     factors = next(d for d in at.dataframe if "points_lost" in d.value.columns)
     assert factors.value.isna().any().any() and factors.proto.placeholder == "–"
     assert any(c.value == "没有记录。" for c in at.caption)  # no limit requests: no "empty" grid
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_no_table_on_the_risk_page_shows_a_raw_column_name(demo_app, monkeypatch, lang):
+    monkeypatch.setenv("CREDITDASH_LEDGER_CACHE", "off")
+    demo_app.query_params["lang"] = lang
+    at = run_page(demo_app, "pages/risk.py")
+    assert not at.exception, [e.value for e in at.exception]
+    raw = []
+    for table in at.dataframe:
+        config = json.loads(table.proto.columns)
+        shown = list(table.proto.column_order) or list(table.value.columns)
+        for column in shown:
+            label = (config.get(column) or {}).get("label") or column
+            if re.fullmatch(r"[a-z][a-z0-9_]*", label):  # "label", "binding", "current_limit"
+                raw.append((column, label))
+    assert not raw
