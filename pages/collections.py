@@ -83,9 +83,25 @@ def columns(frame: pd.DataFrame, money=(), special=None) -> dict:
             config[c] = special[c]
         elif c in money:
             config[c] = ui.money_column(header, tip)
+        elif pd.api.types.is_datetime64_any_dtype(frame[c]):  # a day, or a moment (`*_at`)
+            kind = (
+                st.column_config.DatetimeColumn
+                if c.endswith("_at")
+                else st.column_config.DateColumn
+            )
+            shown = "YYYY-MM-DD HH:mm" if c.endswith("_at") else "YYYY-MM-DD"
+            config[c] = kind(header, help=tip, format=shown)
         else:
             config[c] = st.column_config.Column(header, help=tip)
     return config
+
+
+def tiles(figures: list[tuple[str, str]], family: str, definitions: str) -> None:
+    """Metric tiles three to a row (labels and figures fit whole), each with its definition."""
+    for start in range(0, len(figures), 3):
+        for column, (name, value) in zip(st.columns(3), figures[start : start + 3], strict=False):
+            column.metric(ui.tr(f"{family}.{name}"), value, help=ui.tr(f"{definitions}.{name}"),
+                          border=True)  # fmt: skip
 
 
 def write(action, done: str, **params) -> None:
@@ -140,8 +156,7 @@ TILES = [
     ("broken_promises", f"{totals['broken_promises']:,}"),
     ("due_now", f"{totals['due_now']:,}"),
 ]
-for column, (name, value) in zip(st.columns(len(TILES)), TILES, strict=True):
-    column.metric(ui.tr(f"coll.tile.{name}"), value, help=ui.tr(f"coll.def.{name}"), border=True)
+tiles(TILES, "coll.tile", "coll.def")
 for note in listed.notes:
     st.caption(f"ⓘ {ui.said_md(note)}")
 
@@ -168,7 +183,7 @@ event = None
 if not rows.empty:
     event = st.dataframe(
         rows,
-        hide_index=True,
+        hide_index=True, placeholder="–",
         column_order=KEY_COLUMNS,
         on_select="rerun",
         selection_mode="single-row",
@@ -176,9 +191,6 @@ if not rows.empty:
         column_config=columns(rows, WORKLIST_MONEY, {
             "pd": st.column_config.NumberColumn(ui.tr("coll.col.pd"), format="percent",
                                                 help=ui.tr("coll.col.pd.help")),
-            "next_stage_date": st.column_config.DateColumn(ui.tr("coll.col.next_stage_date"),
-                                                           help=ui.tr("coll.col.next_stage_date.help")),
-            "last_contact": st.column_config.DateColumn(ui.tr("coll.col.last_contact")),
         }),
     )  # fmt: skip
     st.caption(ui.tr("coll.select"))
@@ -244,10 +256,7 @@ if view is not None:
         ("keeping_rate", ui.pct(100 * view.keeping_rate)),
         ("next_stage", next_stage),
     ]
-    for column, (name, value) in zip(st.columns(len(CUSTOMER_TILES)), CUSTOMER_TILES,
-                                     strict=True):  # fmt: skip
-        column.metric(ui.tr(f"coll.ctile.{name}"), value, help=ui.tr(f"coll.cdef.{name}"),
-                      border=True)  # fmt: skip
+    tiles(CUSTOMER_TILES, "coll.ctile", "coll.cdef")
 
     items_tab, contacts_tab, promises_tab, disputes_tab, sent_tab = st.tabs(
         [ui.tr(f"coll.tab.{t}") for t in ("items", "contacts", "promises", "disputes", "sent")]
@@ -261,7 +270,7 @@ if view is not None:
             items["next_stage"] = [named("coll.stage", s) for s in items["next_stage"]]
             shown = ["invoice_id", "invoice_date", "due_date", "amount", "outstanding", "dpd",
                      "stage", "due", "next_stage", "next_stage_date", "disputed", "paused"]  # fmt: skip
-            st.dataframe(items[shown], hide_index=True, key="coll_items",
+            st.dataframe(items[shown], hide_index=True, placeholder="–", key="coll_items",
                          column_config=columns(items[shown], ("amount", "outstanding")))  # fmt: skip
     with contacts_tab:
         if view.contacts.empty:
@@ -271,7 +280,7 @@ if view is not None:
                 kind=[named("coll.kind", k) for k in view.contacts["kind"]]
             )
             shown = ["contact_date", "kind", "outcome", "note", "recorded_by", "recorded_at"]
-            st.dataframe(contacts[shown], hide_index=True, key="coll_contacts",
+            st.dataframe(contacts[shown], hide_index=True, placeholder="–", key="coll_contacts",
                          column_config=columns(contacts[shown]))  # fmt: skip
     with promises_tab:
         if view.promises.empty:
@@ -284,7 +293,7 @@ if view is not None:
             shown = ["promise_id", "made_on", "promised_date", "amount", "invoice_ids", "status",
                      "paid", "remaining", "deadline", "fulfilled_on", "slip_days", "note",
                      "recorded_by"]  # fmt: skip
-            st.dataframe(promises[shown], hide_index=True, key="coll_promises",
+            st.dataframe(promises[shown], hide_index=True, placeholder="–", key="coll_promises",
                          column_config=columns(promises[shown], ("amount", "paid", "remaining")))  # fmt: skip
     with disputes_tab:
         if view.disputes.empty:
@@ -297,7 +306,7 @@ if view is not None:
             )  # fmt: skip
             shown = ["dispute_id", "invoice_id", "reason", "owner", "opened_on", "resolution",
                      "resolved_on", "note", "resolution_note", "opened_by", "resolved_by"]  # fmt: skip
-            st.dataframe(disputes[shown], hide_index=True, key="coll_disputes",
+            st.dataframe(disputes[shown], hide_index=True, placeholder="–", key="coll_disputes",
                          column_config=columns(disputes[shown]))  # fmt: skip
     with sent_tab:
         log = dunning_log(engine, view.customer_id)
@@ -310,7 +319,7 @@ if view is not None:
             log["invoice_ids"] = [", ".join(i) for i in log["invoice_ids"]]
             shown = ["sent_at", "stage_id", "channel", "status", "recipients", "invoice_ids",
                      "subject", "server_reply", "sent_by"]  # fmt: skip
-            st.dataframe(log[shown], hide_index=True, key="coll_sent_log",
+            st.dataframe(log[shown], hide_index=True, placeholder="–", key="coll_sent_log",
                          column_config=columns(log[shown]))  # fmt: skip
 
     # --- record what happened ---------------------------------------------------------------
@@ -468,7 +477,13 @@ if sent is not None:
     for name, family in (("status", "coll.status"), ("stage", "coll.stage"),
                          ("channel", "coll.channel")):  # fmt: skip
         results[name] = [named(family, v) for v in results[name]]
-    st.dataframe(results, hide_index=True, key="coll_sent_results", column_config=columns(results))
+    st.dataframe(
+        results,
+        hide_index=True,
+        placeholder="–",
+        key="coll_sent_results",
+        column_config=columns(results),
+    )
 if not st.toggle(ui.tr("coll.run.preview"), key="coll_run_preview",
                  help=ui.tr("coll.run.preview.help")):  # fmt: skip
     st.caption(ui.tr("coll.run.off"))
@@ -487,9 +502,7 @@ else:
     RUN_TILES = [("messages", len(plan.messages)), ("customers", lines["customer"].nunique()),
                  ("emails", counts["email"]), ("no_address", unreachable),
                  ("letters", counts["letter"]), ("tasks", counts["task"])]  # fmt: skip
-    for column, (name, value) in zip(st.columns(len(RUN_TILES)), RUN_TILES, strict=True):
-        column.metric(ui.tr(f"coll.rtile.{name}"), f"{value:,}", help=ui.tr(f"coll.rdef.{name}"),
-                      border=True)  # fmt: skip
+    tiles([(name, f"{value:,}") for name, value in RUN_TILES], "coll.rtile", "coll.rdef")
     if lines.empty:
         st.info(ui.tr("coll.run.nothing", as_of=f"{as_of:%Y-%m-%d}"), icon=":material/task_alt:")
     else:
@@ -497,7 +510,9 @@ else:
         lines["stage"] = [named("coll.stage", s) for s in lines["stage"]]
         lines["channel"] = [named("coll.channel", c) for c in lines["channel"]]
         lines["language"] = [LANGUAGE_NAMES.get(x, x) for x in lines["language"]]
-        st.dataframe(lines, hide_index=True, key="coll_plan", column_config=columns(lines))
+        st.dataframe(
+            lines, hide_index=True, placeholder="–", key="coll_plan", column_config=columns(lines)
+        )
         index = st.selectbox(
             ui.tr("coll.run.show"), range(len(plan.messages)), key="coll_run_message",
             format_func=lambda i: f"{lines['customer'][i]} · {lines['stage'][i]} · "
@@ -505,8 +520,9 @@ else:
         )  # fmt: skip
         message = plan.messages[index]
         to = ", ".join(message.recipients) or ui.tr("coll.run.nobody")
-        st.markdown(ui.tr_md("coll.run.message", subject=message.subject, to=to))
-        st.text(letter_text(message.letter))
+        with st.container(border=True):  # the message as it would go out
+            st.markdown(ui.tr_md("coll.run.message", subject=message.subject, to=to))
+            st.text(letter_text(message.letter))
         if counts["letter"]:
             st.caption(ui.tr_md("coll.run.letters", n=counts["letter"],
                                 command=f"python -m creditdash dunning --as-of {as_of:%Y-%m-%d} "
@@ -533,4 +549,6 @@ with st.expander(ui.tr("coll.run.log")):
         log["invoice_ids"] = [", ".join(i) for i in log["invoice_ids"]]
         log["channel"] = [named("coll.channel", c) for c in log["channel"]]
         log["status"] = [named("coll.status", s) for s in log["status"]]
-        st.dataframe(log, hide_index=True, key="coll_log", column_config=columns(log))
+        st.dataframe(
+            log, hide_index=True, placeholder="–", key="coll_log", column_config=columns(log)
+        )

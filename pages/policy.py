@@ -131,6 +131,7 @@ with rules_tab:
             strategy=st.column_config.TextColumn(
                 ui.tr("policy.col.strategy"), required=True, help=ui.tr("policy.col.strategy.help"),
             ),
+            id=st.column_config.TextColumn(ui.tr("policy.col.stage"), required=True),
             days=st.column_config.NumberColumn(
                 ui.tr("policy.col.days"), step=1, required=True, help=ui.tr("policy.col.days.help"),
             ),

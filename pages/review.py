@@ -294,13 +294,19 @@ if collections is not None:
         ("broken", f"{sums['broken'] + sums['partly_kept']:,}",
          ui.money_compact((sums["broken_cents"] + sums["partly_kept_cents"]) / 100)),
         ("disputes_opened", f"{sums['disputes_opened']:,}", ui.money_compact(sums["disputed_cents"] / 100)),
-        ("disputes_resolved", f"{sums['disputes_resolved']:,}", ui.days(sums["resolution_days"])),
-        ("disputes_open", f"{sums['disputes_open']:,}", ui.days(sums["open_age_days"])),
+        ("disputes_resolved", f"{sums['disputes_resolved']:,}",
+         ui.days(sums["resolution_days"]) if sums["disputes_resolved"] else None),
+        ("disputes_open", f"{sums['disputes_open']:,}",
+         ui.days(sums["open_age_days"]) if sums["disputes_open"] else None),
     ]  # fmt: skip
-    for column, (name, value, detail) in zip(st.columns(len(COLL_TILES)), COLL_TILES, strict=True):
-        column.metric(ui.tr(f"review.coll.tile.{name}"), value, help=ui.tr(f"review.coll.def.{name}"),
-                      border=True, delta=ui.tr(f"review.coll.detail.{name}", value=detail),
-                      delta_color="off", delta_arrow="off")  # fmt: skip
+    for start in range(0, len(COLL_TILES), 3):  # three to a row, as the tiles above
+        for column, (name, value, detail) in zip(st.columns(3), COLL_TILES[start : start + 3],
+                                                 strict=False):  # fmt: skip
+            column.metric(ui.tr(f"review.coll.tile.{name}"), value,
+                          help=ui.tr(f"review.coll.def.{name}"), border=True,
+                          delta=None if detail is None else ui.tr(f"review.coll.detail.{name}",
+                                                                  value=detail),
+                          delta_color="off", delta_arrow="off")  # fmt: skip
     st.caption(ui.tr("review.coll.caption", days=collections.days))
     for tab, by in zip(st.tabs([ui.tr("review.coll.by.collector"), ui.tr("review.tab.salesperson")]),
                        ("collector", "salesperson"), strict=True):  # fmt: skip
@@ -311,7 +317,7 @@ if collections is not None:
                 continue
             if by == "collector":
                 table["group"] = table["group"].replace("", ui.tr("review.coll.nobody"))
-            st.dataframe(table, hide_index=True, key=f"rv_coll_{by}", column_config={
+            st.dataframe(table, hide_index=True, key=f"rv_coll_{by}", placeholder="–", column_config={
                 **column_labels(table, [c for c in table.columns if c.endswith("_amount")]),
                 "group": ui.tr(f"review.coll.group.{by}"),
                 "resolution_days": st.column_config.NumberColumn(
