@@ -30,6 +30,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import mmap
 import os
 import tempfile
 import zlib
@@ -196,12 +197,15 @@ def _verified(path: Path) -> np.ndarray | None:
     """The file's content (bytes as uint8) when it is whole and its checksum holds, else None."""
     try:
         with path.open("rb") as handle:
-            # np.empty: no zero-filling of memory the read overwrites anyway
-            data = np.empty(os.fstat(handle.fileno()).st_size, dtype=np.uint8)
-            if handle.readinto(memoryview(data)) != len(data):
+            if os.fstat(handle.fileno()).st_size < 16 + len(MAGIC) + _CRC:
                 return None
+            # mapped, not read: no copy into fresh memory. Private (copy on write), so the
+            # arrays can be written like built ones; a writer replaces the file by renaming
+            # another over it, never changes this one in place.
+            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_COPY)
     except FileNotFoundError:
         return None
+    data = np.frombuffer(mapped, dtype=np.uint8)
     tail = len(MAGIC) + _CRC
     if len(data) < 16 + tail or bytes(data[:8]) != MAGIC or bytes(data[-len(MAGIC) :]) != MAGIC:
         return None
