@@ -35,8 +35,9 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# e.g. make bench BENCH_ARGS="pg --invoices 2000000" (PostgreSQL from BENCH_PG_URL)
 bench: $(VENV)/.installed-dev
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 demo: $(VENV)/.installed
 	$(BIN)/python -m creditdash demo
