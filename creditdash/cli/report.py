@@ -43,9 +43,11 @@ def register(sub) -> None:
 def cmd_report(args, ctx) -> int:
     from creditdash.audit import record_event
     from creditdash.auth import CLI
+    from creditdash.collections import collections_inputs
     from creditdash.errors import InvalidArgument
     from creditdash.report import html_to_pdf, review_html, review_xlsx
     from creditdash.review import build_review, take_snapshot
+    from creditdash.review.collections import collections_review
 
     if args.out.suffix.lower() != ".xlsx":
         raise InvalidArgument.coded(
@@ -68,7 +70,8 @@ def cmd_report(args, ctx) -> int:
         salesperson=args.salesperson,
         region=args.region,
     )
-    args.out.write_bytes(review_xlsx(review, lang=args.lang))
+    section = collections_review(ledger, collections_inputs(ctx.engine), args.as_of)
+    args.out.write_bytes(review_xlsx(review, lang=args.lang, collections=section))
     print(f"Wrote {args.out}", file=ctx.out)
     page = review_html(review, lang=args.lang) if (args.html or args.pdf) else None
     if args.html:

@@ -81,3 +81,31 @@ def test_the_sheet_speaks_chinese(week):
     assert rows[0][0] == "截至 2026-07-11 的 7 天内的付款承诺和争议"
     assert rows[2][1:3] == ("新增承诺", "承诺金额")
     assert "（未分配催收员）" in {r[0] for r in rows}
+
+
+def test_the_report_command_writes_the_sheet(tmp_path):
+    from creditdash.auth import Actor
+    from creditdash.cli import main
+    from creditdash.collections import records
+    from creditdash.importing import import_sources
+    from creditdash.ingest import Source
+    from creditdash.store import open_store
+    from tests.collections.conftest import CUSTOMERS_CSV, LEDGER_CSV
+
+    url = f"sqlite:///{tmp_path / 'r.sqlite'}"
+    engine = open_store(url)
+    import_sources(engine, [Source("customers.csv", CUSTOMERS_CSV.encode()),
+                            Source("ledger.csv", LEDGER_CSV.encode())])  # fmt: skip
+    records.record_promise(engine, Actor("ann@x.cn", "analyst"), "C2", 300_000, "2026-07-15",
+                           made_on="2026-07-08")  # fmt: skip
+    engine.dispose()
+    out = tmp_path / "pack.xlsx"
+    assert main(["--db", url, "report", "--as-of", WEEK_END, "--out", str(out)]) == 0
+    rows = rows_of(openpyxl.load_workbook(out)["Collections"])
+    header = rows[2]
+    nobody = dict(zip(header, rows[3], strict=True))  # no collector is assigned
+    assert (nobody["Collector"], nobody["Promises made"], nobody["Promised"]) == (
+        "(no collector)",
+        1,
+        3000,
+    )
