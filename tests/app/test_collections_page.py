@@ -231,3 +231,45 @@ def test_without_a_mail_server_there_is_no_send_button(demo_app):
     assert not at.exception
     assert not [b for b in at.button if b.key == "coll_send"]
     assert any("Sending needs the company's mail server" in c.value for c in at.caption)
+
+
+def test_every_word_the_page_builds_is_in_both_catalogues():
+    """Keys the page makes at run time (`named("coll.stage", ...)`, tiles, headers)."""
+    from creditdash import i18n
+    from creditdash.collections.dunning import STATUSES
+    from creditdash.collections.promises import PROMISE_STATES
+    from creditdash.collections.records import CONTACT_KINDS, DISPUTE_REASONS, RESOLUTIONS
+    from creditdash.collections.stages import CHANNELS
+    from creditdash.collections.worklist import WORKLIST_COLUMNS
+    from creditdash.review.collections import REVIEW_COLUMNS
+    from creditdash.risk.dunning import DEFAULT_DUNNING, STAGE_ACTIONS
+
+    stages = {s["id"] for strategy in DEFAULT_DUNNING["strategies"] for s in strategy["stages"]}
+    families = {
+        "coll.action": STAGE_ACTIONS, "coll.channel": CHANNELS, "coll.kind": CONTACT_KINDS,
+        "coll.promise": PROMISE_STATES, "coll.reason": DISPUTE_REASONS,
+        "coll.resolution": [*RESOLUTIONS, "open", *(f"{r}.long" for r in RESOLUTIONS)],
+        "coll.status": [*STATUSES, "skipped"], "coll.stage": stages,
+        "coll.filter": ["collector", "salesperson", "region", "grade",
+                        *(f"{f}.help" for f in ("collector", "salesperson", "region", "grade"))],
+        "coll.tile": ["customers", "overdue", "expected_loss", "disputed", "broken_promises",
+                      "due_now"],
+        "coll.ctile": ["balance", "overdue", "disputed", "charges", "keeping_rate", "next_stage"],
+        "coll.rtile": ["messages", "customers", "emails", "no_address", "letters", "tasks"],
+        "coll.tab": ["items", "contacts", "promises", "disputes", "sent"],
+        "coll.form": ["contact", "promise", "dispute", "resolve"],
+        # the worklist's shown columns (money without _cents) and the review's tables
+        "coll.col": [c.removesuffix("_cents") for c in WORKLIST_COLUMNS
+                     if c not in ("weighted_overdue", "broken_promise")],
+        "review.col": [c.removesuffix("_cents") + ("_amount" if c.endswith("_cents") else "")
+                       for c in REVIEW_COLUMNS if c != "group"],
+        "review.coll.tile": ["promises_made", "kept", "broken", "disputes_opened",
+                             "disputes_resolved", "disputes_open"],
+    }  # fmt: skip
+    families["coll.def"] = families["coll.tile"]
+    families["coll.cdef"] = families["coll.ctile"]
+    families["coll.rdef"] = families["coll.rtile"]
+    families["review.coll.def"] = families["review.coll.detail"] = families["review.coll.tile"]
+    wanted = {f"{family}.{name}" for family, names in families.items() for name in names}
+    for lang in i18n.LANGS:
+        assert sorted(wanted - set(i18n.catalogue(lang))) == [], lang
