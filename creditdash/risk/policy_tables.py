@@ -116,7 +116,7 @@ def stages_into(rest: dict, frame: pd.DataFrame) -> None:
     strategies = section.get("strategies") if isinstance(section, dict) else None
     if not isinstance(strategies, list):
         return  # the check names what is wrong with the section
-    by_id = {s.get("id"): [] for s in strategies if isinstance(s, dict)}
+    by_id: dict[object, list[dict]] = {s.get("id"): [] for s in strategies if isinstance(s, dict)}
     for row in frame.dropna(how="all").to_dict("records"):
         strategy = row.get("strategy")
         if strategy not in by_id:
