@@ -70,6 +70,8 @@ def test_the_grade_scenario_uses_the_policy_in_force(demo_app, tmp_path):
         grade["grade"] = names[grade["grade"]]
     for cap in policy["caps"]:
         cap["max_grade"] = names[cap["max_grade"]]
+    for strategy in policy["dunning"]["strategies"]:  # dunning names grades too
+        strategy["grades"] = [names[g] for g in strategy["grades"]]
     engine = open_store(f"sqlite:///{tmp_path / 'app.sqlite'}")
     save_policy(engine, policy, Actor("li.na", "credit_manager"), note="Grades renamed")
     engine.dispose()
