@@ -163,15 +163,19 @@ def run_pg(report, workdir: Path, n_invoices: int = 10_000_000) -> None:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     url = f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
     label = f"{_size(n_invoices)}, PostgreSQL"
+    share = n_invoices / 10_000_000  # the targets are for 10M: held to their share below that
     try:
         seconds = _pg_import(url, workdir, n_invoices)
         report(f"import {label} (+ as many payments), end to end", seconds,
-               "<= 240 s at 10M", seconds / 240, seconds <= 240 * n_invoices / 10_000_000)  # fmt: skip
+               f"<= {240 * share:g} s (240 s at 10M)", seconds / (240 * share),
+               seconds <= 240 * share)  # fmt: skip
         figures = _load_figures(url, report, label, workdir / "cache_pg")
-        report(f"cold load + first aging, {label} (target)", figures["loaded"], "<= 20 s at 10M",
-               figures["loaded"] / 20, figures["loaded"] <= 20)  # fmt: skip
-        report(f"peak memory loading {label}", figures["peak_gb"], "<= 4 GB (GB, not s)",
-               figures["peak_gb"] / 4, figures["peak_gb"] <= 4)  # fmt: skip
+        loaded, peak = figures["loaded"], figures["peak_gb"]
+        report(f"cold load + first aging, {label} (target)", loaded,
+               f"<= {20 * share:g} s (20 s at 10M)", loaded / (20 * share),
+               loaded <= 20 * share)  # fmt: skip
+        report(f"peak memory loading {label} (GB, not s)", peak,
+               f"<= {4 * share:g} GB (4 GB at 10M)", peak / (4 * share), peak <= 4 * share)  # fmt: skip
     finally:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
