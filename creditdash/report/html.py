@@ -20,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from creditdash.charts import localise_money_axes
+from creditdash.charts import localise
 from creditdash.exports import safe_cell
 from creditdash.i18n import t
 from creditdash.presentation import shown
@@ -242,7 +242,7 @@ class _ChartWriter:
         self.lang = lang
 
     def add(self, fig: go.Figure, width: int = _FIG_WIDTH, height: int | None = None) -> str:
-        localise_money_axes(fig, self.lang)
+        fig = localise(fig, self.lang)  # data drawn literally, money axes in the reader's units
         fig.update_layout(width=width)
         if height is not None:
             fig.update_layout(height=height)

@@ -186,3 +186,13 @@ def test_report_generation_is_audited(db, tmp_path):
     [entry] = audit_log(open_store(db), action="report_generated").to_dict("records")
     assert entry["who"] == "command line" and entry["entity_id"] == "2026-11-20"
     assert "p.xlsx" in entry["after"]
+
+
+def test_the_html_pack_draws_a_hostile_name_literally():
+    import plotly.graph_objects as go
+
+    from creditdash.report.html import _ChartWriter
+
+    fig = go.Figure(go.Bar(x=[1.0], y=['<a href="http://evil">x</a>'], orientation="h"))
+    html = _ChartWriter("en").add(fig)
+    assert '<a href="http://evil">' not in html and "&lt;a href" in html
