@@ -157,7 +157,7 @@ tiles = [
     ("days_late", ui.days(baseline.days_late)),
     ("bad_debt_rate", ui.pct(baseline.bad_debt_rate * 100)),
 ]
-for column, (key, text) in zip(st.columns(len(tiles)), tiles, strict=True):
+for column, (key, text) in zip(ui.tile_columns(len(tiles)), tiles, strict=True):
     column.metric(ui.tr(f"terms.tile.{key}"), text, help=ui.tr(f"terms.def.{key}"), border=True)
 
 # --- new terms and assumptions -----------------------------------------------
