@@ -20,7 +20,6 @@ pytestmark = pytest.mark.e2e
 ADMIN_LINK = "[data-testid='stSidebarNav'] a[href$='/admin']"
 DATA_LINK = "[data-testid='stSidebarNav'] a[href$='/data']"
 TEST = "test_sign_in_as_admin_then_as_viewer"  # the `shot` fixture's file prefix
-TINY = "Invoice No,Customer ID,Invoice Date,Amount\nZ1,C1,2024-01-02,1.00\n"
 
 
 def sign_in_as(page, app_url: str, email: str) -> None:
@@ -36,7 +35,7 @@ def sign_in_as(page, app_url: str, email: str) -> None:
     settle(page)
 
 
-def test_sign_in_as_admin_then_as_viewer(signin_app, browser, page, shot, tmp_path):
+def test_sign_in_as_admin_then_as_viewer(signin_app, browser, page, shot):
     # the first user of an empty roles table becomes admin
     open_page(page, signin_app.url)
     expect(page.locator(".st-key-login button")).to_have_text("Sign in")
