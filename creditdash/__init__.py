@@ -13,7 +13,7 @@ The library is built in floors. A module imports only from its own floor
 and the floors below it, never from above (tests/test_floors.py checks; the
 domains may use each other, never in a circle):
 
-    cli                         the command line (the app's pages/ and ui.py sit beside it)
+    cli                         the command line (the app's pages/ and ui/ sit beside it)
     importing                   the import job: files into the store and back out, demo seeding
     ingest risk forecast provisioning simulate collections review report working_capital
                                 the domains, each with its own persistence

@@ -27,7 +27,11 @@ from creditdash.simulate.simulator import ASSUMPTIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 LITERAL_KEY = re.compile(r"""\btr\(\s*["']([a-z_][\w.]*)["']""")
-UI_FILES = [ROOT / "app.py", ROOT / "ui.py", *sorted((ROOT / "pages").glob("*.py"))]
+UI_FILES = [
+    ROOT / "app.py",
+    *sorted((ROOT / "ui").rglob("*.py")),
+    *sorted((ROOT / "pages").glob("*.py")),
+]
 TERMS_OUT = ["cash_released", "net", "npv"]
 TERMS_LEVELS = ["credit_sales", "dso", "ar", "bad_debt", "carrying_cost", "discount_cost"]
 TERMS_WC = ["wcr", "dso", "dio", "dpo", "ccc", "cash_per_dso_day", "overdue_financing_cost"]

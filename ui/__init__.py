@@ -25,7 +25,7 @@ from creditdash.presentation import shown
 from creditdash.settings import Settings
 from creditdash.store import data_version, load_ledger, open_store, row_counts  # noqa: F401
 
-ROOT = Path(__file__).resolve().parent
+ROOT = Path(__file__).resolve().parents[1]  # the project folder (app.py, data/)
 
 
 def page_guard(path: str) -> None:
