@@ -35,6 +35,7 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from creditdash.calendar import days_from_spring_festival
 from creditdash.errors import InvalidArgument
 from creditdash.frames import (
     CUSTOMER_COLUMNS,
@@ -43,16 +44,6 @@ from creditdash.frames import (
     cents_to_money,
     conform,
 )
-
-# Spring Festival (农历新年) dates. The `holidays` package is not a
-# dependency, so the lunar calendar's dates are written out.
-SPRING_FESTIVAL = tuple(
-    pd.Timestamp(d)
-    for d in (
-        "2020-01-25", "2021-02-12", "2022-02-01", "2023-01-22", "2024-02-10", "2025-01-29",
-        "2026-02-17", "2027-02-06", "2028-01-26", "2029-02-13", "2030-02-03",
-    )
-)  # fmt: skip
 
 BEHAVIOURS = ("prompt", "average", "slow", "chronic_late_current", "deteriorating", "defaulted")
 _BEHAVIOUR_SHARE = dict(zip(BEHAVIOURS, (0.30, 0.35, 0.16, 0.08, 0.06, 0.05), strict=True))
@@ -194,9 +185,7 @@ def _calendar(start: pd.Timestamp, end: pd.Timestamp) -> _Calendar:
     dates = pd.date_range(start, periods=days + _HORIZON_PAD, freq="D")
     ar = np.arange(len(dates))
     weekday, dom, month = dates.day_of_week.to_numpy(), dates.day.to_numpy(), dates.month.to_numpy()
-    festivals = np.array([d.to_datetime64() for d in SPRING_FESTIVAL], dtype="datetime64[D]")
-    rel = (dates.to_numpy().astype("datetime64[D]")[:, None] - festivals).astype(int)
-    rel = rel[ar, np.abs(rel).argmin(axis=1)]  # days from the nearest Spring Festival
+    rel = days_from_spring_festival(dates.to_numpy().astype("datetime64[D]").astype(np.int64))
     holiday = (
         ((rel >= -1) & (rel <= 6))
         | ((month == 10) & (dom <= 7))  # National Day golden week

@@ -19,7 +19,7 @@ seasonal naive forecast (the same week a year earlier; the mean of the last
 no model beats it. The Spring Festival regressors are the share of a week's
 days within 0..7 days after the festival (factories close) and within the
 week before or the two weeks after it (slow-down), from
-`creditdash.demo.SPRING_FESTIVAL`.
+`creditdash.calendar`.
 
 Collections from new sales: each week's sales spread evenly over its days
 and paid on the book's curve of days from invoice date (PaymentTiming with
@@ -39,6 +39,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from creditdash.calendar import days_from_spring_festival
 from creditdash.errors import InvalidArgument, NotFitted
 from creditdash.forecast.collections import check_weeks, week_bounds
 from creditdash.forecast.timing import PaymentTiming
@@ -78,12 +79,8 @@ def weekly_sales(ledger: Ledger, as_of: DateLike, max_weeks: int = 260) -> pd.Da
 
 def festival_regressors(week_ends: np.ndarray) -> np.ndarray:
     """Spring Festival shares per week (rows) ending on `week_ends` (day numbers): core, shoulder."""
-    from creditdash.demo import SPRING_FESTIVAL
-
-    fest = np.array([day_number(d) for d in SPRING_FESTIVAL])
     days = np.asarray(week_ends, dtype=np.int64)[:, None] - np.arange(7)[None, :]
-    rel = days[:, :, None] - fest[None, None, :]
-    rel = rel[np.arange(len(days))[:, None], np.arange(7)[None, :], np.abs(rel).argmin(axis=2)]
+    rel = days_from_spring_festival(days)
     core = ((rel >= 0) & (rel <= 7)).mean(axis=1)
     shoulder = (((rel >= -7) & (rel < 0)) | ((rel > 7) & (rel <= 14))).mean(axis=1)
     return np.column_stack([core, shoulder])
