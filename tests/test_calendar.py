@@ -8,7 +8,7 @@ from creditdash.calendar import SPRING_FESTIVAL, days_from_spring_festival
 from creditdash.forecast.sales import festival_regressors
 from creditdash.ledger import day_number
 
-# The first day of the first lunar month, as published (e.g. Hong Kong Observatory tables)
+# The first day of the first lunar month, as the `holidays` package and `lunardate` give them
 KNOWN = {
     2000: date(2000, 2, 5),
     2010: date(2010, 2, 14),
