@@ -1,13 +1,52 @@
-"""Shaping computed frames for display: labels, money, drill-downs (no streamlit)."""
+"""Shaping computed frames for display: labels, money, drill-downs (no streamlit).
+
+`Column` and `Tile` say how a page shows a table's column and a metric tile, so a
+view function in the library can decide the words and the UI layer only draws them.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
 
 import pandas as pd
 
 from creditdash.aging import to_money
+from creditdash.i18n import Text, t
 from creditdash.ledger import NO_ATTRIBUTE
+
+# bucket labels the catalogue names (`bucket.<label>`); ranges (1-30, >365) stay as they are
+NAMED_BUCKETS = ("current", "unapplied", "total")
+
+
+def bucket_name(label: str, lang: str = "en") -> str:
+    """An aging bucket's label as the reader says it ("current" is 未到期 in Chinese)."""
+    return t(f"bucket.{label}", lang) if label in NAMED_BUCKETS else label
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column's header in the reader's language and how its values show: `text` as
+    they are, `money` with thousands separators and two decimals, `percent` a share as a
+    percentage; `help` is the header's tooltip."""
+
+    label: str
+    kind: Literal["text", "money", "percent"] = "text"
+    help: str | None = None
+
+
+@dataclass(frozen=True)
+class Tile:
+    """A metric tile: `label` and `help` are sentences said in the reader's language; `value`
+    shows by `kind`: `money` exact, `compact` money the reader may shorten (¥1.23亿),
+    `pct` a percentage (its figure in percent), `count` a whole number with separators,
+    `text` as it is."""
+
+    label: Text
+    value: float | int | str | None
+    kind: Literal["money", "compact", "pct", "count", "text"] = "text"
+    help: Text | None = None
 
 
 def shown(value: float | None, digits: int = 1) -> float | None:

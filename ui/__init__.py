@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 import creditdash
-from creditdash import i18n
+from creditdash import i18n, presentation
 from creditdash.ledger import Ledger
 from creditdash.presentation import shown
 from creditdash.settings import Settings
@@ -518,7 +518,7 @@ def download_pair(
 
 def bucket_name(label: str) -> str:
     """An aging bucket's label as the reader says it ("current" is 未到期 in Chinese)."""
-    return tr(f"bucket.{label}") if label in ("current", "unapplied", "total") else label
+    return presentation.bucket_name(label, lang())
 
 
 def localised(fig):
@@ -533,6 +533,45 @@ def localised(fig):
 def money_column(label: str, help: str | None = None):
     """A table column of money: thousands separators, two decimals."""
     return st.column_config.NumberColumn(label, format="%,.2f", help=help)
+
+
+def columns(specs: Mapping[str, presentation.Column | str | None]) -> dict:
+    """`column_config` from the library's `presentation.Column`s (a plain string or None is
+    passed on as it is): money and percentages formatted, tooltips kept."""
+    config: dict = {}
+    for name, spec in specs.items():
+        if not isinstance(spec, presentation.Column):
+            config[name] = spec
+        elif spec.kind == "money":
+            config[name] = money_column(spec.label, help=spec.help)
+        elif spec.kind == "percent":
+            config[name] = st.column_config.NumberColumn(
+                spec.label, format="percent", help=spec.help
+            )
+        else:  # a bare label lets `table` show a column of dates as dates
+            config[name] = (
+                spec.label
+                if spec.help is None
+                else st.column_config.Column(spec.label, help=spec.help)
+            )
+    return config
+
+
+def tiles(items: list[presentation.Tile], per_row: int = 3, border: bool = False) -> None:
+    """The library's metric tiles, `per_row` to a row, each figure formatted by its kind."""
+    for column, tile in zip(tile_columns(len(items), per_row), items, strict=True):
+        help_text = None if tile.help is None else said_md(tile.help)
+        column.metric(said_md(tile.label), _tile_value(tile), help=help_text, border=border)
+
+
+def _tile_value(tile: presentation.Tile) -> str:
+    value = tile.value
+    if tile.kind == "text" or isinstance(value, str):
+        return str(value)
+    if tile.kind == "count":
+        return f"{value:,}"
+    figure = None if _missing(value) else value
+    return {"money": money, "compact": money_compact, "pct": pct}[tile.kind](figure)
 
 
 MISSING = "–"  # how a table shows a value that is missing ("None" otherwise)
