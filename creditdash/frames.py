@@ -31,18 +31,15 @@ several rows of one document keep one). A payment whose invoice_id names a
 document rather than an item is spread over the document's items oldest due
 first when a Ledger is built (`creditdash.documents`).
 
-`CustomersFrame`, `InvoicesFrame`, `PaymentsFrame` and `RatesFrame` are the
-contracts of these frames (pandera): `canonical(frame, table)` coerces a
-frame to its table's columns and dtypes, then validates it, reporting every
-failing value at once. The import validates what `creditdash.ingest` hands
-it this way, once; the functions downstream trust their input.
+The contracts of these frames (pandera) are in `creditdash.contracts`:
+the import validates what `creditdash.ingest` hands it there, once; the
+functions downstream trust their input. They live apart so that reading
+the ledger back never loads pandera.
 """
 
 from __future__ import annotations
 
 import pandas as pd
-import pandera.pandas as pa
-from pandera.typing.pandas import Series
 
 CUSTOMER_COLUMNS = [
     "customer_id",
@@ -133,77 +130,3 @@ def conform(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 def cents_to_money(cents: pd.Series | int) -> pd.Series | float:
     """Cents as a 2-decimal float, for display and export (exact to the cent)."""
     return cents / 100
-
-
-class _Contract(pa.DataFrameModel):
-    class Config:
-        strict = True  # exactly the canonical columns,
-        ordered = True  # in their order
-
-
-class CustomersFrame(_Contract):
-    """customers: one row per customer_id (see the module docstring)."""
-
-    customer_id: Series[str] = pa.Field(unique=True)
-    customer_name: Series[str] = pa.Field(nullable=True)
-    credit_code: Series[str] = pa.Field(nullable=True)
-    industry: Series[str] = pa.Field(nullable=True)
-    region: Series[str] = pa.Field(nullable=True)
-    segment: Series[str] = pa.Field(nullable=True)
-    salesperson: Series[str] = pa.Field(nullable=True)
-    credit_limit_cents: Series[pd.Int64Dtype] = pa.Field(nullable=True)
-    payment_terms_days: Series[pd.Int64Dtype] = pa.Field(nullable=True)
-    currency: Series[str] = pa.Field(nullable=True)
-    email: Series[str] = pa.Field(nullable=True)
-
-
-class InvoicesFrame(_Contract):
-    """invoices: one row per invoice_id (an item of a document counts as one)."""
-
-    invoice_id: Series[str] = pa.Field(unique=True)
-    customer_id: Series[str]
-    invoice_date: Series[pa.DateTime]
-    due_date: Series[pa.DateTime]
-    amount_cents: Series[pa.Int64]
-    currency: Series[str]
-    disputed: Series[bool]
-    source: Series[str]
-    document_id: Series[str] = pa.Field(nullable=True)
-    part: Series[str] = pa.Field(nullable=True, isin=list(PARTS))
-
-
-class PaymentsFrame(_Contract):
-    """payments: one row per payment_id; invoice_id <NA> is unapplied cash."""
-
-    payment_id: Series[str] = pa.Field(unique=True)
-    customer_id: Series[str]
-    invoice_id: Series[str] = pa.Field(nullable=True)
-    payment_date: Series[pa.DateTime]
-    amount_cents: Series[pa.Int64]
-    source: Series[str]
-
-
-class RatesFrame(_Contract):
-    """rates: units of reporting currency per unit of `currency` on `rate_date`."""
-
-    currency: Series[str]
-    rate_date: Series[pa.DateTime]
-    rate: Series[float] = pa.Field(gt=0)
-
-
-CONTRACTS: dict[str, tuple[type[pa.DataFrameModel], list[str]]] = {
-    "customers": (CustomersFrame, CUSTOMER_COLUMNS),
-    "invoices": (InvoicesFrame, INVOICE_COLUMNS),
-    "payments": (PaymentsFrame, PAYMENT_COLUMNS),
-    "rates": (RatesFrame, RATE_COLUMNS),
-}
-
-
-def canonical(frame: pd.DataFrame, table: str) -> pd.DataFrame:
-    """`frame` coerced to the canonical columns and dtypes of `table`, then validated.
-
-    Raises pandera's SchemaErrors listing every failing value: a frame that
-    breaks its contract after the checks of `creditdash.ingest` is a bug.
-    """
-    model, columns = CONTRACTS[table]
-    return model.validate(conform(frame, columns), lazy=True)

@@ -23,7 +23,13 @@ from creditdash import i18n, presentation
 from creditdash.ledger import Ledger
 from creditdash.presentation import shown
 from creditdash.settings import Settings
-from creditdash.store import data_version, load_ledger, open_store, row_counts  # noqa: F401
+from creditdash.store import (  # noqa: F401
+    data_version,
+    list_imports,
+    load_ledger,
+    open_store,
+    row_counts,
+)
 
 ROOT = Path(__file__).resolve().parents[1]  # the project folder (app.py, data/)
 
@@ -661,8 +667,6 @@ def empty_state() -> bool:
 
 
 def last_import() -> str | None:
-    from creditdash.importing import list_imports
-
     table = list_imports(engine())
     applied = table[table["status"] == "applied"]
     if applied.empty:

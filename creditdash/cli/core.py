@@ -163,7 +163,7 @@ def cmd_kpis(args, ctx) -> int:
 
 
 def cmd_imports(args, ctx) -> int:
-    from creditdash.importing import list_imports
+    from creditdash.store.load import list_imports
 
     table = list_imports(ctx.engine)
     if table.empty:

@@ -16,7 +16,7 @@ takes it out again; `profiles` keeps the saved ways of reading a company's files
 
 from creditdash.importing.job import import_sources
 from creditdash.importing.plan import ImportSummary, Progress, TableCounts
-from creditdash.importing.rollback import latest_date, list_imports, rollback
+from creditdash.importing.rollback import latest_date, rollback
 from creditdash.importing.seed import (
     DEMO_FILES,
     demo_imports,
@@ -24,6 +24,7 @@ from creditdash.importing.seed import (
     load_demo,
     remove_demo,
 )
+from creditdash.store.load import list_imports  # the import log, read where it is stored
 
 __all__ = [
     "DEMO_FILES",

@@ -18,13 +18,13 @@ import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
+from creditdash.contracts import canonical
 from creditdash.documents import spread_over_items
 from creditdash.errors import ImportRejected, Problem
 from creditdash.frames import (
     CUSTOMER_COLUMNS,
     INVOICE_COLUMNS,
     PAYMENT_COLUMNS,
-    canonical,
     conform,
 )
 from creditdash.i18n import Text
@@ -164,7 +164,7 @@ def parse(
 ) -> ParsedBatch:
     """The files read by `creditdash.ingest.parse_sources` (`options` are its keywords), with
     the stored customers' payment terms; ImportRejected listing every problem when any is an
-    error. Its frames are canonical (`creditdash.frames.canonical`)."""
+    error. Its frames are canonical (`creditdash.contracts.canonical`)."""
     stored_customers = read_customers(engine)
     terms = stored_customers.dropna(subset=["payment_terms_days"])
     batch = parse_sources(

@@ -26,14 +26,6 @@ from creditdash.ingest.problems import message
 from creditdash.store.models import Customer, Import, Invoice, Payment, RowChange, SnapshotRecord
 
 
-def list_imports(engine: Engine) -> pd.DataFrame:
-    """One row per import, newest first."""
-    t = Import.__table__
-    with engine.connect() as conn:
-        rows = conn.execute(select(t).order_by(t.c.import_id.desc())).mappings().all()
-    return pd.DataFrame(rows, columns=list(t.c.keys()))
-
-
 def latest_date(engine: Engine, import_id: int) -> date | None:
     """The latest date the data of import `import_id` runs to: the newest invoice or payment
     date among the rows it wrote or changed, or the report date of an open-items export it

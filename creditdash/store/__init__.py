@@ -7,11 +7,12 @@ imports a package above it (tests/store/test_floor.py checks).
 """
 
 from creditdash.store.engine import has_schema, make_engine, migrate, open_store
-from creditdash.store.load import data_version, load_ledger, row_counts
+from creditdash.store.load import data_version, list_imports, load_ledger, row_counts
 
 __all__ = [
     "data_version",
     "has_schema",
+    "list_imports",
     "load_ledger",
     "make_engine",
     "migrate",

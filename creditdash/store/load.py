@@ -292,7 +292,7 @@ def load_ledger(
     """
     report = progress or (lambda _share, _text: None)
     identity = database_identity(engine) if cache is not None else None
-    if identity is not None:
+    if cache is not None and identity is not None:
         report(0.02, Text("load.step.cache"))
         key = ledger_cache.CacheKey(identity, cache_version(engine), currency)
         found = ledger_cache.load(cache, key)
@@ -301,7 +301,7 @@ def load_ledger(
             return found
     frames, version = _read_all(engine, report)
     ledger = ledger_from_frames(frames, currency)
-    if identity is not None:
+    if cache is not None and identity is not None:
         ledger_arrays(ledger)  # what the figures need first; saved with the frames
         key = ledger_cache.CacheKey(identity, version, currency)
         if save_later:
@@ -385,7 +385,7 @@ def database_identity(engine: Engine) -> str | None:
     return plain.render_as_string(hide_password=False)
 
 
-def data_version(engine: Engine) -> tuple[int, int, int]:
+def data_version(engine: Engine | Connection) -> tuple[int, int, int]:
     """Changes whenever the stored data does: (newest import id, applied imports, invoices)."""
     with _connected(engine) as conn:
         newest = conn.execute(select(func.max(Import.import_id))).scalar() or 0
@@ -423,3 +423,11 @@ def row_counts(engine: Engine) -> dict[str, int]:
                 ("imports", Import),
             )
         }
+
+
+def list_imports(engine: Engine) -> pd.DataFrame:
+    """One row per import (the `imports` table's columns), newest first."""
+    t = Import.__table__
+    with engine.connect() as conn:
+        rows = conn.execute(select(t).order_by(t.c.import_id.desc())).mappings().all()
+    return pd.DataFrame(rows, columns=list(t.c.keys()))

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pandas as pd
 import pandera.pandas as pa
 import pytest
 
+from creditdash.contracts import canonical
 from creditdash.frames import (
     CUSTOMER_COLUMNS,
     INVOICE_COLUMNS,
     PAYMENT_COLUMNS,
     RATE_COLUMNS,
-    canonical,
     empty_frame,
 )
 
@@ -79,3 +83,17 @@ def test_a_rate_must_be_positive_and_a_payment_may_be_unapplied():
          "payment_date": ["2025-02-01"], "amount_cents": [500], "source": ["payment"]}
     )  # fmt: skip
     assert canonical(payments, "payments")["invoice_id"].isna().all()
+
+
+def test_reading_the_ledger_back_and_its_figures_never_load_pandera():
+    """The app's first page needs the ledger and its figures, not the import's contracts."""
+    script = (
+        "import sys\n"
+        "import creditdash, creditdash.store, creditdash.store.load, creditdash.presentation\n"
+        "import creditdash.charts, creditdash.report.labels\n"
+        "print('pandera' in sys.modules)\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip() == "False"
