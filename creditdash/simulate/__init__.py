@@ -10,7 +10,8 @@ collections the 13-week collections shift: the base cash forecast's weekly
             receipts under the new terms, and its reconciliation with the
             yearly cash released
 charts      the waterfall of the net effect, the tornado and the weekly
-            receipts (plotly)
+            receipts (plotly), their words in the reader's language
+view        what the Credit terms page shows for one scenario (`terms_view`)
 """
 
 from creditdash.simulate.baseline import (

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from creditdash.errors import InsufficientHistory, InvalidArgument
+from creditdash.i18n import t
 from creditdash.kpis import dso_at
 from creditdash.ledger import DateLike, Ledger, day_number, day_to_timestamp, ledger_arrays
 from creditdash.risk.assess import risk_table
@@ -60,8 +61,14 @@ class Selection:
     def label(self) -> str:
         if self.kind == "all":
             return "All customers"
-        shown = ", ".join(self.values[:3]) + (" …" if len(self.values) > 3 else "")
-        return f"{self.kind.capitalize()}: {shown}"
+        return f"{self.kind.capitalize()}: {self._first_values()}"
+
+    def in_words(self, lang: str = "en") -> str:
+        """`label()` in `lang`: "All customers", "Segment: SME, …" / "客户细分：SME, …"."""
+        return t(f"terms.selection.{self.kind}", lang, values=self._first_values())
+
+    def _first_values(self) -> str:
+        return ", ".join(self.values[:3]) + (" …" if len(self.values) > 3 else "")
 
 
 @dataclass(frozen=True)

@@ -168,8 +168,9 @@ def test_book_payment_curve_and_sales():
 
 def test_chart_shows_base_scenario_and_the_running_difference(basis):
     frame = collections_shift(basis, baseline(), Scenario(net_days=33))
-    fig = collections_shift_chart(frame, currency="CNY", title="13 weeks")
-    assert fig.layout.title.text == "13 weeks"
+    fig = collections_shift_chart(frame, "CNY")
+    assert fig.layout.title.text.startswith("Weekly receipts over the next 13 weeks")
+    assert fig.layout.yaxis2.title.text == "Cumulative difference (CNY)"
     assert [t.name for t in fig.data] == [
         "Base forecast",
         "With the new terms",
@@ -179,3 +180,13 @@ def test_chart_shows_base_scenario_and_the_running_difference(basis):
     assert list(fig.data[1].y) == [100, 198.5]
     assert list(fig.data[2].y) == [0, -1.5] and fig.data[2].yaxis == "y2"
     assert list(fig.data[0].x) == ["W1 04-01", "W2 04-08"]
+
+
+def test_chart_in_chinese(basis):
+    frame = collections_shift(basis, baseline(), Scenario(net_days=33))
+    fig = collections_shift_chart(frame, "CNY", "zh")
+    assert fig.layout.title.text == "未来 13 周每周回款：基准预测与新信用条件"
+    assert fig.layout.yaxis.title.text == "每周回款（CNY）"
+    assert [t.name for t in fig.data] == ["基准预测", "新信用条件", "累计差额（右轴）"]
+    assert list(fig.data[0].x) == ["第1周 04-01", "第2周 04-08"]
+    assert list(fig.data[2].y) == [0, -1.5]
