@@ -20,11 +20,7 @@ from creditdash.risk.policy_store import (
 
 ui.page_guard("pages/policy.py")
 st.title(ui.tr("policy.title"))
-
-
-def headers(columns, **special) -> dict:
-    """column_config for a table: every column's header from the `policy.col` family."""
-    return {c: special.get(c, ui.tr(f"policy.col.{c}")) for c in columns}
+lang = ui.lang()
 
 
 engine = ui.engine()
@@ -64,7 +60,7 @@ with grades_tab:
         hide_index=True,
         disabled=not may_edit,
         key=f"pol_grades_{rev}",
-        column_config=headers(grade_table.columns),
+        column_config=tables.headers(grade_table.columns, lang),
     )
 with card_tab:
     st.caption(ui.tr("policy.card.caption"))
@@ -74,7 +70,7 @@ with card_tab:
     card = st.data_editor(
         card_table, hide_index=True, disabled=["feature", "label"] if may_edit else True,
         key=f"pol_card_{rev}",
-        column_config=headers(card_table.columns),
+        column_config=tables.headers(card_table.columns, lang),
     )  # fmt: skip
     st.caption(ui.tr("policy.card.sum", total=f"{card['weight'].sum():g}"))
 with rules_tab:
@@ -83,8 +79,9 @@ with rules_tab:
     rules = st.data_editor(
         rule_table, hide_index=True, num_rows="dynamic" if may_edit else "fixed",
         disabled=not may_edit, key=f"pol_rules_{rev}",
-        column_config=headers(
+        column_config=tables.headers(
             rule_table.columns,
+            lang,
             kind=st.column_config.SelectboxColumn(
                 ui.tr("policy.col.kind"), options=list(RULE_KINDS), required=True,
                 format_func=lambda k: ui.tr(f"policy.kind.{k}"),
@@ -101,8 +98,9 @@ with rules_tab:
     caps = st.data_editor(
         cap_table, hide_index=True, num_rows="dynamic" if may_edit else "fixed",
         disabled=not may_edit, key=f"pol_caps_{rev}", placeholder=ui.MISSING,
-        column_config=headers(
+        column_config=tables.headers(
             cap_table.columns,
+            lang,
             feature=st.column_config.SelectboxColumn(
                 ui.tr("policy.col.feature"), options=list(CAP_FEATURES), required=True,
                 format_func=lambda f: ui.tr(f"risk.feature.{f}"),
@@ -126,8 +124,9 @@ with rules_tab:
     stages = st.data_editor(
         stage_table, hide_index=True, num_rows="dynamic" if may_edit else "fixed",
         disabled=not may_edit, key=f"pol_stages_{rev}",
-        column_config=headers(
+        column_config=tables.headers(
             stage_table.columns,
+            lang,
             strategy=st.column_config.TextColumn(
                 ui.tr("policy.col.strategy"), required=True, help=ui.tr("policy.col.strategy.help"),
             ),
@@ -161,7 +160,10 @@ with history_tab:
     versions["author"] = versions["author"].map(stored_words)
     versions["note"] = versions["note"].map(stored_words)
     st.dataframe(
-        versions, hide_index=True, key="pol_versions", column_config=headers(versions.columns)
+        versions,
+        hide_index=True,
+        key="pol_versions",
+        column_config=tables.headers(versions.columns, lang),
     )
     st.download_button(ui.tr("policy.download"), to_csv_bytes(versions), "policy_versions.csv",
                        "text/csv", key="pol_dl_versions")  # fmt: skip
@@ -170,7 +172,10 @@ with history_tab:
                              key="pol_compare")  # fmt: skip
         changes = policy_changes(policy_version(engine, int(older)).policy, policy)
         st.dataframe(
-            changes, hide_index=True, key="pol_changes", column_config=headers(changes.columns)
+            changes,
+            hide_index=True,
+            key="pol_changes",
+            column_config=tables.headers(changes.columns, lang),
         )
 
 if may_edit:

@@ -63,6 +63,13 @@ def t(key: str, lang: str = "en", **params: object) -> str:
     return text.format(**{name: _filled(value, lang) for name, value in params.items()})
 
 
+def named(family: str, code: object, lang: str = "en") -> str:
+    """`code` by its name in `lang` (the catalogue's `family.code`); a code the catalogue does
+    not name stays as it is: `named("kind", "rates", "zh")` is 汇率, `named("kind", "x")` x."""
+    key = f"{family}.{code}"
+    return t(key, lang) if key in catalogue(lang) or key in catalogue("en") else str(code)
+
+
 @dataclass(frozen=True)
 class Text:
     """A sentence to show in the reader's language: the catalogue key `code` and its `params`.

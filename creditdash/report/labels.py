@@ -1,10 +1,10 @@
 """The review's words in the reader's language: column headers, bucket and rule names, notes.
 
 Shared by the XLSX and HTML packs and the review page, so a figure carries
-the same name everywhere. The English catalogue gives a frame's columns,
-buckets and rules the names the frames use (`overdue_before`, `current`,
-`over_limit`), so English output reads as it always has; the Chinese one
-translates them. Only the words change: frames keep their column names and
+the same name everywhere. The English catalogue gives a frame's columns
+and rules the names the frames use (`overdue_before`, `over_limit`), so
+English output reads as it always has; the Chinese one translates them.
+Aging buckets are named as every page names them (`presentation.bucket_name`). Only the words change: frames keep their column names and
 every figure stays as it is.
 """
 
@@ -16,13 +16,13 @@ from collections.abc import Mapping
 import pandas as pd
 
 from creditdash.i18n import Text, catalogue, render, t
+from creditdash.presentation import NAMED_BUCKETS, bucket_name
 from creditdash.provisioning.portfolios import WHOLE_BOOK
 from creditdash.risk.rules import detail_text
 
 # sections of the review (story.Review.sections), as `pack.section.<name>` names them
 SECTIONS = ("grades", "watchlist", "forecast", "promises", "provision")
-# bucket and rule codes the catalogue translates; other values (1-30, >365, ...) stay as they are
-BUCKETS = ("current", "unapplied", "total")
+# rule codes the catalogue translates
 RULES = ("over_limit", "over_90", "disputed")
 
 
@@ -32,9 +32,10 @@ def column(name: str, lang: str = "en") -> str:
     return t(key, lang) if key in catalogue(lang) else str(name)
 
 
-def bucket(name: str, lang: str = "en") -> str:
-    """An aging bucket's name: `current`, `unapplied` and `total` in `lang`, ranges as they are."""
-    return t(f"review.bucket.{name}", lang) if name in BUCKETS else str(name)
+# an aging bucket's name (`current`, `unapplied`, `total` in `lang`, ranges as they are): the
+# pages' own, so a bucket is called the same in the app and in the pack
+bucket = bucket_name
+BUCKETS = NAMED_BUCKETS
 
 
 def rule(code: str, lang: str = "en") -> str:

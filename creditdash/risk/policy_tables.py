@@ -5,17 +5,26 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import TypeVar
 
 import pandas as pd
 
 from creditdash.errors import InvalidArgument
+from creditdash.i18n import t
 from creditdash.risk.dunning import dunning_of
 from creditdash.risk.policy import CAP_TESTS, FEATURE_LABELS, Policy, check_policy
 
 TABLE_SECTIONS = ("grades", "scorecard", "rules", "caps")
 CAP_COLUMNS = ["id", "feature", "test", "value", "within_months", "max_grade"]
+_T = TypeVar("_T")  # an editor's settings for a column: whatever the page's tables take
 STAGE_COLUMNS = ["strategy", "id", "days", "actions", "template", "interest", "fee"]
+
+
+def headers(columns: Iterable[str], lang: str = "en", **special: _T) -> dict[str, str | _T]:
+    """Every column's header in `lang` (`policy.col.<column>`); a column in `special` keeps
+    what is given there (an editor's settings for it)."""
+    return {c: special[c] if c in special else t(f"policy.col.{c}", lang) for c in columns}
 
 
 def grades_frame(policy: Mapping) -> pd.DataFrame:

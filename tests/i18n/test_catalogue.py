@@ -61,8 +61,8 @@ POLICY_COLUMNS = [
 REVIEW_TILES = [key for key, *_ in TILES]  # the review page's KPI tiles
 # column headers of the forecast page's tables: the weekly forecast, then the scenario summary
 FORECAST_COLUMNS = [
-    "week", "start", "end", "expected", "p10", "p50", "p90", "new_sales",
-    "new_sales_collections", "new_sales_p10", "new_sales_p90", "total_expected", "total_p10",
+    "week", "start", "end", "expected", "p10", "p50", "p90", "promised", "expected_with_promises",
+    "new_sales", "new_sales_collections", "new_sales_p10", "new_sales_p90", "total_expected", "total_p10",
     "total_p90", "cumulative_p10", "scenario", "collections_13w", "closing_week_13",
     "first_week_below_minimum", "shortfall",
 ]  # fmt: skip
@@ -81,7 +81,7 @@ DYNAMIC = {
     "field": FIELDS,  # the Data page's mapping editor
     "admin.col": AUDIT_COLUMNS,
     "col": ["unapplied", "total"],
-    "bucket": ["current", "unapplied", "total"],  # ui.bucket_name
+    "bucket": ["current", "unapplied", "total"],  # presentation.bucket_name
     "review.unknown": ["salesperson", "region"],
     "review.weekday": ["0", "1", "2", "3", "4", "5", "6"],
     "review.trigger": ["import", "manual", "cli", "backfill"],

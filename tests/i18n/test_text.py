@@ -86,3 +86,10 @@ def test_a_key_defined_twice_is_refused(tmp_path, monkeypatch):
     finally:
         monkeypatch.undo()
         i18n.catalogue.cache_clear()
+
+
+def test_named_gives_a_code_its_catalogue_name_or_keeps_it():
+    assert i18n.named("kind", "rates") == "Exchange rates"
+    assert i18n.named("kind", "rates", "zh") == t("kind.rates", "zh") != "Exchange rates"
+    assert i18n.named("kind", "made_up", "zh") == "made_up"
+    assert i18n.named("admin.action", 7) == "7"

@@ -189,3 +189,16 @@ def test_report_command_rejects_an_unknown_language(db, tmp_path, capsys):  # no
                   str(tmp_path / "x.xlsx"), "--lang", "fr")  # fmt: skip
     assert code == 2
     assert "invalid choice: 'fr'" in capsys.readouterr().err
+
+
+def test_buckets_are_named_as_the_pages_name_them():
+    from creditdash.presentation import bucket_name
+
+    assert labels.bucket is bucket_name  # one name per bucket in the app and in the pack
+    assert [labels.bucket(b) for b in ("current", "unapplied", "total")] == [
+        "Current", "Unapplied", "Total"
+    ]  # fmt: skip
+    assert [labels.bucket(b, "zh") for b in ("current", "unapplied", "total")] == [
+        "未到期", "未核销", "合计"
+    ]  # fmt: skip
+    assert not any(k.startswith("review.bucket.") for k in catalogue("en"))

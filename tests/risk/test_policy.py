@@ -8,6 +8,7 @@ import pytest
 
 from creditdash.auth import Actor
 from creditdash.errors import InvalidArgument, NotFound
+from creditdash.i18n import t
 from creditdash.risk.policy import (
     check_policy,
     default_policy,
@@ -207,3 +208,15 @@ def test_grade_caps_edited_as_a_table():
     edited.loc[edited["id"] == "score_floor", "value"] = "low"
     with pytest.raises(InvalidArgument, match=r"`caps\[score_floor\].below` must be a number"):
         tables.policy_from_tables(*rest, edited)
+
+
+def test_policy_table_headers_in_either_language_with_special_columns_kept():
+    from creditdash.risk import policy_tables as tables
+
+    special = object()
+    assert tables.headers(["grade", "weight"], "zh", weight=special) == {
+        "grade": t("policy.col.grade", "zh"),
+        "weight": special,
+    }
+    assert tables.headers(["grade"]) == {"grade": t("policy.col.grade")}
+    assert t("policy.col.grade", "zh") != t("policy.col.grade")
