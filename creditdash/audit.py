@@ -30,13 +30,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
 from sqlalchemy import Engine, insert, select, text, update
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, RowMapping
 
 from creditdash.i18n import Text
 from creditdash.store.admin_models import AuditChainHead, AuditEntry
@@ -73,7 +73,7 @@ def _json(value: object) -> str | None:
     return json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
 
 
-def canonical(entry: Mapping[str, object]) -> bytes:
+def canonical(entry: Mapping[str, object] | RowMapping) -> bytes:
     """The bytes an entry's hash covers: CHAINED values as a compact JSON list."""
     at = entry["at"]
     stamp = at.isoformat(timespec="microseconds") if isinstance(at, datetime) else str(at)
@@ -81,7 +81,7 @@ def canonical(entry: Mapping[str, object]) -> bytes:
     return json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def chain_hash(previous: str, entry: Mapping[str, object]) -> str:
+def chain_hash(previous: str, entry: Mapping[str, object] | RowMapping) -> str:
     """sha256 (hex) of the previous entry's hash followed by this entry's canonical form."""
     return hashlib.sha256(previous.encode("ascii") + canonical(entry)).hexdigest()
 
@@ -264,7 +264,7 @@ def verify_chain(engine: Engine) -> ChainCheck:
     return ChainCheck(seq, last)
 
 
-def _walk(rows: list) -> ChainCheck | None:
+def _walk(rows: Sequence[RowMapping]) -> ChainCheck | None:
     """The first break of the chain over `rows` (in entry_id order), None when all hold."""
     present = {r["seq"] for r in rows}
     previous, expected = GENESIS, 1

@@ -171,7 +171,7 @@ def set_role(engine: Engine, actor: Actor, email: str, role: str | None) -> None
         before = conn.execute(select(t.c.role).where(t.c.email == email)).scalar()
         admins = conn.execute(
             select(func.count()).select_from(t).where(t.c.role == "admin")
-        ).scalar()
+        ).scalar_one()
         if before == "admin" and role != "admin" and admins <= 1:
             raise InvalidArgument.coded(
                 "error.auth.last_admin",

@@ -23,10 +23,10 @@ import pandas as pd
 from creditdash.errors import Problem
 from creditdash.frames import CUSTOMER_COLUMNS, INVOICE_COLUMNS, PAYMENT_COLUMNS
 from creditdash.ingest.problems import message
-from creditdash.store.models import Customer, Invoice, Payment, Rate
+from creditdash.store.models import Base, Customer, Invoice, Payment, Rate
 
 # table name -> (model, key column, canonical columns compared)
-TABLES: dict[str, tuple[type, str, list[str]]] = {
+TABLES: dict[str, tuple[type[Base], str, list[str]]] = {
     "customers": (Customer, "customer_id", CUSTOMER_COLUMNS[1:]),
     "invoices": (Invoice, "invoice_id", INVOICE_COLUMNS[1:]),
     "payments": (Payment, "payment_id", PAYMENT_COLUMNS[1:]),

@@ -139,12 +139,13 @@ def _record_week(
 
     try:
         ledger = ledger_after()
-        if ledger.is_empty:
+        newest = ledger.last_date
+        if newest is None:  # an empty ledger
             return
         with conn.begin_nested():  # a snapshot that fails leaves the import's writes standing
             from creditdash import review  # the review's figures are heavy: only when writing
 
-            review.take_snapshot(conn, ledger, ledger.last_date, trigger="import", replace=True)
+            review.take_snapshot(conn, ledger, newest, trigger="import", replace=True)
     except CreditDashError as err:  # the import stands; say why the week was not recorded
         not_recorded = message(
             "import.week_not_recorded",

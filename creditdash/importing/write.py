@@ -63,7 +63,9 @@ def write_plan(
             "who": actor.who,
             "status": "applied",
         }
-        import_id = conn.execute(Import.__table__.insert().values(**imp)).inserted_primary_key[0]
+        key = conn.execute(Import.__table__.insert().values(**imp)).inserted_primary_key
+        assert key is not None  # a single-row insert always reports its key
+        import_id = key[0]
         for i, table in enumerate(("customers", "invoices", "payments", "rates")):
             model, key, _columns = TABLES[table]
             new, changed, before = plan.tables[table]
@@ -200,9 +202,10 @@ def _writing() -> Iterator[None]:
 def _records(frame: pd.DataFrame, import_id: int | None = None) -> list[dict]:
     """Rows as database-ready dicts (dates as date, cents as Decimal money)."""
     cols = list(frame.columns)
-    data = {}
+    data: dict[str, list[object]] = {}
     for c in cols:
         s = frame[c]
+        vals: list[object]
         if c.endswith("_cents"):
             vals = [None if pd.isna(v) else Decimal(int(v)).scaleb(-2) for v in s.to_numpy(object)]
         elif pd.api.types.is_datetime64_any_dtype(s):
@@ -316,6 +319,7 @@ def _copy_insert(conn: Connection, table: Table, frame: pd.DataFrame, import_id:
     pa_csv.write_csv(pa.table(columns), sink, options)
     sql = f"COPY {table.name} ({', '.join(names)}) FROM STDIN WITH (FORMAT csv)"
     driver = conn.connection.driver_connection  # psycopg's, in this transaction
+    assert driver is not None  # only an invalidated connection has none
     with driver.cursor() as cursor, cursor.copy(sql) as copy:
         data = memoryview(sink.getvalue())
         for start in range(0, len(data), 2**24):

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
 from creditdash.auth import Actor, authorise
@@ -48,7 +48,7 @@ class SnapshotInfo:
 
 
 def take_snapshot(
-    engine: Engine,
+    engine: Engine | Connection,
     ledger: Ledger,
     as_of: DateLike,
     *,

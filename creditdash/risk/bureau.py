@@ -27,7 +27,7 @@ from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
 from creditdash import audit
@@ -291,7 +291,7 @@ def _fill(row: BureauReport, r: dict, now: datetime, who: str, authorisation: st
     row.imported_at, row.imported_by, row.authorisation = now, who, authorisation
 
 
-def read_reports(engine: Engine) -> pd.DataFrame:
+def read_reports(engine: Engine | Connection) -> pd.DataFrame:
     """Every stored report (STORED_COLUMNS), money in cents, report_date datetime64."""
     with Session(engine) as s:
         rows = [

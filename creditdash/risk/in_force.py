@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from creditdash.risk.bureau import read_reports
 from creditdash.risk.policy import default_policy
@@ -40,7 +40,7 @@ class RiskInputs:
         return cls(json.dumps(default_policy(), ensure_ascii=False, sort_keys=True))
 
 
-def risk_inputs(engine: Engine) -> RiskInputs:
+def risk_inputs(engine: Engine | Connection) -> RiskInputs:
     """The policy in force, the stored reports and the approved limits of `engine`'s store."""
     stored = current_policy(engine)
     limits = tuple(sorted(approved_limits(engine).items()))

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.orm import Session
 
 from creditdash import audit
@@ -46,7 +46,7 @@ def _stored(row: PolicyVersion) -> StoredPolicy:
     )
 
 
-def current_policy(engine: Engine) -> StoredPolicy:
+def current_policy(engine: Engine | Connection) -> StoredPolicy:
     """The policy in force (the newest version); creates version 1 from the default if none."""
     with Session(engine) as s, s.begin():
         row = s.scalars(select(PolicyVersion).order_by(PolicyVersion.version.desc())).first()

@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
 from creditdash import audit
@@ -138,7 +138,7 @@ def _cents(value: Decimal | None) -> int | None:
     return None if value is None else int(value * 100)
 
 
-def list_requests(engine: Engine, customer_id: str | None = None) -> pd.DataFrame:
+def list_requests(engine: Engine | Connection, customer_id: str | None = None) -> pd.DataFrame:
     """Requests newest first: request_id, customer_id, current_limit_cents,
     requested_limit_cents, reason, requested_by, requested_at, status, decided_by,
     decided_at, decision_reason."""
@@ -201,7 +201,7 @@ def decision_log(engine: Engine) -> pd.DataFrame:
     return frame
 
 
-def approved_limits(engine: Engine) -> dict[str, int]:
+def approved_limits(engine: Engine | Connection) -> dict[str, int]:
     """customer_id -> the limit (cents) of its latest approved request."""
     log = list_requests(engine)
     approved = log[log["status"] == "approved"].sort_values(["decided_at", "request_id"])
