@@ -39,7 +39,10 @@ the ledger back never loads pandera.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 CUSTOMER_COLUMNS = [
     "customer_id",
@@ -130,3 +133,25 @@ def conform(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 def cents_to_money(cents: pd.Series | int) -> pd.Series | float:
     """Cents as a 2-decimal float, for display and export (exact to the cent)."""
     return cents / 100
+
+
+def text_in(values: pd.Series | pd.Index, allowed: pd.Series | pd.Index) -> np.ndarray:
+    """Whether each of `values` is one of `allowed` (ids as text; a missing value never is).
+
+    The same answer as `values.isin(allowed)`, as a bool array. pandas' own isin on
+    Arrow-backed text turns every allowed value into a Python object first, which takes
+    seconds for the hundreds of thousands of ids of a big import; this stays in Arrow.
+    """
+    if len(values) == 0 or len(allowed) == 0:
+        return np.zeros(len(values), dtype=bool)
+    found = pc.is_in(_arrow_text(values), value_set=_arrow_text(allowed), skip_nulls=True)
+    return found.fill_null(False).to_numpy(zero_copy_only=False)
+
+
+def _arrow_text(values: pd.Series | pd.Index) -> pa.Array:
+    """`values` as one Arrow large_string array (missing values null)."""
+    text = pd.Series(values, copy=False).astype("str")
+    found = pa.array(text)
+    if isinstance(found, pa.ChunkedArray):
+        found = found.combine_chunks()
+    return found.cast(pa.large_string())

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from creditdash.errors import Problem
-from creditdash.frames import CUSTOMER_COLUMNS, INVOICE_COLUMNS, PAYMENT_COLUMNS
+from creditdash.frames import CUSTOMER_COLUMNS, INVOICE_COLUMNS, PAYMENT_COLUMNS, text_in
 from creditdash.ingest.problems import message
 from creditdash.store.models import Base, Customer, Invoice, Payment, Rate
 
@@ -88,10 +88,10 @@ def superseded(incoming: pd.DataFrame, stored: pd.DataFrame) -> pd.DataFrame:
     items = full["document_id"].notna()
     documents = pd.Index(full.loc[items, "document_id"].unique())
     plain = pd.Index(full.loc[~items, "invoice_id"].unique())
-    old_shape = stored["invoice_id"].isin(documents) | stored["document_id"].isin(documents)
-    now_plain = stored["document_id"].isin(plain)
-    gone = (old_shape | now_plain) & ~stored["invoice_id"].isin(incoming["invoice_id"])
-    return stored[gone.to_numpy(dtype=bool)]
+    old_shape = text_in(stored["invoice_id"], documents) | text_in(stored["document_id"], documents)
+    now_plain = text_in(stored["document_id"], plain)
+    gone = (old_shape | now_plain) & ~text_in(stored["invoice_id"], incoming["invoice_id"])
+    return stored[gone]
 
 
 def replaced_warning(rows: pd.DataFrame, files: list[str]) -> Problem:

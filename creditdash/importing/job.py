@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection
 from creditdash.auth import LOCAL, Actor, authorise
 from creditdash.documents import spread_over_items
 from creditdash.errors import CreditDashError
-from creditdash.frames import CUSTOMER_COLUMNS, INVOICE_COLUMNS, PAYMENT_COLUMNS, conform
+from creditdash.frames import CUSTOMER_COLUMNS, INVOICE_COLUMNS, PAYMENT_COLUMNS, conform, text_in
 from creditdash.i18n import Text
 from creditdash.importing.diff import TABLES
 from creditdash.importing.plan import ImportPlan, ImportSummary, Progress, parse, plan_import
@@ -109,7 +109,7 @@ def _ledger_after(plan: ImportPlan) -> Ledger:
         dropped = changed[key]
         if table == "invoices" and gone is not None and len(gone):
             dropped = pd.concat([dropped, gone[key]])
-        replaced = stored[key].isin(dropped) if len(dropped) else None
+        replaced = text_in(stored[key], dropped) if len(dropped) else None
         kept = stored.loc[~replaced] if replaced is not None else stored
         parts = [f for f in (kept, new, changed) if len(f)]
         frames[table] = pd.concat(parts, ignore_index=True) if parts else stored.iloc[0:0]

@@ -26,6 +26,7 @@ from creditdash.frames import (
     INVOICE_COLUMNS,
     PAYMENT_COLUMNS,
     conform,
+    text_in,
 )
 from creditdash.i18n import Text
 from creditdash.importing.diff import (
@@ -300,8 +301,7 @@ def _snapshot_rows(
     for snap in sorted(batch.snapshots, key=lambda s: s.as_of):
         items = snap.items
         as_of = pd.Timestamp(snap.as_of)
-        known = set(invoices["invoice_id"])
-        fresh = items.loc[~items["invoice_id"].isin(known)]
+        fresh = items.loc[~text_in(items["invoice_id"], invoices["invoice_id"])]
         if len(fresh):
             amount = (
                 fresh["amount_cents"].astype("Int64").fillna(fresh["open_cents"]).astype("int64")
@@ -329,7 +329,7 @@ def _snapshot_rows(
             warnings.append(rose.problem(file=snap.file, level="warning"))
         paid = drop[drop > 0]
         if snap.complete:
-            gone = state[(state != 0) & ~state.index.isin(listed.index)]
+            gone = state[(state != 0).to_numpy(dtype=bool) & ~text_in(state.index, listed.index)]
             paid = pd.concat([paid, gone])
         if len(paid):
             cust = invoices.drop_duplicates("invoice_id").set_index("invoice_id")["customer_id"]
@@ -371,8 +371,8 @@ def _cross_check(
     applied = payments.loc[payments["invoice_id"].notna(), ["payment_id", "invoice_id"]]
     refs = applied["invoice_id"]
     # a payment may name an invoice, an item, or a document paid in items
-    known = refs.isin(invoices["invoice_id"]) | refs.isin(invoices["document_id"].dropna())
-    unknown = applied.loc[~(known | refs.isin(stored_invoice_ids))]
+    known = text_in(refs, invoices["invoice_id"]) | text_in(refs, invoices["document_id"].dropna())
+    unknown = applied.loc[~(known | text_in(refs, stored_invoice_ids))]
     for _, row in unknown.head(1000).iterrows():
         file, sheet, excel_row = _where(batch, "payments", row["payment_id"])
         problems.append(

@@ -49,6 +49,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from creditdash.frames import text_in
 from creditdash.ingest import checks
 from creditdash.ingest.problems import ProblemLog, SheetContext, message
 
@@ -298,7 +299,7 @@ def _items(frame: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
     keeps = frame["_keep"] != 0
     in_doc = frame["_doc"].astype(bool)
     if keeps.any():
-        in_doc |= frame["invoice_id"].isin(frame["invoice_id"][keeps])
+        in_doc |= text_in(frame["invoice_id"], frame["invoice_id"][keeps])
     helpers = ["_doc", "_keep", "_keep_due", "_order", *STAGING.values()]
     if not in_doc.any():
         none = pd.Series(pd.NA, index=frame.index, dtype="str")
@@ -384,7 +385,7 @@ def _by_instalment(payments: pd.DataFrame, invoices: pd.DataFrame) -> pd.DataFra
     value = _instalments(payments)
     value = value.where(~value.map(retention_name).astype(bool), "R")
     plain = invoices.loc[invoices.get("document_id", pd.Series(dtype="str")).isna(), "invoice_id"]
-    named = value.notna() & payments["invoice_id"].notna() & ~payments["invoice_id"].isin(plain)
+    named = value.notna() & payments["invoice_id"].notna() & ~text_in(payments["invoice_id"], plain)
     item = (payments["invoice_id"].astype("str") + "#" + value).where(named)
     return payments.assign(invoice_id=item.fillna(payments["invoice_id"])).drop(
         columns="instalment"
@@ -430,5 +431,5 @@ def owners(invoices: pd.DataFrame) -> pd.Series:
     if "document_id" in invoices:
         docs = invoices.dropna(subset=["document_id"]).drop_duplicates("document_id")
         extra = docs.set_index("document_id")["customer_id"]
-        own = pd.concat([own, extra[~extra.index.isin(own.index)]])
+        own = pd.concat([own, extra[~text_in(extra.index, own.index)]])
     return own[~own.index.duplicated()]

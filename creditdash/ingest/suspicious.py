@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from creditdash.frames import text_in
 from creditdash.ingest import checks, sheetxml
 from creditdash.ingest.mapping import SheetMapping
 from creditdash.ingest.problems import Message, ProblemLog, SheetContext, message
@@ -181,14 +182,14 @@ def overpayments(
         return
     owed = invoices[(invoices["amount_cents"] > 0).fillna(False).to_numpy(dtype=bool)]
     owed = owed.drop_duplicates("invoice_id").set_index("invoice_id")
-    applied = payments[payments["invoice_id"].isin(owed.index).fillna(False).to_numpy(dtype=bool)]
+    applied = payments[text_in(payments["invoice_id"], owed.index)]
     if applied.empty:
         return
     paid = applied.groupby("invoice_id")["amount_cents"].sum()
     over = paid.index[(paid > owed.loc[paid.index, "amount_cents"]).to_numpy(dtype=bool)]
     if not len(over):
         return
-    rows = applied[applied["invoice_id"].isin(over)]
+    rows = applied[text_in(applied["invoice_id"], over)]
     found = {
         (int(c), int(r)): i
         for c, r, i in zip(rows["_ctx"], rows["_row"], rows["invoice_id"], strict=True)
