@@ -9,7 +9,9 @@ from creditdash.errors import CreditDashError
 from creditdash.exports import XLSX_MIME, to_csv_bytes, to_xlsx_bytes
 from creditdash.forecast import cashplan, charts
 from creditdash.forecast.backtest import recent_backtest
+from creditdash.forecast.promises import with_promises
 from creditdash.forecast.stress import Scenario, run_scenarios
+from creditdash.forecast.view import stored_promises
 from creditdash.forecast.weekly import cash_forecast
 from creditdash.risk.policy_store import current_policy
 from creditdash.simulate.baseline import customer_grades
@@ -27,24 +29,31 @@ def column_labels(frame: pd.DataFrame, money: list[str]) -> dict:
 
 
 as_of = ui.as_of()
+engine = ui.engine()
 currency = ui.settings().reporting_currency
 weeks = 13
 st.caption(ui.tr("forecast.caption", as_of=f"{as_of:%Y-%m-%d}", currency=currency))
 try:
     with st.spinner(ui.tr("forecast.spinner")):
         forecast = ui.shared(cash_forecast, as_of, weeks)
+    promised = stored_promises(engine, ui.ledger(), as_of)  # promises change without an import
 except CreditDashError as err:
     st.error(ui.error_text(err))
     st.stop()
-weekly = forecast.weekly
+weekly = with_promises(forecast, promised)  # the plan below rolls on the total with promises
 shown_weekly = to_money(weekly)
 st.caption(ui.tr(f"forecast.never_paid.{forecast.never_paid_from}"))
 
-c1, c2, c3, c4 = st.columns(4)
+c1, c5, c2, c3, c4 = ui.tile_columns(5)
 c1.metric(
     ui.tr("forecast.metric.open", weeks=weeks),
     ui.money_compact(weekly["expected_cents"].sum() / 100),
     help=ui.tr("forecast.metric.open.help", weeks=weeks),
+)
+c5.metric(
+    ui.tr("forecast.metric.promised", weeks=weeks),
+    ui.money_compact(weekly["promised_cents"].sum() / 100),
+    help=ui.tr("forecast.metric.promised.help", count=len(promised)),
 )
 c2.metric(
     ui.tr("forecast.metric.new", weeks=weeks),
@@ -68,20 +77,7 @@ c4.metric(
         "forecast.metric.total.help", p10=ui.money(weekly["cumulative_p10_cents"].iloc[-1] / 100)
     ),
 )
-WEEK_LABEL = ui.tr("forecast.chart.week")  # how the x axis names a week: "W1 03-21"
-st.plotly_chart(
-    ui.localised(
-        charts.collections_chart(
-            weekly,
-            currency,
-            title=ui.tr("forecast.chart.collections"),
-            y_title=ui.tr("forecast.chart.cash"),
-            names=(ui.tr("forecast.chart.open_invoices"), ui.tr("forecast.chart.new_sales")),
-            week_label=WEEK_LABEL,
-        )
-    ),
-    key="fc_chart",
-)
+st.plotly_chart(ui.localised(charts.collections_chart(weekly, currency, ui.lang())), key="fc_chart")
 with st.expander(ui.tr("forecast.weekly")):
     st.dataframe(
         shown_weekly,
@@ -115,7 +111,6 @@ d3.download_button(
 # ------------------------------------------------------------ cash plan
 st.subheader(ui.tr("forecast.plan.title", weeks=weeks))
 NEW_PLAN = "(new plan)"  # the option (and widget-key part) of an unsaved plan
-engine = ui.engine()
 saved = cashplan.list_plans(engine)
 p1, p2, p3 = st.columns([2, 1, 1])
 choice = p1.selectbox(
@@ -270,17 +265,7 @@ if not verdict.opening_given:
     st.caption(ui.tr("forecast.plan.no_opening.chart"))
 else:
     st.plotly_chart(
-        ui.localised(
-            charts.balance_chart(
-                tables,
-                current.minimum_cash_cents,
-                currency,
-                title=ui.tr("forecast.chart.balance"),
-                y_title=ui.tr("forecast.chart.cash"),
-                minimum_name=ui.tr("forecast.chart.minimum"),
-                week_label=WEEK_LABEL,
-            )
-        ),
+        ui.localised(charts.balance_chart(tables, current.minimum_cash_cents, currency, ui.lang())),
         key="fc_balance",
     )
 rows = []
@@ -328,38 +313,11 @@ b4.metric(ui.tr("forecast.bt.coverage"), ui.pct(summ["coverage_p10_p90"]),
           help=ui.tr("forecast.bt.coverage.help"))  # fmt: skip
 if summ["approximate_weeks"]:
     st.caption(ui.tr("forecast.bt.approximate", weeks=summ["approximate_weeks"]))
-# plotly names months in English; Chinese dates read as 2025-03-21
-date_format = "%Y-%m-%d" if ui.lang() == "zh" else None
 g1, g2 = st.columns(2)
 g1.plotly_chart(
-    ui.localised(
-        charts.backtest_chart(
-            bt.weeks,
-            3,
-            currency,
-            title=ui.tr("forecast.chart.backtest"),
-            y_title=ui.tr("forecast.chart.cash"),
-            names=(ui.tr("forecast.chart.forecast_from"), ui.tr("forecast.chart.actual_after")),
-            date_format=date_format,
-        )
-    ),
-    key="fc_bt_chart",
+    ui.localised(charts.backtest_chart(bt.weeks, 3, currency, ui.lang())), key="fc_bt_chart"
 )
-g2.plotly_chart(
-    ui.localised(
-        charts.wape_chart(
-            bt.origins,
-            title=ui.tr("forecast.chart.wape"),
-            names=(
-                ui.tr("forecast.chart.model"),
-                ui.tr("forecast.chart.baseline_avg_delay"),
-                ui.tr("forecast.chart.baseline_due_date"),
-            ),
-            date_format=date_format,
-        )
-    ),
-    key="fc_bt_wape",
-)
+g2.plotly_chart(ui.localised(charts.wape_chart(bt.origins, ui.lang())), key="fc_bt_wape")
 bt_frame = to_money(bt.origins)
 st.download_button(
     ui.tr("forecast.bt.download"),

@@ -7,7 +7,7 @@ from creditdash.cli.args import iso_date, write_figures, write_rows
 FORECAST_COLUMNS = [
     "week", "start", "end", "expected", "p10", "p50", "p90",
     "new_sales", "new_sales_collections", "new_sales_p10", "new_sales_p90",
-    "total_expected", "total_p10", "total_p90",
+    "total_expected", "total_p10", "total_p90", "promised", "expected_with_promises",
 ]  # fmt: skip
 BACKTEST_COLUMNS = [
     "origin", "actual", "wape", "coverage_p10_p90", "baseline_due_date", "baseline_avg_delay",
@@ -26,6 +26,12 @@ def register(sub) -> None:
     fc.add_argument("--weeks", type=int, default=13)
     fc.add_argument("--no-new-sales", action="store_true", help="only invoices open at as-of")
     fc.add_argument("--no-risk", action="store_true", help=NO_RISK_HELP)
+    fc.add_argument(
+        "--no-promises",
+        action="store_true",
+        help="leave out the customers' open promises to pay (by default each enters on its "
+        "date, weighted by how often the customer keeps its promises)",
+    )
     fc.add_argument("--format", choices=["csv", "json", "table"], default="table")
     fc.set_defaults(handler=cmd_forecast)
 
@@ -44,13 +50,18 @@ def _money(cents) -> float:
 
 
 def cmd_forecast(args, ctx) -> int:
+    from creditdash.forecast.promises import with_promises
+    from creditdash.forecast.view import stored_promises
     from creditdash.forecast.weekly import cash_forecast
 
     result = cash_forecast(
         ctx.ledger, args.as_of, args.weeks, new_sales=not args.no_new_sales, risk=not args.no_risk
     )
+    promised = stored_promises(ctx.engine, ctx.ledger, args.as_of)
+    if args.no_promises:
+        promised = promised.iloc[:0]
     rows = []
-    for rec in result.weekly.to_dict("records"):
+    for rec in with_promises(result, promised).to_dict("records"):
         row = {"week": rec["week"], "start": rec["start"].date(), "end": rec["end"].date()}
         for col in FORECAST_COLUMNS[3:]:
             row[col] = _money(rec[f"{col}_cents"])

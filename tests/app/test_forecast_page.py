@@ -80,3 +80,38 @@ def test_the_grade_scenario_uses_the_policy_in_force(demo_app, tmp_path):
     options = [str(o) for o in at.selectbox(key="fc_st_segment").options]
     assert any(o.startswith("Grade G") for o in options)
     assert "Grade E customers" not in options
+
+
+def test_a_recorded_promise_enters_the_weekly_forecast_and_the_total(demo_app):
+    import os
+    from datetime import timedelta
+
+    from creditdash.aging import open_items
+    from creditdash.auth import LOCAL
+    from creditdash.collections.records import record_promise
+    from creditdash.store import load_ledger, open_store
+
+    at = run_page(demo_app, PAGE)
+    weekly = next(d.value for d in at.dataframe if "promised" in d.value.columns)
+    assert weekly["promised"].sum() == 0  # the demo has no promise to pay
+    engine = open_store(os.environ["CREDITDASH_DB_URL"])
+    ledger = load_ledger(engine)
+    as_of = ledger.last_date.date()
+    items = open_items(ledger, as_of)
+    owed = items.groupby("customer_id")["outstanding_cents"].sum()
+    paid_today = set(
+        ledger.payments.loc[ledger.payments["payment_date"] >= str(as_of), "customer_id"]
+    )
+    customer = owed.drop(list(paid_today), errors="ignore").idxmax()  # its promise stays open
+    record_promise(engine, LOCAL, customer, 1_000_000, as_of + timedelta(days=9), made_on=as_of)
+    engine.dispose()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    weekly = next(d.value for d in at.dataframe if "promised" in d.value.columns)
+    # 10,000.00 in week 2 (as_of + 8 .. as_of + 14), weighted by the book's rate (one half)
+    assert weekly["promised"].tolist()[:3] == [0, 5_000.0, 0]
+    assert (weekly["total_expected"] - weekly["expected_with_promises"]
+            - weekly["new_sales_collections"]).abs().max() < 0.01  # fmt: skip
+    assert weekly["expected_with_promises"].sum() <= weekly["expected"].sum() + 5_000.0 + 0.13
+    assert any(m.label == "Promised payments (13 wk)" and "1 open promise" in m.help
+               for m in at.metric)  # fmt: skip
