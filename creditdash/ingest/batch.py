@@ -233,10 +233,11 @@ def _plan(
     nothing else in their file can be read, else as warnings (skipped).
     """
     edited = {(m.file, m.sheet): m for m in mappings}
-    plans, adopted = [], []
+    plans: list[tuple[RawSheet, SheetMapping]] = []
+    adopted: list[SheetMapping] = []
     for source in sources:
         raws = read_source(source, log, sheet=sheet, max_bytes=max_bytes, limits=read_limits)
-        candidates = []
+        candidates: list[tuple[RawSheet, SheetMapping | None, Message | None]] = []
         for raw in raws:
             if raw.is_empty:
                 candidates.append((raw, None, _SHEET_EMPTY))
@@ -256,9 +257,10 @@ def _plan(
             candidates.append((raw, mapping, why))
             adopted.append(mapping)
         usable = any(why is None for _, _, why in candidates)
-        for raw, mapping, why in candidates:
+        for raw, chosen, why in candidates:
             if why is None:
-                plans.append((raw, mapping))
+                assert chosen is not None  # only an empty sheet has none, and it says why
+                plans.append((raw, chosen))
                 continue
             if usable and sheet is None:
                 log.file(raw.file, _skipped(why), sheet=raw.sheet, level="warning")
@@ -318,8 +320,8 @@ def _context(raw: RawSheet, mapping: SheetMapping, log: ProblemLog) -> SheetCont
         figures = _unmapped_figures(raw, mapping)
         if figures:
             log.sheet(ctx, _master_with_figures(figures), level="warning")
-    for row, name, said, level in structure.problems:
-        log.sheet(ctx, said, level=level, column=name, row=row)
+    for row, column, said, level in structure.problems:
+        log.sheet(ctx, said, level=level, column=column, row=row)
     if structure.headings and structure.headers.get("customer_name") == "(group heading)":
         first = min(structure.headings)
         log.sheet(ctx, _carried(len(structure.headings), first, structure.headings[first]),
@@ -521,6 +523,7 @@ def _customers(staged: list[Staged], ctxs: list[SheetContext], log: ProblemLog) 
 
 
 def _snapshot(staged: Staged, ctxs: list[SheetContext], log: ProblemLog, opts: Options) -> Snapshot:
+    assert staged.snapshot is not None  # called for the sheets that made a snapshot
     as_of, items = staged.snapshot
     items = checks.validate(items, checks.OPEN_ITEMS, ctxs, log)
     items = parts.split_documents(items, ctxs, log, checks.ITEM_CONTENT)

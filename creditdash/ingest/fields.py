@@ -62,7 +62,7 @@ PARSERS: dict[str, Callable[[pd.Series], parse.Parsed]] = {
     "day": parse.parse_number,
 }
 # parser -> (catalogue code, English template) of the message for a cell it cannot read
-BAD_VALUE = {
+BAD_VALUE: dict[Callable[[pd.Series], parse.Parsed], tuple[str, str]] = {
     parse.parse_dates: (
         "ingest.bad_date",
         "{value!r} is not a date. Write it as 2024-03-31, 3/31/2024 or 2024年3月31日.",
@@ -162,7 +162,8 @@ USES["movements"] = [
     "direction",
     "currency",
 ]
-REQUIRED = {
+# kind -> the columns it needs, each as the alternatives that serve
+REQUIRED: dict[str, list[tuple[str, ...]]] = {
     "invoices": [("invoice_id",), ("invoice_date",), ("amount",), ("customer_id", "customer_name")],
     "payments": [
         ("payment_date",),

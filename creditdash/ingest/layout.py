@@ -363,13 +363,14 @@ def _check_totals(out: Structure, labels: pd.Series, is_data: np.ndarray) -> Non
     # first pass counts them): then one that does not is a broken subtotal, not data.
     probe = _Checker(rows, is_data & ~sum_candidates, cents, currency)
     subtotals = any(
-        probe.control(pos, strict=False)[0] is not None for pos in np.flatnonzero(sum_candidates)
+        probe.control(pos, strict=False)[0] is not None
+        for pos in np.flatnonzero(sum_candidates).tolist()
     )
     if not subtotals:
         is_data, sum_candidates = is_data | sum_candidates, np.zeros(len(rows), bool)
     check = _Checker(rows, is_data & ~sum_candidates, cents, currency)
     controls, problems, keep = [], [], np.ones(len(rows), dtype=bool)
-    for pos in np.flatnonzero(worded | sum_candidates):
+    for pos in np.flatnonzero(worded | sum_candidates).tolist():
         row = int(rows[pos])
         covers, found = check.control(pos, strict=True)
         controls.append(Control(row, str(labels.get(row, "")), covers))

@@ -196,7 +196,8 @@ def _combine(upper: list[str], lower: list[str]) -> tuple[list[str], list[str | 
 
 
 def _unique_names(texts: list[str]) -> list[str]:
-    names, seen = [], {}
+    names: list[str] = []
+    seen: dict[str, int] = {}
     for i, text in enumerate(texts):
         name = text if text.strip() else f"(column {_letters(i)})"
         seen[name] = seen.get(name, 0) + 1
@@ -216,15 +217,15 @@ def _letters(i: int) -> str:
 def _resolve_duplicates(headers: list[str], fields: list[str | None]) -> list[str | None]:
     """Each field for one column only: the most specific synonym wins, then the leftmost."""
 
-    def rank(i: int) -> int:
-        names = [normalise_header(n) for n in SYNONYMS[fields[i]]]
+    def rank(name: str, i: int) -> int:
+        names = [normalise_header(n) for n in SYNONYMS[name]]
         key = normalise_header(headers[i])
         return names.index(key) if key in names else len(names)
 
     out = list(fields)
     for name in {f for f in fields if f}:
         columns = [i for i, f in enumerate(fields) if f == name]
-        keep = min(columns, key=lambda i: (rank(i), i))
+        _, keep = min((rank(name, i), i) for i in columns)
         for i in columns:
             if i != keep:
                 out[i] = None

@@ -642,14 +642,16 @@ class _Replay:
 
     def line_id(self, i: int) -> str:
         lines = self.lines
-        if lines.document[i] is not None:
-            return lines.document[i]
+        document = lines.document[i]
+        if document is not None:
+            return document
         if lines.voucher[i] is not None:
             return f"{lines.customer[i]}/{lines.date_text[i][:7]}/{lines.voucher[i]}"
         return f"{lines.customer[i]}/{lines.date_text[i]}/{self.debit[i] - self.credit[i]}"
 
     def new_invoice(self, acct: _Account, i: int, invoice_id: str, cents: int) -> _Invoice:
         customer, day, row = self.customer[i], self.day[i], self.row[i]
+        assert customer is not None  # a replayed line is a customer's (`_Lines.replayed`)
         invoice = _Invoice(invoice_id, customer, day, row, cents, cents)
         self.invoices.append(invoice)
         acct.opened(invoice)
@@ -657,11 +659,13 @@ class _Replay:
 
     def new_receipt(self, acct: _Account, i: int, receipt_id: str, cents: int) -> _Receipt:
         customer, day, row = self.customer[i], self.day[i], self.row[i]
+        assert customer is not None  # a replayed line is a customer's (`_Lines.replayed`)
         receipt = _Receipt(receipt_id, customer, day, row, len(self.receipts), cents)
         self.receipts.append(receipt)
         acct.receipts.append(receipt)
-        if self.document[i] is not None:
-            acct.receipt_by_document[self.document[i]] = receipt
+        document = self.document[i]
+        if document is not None:
+            acct.receipt_by_document[document] = receipt
         acct.queue(receipt)
         return receipt
 
@@ -686,8 +690,9 @@ class _Replay:
             acct.opened(merged)
             return
         invoice = acct.by_id[invoice_id] = self.new_invoice(acct, i, invoice_id, cents)
-        if lines.document[i] is not None:
-            acct.by_document[lines.document[i]] = invoice
+        document = lines.document[i]
+        if document is not None:
+            acct.by_document[document] = invoice
 
     def receipt(self, i: int, acct: _Account, cents: int) -> None:
         receipt = self.new_receipt(acct, i, self.line_id(i), cents)
@@ -746,7 +751,7 @@ class _Replay:
             inv.id = name
         pay: dict[str, list] = {name: [] for name in _PAYMENT_COLUMNS}
         for receipt, receipt_id in zip(self.receipts, _unique(self.receipts), strict=True):
-            parts = [
+            parts: list[tuple[str, str | None, int]] = [
                 (f"{receipt_id}/{inv.id}", inv.id, cents) for inv, cents in receipt.pieces.items()
             ]
             if receipt.unapplied:
@@ -815,7 +820,9 @@ def _numbered(ids: pd.Series) -> list[str]:
 
 def _frame(**columns: list | None) -> pd.DataFrame:
     """Columns by name: ids and customers as text, days as dates, cents as Int64."""
-    n = len(columns["customer_id"])
+    customers = columns["customer_id"]
+    assert customers is not None  # only a date column may be left out (None)
+    n = len(customers)
     out = {}
     for name, values in columns.items():
         if name.endswith("_date"):

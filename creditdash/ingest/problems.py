@@ -18,12 +18,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TypedDict, Unpack
 
 import pandas as pd
 
 from creditdash.errors import Problem
 
 DEFAULT_CAP = 1000
+
+
+class Where(TypedDict, total=False):
+    """The fields of a `Problem` besides what it says: where it is and how grave."""
+
+    file: str
+    sheet: str | None
+    row: int | None
+    column: str | None
+    value: str | None
+    level: str
 
 
 @dataclass(frozen=True)
@@ -34,12 +46,12 @@ class Message:
     text: str
     params: dict[str, object] = field(default_factory=dict, hash=False)
 
-    def problem(self, **where: object) -> Problem:
+    def problem(self, **where: Unpack[Where]) -> Problem:
         """A `Problem` saying this; `where` holds its other fields (file, row, level, ...)."""
         return Problem(message=self.text, code=self.code, params=self.params, **where)
 
 
-def message(code: str, template: str, **params: object) -> Message:
+def message(code: str, template: str, /, **params: object) -> Message:
     """`template` (the text of `code` in i18n/en/problems.json) filled in with `params`.
 
     Params are plain values (text, numbers) and never named `key` or `lang`,
@@ -48,7 +60,7 @@ def message(code: str, template: str, **params: object) -> Message:
     return Message(code, template.format(**params), params)
 
 
-def _problem(message: str | Message, **where: object) -> Problem:
+def _problem(message: str | Message, **where: Unpack[Where]) -> Problem:
     """A `Problem` saying `message`; a plain string makes one without a code."""
     if isinstance(message, Message):
         return message.problem(**where)

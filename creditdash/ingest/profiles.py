@@ -109,7 +109,7 @@ def apply_profiles(
     for proposal in proposals:
         raw = raws.get((proposal.file, proposal.sheet))
         match = next((p for p in known if raw is not None and fits(p, raw)), None)
-        if match is None:
+        if match is None or raw is None:  # a match needs its sheet
             out.append(proposal)
             continue
         out.append(as_mapping(match, raw, proposal))

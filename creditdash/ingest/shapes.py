@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -104,18 +104,11 @@ def stage(
             code, template = BAD_VALUE[parser]
             noted = [c.cells.to_numpy(dtype=bool) for c in result.cell_notes]
             log.rows(
-                ctx,
-                body.index[bad & ~np.logical_or.reduce(noted)],
-                name,
-                lambda _r, v, c=code, t=template: message(c, t, value=v),
+                ctx, body.index[bad & ~np.logical_or.reduce(noted)], name, _said(code, template)
             )
             for cell_note, cells in zip(result.cell_notes, noted, strict=True):
-                log.rows(
-                    ctx,
-                    body.index[cells],
-                    name,
-                    lambda _r, v, n=cell_note: message(n.code, n.template, value=v, **n.params),
-                )
+                noted_said = _said(cell_note.code, cell_note.template, cell_note.params)
+                log.rows(ctx, body.index[cells], name, noted_said)
         for note in result.notes:
             said = Message(note.code, note.message, note.params) if note.code else note.message
             log.sheet(ctx, said, level=note.level, column=name, row=note.row, value=note.value)
@@ -135,9 +128,16 @@ def stage(
         "rates": _rates,
         "movements": _movements,
     }[ctx.kind]
-    result = builder(frame, log, opts, known)
-    result.kind, result.ctx_id = ctx.kind, ctx_id
-    return result
+    staged = builder(frame, log, opts, known)
+    staged.kind, staged.ctx_id = ctx.kind, ctx_id
+    return staged
+
+
+def _said(
+    code: str, template: str, params: Mapping[str, object] | None = None
+) -> Callable[[int, str | None], Message]:
+    """The message of a bad cell, from (its row, its text)."""
+    return lambda _row, value: message(code, template, value=value, **(params or {}))
 
 
 @dataclass

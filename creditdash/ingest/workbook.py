@@ -235,7 +235,7 @@ def _sheetxml():
         from creditdash.ingest import sheetxml
     else:  # the reader process's script: creditdash itself is not imported
         sys.path.append(os.path.dirname(os.path.abspath(__file__)))
-        import sheetxml  # type: ignore[no-redef, import-not-found]
+        import sheetxml  # type: ignore[import-not-found]  # found on sys.path at run time
     return sheetxml
 
 

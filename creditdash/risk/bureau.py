@@ -24,6 +24,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -100,15 +101,22 @@ def match_customers(reports: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFr
     display = dict(
         zip(customers["customer_id"].astype(str), customers["customer_name"], strict=True)
     )
-    match, found, proposed = [], [], []
+    match: list[str] = []
+    found: list[str | None] = []
+    proposed: list[str | None] = []
     for cid, code, name in zip(out["customer_id"], out["credit_code"], out["customer_name"], strict=True):  # fmt: skip
+        guess = None
         if isinstance(cid, str) and cid in ids:
-            match.append("id"), found.append(cid), proposed.append(None)
+            match.append("id")
+            found.append(cid)
         elif isinstance(code, str) and code.strip().upper() in by_code:
-            match.append("credit_code"), found.append(by_code[code.strip().upper()]), proposed.append(None)  # fmt: skip
+            match.append("credit_code")
+            found.append(by_code[code.strip().upper()])
         else:
             guess = _name_guess(name, names)
-            match.append("name" if guess else ""), found.append(None), proposed.append(guess)
+            match.append("name" if guess else "")
+            found.append(None)
+        proposed.append(guess)
     out["customer_id"] = pd.Series(found, index=out.index, dtype="str")
     out["match"] = match
     out["proposed_customer"] = pd.Series(proposed, index=out.index, dtype="str")
@@ -271,7 +279,10 @@ def _store(
     return new, updated
 
 
-def _value(v: object) -> object:
+_V = TypeVar("_V")
+
+
+def _value(v: _V) -> _V | None:
     return None if v is None or (not isinstance(v, str) and pd.isna(v)) else v
 
 

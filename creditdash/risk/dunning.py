@@ -230,8 +230,7 @@ def check_dunning(section: object, grades: Iterable[str]) -> dict[str, Any]:
                 setting=key,
                 value=value,
             )
-    templates = section.get("templates")
-    _check_templates(templates)
+    templates = _check_templates(section.get("templates"))
     strategies = section.get("strategies")
     if not isinstance(strategies, list) or not strategies:
         raise InvalidArgument.coded(
@@ -263,7 +262,7 @@ def check_dunning(section: object, grades: Iterable[str]) -> dict[str, Any]:
 
 def _check_strategy(strategy: object, grades: set[str], templates: Mapping) -> str:
     sid = strategy.get("id") if isinstance(strategy, dict) else None
-    if not sid or not isinstance(sid, str):
+    if not isinstance(strategy, dict) or not sid or not isinstance(sid, str):
         raise InvalidArgument.coded(
             "collections.error.strategy_id",
             "Every dunning strategy needs an `id`. Got {value!r}.",
@@ -326,7 +325,7 @@ def _check_strategy(strategy: object, grades: set[str], templates: Mapping) -> s
 
 def _check_stage(stage: object, sid: str, templates: Mapping) -> int:
     name = stage.get("id") if isinstance(stage, dict) else None
-    if not name or not isinstance(name, str):
+    if not isinstance(stage, dict) or not name or not isinstance(name, str):
         raise InvalidArgument.coded(
             "collections.error.stage_id",
             "Dunning strategy {strategy!r}: every stage needs an `id`. Got {value!r}.",
@@ -378,7 +377,8 @@ def _check_stage(stage: object, sid: str, templates: Mapping) -> int:
     return days
 
 
-def _check_templates(templates: object) -> None:
+def _check_templates(templates: object) -> dict:
+    """`templates` itself, once every template has a subject and a body in each language."""
     if not isinstance(templates, dict) or not templates:
         raise InvalidArgument.coded(
             "collections.error.templates",
@@ -389,15 +389,17 @@ def _check_templates(templates: object) -> None:
         for lang in LANGUAGES:
             text = texts.get(lang) if isinstance(texts, dict) else None
             parts = (text or {}).get("subject"), (text or {}).get("body")
-            if not isinstance(text, dict) or not all(isinstance(p, str) and p for p in parts):
+            texts_given = [p for p in parts if isinstance(p, str) and p]
+            if not isinstance(text, dict) or len(texts_given) != len(parts):
                 raise InvalidArgument.coded(
                     "collections.error.template_text",
                     "Dunning template {which!r} needs a subject and a body in {language}.",
                     which=name,
                     language=lang,
                 )
-            for part in parts:
+            for part in texts_given:
                 _check_fields(name, lang, part)
+    return templates
 
 
 def _check_fields(name: str, lang: str, text: str) -> None:

@@ -26,6 +26,7 @@ a result comes in one batch.
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -188,23 +189,26 @@ def _read_in_child(found: Target, queries: list[str]) -> list:
         [sys.executable, "-I", str(_READER)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )  # fmt: skip
+    # All three are pipes; stdout is buffered (Popen's default), so it has readinto.
+    stdin, stdout, stderr = child.stdin, child.stdout, child.stderr
+    assert stdin is not None and isinstance(stdout, io.BufferedReader) and stderr is not None
     tables = []
     try:
-        child.stdin.write(request.encode())
-        child.stdin.close()
+        stdin.write(request.encode())
+        stdin.close()
         for _ in queries:
-            head = child.stdout.read(8)
+            head = stdout.read(8)
             if len(head) < 8:
                 break
             data = np.empty(int.from_bytes(head, "little"), dtype=np.uint8)
-            if child.stdout.readinto(memoryview(data)) != len(data):
+            if stdout.readinto(data.data) != len(data):
                 break
             with pa.ipc.open_stream(pa.py_buffer(data)) as reader:
                 tables.append(reader.read_all())
-        said = child.stderr.read().decode(errors="replace")
+        said = stderr.read().decode(errors="replace")
     finally:
-        child.stdout.close()
-        child.stderr.close()
+        stdout.close()
+        stderr.close()
         status = child.wait()
     if status != 0 or len(tables) != len(queries):
         raise RuntimeError(said.strip() or f"the SQLite reader stopped (status {status})")
