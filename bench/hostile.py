@@ -99,7 +99,10 @@ def _measure(path: Path, isolate: bool) -> dict:
 
 
 def _files(folder: Path) -> list[tuple[str, Path, bool]]:
-    table = [["Invoice No", "Customer", "Invoice Date", "Amount"], ["I1", "C1", "2024-01-05", 100]]
+    table: list[list] = [
+        ["Invoice No", "Customer", "Invoice Date", "Amount"],
+        ["I1", "C1", "2024-01-05", 100],
+    ]
     made = {
         "stray cell XFD1048576": _workbook(table, {"XFD1048576": "x"}),
         "stray cell CV1048576": _workbook(table, {"CV1048576": "x"}),
@@ -107,7 +110,7 @@ def _files(folder: Path) -> list[tuple[str, Path, bool]]:
         "dense 16,384 columns x 200 rows": _dense(16_384, 200),
         "zip bomb (200 MB of zeros)": _zip_bomb(200 * 2**20),
     }
-    files = []
+    files: list[tuple[str, Path, bool]] = []
     for label, data in made.items():
         path = folder / f"{len(files)}.xlsx"
         path.write_bytes(data)
@@ -123,9 +126,9 @@ def _files(folder: Path) -> list[tuple[str, Path, bool]]:
         ("NUL bytes (1 MB .csv)", nul, True),
         ("CSV padded with 1 MB of NUL bytes", padded, True),
     ]
-    for rows, size in ((20_000, "1 MB"), (400_000, "20 MB")):
-        path = folder / f"normal_{rows}.xlsx"
-        _invoices(rows).to_excel(path, index=False, engine="xlsxwriter")
+    for n, size in ((20_000, "1 MB"), (400_000, "20 MB")):
+        path = folder / f"normal_{n}.xlsx"
+        _invoices(n).to_excel(path, index=False, engine="xlsxwriter")
         files += [
             (f"normal {size} xlsx, reader process", path, True),
             (f"normal {size} xlsx, in process", path, False),

@@ -50,7 +50,7 @@ def with_subtotals(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _total_row(cents: int) -> pd.DataFrame:
-    row = dict.fromkeys(HEADER, "")
+    row: dict[str, object] = dict.fromkeys(HEADER, "")
     row["Amount in local currency"] = cents / 100
     row["Local Currency"] = "EUR"
     return pd.DataFrame([row])

@@ -58,7 +58,7 @@ def running(
     with log_path.open("wb") as log:
         proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
-            _wait_for(proc, ready_url, log_path, start_timeout)
+            _wait_for(proc, command[0], ready_url, log_path, start_timeout)
             yield proc
         finally:
             proc.terminate()
@@ -69,11 +69,13 @@ def running(
                 proc.wait()
 
 
-def _wait_for(proc: subprocess.Popen, url: str, log_path: Path, timeout: float) -> None:
+def _wait_for(
+    proc: subprocess.Popen, program: str, url: str, log_path: Path, timeout: float
+) -> None:
     deadline = time.monotonic() + timeout
     while True:
         if proc.poll() is not None:
-            raise RuntimeError(f"{proc.args[0]} exited with {proc.returncode}: {_tail(log_path)}")
+            raise RuntimeError(f"{program} exited with {proc.returncode}: {_tail(log_path)}")
         try:
             with urllib.request.urlopen(url, timeout=1):
                 return
