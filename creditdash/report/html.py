@@ -96,10 +96,7 @@ def review_html(review: Review, title: str | None = None, lang: str = "en") -> s
         who = " / ".join(x for x in (review.salesperson, review.region) if x)
         parts.append(f"<p class='note'>{_e(t('pack.filtered_html', lang, who=who))}</p>")
     parts += [f"<h2>{_e(t('pack.key_figures', lang))}</h2>", _tiles(review, lang)]
-    parts.append(charts_html.add(charts.ar_trend_chart(
-        review.trends, currency, title=t("review.chart.trend", lang),
-        names=(t("review.tile.total_ar", lang), t("review.tile.overdue_ar", lang)),
-        y_title=t("review.chart.ar", lang)), height=270))  # fmt: skip
+    parts.append(charts_html.add(charts.ar_trend_chart(review.trends, currency, lang), height=270))
     parts += _alerts(review, lang)
     parts += _risk(review, lang)
     parts += _aging(review, lang, charts_html)
@@ -162,11 +159,7 @@ def _keep(*parts: str) -> list[str]:
 
 def _aging(review: Review, lang: str, charts_html: _ChartWriter) -> list[str]:
     """AR by bucket now, a week and four weeks ago: the chart beside the table."""
-    chart = charts.aging_change_chart(
-        review.aging, review.currency, title=t("review.chart.aging", lang),
-        names=tuple(t(f"review.chart.{k}", lang) for k in ("now", "week_ago", "four_weeks_ago")),
-        y_title=t("chart.outstanding", lang),
-        bucket_names={b: labels.bucket(b, lang) for b in labels.BUCKETS})  # fmt: skip
+    chart = charts.aging_change_chart(review.aging, review.currency, lang)
     return _keep(f"<h2>{_e(t('pack.sheet.aging', lang))}</h2>",
                  f"<div class='two'><div>{charts_html.add(chart, width=520, height=300)}</div>",
                  f"<div>{_table(labels.values(review.aging, lang), lang)}</div></div>")  # fmt: skip

@@ -14,7 +14,7 @@ import pandas as pd
 
 from creditdash.i18n import render, t
 from creditdash.report import labels
-from creditdash.review.optional import Section
+from creditdash.review.sections import Section
 
 TOP_N = 15
 MONEY, PCT, SHARE, PP, DAYS, SCORE, INT = "money", "pct", "share", "pp", "days", "score", "int"

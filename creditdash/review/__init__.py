@@ -4,7 +4,8 @@ figures     the figures of one week as a JSON-ready document
 snapshots   store and read those documents (`take_snapshot`, which the import job calls)
 story       week-on-week and 4-week changes, movers, alerts, chronic late payers
 scorecards  collection scorecards by salesperson and region
-optional    the risk, forecast and provision sections (`Section` reads one back)
+sections    the week's risk, forecast and provision sections (`Section` reads one back)
+view        what the Weekly review page shows for one week (`review_view`)
 charts      the review's plotly figures
 """
 

@@ -1,4 +1,8 @@
-"""Charts of the weekly review: pure functions from the review's frames to plotly Figures."""
+"""Charts of the weekly review: pure functions from the review's frames to plotly Figures.
+
+Each chart finds its words in the i18n catalogue (`review.chart.*`) in `lang`; buckets
+are named as the review's tables name them (`report.labels.bucket`).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from creditdash.charts import OVERDUE_COLOURS, bucket_colours, style
+from creditdash.i18n import t
+from creditdash.report import labels
 
 GOOD, BAD, NEUTRAL = "#2e7d5b", "#c0392b", "#4c6ef5"
 
@@ -18,49 +24,32 @@ def _style(fig: go.Figure, title: str, height: int = 340) -> go.Figure:
     return fig
 
 
-def ar_trend_chart(
-    trends: pd.DataFrame,
-    currency: str = "CNY",
-    *,
-    title: str = "Total and overdue AR, week by week",
-    names: tuple[str, str] = ("Total AR", "Overdue AR"),
-    y_title: str = "AR",
-) -> go.Figure:
-    """Total and overdue AR per week; `trends` is `story.kpi_trends` (money in units).
-
-    `names` are the two series' names (total, overdue); the y axis reads `y_title (currency)`.
-    """
+def ar_trend_chart(trends: pd.DataFrame, currency: str = "CNY", lang: str = "en") -> go.Figure:
+    """Total and overdue AR per week; `trends` is `story.kpi_trends` (money in units)."""
     x = pd.to_datetime(trends["week_ending"]).dt.strftime("%Y-%m-%d")
+    names = [t(f"review.tile.{k}", lang) for k in ("total_ar", "overdue_ar")]
     fig = go.Figure()
     fig.add_scatter(x=x, y=trends["total_ar"], name=names[0], mode="lines+markers",
                     line={"color": NEUTRAL}, hovertemplate="%{y:,.2f}")  # fmt: skip
     fig.add_scatter(x=x, y=trends["overdue_ar"], name=names[1], mode="lines+markers",
                     line={"color": BAD}, hovertemplate="%{y:,.2f}")  # fmt: skip
-    _style(fig, title)
+    _style(fig, t("review.chart.trend", lang))
     fig.update_xaxes(type="category")
-    fig.update_yaxes(title=f"{y_title} ({currency})", tickformat="~s", rangemode="tozero")
+    y_title = f"{t('review.chart.ar', lang)} ({currency})"
+    fig.update_yaxes(title=y_title, tickformat="~s", rangemode="tozero")
     return fig
 
 
-def aging_change_chart(
-    aging: pd.DataFrame,
-    currency: str = "CNY",
-    *,
-    title: str = "AR by aging bucket: now, a week and 4 weeks ago",
-    names: tuple[str, str, str] = ("Now", "A week ago", "4 weeks ago"),
-    y_title: str = "Outstanding",
-    bucket_names: dict[str, str] | None = None,
-) -> go.Figure:
+def aging_change_chart(aging: pd.DataFrame, currency: str = "CNY", lang: str = "en") -> go.Figure:
     """AR by bucket now (bars) against a week and four weeks before (markers).
 
     `aging` is `story.aging_changes` (bucket, now, week_ago, four_weeks_ago);
-    `names` are the three series' names, `bucket_names` shows a bucket under
-    another name on the axis (colours still follow the bucket).
+    colours follow the bucket whatever its name in `lang`.
     """
     rows = aging.loc[~aging["bucket"].isin(["total"])]
-    labels = [b for b in rows["bucket"] if b != "unapplied"]
-    colours = bucket_colours(labels)
-    x = [(bucket_names or {}).get(b, b) for b in rows["bucket"]]
+    colours = bucket_colours([b for b in rows["bucket"] if b != "unapplied"])
+    x = [labels.bucket(b, lang) for b in rows["bucket"]]
+    names = [t(f"review.chart.{k}", lang) for k in ("now", "week_ago", "four_weeks_ago")]
     fig = go.Figure()
     fig.add_bar(x=x, y=rows["now"], name=names[0],
                 marker_color=[colours.get(b, "#8a94a6") for b in rows["bucket"]],
@@ -72,28 +61,20 @@ def aging_change_chart(
     fig.add_scatter(x=x, y=rows["four_weeks_ago"], name=names[2],
                     mode="markers", marker={"symbol": "diamond", "size": 8, "color": "#8a94a6"},
                     hovertemplate="%{y:,.2f}")  # fmt: skip
-    _style(fig, title)
+    _style(fig, t("review.chart.aging", lang))
     fig.update_xaxes(type="category")
-    fig.update_yaxes(title=f"{y_title} ({currency})", tickformat="~s")
+    fig.update_yaxes(title=f"{t('chart.outstanding', lang)} ({currency})", tickformat="~s")
     return fig
 
 
-def scorecard_chart(
-    table: pd.DataFrame,
-    label: str = "Salesperson",
-    *,
-    title: str | None = None,
-    x_title: str = "CEI (%)",
-    colour_title: str = "Overdue %",
-    hover_names: tuple[str, str, str] = ("CEI", "overdue", "rank"),
-) -> go.Figure:
+def scorecard_chart(table: pd.DataFrame, by: str = "salesperson", lang: str = "en") -> go.Figure:
     """CEI by group, best on top, each bar coloured by its overdue share (`story.scorecard_table`).
 
-    The title defaults to "Collection effectiveness by <label> (best on top)";
-    `hover_names` name the CEI, the overdue share and the rank in the tooltip.
+    `by` is what the groups are (salesperson or region), as the title says.
     """
     data = table.sort_values("rank", ascending=False)
-    cei, overdue, rank = hover_names
+    cei, overdue, rank = (t(k, lang) for k in ("review.score.cei", "review.chart.hover_overdue",
+                                                "review.chart.hover_rank"))  # fmt: skip
     fig = go.Figure(
         go.Bar(
             x=data["cei"],
@@ -102,27 +83,24 @@ def scorecard_chart(
             marker={
                 "color": data["overdue_pct"],
                 "colorscale": [[0, GOOD], [0.5, OVERDUE_COLOURS[0]], [1, BAD]],
-                "colorbar": {"title": {"text": colour_title}, "thickness": 12},
+                "colorbar": {
+                    "title": {"text": t("review.score.overdue_pct", lang)},
+                    "thickness": 12,
+                },
             },
             customdata=data[["overdue_pct", "rank"]].to_numpy(),
             hovertemplate=f"{cei} %{{x:.1f}}<br>{overdue} %{{customdata[0]:.1f}}%"
             f"<br>{rank} %{{customdata[1]}}<extra></extra>",
         )
     )
-    title = title or f"Collection effectiveness by {label.lower()} (best on top)"
-    _style(fig, title, height=max(300, 26 * len(data) + 110))
-    fig.update_xaxes(title=x_title)
+    _style(fig, t(f"review.chart.score.{by}", lang), height=max(300, 26 * len(data) + 110))
+    fig.update_xaxes(title=t("review.chart.cei_axis", lang))
     fig.update_yaxes(type="category")
     return fig
 
 
 def movers_chart(
-    up: pd.DataFrame,
-    down: pd.DataFrame,
-    currency: str = "CNY",
-    *,
-    title: str = "Biggest movers: change in overdue AR this week",
-    x_title: str = "Change in overdue",
+    up: pd.DataFrame, down: pd.DataFrame, currency: str = "CNY", lang: str = "en"
 ) -> go.Figure:
     """Diverging bars of the change in overdue AR per customer (`story.movers`)."""
     data = pd.concat([up, down], ignore_index=True).sort_values("change")
@@ -135,7 +113,7 @@ def movers_chart(
             hovertemplate="%{x:,.2f}<extra></extra>",
         )
     )
-    _style(fig, title, height=max(300, 24 * len(data) + 110))
-    fig.update_xaxes(title=f"{x_title} ({currency})", tickformat="~s")
+    _style(fig, t("review.chart.movers", lang), height=max(300, 24 * len(data) + 110))
+    fig.update_xaxes(title=f"{t('review.chart.movers_axis', lang)} ({currency})", tickformat="~s")
     fig.update_yaxes(type="category")
     return fig

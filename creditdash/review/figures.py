@@ -17,7 +17,7 @@ compared exactly:
     concentration   {"top10_pct": float | None, "top": [{customer_id, customer_name,
                     total, share_pct}]}
     scorecards      {"salesperson": [rows], "region": [rows]} (creditdash.review.scorecards)
-    sections        risk, forecast and provision sections (creditdash.review.optional),
+    sections        risk, forecast and provision sections (creditdash.review.sections),
                     graded with `risk` (the policy in force, reports, approved limits)
 """
 
@@ -30,8 +30,8 @@ from creditdash.aging import aging, bucket_labels, open_items
 from creditdash.i18n import Text
 from creditdash.kpis import kpis
 from creditdash.ledger import DateLike, Ledger, day_number, day_to_timestamp, ledger_arrays
-from creditdash.review.optional import optional_sections
 from creditdash.review.scorecards import SCORECARD_GROUPS, scorecards
+from creditdash.review.sections import domain_sections
 from creditdash.risk.in_force import RiskInputs
 
 SCHEMA_VERSION = 1
@@ -92,7 +92,7 @@ def week_figures(
         "sections": {},
     }
     if optional:
-        figures["sections"] = optional_sections(ledger, when, risk)
+        figures["sections"] = domain_sections(ledger, when, risk)
     return figures
 
 

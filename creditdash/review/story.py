@@ -22,7 +22,7 @@ import pandas as pd
 from creditdash.aging import open_items
 from creditdash.i18n import Text
 from creditdash.ledger import DateLike, Ledger, day_number, day_to_timestamp
-from creditdash.review.optional import Section
+from creditdash.review.sections import Section
 from creditdash.review.snapshots import SnapshotInfo, figures_for_week
 from creditdash.risk.in_force import RiskInputs, risk_inputs
 
@@ -83,7 +83,7 @@ class Review:
 
     @property
     def sections(self) -> dict[str, Section]:
-        """This week's risk, forecast and provision sections (creditdash.review.optional)."""
+        """This week's risk, forecast and provision sections (creditdash.review.sections)."""
         return {n: Section.from_dict(s) for n, s in self.current.get("sections", {}).items()}
 
     @property

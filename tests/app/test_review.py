@@ -80,14 +80,14 @@ def test_chinese_page_says_the_notes_and_alert_details_in_chinese(demo_app, monk
     import re
 
     from creditdash.errors import InvalidArgument
-    from creditdash.review import optional
+    from creditdash.review import sections
 
     def refuse(ledger, as_of):
         raise InvalidArgument.coded(
             "error.review.weeks", "`weeks` must be at least 1. Got {weeks!r}.", weeks=0
         )
 
-    monkeypatch.setattr(optional, "provision", refuse)
+    monkeypatch.setattr(sections, "provision", refuse)
     at = open_review(demo_app, week="2026-11-20", lang="zh")
     chinese = re.compile(r"[\u4e00-\u9fff]")
     notes = [c.value for c in at.caption if c.value.startswith("ⓘ")]

@@ -22,8 +22,7 @@ from creditdash.risk.pd_model import MODEL_INPUTS
 from creditdash.risk.policy import ACTIONS, DEFAULT_POLICY, FEATURE_LABELS, RULE_KINDS
 from creditdash.risk.present import BAND_TEXTS
 from creditdash.risk.requests import STATUSES
-from creditdash.simulate.charts import LABELS as WATERFALL_LABELS
-from creditdash.simulate.simulator import ASSUMPTIONS
+from creditdash.simulate.simulator import ASSUMPTIONS, COMPONENTS
 
 ROOT = Path(__file__).resolve().parents[2]
 LITERAL_KEY = re.compile(r"""\btr\(\s*["']([a-z_][\w.]*)["']""")
@@ -119,7 +118,7 @@ DYNAMIC = {
     "terms.out.help": TERMS_OUT,
     "terms.level": TERMS_LEVELS,  # before -> after tiles
     "terms.level.help": TERMS_LEVELS,
-    "terms.component": list(WATERFALL_LABELS),  # components() rows
+    "terms.component": [*COMPONENTS, "net"],  # components() rows
     "terms.assumption": list(ASSUMPTIONS),  # tornado() rows
     "terms.wc": TERMS_WC,
     "terms.wc.help": TERMS_WC,

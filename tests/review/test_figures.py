@@ -9,7 +9,7 @@ import pytest
 from creditdash.i18n import render
 from creditdash.kpis import kpis
 from creditdash.review.figures import week_figures
-from creditdash.review.optional import optional_sections
+from creditdash.review.sections import domain_sections
 
 
 def test_figures_are_plain_json_and_reconcile(ledger):
@@ -91,15 +91,15 @@ def test_chronic_late_customer_with_a_clean_aging():
 
 def test_a_section_its_domain_cannot_make_is_omitted_with_a_note(ledger, monkeypatch):
     from creditdash.errors import InvalidArgument
-    from creditdash.review import optional
+    from creditdash.review import sections
 
     def refuse(ledger, as_of):
         raise InvalidArgument.coded(
             "error.review.weeks", "`weeks` must be at least 1. Got {weeks!r}.", weeks=0
         )
 
-    monkeypatch.setattr(optional, "provision", refuse)
-    result = optional_sections(ledger, "2026-11-20")["provision"]
+    monkeypatch.setattr(sections, "provision", refuse)
+    result = domain_sections(ledger, "2026-11-20")["provision"]
     assert result["available"] is False and set(result) == {"available", "note"}
     assert json.loads(json.dumps(result)) == result  # stored in snapshots as it is
     assert render(result["note"]) == (
@@ -111,32 +111,32 @@ def test_a_section_its_domain_cannot_make_is_omitted_with_a_note(ledger, monkeyp
 
 
 def test_a_domain_that_breaks_its_interface_fails_loudly(ledger, monkeypatch):
-    from creditdash.review import optional
+    from creditdash.review import sections
 
-    monkeypatch.setattr(optional, "weekly_forecast", lambda ledger, as_of: 42)
+    monkeypatch.setattr(sections, "weekly_forecast", lambda ledger, as_of: 42)
     with pytest.raises(TypeError, match="a review section needs a table; got int"):
-        optional_sections(ledger, "2026-11-20")
-    monkeypatch.setattr(optional, "weekly_forecast", lambda ledger: None)  # wrong signature
+        domain_sections(ledger, "2026-11-20")
+    monkeypatch.setattr(sections, "weekly_forecast", lambda ledger: None)  # wrong signature
     with pytest.raises(TypeError):
-        optional_sections(ledger, "2026-11-20")
+        domain_sections(ledger, "2026-11-20")
 
 
 def test_every_section_is_there_and_the_forecast_gives_week_one(ledger, monkeypatch):
     import pandas as pd
 
-    from creditdash.review import optional
+    from creditdash.review import sections
 
     weeks = pd.DataFrame({"week": [1, 2], "expected_cents": [1_000, 2_000]})
-    monkeypatch.setattr(optional, "weekly_forecast", lambda ledger, as_of: weeks)
-    sections = optional_sections(ledger, "2026-11-20")
-    assert set(sections) == set(optional.SECTIONS)
-    assert sections["forecast"]["available"] and sections["forecast"]["week1_expected"] == 10.0
-    assert sections["forecast"]["rows"] == [
+    monkeypatch.setattr(sections, "weekly_forecast", lambda ledger, as_of: weeks)
+    found = domain_sections(ledger, "2026-11-20")
+    assert set(found) == set(sections.SECTIONS)
+    assert found["forecast"]["available"] and found["forecast"]["week1_expected"] == 10.0
+    assert found["forecast"]["rows"] == [
         {"week": 1, "expected_cents": 1_000},
         {"week": 2, "expected_cents": 2_000},
     ]
-    assert sections["provision"]["available"] and "total" in sections["provision"]
-    grades = sections["grades"]
+    assert found["provision"]["available"] and "total" in found["provision"]
+    grades = found["grades"]
     assert grades["distribution"] == {"A": 1, "C": 1, "E": 1}
     assert grades["policy_version"] is None
     assert render(grades["note"]).startswith(
@@ -166,7 +166,7 @@ def test_grades_and_watchlist_read_the_policy_reports_and_limits_given(ledger):
         }
     )  # fmt: skip
     risk = RiskInputs(json.dumps(policy), 7, report, (("C2", 300_000),))
-    sections = optional_sections(ledger, "2026-11-20", risk)
+    sections = domain_sections(ledger, "2026-11-20", risk)
     grades = {r["customer_id"]: r for r in sections["grades"]["rows"]}
     assert sections["grades"]["distribution"] == {"C": 1, "D": 1, "E": 1}  # C3 was an A
     assert grades["C3"]["score"] == 77.5 and grades["C3"]["grade"] == "E"  # score under 20

@@ -90,7 +90,7 @@ KEEP_COLUMNS = {
 MAX_ROWS = 2000
 
 
-def optional_sections(
+def domain_sections(
     ledger: Ledger, as_of: date | pd.Timestamp, risk: RiskInputs | None = None
 ) -> dict[str, dict]:
     """Every section at as_of; `risk` is what grading reads (default: the default policy)."""

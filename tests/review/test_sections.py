@@ -7,12 +7,12 @@ from dataclasses import FrozenInstanceError
 
 import pytest
 
-from creditdash.review.optional import SECTIONS, Section, optional_sections
+from creditdash.review.sections import SECTIONS, Section, domain_sections
 from creditdash.review.story import section_frame
 
 
 def test_every_stored_section_reads_back_as_it_was_stored(ledger):
-    stored = json.loads(json.dumps(optional_sections(ledger, "2026-11-20")))
+    stored = json.loads(json.dumps(domain_sections(ledger, "2026-11-20")))
     assert set(stored) == set(SECTIONS)
     for name, section in stored.items():
         read = Section.from_dict(section)
@@ -25,7 +25,7 @@ def test_every_stored_section_reads_back_as_it_was_stored(ledger):
 
 
 def test_a_section_is_a_result_not_a_record_to_edit(ledger):
-    grades = Section.from_dict(optional_sections(ledger, "2026-11-20")["grades"])
+    grades = Section.from_dict(domain_sections(ledger, "2026-11-20")["grades"])
     with pytest.raises(FrozenInstanceError):
         grades.available = False  # type: ignore[misc]
 
