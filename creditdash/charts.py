@@ -354,7 +354,10 @@ def _bars_only(fig: go.Figure, name: str) -> bool:
 
 
 def _align_overlaying_axes(
-    fig: go.Figure, spans: Mapping, ticks: dict[str, tuple[list, list]], lang: str
+    fig: go.Figure,
+    spans: Mapping[str, tuple[float, float]],
+    ticks: dict[str, tuple[list, list]],
+    lang: str,
 ) -> dict[str, list[float]]:
     """Put each axis drawn over another (`yaxis2` overlaying `y`) on the other's grid.
 
@@ -367,7 +370,7 @@ def _align_overlaying_axes(
     for name in spans:
         over = fig.layout[name].overlaying if name in fig.layout else None
         base = f"{over[0]}axis{over[1:]}" if over and over != "free" else None
-        if base not in spans:
+        if base is None or base not in spans:
             continue
         low1, high1 = spans[base]
         if base in ticks and len(ticks[base][0]) > 1:
@@ -398,7 +401,7 @@ def _fitting_step(low: float, high: float, below: int, above: int) -> tuple[floa
     span = max(high, 0.0) - min(low, 0.0)
     if not np.isfinite(span) or span <= 0:
         return 0.0, below, above
-    best = None
+    best: tuple[tuple[int, float], float, int, int] | None = None
     power = np.floor(np.log10(span / max(below + above, 1))) - 1
     for p in range(int(power), int(power) + 4):
         for s in _NICE_STEPS[:-1]:
@@ -408,6 +411,7 @@ def _fitting_step(low: float, high: float, below: int, above: int) -> tuple[floa
             key = (n_below + n_above, step)
             if best is None or key < best[0]:
                 best = (key, step, n_below, n_above)
+    assert best is not None  # the loops above always run
     return best[1], best[2], best[3]
 
 

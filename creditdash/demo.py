@@ -501,7 +501,8 @@ def _payment_frame(
     frame = pd.DataFrame(
         {
             "customer_id": profile["customer_id"].to_numpy()[pay["cust"].to_numpy()],
-            "invoice_id": np.where(pay["unapplied"].to_numpy(), None, invoice_ids),
+            # numpy reads None as an object scalar; its stubs accept no None here
+            "invoice_id": np.where(pay["unapplied"].to_numpy(), None, invoice_ids),  # type: ignore[call-overload]
             "payment_date": cal.dates(pay["day"].to_numpy()),
             "amount_cents": pay["amount"].to_numpy(),
             "sort_id": invoice_ids,

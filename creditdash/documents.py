@@ -87,7 +87,7 @@ def _allocate(payments: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
         paying = np.flatnonzero(shares)
         if not len(paying):  # a zero payment still shows, on the first item
             paying = np.array([0])
-        for i in paying:
+        for i in paying.tolist():
             piece = row._asdict()
             piece["invoice_id"] = ids[i]
             piece["amount_cents"] = int(shares[i])

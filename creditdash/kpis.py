@@ -13,6 +13,7 @@ working capital and the terms simulator's baseline all read it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from numbers import Integral
@@ -303,7 +304,8 @@ def kpis(ledger: Ledger, as_of: DateLike, window_days: int = 90) -> Kpis:
 
 def _countback_months(arrays: LedgerArrays, day: int) -> tuple[list[int], list[int]]:
     """Sales and day counts of the 24 calendar months back from day's month (that one up to day)."""
-    month = np.datetime64(day_to_timestamp(day).date(), "M") - np.arange(MAX_COUNTBACK_MONTHS)
+    today: dt.date = day_to_timestamp(day).date()
+    month = np.datetime64(today, "M") - np.arange(MAX_COUNTBACK_MONTHS)
     first = month.astype("datetime64[D]").astype(np.int64)
     last = (month + 1).astype("datetime64[D]").astype(np.int64) - 1
     last[0] = day

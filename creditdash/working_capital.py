@@ -125,7 +125,7 @@ def working_capital(
         "dso": dso,
         "dio": dio,
         "dpo": dpo,
-        "ccc": None if None in (dso, dio, dpo) else ccc(dso, dio, dpo),
+        "ccc": None if dso is None or dio is None or dpo is None else ccc(dso, dio, dpo),
         "cash_per_dso_day": cash_per_dso_day(sales),
         "overdue_financing_cost": cost,
         "overdue_financing_cost_daily": cost / YEAR_DAYS,
@@ -274,6 +274,7 @@ def _checked_dates(
     text: pd.Series, sheet: RawSheet, header: str, problems: list[Problem]
 ) -> pd.Series:
     parsed = parse_dates(text)
+    assert parsed.void is not None  # parse_dates always marks the cells it voids
     for row in text.index[text == ""]:
         problems.append(_cell(sheet, row, header, "", _EMPTY_DATE))
     for row in text.index[parsed.bad.to_numpy() | parsed.void.to_numpy()]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import Any
 
 from creditdash.cli.args import day_list, iso_date, write_figures, write_rows
 
@@ -96,7 +97,7 @@ def cmd_simulate(args, ctx) -> int:
     )
     result = simulate(baseline, scenario)
     components = {r.component: r.amount for r in result.components().itertuples()}
-    report = {
+    report: dict[str, Any] = {
         "baseline": baseline.as_dict(),
         "scenario": {
             "net_days": scenario.net_days if scenario.net_days is not None else baseline.terms_days,
@@ -141,7 +142,7 @@ def cmd_simulate(args, ctx) -> int:
         return 0
     for section, figures in report.items():
         print(f"[{section}]", file=ctx.out)
-        if section == "collections_13w":
+        if section == "collections_13w" and weekly is not None:
             write_rows(figures["weeks"], list(weekly.columns), "table", ctx.out)
         elif isinstance(figures, dict):
             write_figures({k: _shown(v) for k, v in figures.items()}, "table", ctx.out)

@@ -35,8 +35,14 @@ PDF_TYPE = ("application", "pdf")
 class SendFailed(CreditDashError):
     """The SMTP server refused the message or could not be reached; `reply` has its words."""
 
-    def __init__(self, *args: object, reply: str = "", **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        *args: object,
+        reply: str = "",
+        code: str | None = None,
+        params: dict | None = None,
+    ) -> None:
+        super().__init__(*args, code=code, params=params)
         self.reply = reply
 
 
@@ -133,6 +139,7 @@ def send(server: SmtpServer, message: EmailMessage) -> str:
     recipients = [parseaddr(a)[1] for a in message["To"].split(",")]
     sender = parseaddr(message["From"])[1]
     context = server.context or ssl.create_default_context()
+    smtp: smtplib.SMTP
     try:
         if server.implicit_tls:
             smtp = smtplib.SMTP_SSL(server.host, server.port, timeout=server.timeout_s,

@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from creditdash import audit
 from creditdash.auth import Actor, authorise
 from creditdash.errors import InvalidArgument, NotFound
+from creditdash.ledger import DateLike
 from creditdash.money import cents_to_decimal
 from creditdash.risk.dunning import LANGUAGES
 from creditdash.store.collections_models import Assignment, Contact, Dispute, Promise
@@ -370,7 +371,7 @@ def assignments(engine: Engine) -> pd.DataFrame:
     return _frame(engine, query, ASSIGNMENT_COLUMNS)
 
 
-def open_disputes_at(disputes_frame: pd.DataFrame, as_of: date | str) -> pd.DataFrame:
+def open_disputes_at(disputes_frame: pd.DataFrame, as_of: DateLike) -> pd.DataFrame:
     """The disputes open at `as_of`: opened on or before it, not resolved by then."""
     day = pd.Timestamp(as_of)
     resolved = disputes_frame["resolved_on"]

@@ -101,8 +101,8 @@ def week_bounds(as_of: DateLike, weeks: int) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "week": k,
-            "start": [day_to_timestamp(day + 7 * (i - 1) + 1) for i in k],
-            "end": [day_to_timestamp(day + 7 * i) for i in k],
+            "start": [day_to_timestamp(day + 7 * (i - 1) + 1) for i in k.tolist()],
+            "end": [day_to_timestamp(day + 7 * i) for i in k.tolist()],
         }
     )
 

@@ -35,6 +35,7 @@ collections_cents, collections_p10_cents, collections_p90_cents.
 from __future__ import annotations
 
 import warnings
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -50,6 +51,14 @@ NAIVE = "seasonal_naive"
 _Z90 = 1.2815515655446004
 _MIN_WEEKS = 30  # fewer weeks of history: seasonal naive only
 _SEASON = 52
+
+
+class Timing(Protocol):
+    """What the sales forecast reads of a fitted `PaymentTiming`: its book curve."""
+
+    book_curve_: int
+
+    def daily_probabilities(self, curve: int, days: int) -> np.ndarray: ...
 
 
 def weekly_sales(ledger: Ledger, as_of: DateLike, max_weeks: int = 260) -> pd.DataFrame:
@@ -201,7 +210,7 @@ class SalesForecast:
         self.seed = seed
 
     def fit(
-        self, ledger: Ledger, as_of: DateLike, *, timing: PaymentTiming | None = None
+        self, ledger: Ledger, as_of: DateLike, *, timing: Timing | None = None
     ) -> SalesForecast:
         day = day_number(as_of)
         history = weekly_sales(ledger, as_of)
@@ -209,7 +218,7 @@ class SalesForecast:
         ends = np.array([day_number(d) for d in history["week_end"]], dtype=np.int64)
         self.scores_ = self._scores(y, ends)
         finite = {k: v for k, v in self.scores_.items() if np.isfinite(v)}
-        self.model_ = min(finite, key=finite.get) if finite else NAIVE
+        self.model_ = min(finite, key=finite.__getitem__) if finite else NAIVE
         try:
             mean, sd = fit_predict(self.model_, y, ends, self.weeks)
         except Exception:  # a model that fails on the full series falls back to the baseline

@@ -32,6 +32,7 @@ whole book's roll rate instead; `fallback` lists where.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -68,7 +69,7 @@ class SnapshotCache:
     arrays: LedgerArrays
     _snapshots: dict = field(default_factory=dict)
 
-    def at(self, day: int, basis: str, edges: tuple[int, ...]) -> Snapshot:
+    def at(self, day: int, basis: Basis, edges: tuple[int, ...]) -> Snapshot:
         key = (day, basis, edges)
         if key not in self._snapshots:
             self._snapshots[key] = _snapshot(self.arrays, day, basis, edges)
@@ -120,8 +121,8 @@ class PortfolioRollRates:
 
 def month_ends_before(as_of_day: int, count: int) -> list[int]:
     """The last `count` month-ends on or before `as_of_day`, oldest first (day numbers)."""
-    stamp = day_to_timestamp(as_of_day)
-    month = np.datetime64(stamp.date(), "M")
+    day: dt.date = day_to_timestamp(as_of_day).date()
+    month = np.datetime64(day, "M")
     last_day_of_month = (month + 1).astype("datetime64[D]").astype(np.int64) - 1
     newest = month if last_day_of_month == as_of_day else month - 1
     months = newest - np.arange(count - 1, -1, -1)
@@ -241,7 +242,7 @@ class _Moves:
 def _moves(
     arrays: LedgerArrays,
     as_of: DateLike,
-    basis: str,
+    basis: Basis,
     edges: tuple[int, ...],
     months: int,
     exclude: Iterable[str],
@@ -306,7 +307,7 @@ def customers_kept(arrays: LedgerArrays, exclude: Iterable[str]) -> np.ndarray:
     return ~arrays.customers["customer_id"].isin(excluded).to_numpy()
 
 
-def _snapshot(arrays: LedgerArrays, day: int, basis: str, edges: tuple[int, ...]) -> Snapshot:
+def _snapshot(arrays: LedgerArrays, day: int, basis: Basis, edges: tuple[int, ...]) -> Snapshot:
     n, m = arrays.invoices_until(day), arrays.payments_until(day)
     target = arrays.payment_invoice[:m]
     applied = (target >= 0) & (target < n)

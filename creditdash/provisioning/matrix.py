@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
 
 from creditdash.errors import InvalidArgument
 
-Cells = Sequence[float] | np.ndarray | pd.Series | pd.DataFrame | Mapping[str, float]
+Cells: TypeAlias = Sequence[float] | np.ndarray | pd.Series | pd.DataFrame | Mapping[str, float]
 
 
 def provision_matrix(balances: Cells, loss_rates: Cells) -> float:

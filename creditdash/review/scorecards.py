@@ -21,11 +21,12 @@ Money in int64 cents. Rows with nothing at D and nothing in the window are dropp
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import cast
 
 import numpy as np
 import pandas as pd
 
-from creditdash.aging import aging, bucket_labels
+from creditdash.aging import GroupBy, aging, bucket_labels
 from creditdash.errors import InvalidArgument
 from creditdash.kpis import cei, dso_simple, overdue_pct
 from creditdash.ledger import DateLike, Ledger, day_number, day_to_timestamp, ledger_arrays
@@ -66,10 +67,11 @@ def scorecards(
             "error.choice", "`{name}` must be one of {options}. Got {value!r}.",
             name="by", options="'salesperson', 'region'", value=by,
         )  # fmt: skip
+    group = cast(GroupBy, by)  # salesperson or region, checked above
     day = day_number(as_of)
     window = int(window_days)
-    now = _balances(ledger, day, by)
-    start = _balances(ledger, day - window, by)
+    now = _balances(ledger, day, group)
+    start = _balances(ledger, day - window, group)
     arrays = ledger_arrays(ledger)
     codes = arrays.group_codes(by)
     size = len(codes.labels)
@@ -130,7 +132,7 @@ def scorecard_history(
     return pd.concat(frames, ignore_index=True)
 
 
-def _balances(ledger: Ledger, day: int, by: str) -> pd.DataFrame:
+def _balances(ledger: Ledger, day: int, by: GroupBy) -> pd.DataFrame:
     """group, ar_cents, current_cents, overdue_cents, customers (with a balance) at day."""
     labels = bucket_labels(_EDGES, "due")
     when = day_to_timestamp(day)

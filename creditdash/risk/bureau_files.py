@@ -140,7 +140,8 @@ def read_report_files(
 
 def _header(raw: RawSheet, overrides: Mapping[str, str]) -> tuple[int, list[str], list[str | None]]:
     forced = {normalise_header(k): v for k, v in overrides.items()}
-    best, best_score = (0, [], []), 0
+    best: tuple[int, list[str], list[str | None]] = (0, [], [])
+    best_score = 0
     for i, row in enumerate(raw.cells.iloc[:HEADER_SCAN_ROWS].fillna("").astype(str).to_numpy()):
         fields = [
             forced.get(normalise_header(t), bureau_field(t)) if t.strip() else None for t in row

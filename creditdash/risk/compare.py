@@ -25,7 +25,8 @@ def disagreements(table: pd.DataFrame, policy: Mapping) -> pd.DataFrame:
     names = grade_names(policy)
     rank = {g: i for i, g in enumerate(names)}
     score = known["bureau_score"].to_numpy(dtype=float)
-    bureau_grade = np.where(np.isnan(score), None, grade_of(np.nan_to_num(score), policy))
+    # numpy reads None as an object scalar; its stubs accept no None here
+    bureau_grade = np.where(np.isnan(score), None, grade_of(np.nan_to_num(score), policy))  # type: ignore[call-overload]
     gap = [
         np.nan if b is None else rank[b] - rank[g]
         for b, g in zip(bureau_grade, known["grade"], strict=True)

@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -146,6 +146,9 @@ class PDModel:
     calibration_note_ (Text or None: why there is no calibration), n_rows_,
     n_events_, fit_rows_ (rows the coefficients were fitted on), dates_.
     """
+
+    calibration_: dict[str, Any] | None
+    calibration_note_: Text | None
 
     def __init__(
         self,

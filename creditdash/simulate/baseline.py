@@ -25,7 +25,7 @@ from creditdash.errors import InsufficientHistory, InvalidArgument
 from creditdash.i18n import t
 from creditdash.kpis import dso_at
 from creditdash.ledger import DateLike, Ledger, day_number, day_to_timestamp, ledger_arrays
-from creditdash.risk.assess import risk_table
+from creditdash.risk.assess import PolicyLike, risk_table
 from creditdash.risk.in_force import RiskInputs
 from creditdash.risk.policy import default_policy
 
@@ -119,15 +119,13 @@ def customer_grades(
     limits, so grades match the Customer risk page), or the policy alone as JSON text;
     None uses the default policy. Customers without an invoice by as_of have no grade.
     """
-    inputs = policy if isinstance(policy, RiskInputs) else None
+    grading: PolicyLike
+    if isinstance(policy, RiskInputs):
+        grading, bureau, limits = policy.policy, policy.bureau, policy.limits
+    else:
+        grading, bureau, limits = default_policy() if policy is None else policy, None, None
     try:
-        table = risk_table(
-            ledger,
-            as_of,
-            inputs.policy if inputs else policy if policy is not None else default_policy(),
-            inputs.bureau if inputs else None,
-            inputs.limits if inputs else None,
-        )
+        table = risk_table(ledger, as_of, grading, bureau, limits)
     except InsufficientHistory:
         return None
     return table.set_index("customer_id")["grade"].astype("str")
@@ -208,6 +206,7 @@ def measure_baseline(
             selection=selection.label(),
             as_of=day_to_timestamp(day).date().isoformat(),
         )
+    assert figures.dso is not None  # there are credit sales
     positive = amount > 0
     terms = arrays.due_day[start:stop][in_year] - arrays.invoice_day[start:stop][in_year]
     to_pay, late = _payment_delays(arrays, day, chosen)

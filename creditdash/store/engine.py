@@ -240,7 +240,7 @@ def _detail(error: BaseException) -> str:
     return text_.splitlines()[0].strip() if text_ else type(error).__name__
 
 
-def _errno(error: BaseException) -> int | None:
+def _errno(error: BaseException | None) -> int | None:
     while error is not None:
         if isinstance(error, OSError) and error.errno is not None:
             return error.errno

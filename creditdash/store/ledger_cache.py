@@ -130,7 +130,9 @@ def _ledger_blobs(ledger: Ledger) -> Iterator[tuple[str, str, dict, bytes]]:
     yield from _dataclass_blobs("arrays", ledger_arrays(ledger))
 
 
-def _dataclass_blobs(prefix: str, value: object) -> Iterator[tuple[str, str, dict, bytes]]:
+def _dataclass_blobs(
+    prefix: str, value: LedgerArrays | FxArrays
+) -> Iterator[tuple[str, str, dict, bytes]]:
     for field in dataclasses.fields(value):
         if field.name.startswith("_"):
             continue  # built on demand (group codes)
@@ -184,7 +186,7 @@ def load(folder: Path, key: CacheKey) -> Ledger | None:
         head = json.loads(bytes(data[16 : 16 + size]))
         if head.get("key") != key.as_dict():
             return None
-        return _ledger(head, memoryview(data[16 + size :]))
+        return _ledger(head, data[16 + size :].data)
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None
     except Exception as err:  # a damaged Arrow stream that passed the checksum: still no trust
@@ -210,9 +212,7 @@ def _verified(path: Path) -> np.ndarray | None:
     if len(data) < 16 + tail or bytes(data[:8]) != MAGIC or bytes(data[-len(MAGIC) :]) != MAGIC:
         return None
     end = len(data) - tail
-    if zlib.crc32(memoryview(data[:end])) != int.from_bytes(
-        bytes(data[end : -len(MAGIC)]), "little"
-    ):
+    if zlib.crc32(data[:end].data) != int.from_bytes(bytes(data[end : -len(MAGIC)]), "little"):
         return None
     return data
 
@@ -243,7 +243,13 @@ def _ledger(head: dict, blobs: memoryview) -> Ledger:
 
     frames = {n: value(f"ledger.{n}") if f"ledger.{n}" in parts else None
               for n in ("customers", "invoices", "payments", "rates")}  # fmt: skip
-    ledger = Ledger(**frames, currency=head["currency"])
+    ledger = Ledger(
+        customers=frames["customers"],
+        invoices=frames["invoices"],
+        payments=frames["payments"],
+        rates=frames["rates"],
+        currency=head["currency"],
+    )
     ledger._cache[_ARRAYS_KEY] = _restored(LedgerArrays, "arrays", value)
     return ledger
 
