@@ -176,6 +176,16 @@ def open_items(
     )
 
 
+def open_positions(ledger: Ledger, as_of: DateLike) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of `open_items(ledger, as_of)` as arrays, for callers that need no frame:
+    (their positions in `ledger_arrays(ledger)`'s sorted invoices, ascending, which is the
+    frame's order; their outstanding at as_of, int64 cents)."""
+    arrays = ledger_arrays(ledger)
+    state = _state_at(arrays, day_number(as_of))
+    positions = np.flatnonzero(state.outstanding != 0)
+    return positions, state.outstanding[positions].astype(np.int64)
+
+
 def aging(
     ledger: Ledger,
     as_of: DateLike,

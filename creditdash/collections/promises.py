@@ -99,34 +99,11 @@ def _allocate(
     """Fill paid / on_time / fulfilled (per promise row) from the customers' payments."""
     arrays = ledger_arrays(ledger)
     codes = pd.Index(arrays.customers["customer_id"]).get_indexer(frame["customer_id"])
-    m = arrays.payments_until(day)
-    mine = np.flatnonzero(np.isin(arrays.payment_customer[:m], codes[codes >= 0]))
-    target = arrays.payment_invoice[mine]
-    applied = target >= 0
-    invoice_ids = np.full(len(target), None, dtype=object)
-    rows = arrays.invoice_order[target[applied]]
-    invoice_ids[applied] = ledger.invoices["invoice_id"].iloc[rows].to_numpy(dtype=object)
-    pay = pd.DataFrame(
-        {
-            "customer": arrays.payment_customer[mine],
-            "day": arrays.payment_day[mine],
-            "amount": arrays.payment_amount[mine],
-            "invoice": invoice_ids,
-        }
-    )
-    pay = pay[pay["amount"] > 0]
-    groups = {
-        code: (
-            table["day"].to_numpy(),
-            table["amount"].to_numpy(dtype=np.int64).copy(),
-            table["invoice"].to_numpy(dtype=object),
-        )
-        for code, table in pay.groupby("customer", sort=False)
-    }
+    named = frame["invoice_ids"].tolist()
+    groups = _payments_by_customer(ledger, day, codes[codes >= 0], any(named))
     amount = frame["amount_cents"].to_numpy(dtype=np.int64)
     made = frame["made_on"].to_numpy(dtype="datetime64[D]").astype(np.int64)
     promised = frame["promised_date"].to_numpy(dtype="datetime64[D]").astype(np.int64)
-    named = frame["invoice_ids"].tolist()
     order = np.lexsort((frame["promise_id"].to_numpy(), promised, codes))
     for row in order:
         found = groups.get(codes[row])
@@ -148,6 +125,38 @@ def _allocate(
             if need == 0:
                 fulfilled[row] = int(days[k])
                 break
+
+
+def _payments_by_customer(
+    ledger: Ledger, day: int, codes: np.ndarray, with_invoices: bool
+) -> dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Per customer code of `codes`: its payments of a positive amount dated on or before
+    `day`, oldest first, as (days, amounts, invoice ids: None for unapplied cash, every
+    one None unless `with_invoices`)."""
+    arrays = ledger_arrays(ledger)
+    m = arrays.payments_until(day)
+    wanted = np.zeros(len(arrays.customers), dtype=bool)
+    wanted[codes] = True
+    customer = arrays.payment_customer[:m]
+    mine = np.flatnonzero(wanted[customer] & (arrays.payment_amount[:m] > 0))
+    mine = mine[np.argsort(customer[mine], kind="stable")]  # by customer, then by date
+    invoice_ids = np.full(len(mine), None, dtype=object)
+    if with_invoices:
+        target = arrays.payment_invoice[mine]
+        applied = target >= 0
+        rows = arrays.invoice_order[target[applied]]
+        invoice_ids[applied] = ledger.invoices["invoice_id"].iloc[rows].to_numpy(dtype=object)
+    owner = customer[mine]
+    starts = np.flatnonzero(np.diff(owner, prepend=-1) != 0)  # codes are >= 0
+    ends = np.append(starts[1:], len(mine)) if len(mine) else starts
+    return {
+        int(owner[a]): (
+            arrays.payment_day[mine[a:b]],
+            arrays.payment_amount[mine[a:b]].copy(),
+            invoice_ids[a:b],
+        )
+        for a, b in zip(starts, ends, strict=True)
+    }
 
 
 def keeping_rates(judged: pd.DataFrame) -> pd.DataFrame:

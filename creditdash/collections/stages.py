@@ -144,67 +144,105 @@ def stage_items(
     out["paused"] = paused.to_numpy()
     out["dunnable"] = (out["outstanding_cents"].to_numpy() > 0) & ~out["disputed"] & ~out["paused"]
 
-    dpd = out["dpd"].to_numpy(dtype=np.int64)
+    table = StageTable(strategies)
+    reached = reached_stages(strategies, which, out["dpd"].to_numpy(dtype=np.int64))
+    slot, next_slot = table.slot(which, reached.index), table.slot(which, reached.next_index)
     due_day = out["due_date"].to_numpy(dtype="datetime64[D]")
-    index = np.full(len(out), -1, dtype=np.intp)
-    stage = np.full(len(out), "", dtype=object)
-    days = np.full(len(out), 0, dtype=np.int64)
-    next_stage = np.full(len(out), "", dtype=object)
-    next_date = np.full(len(out), np.datetime64("NaT"), dtype="datetime64[D]")
+    next_date = np.where(reached.next_index >= 0,
+                         due_day + reached.next_days.astype("timedelta64[D]"),
+                         np.datetime64("NaT", "D"))  # fmt: skip
+    stage = table.names[slot]
+    out["stage"] = pd.Series(stage, index=out.index, dtype="str")
+    out["stage_index"] = reached.index
+    out["stage_days"] = reached.days
+    out["next_stage"] = pd.Series(table.names[next_slot], index=out.index, dtype="str")
+    out["next_stage_date"] = pd.to_datetime(next_date).astype("datetime64[us]")
+    left = table.bits[slot] & ~delivered(out["invoice_id"], stage, sent)
+    out["channels"] = CHANNEL_SETS[left]
+    out["due"] = out["dunnable"].to_numpy() & (reached.index >= 0) & (left != 0)
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class ReachedStages:
+    """Per row: the index in its strategy of the stage reached (-1 for none) and that
+    stage's days (0 for none); the index of the next stage (-1 when the last is reached)
+    and its days (0 when none)."""
+
+    index: np.ndarray
+    days: np.ndarray
+    next_index: np.ndarray
+    next_days: np.ndarray
+
+
+def reached_stages(
+    strategies: tuple[Strategy, ...], which: np.ndarray, dpd: np.ndarray
+) -> ReachedStages:
+    """The stages reached at `dpd` (days past due) by rows following strategy `which`
+    (`strategy_index`; a row of -1 follows none and reaches nothing)."""
+    n = len(dpd)
+    index, days = np.full(n, -1, dtype=np.intp), np.zeros(n, dtype=np.int64)
+    next_index, next_days = np.full(n, -1, dtype=np.intp), np.zeros(n, dtype=np.int64)
     for k, strategy in enumerate(strategies):
         rows = np.flatnonzero(which == k)
         if not len(rows):
             continue
         marks = np.array([s.days for s in strategy.stages], dtype=np.int64)
-        ids = np.array([s.id for s in strategy.stages], dtype=object)
         reached = np.searchsorted(marks, dpd[rows], side="right") - 1
         index[rows] = reached
         hit = reached >= 0
-        stage[rows[hit]] = ids[reached[hit]]
         days[rows[hit]] = marks[reached[hit]]
         upcoming = reached + 1
         more = upcoming < len(marks)
-        next_stage[rows[more]] = ids[upcoming[more]]
-        next_date[rows[more]] = due_day[rows[more]] + marks[upcoming[more]].astype("timedelta64[D]")
-    out["stage"] = pd.Series(stage, index=out.index, dtype="str")
-    out["stage_index"] = index
-    out["stage_days"] = days
-    out["next_stage"] = pd.Series(next_stage, index=out.index, dtype="str")
-    out["next_stage_date"] = pd.to_datetime(next_date).astype("datetime64[us]")
-    channels, due_some = _missing_channels(out, strategies, which, index, sent)
-    out["channels"] = channels
-    out["due"] = out["dunnable"].to_numpy() & (index >= 0) & due_some
-    return out
+        next_index[rows[more]] = upcoming[more]
+        next_days[rows[more]] = marks[upcoming[more]]
+    return ReachedStages(index, days, next_index, next_days)
 
 
-def _missing_channels(
-    out: pd.DataFrame,
-    strategies: tuple[Strategy, ...],
-    which: np.ndarray,
-    index: np.ndarray,
-    sent: pd.DataFrame | None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per row: the reached stage's channels not delivered for the invoice yet (a tuple,
-    empty when none is reached), and whether there is any."""
-    width = max(len(s.stages) for s in strategies) + 1
-    table = np.empty(len(strategies) * width, dtype=object)
-    table[:] = [()] * len(table)
-    for k, strategy in enumerate(strategies):
-        for j, stage in enumerate(strategy.stages):
-            table[k * width + j + 1] = stage.channels
-    channels = table[which * width + index + 1]  # index -1 (no stage) takes the empty slot
-    some = index >= 0
-    if sent is None or sent.empty or not len(out):
-        return channels, some
-    done: dict[str, set[str]] = {}
+# Channels as bits (email 1, letter 2, task 4); CHANNEL_SETS[bits] is the tuple they name.
+CHANNEL_SETS = np.empty(1 << len(CHANNELS), dtype=object)
+CHANNEL_SETS[:] = [tuple(c for k, c in enumerate(CHANNELS) if bits >> k & 1)
+                   for bits in range(len(CHANNEL_SETS))]  # fmt: skip
+
+
+class StageTable:
+    """The stages of every strategy in one flat table, so that per-row lookups are one
+    fancy index: `slot(which, index)` is the slot of stage `index` of strategy `which`;
+    index -1 (no stage) has a slot of its own, named "" and delivered through no channel."""
+
+    def __init__(self, strategies: tuple[Strategy, ...]) -> None:
+        self.width = max(len(s.stages) for s in strategies) + 1
+        size = len(strategies) * self.width
+        self.names = np.full(size, "", dtype=object)
+        self.actions = np.full(size, "", dtype=object)  # "email+call"
+        self.bits = np.zeros(size, dtype=np.uint8)
+        for k, strategy in enumerate(strategies):
+            for j, stage in enumerate(strategy.stages):
+                self.names[k * self.width + j + 1] = stage.id
+                self.actions[k * self.width + j + 1] = "+".join(stage.actions)
+                self.bits[k * self.width + j + 1] = sum(1 << CHANNELS.index(c)
+                                                        for c in stage.channels)  # fmt: skip
+
+    def slot(self, which: np.ndarray, index: np.ndarray) -> np.ndarray:
+        # a row following no strategy (-1) has index -1 and takes the last strategy's
+        # "no stage" slot
+        return which * self.width + index + 1
+
+
+def delivered(invoice_ids: pd.Series, stages: np.ndarray, sent: pd.DataFrame | None) -> np.ndarray:
+    """Per row (an invoice and the id of the stage it reached, "" for none): the channels
+    of the sent log (invoice_id, stage_id, channel) delivered for that invoice and stage,
+    as CHANNELS bits."""
+    done = np.zeros(len(invoice_ids), dtype=np.uint8)
+    if sent is None or sent.empty or not len(invoice_ids):
+        return done
+    ids = invoice_ids.astype("str")
+    rows = np.flatnonzero(ids.isin(sent["invoice_id"].astype("str")).to_numpy())
+    if not len(rows):
+        return done
+    key = ids.iloc[rows].to_numpy(dtype=object) + "\x1f" + stages[rows]
     log_key = sent["invoice_id"].astype("str") + "\x1f" + sent["stage_id"].astype("str")
-    for k, channel in zip(log_key, sent["channel"], strict=True):
-        done.setdefault(k, set()).add(channel)
-    key = out["invoice_id"].astype("str") + "\x1f" + out["stage"].astype("str")
-    channels = channels.copy()
-    some = some.copy()
-    for row in np.flatnonzero(key.isin(done.keys()).to_numpy()):
-        left = tuple(c for c in channels[row] if c not in done[key.iloc[row]])
-        channels[row] = left
-        some[row] = bool(left)
-    return channels, some
+    for bit, channel in enumerate(CHANNELS):
+        hit = pd.Index(key).isin(log_key[(sent["channel"] == channel).to_numpy()])
+        done[rows[hit]] |= np.uint8(1 << bit)
+    return done

@@ -32,12 +32,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import Engine
 
 from creditdash.aging import open_items
 from creditdash.collections import records
+from creditdash.collections.open_figures import customer_figures, item_rows, ledger_rows
 from creditdash.collections.promises import judge_promises, latest_status
-from creditdash.collections.stages import pending_cover, stage_items, strategies_of
+from creditdash.collections.stages import pending_cover, stage_items
 from creditdash.i18n import Text
 from creditdash.ledger import DateLike, Ledger
 from creditdash.risk.dunning import dunning_of
@@ -179,22 +182,58 @@ def worklist(
 
     `risk` has customer_id, grade, pd and exposure_cents per customer (the risk
     table of `creditdash.risk.assess`); without it no customer has a grade or a PD
-    and exposure is the customer's open items.
+    and exposure is the customer's open items. `items` is `aging.open_items(ledger,
+    as_of)` when the caller has it already; without it the open items are read from
+    the ledger's arrays and never made a frame.
     """
-    staged, judged = staged_items(ledger, as_of, inputs, risk, items=items)
-    table = _per_customer(staged, as_of, inputs.dunning)
-    table = _with_risk(table, risk)
-    table = _with_records(table, judged, inputs, as_of)
-    keep = (
-        (table["overdue_cents"] > 0)
-        | table["due_now"]
-        | (table["broken_promise"] & (table["balance_cents"] > 0))
+    rows = ledger_rows(ledger, as_of) if items is None else item_rows(items)
+    dunning = inputs.dunning
+    judged = judge_promises(ledger, inputs.promises, as_of, dunning.get("promise_grace_days", 3))
+    customers = rows.customers
+    lookup = _ByCustomer(customers["customer_id"])
+    grades = _grades(lookup, risk)
+    status = latest_status(judged).set_index("customer_id")
+    promise_status = lookup(status["promise_status"]).fillna("").astype("str")
+    broken = promise_status.isin(BROKEN).to_numpy()
+    paused_invoices, paused_customers = pending_cover(judged)
+    figures = customer_figures(
+        rows,
+        dunning,
+        grades,
+        disputed_ids=set(records.open_disputes_at(inputs.disputes, as_of)["invoice_id"]),
+        paused_invoices=paused_invoices,
+        paused_customers=paused_customers,
+        sent=inputs.sent,
     )
-    table = _ranked(table[keep])
+    keep = figures.present & (
+        (figures.overdue > 0) | figures.due_now | (broken & (figures.balance > 0))
+    )
+    chosen = np.flatnonzero(keep)
+    table = pd.DataFrame(
+        {
+            **{name: customers[name].take(chosen).reset_index(drop=True)
+               for name in ("customer_id", "customer_name", "salesperson", "region", "segment")},
+            "overdue_cents": figures.overdue[chosen],
+            "days_past_due_max": figures.worst[chosen],
+            "weighted_overdue": figures.weighted[chosen],
+            "balance_cents": figures.balance[chosen],
+            "disputed_cents": figures.in_dispute[chosen],
+            "next_stage": pd.Series(figures.next_stage[chosen], dtype="str"),
+            "next_stage_date": figures.next_stage_date[chosen],
+            "due_now": figures.due_now[chosen],
+            "next_action": pd.Series(figures.next_action[chosen], dtype="str"),
+            "grade": pd.Series(grades[chosen], dtype="str"),
+            "promise_status": promise_status.take(chosen).reset_index(drop=True),
+            "broken_promise": broken[chosen],
+        }
+    )  # fmt: skip
+    table = _with_risk(table, risk, lookup, chosen)
+    table = _with_records(table, status, inputs, as_of, lookup, chosen)
+    table = _ranked(table)
     options = {name: sorted(v for v in pd.unique(table[name]) if v) for name in FILTERS}
-    chosen = {"collector": collector, "salesperson": salesperson, "region": region,
-              "grade": grade}  # fmt: skip
-    for name, value in chosen.items():
+    chosen_values = {"collector": collector, "salesperson": salesperson, "region": region,
+                     "grade": grade}  # fmt: skip
+    for name, value in chosen_values.items():
         if value is not None and value != "":
             wanted = value.strip().lower() if name == "collector" else value
             table = table[table[name] == wanted]
@@ -204,134 +243,100 @@ def worklist(
     return Worklist(table[WORKLIST_COLUMNS].reset_index(drop=True), options, notes)
 
 
-def _per_customer(staged: pd.DataFrame, as_of: DateLike, dunning: Mapping) -> pd.DataFrame:
-    """One row per customer with open items: amounts, days and the next stage."""
-    codes, customers = pd.factorize(staged["customer_id"], sort=True)
-    k = len(customers)
-    outstanding = staged["outstanding_cents"].to_numpy(dtype=np.int64)
-    dpd = staged["dpd"].to_numpy(dtype=np.int64)
-    disputed = staged["disputed"].to_numpy(dtype=bool)
-    counted = ~disputed & (dpd > 0)
-    overdue = np.bincount(codes, weights=np.where(counted, outstanding, 0), minlength=k)
-    weighted = np.bincount(codes, weights=np.where(counted, outstanding * dpd, 0.0), minlength=k)
-    worst = np.full(k, 0, dtype=np.int64)
-    positive = counted & (outstanding > 0)
-    np.maximum.at(worst, codes[positive], dpd[positive])
-    balance = np.bincount(codes, weights=outstanding, minlength=k)
-    in_dispute = np.bincount(codes, weights=np.where(disputed, outstanding, 0), minlength=k)
-    first = pd.Series(np.arange(len(staged))).groupby(codes).first().to_numpy()
-    head = staged.iloc[first]
-    table = pd.DataFrame(
-        {
-            "customer_id": customers.astype("str"),
-            "customer_name": head["customer_name"].to_numpy(),
-            "salesperson": head["salesperson"].to_numpy(),
-            "region": head["region"].to_numpy(),
-            "segment": head["segment"].to_numpy(),
-            "strategy_id": head["strategy_id"].to_numpy(),
-            "overdue_cents": np.rint(overdue).astype(np.int64),
-            "days_past_due_max": worst,
-            "weighted_overdue": weighted,
-            "balance_cents": np.rint(balance).astype(np.int64),
-            "disputed_cents": np.rint(in_dispute).astype(np.int64),
-            "open_exposure_cents": np.rint(balance).astype(np.int64),
-        }
-    )
-    return table.join(_next_stages(staged, codes, k, as_of, dunning))
+class _ByCustomer:
+    """Figures kept by customer id (records, the risk table) looked up per customer code."""
+
+    def __init__(self, ids: pd.Series) -> None:
+        self.ids = _arrow_text(ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def rows(self, keys: pd.Index | pd.Series) -> np.ndarray:
+        """Per customer code: the position of its id in `keys` (the first, when repeated),
+        -1 when it is not there."""
+        # index_in gives the first position of a value the set repeats
+        found = pc.index_in(self.ids, value_set=_arrow_text(pd.Series(keys)))
+        return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
+
+    def __call__(
+        self, values: pd.Series, codes: np.ndarray | None = None, rows: np.ndarray | None = None
+    ) -> pd.Series:
+        """`values` (indexed by customer id; the first of a repeated id counts) for each
+        customer code in `codes` (default: every code); NA where there is none. `rows` is
+        `self.rows(values.index)` when the caller has it. Index 0..len-1."""
+        rows = self.rows(values.index) if rows is None else rows
+        if codes is not None:
+            rows = rows[codes]
+        return values.reset_index(drop=True).reindex(rows).reset_index(drop=True)
 
 
-def _next_stages(
-    staged: pd.DataFrame, codes: np.ndarray, k: int, as_of: DateLike, dunning: Mapping
-) -> pd.DataFrame:
-    """Per customer: the most advanced stage due now, else the earliest one coming."""
-    by_id = {s.id: s for s in strategies_of(dunning)}
-    due = staged["due"].to_numpy(dtype=bool)
-    days = staged["stage_days"].to_numpy(dtype=np.int64)
-    reached_on = staged["due_date"].to_numpy(dtype="datetime64[D]") + days.astype("timedelta64[D]")
-    frame = pd.DataFrame({"code": codes, "due": due, "days": days, "stage": staged["stage"],
-                          "reached_on": reached_on, "next": staged["next_stage"],
-                          "next_on": staged["next_stage_date"],
-                          "dunnable": staged["dunnable"].to_numpy(dtype=bool),
-                          "strategy": staged["strategy_id"]})  # fmt: skip
-    stage = np.full(k, "", dtype=object)
-    when = np.full(k, np.datetime64("NaT"), dtype="datetime64[us]")
-    now = np.zeros(k, dtype=bool)
-    action = np.full(k, "", dtype=object)
-    coming = frame[frame["dunnable"] & frame["next"].ne("")].sort_values(["code", "next_on"])
-    coming = coming.drop_duplicates("code")
-    stage[coming["code"]] = coming["next"].to_numpy()
-    when[coming["code"]] = coming["next_on"].to_numpy(dtype="datetime64[us]")
-    strategy = np.full(k, "", dtype=object)
-    strategy[coming["code"]] = coming["strategy"].to_numpy()
-    due_rows = frame[frame["due"]].sort_values(["code", "days", "reached_on"],
-                                               ascending=[True, False, True])  # fmt: skip
-    due_rows = due_rows.drop_duplicates("code")
-    stage[due_rows["code"]] = due_rows["stage"].to_numpy()
-    when[due_rows["code"]] = due_rows["reached_on"].to_numpy(dtype="datetime64[us]")
-    strategy[due_rows["code"]] = due_rows["strategy"].to_numpy()
-    now[due_rows["code"]] = True
-    actions = {(s, st.id): "+".join(st.actions) for s, spec in by_id.items() for st in spec.stages}
-    named = np.flatnonzero(stage != "")
-    action[named] = [actions[(strategy[i], stage[i])] for i in named]
-    return pd.DataFrame({"next_stage": stage, "next_stage_date": when, "due_now": now,
-                         "next_action": action})  # fmt: skip
+def _arrow_text(values: pd.Series) -> pa.Array:
+    """Ids as one pyarrow string array (missing ones null)."""
+    text = pa.array(values.astype("str"), type=pa.large_string(), from_pandas=True)
+    return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
 
 
-def _with_risk(table: pd.DataFrame, risk: pd.DataFrame | None) -> pd.DataFrame:
+def _grades(lookup: _ByCustomer, risk: pd.DataFrame | None) -> np.ndarray:
+    """Each customer's grade in the risk table, "" for none (per code)."""
     if risk is None or not len(risk):
-        table["grade"] = ""
+        return np.full(len(lookup), "", dtype=object)
+    info = risk.set_index("customer_id")["grade"]
+    return lookup(info).fillna("").astype("str").to_numpy(dtype=object)
+
+
+def _with_risk(
+    table: pd.DataFrame, risk: pd.DataFrame | None, lookup: _ByCustomer, codes: np.ndarray
+) -> pd.DataFrame:
+    if risk is None or not len(risk):
         table["pd"] = np.nan
-        table["exposure_cents"] = table["open_exposure_cents"]
+        table["exposure_cents"] = table["balance_cents"]
     else:
-        info = risk.drop_duplicates("customer_id").set_index("customer_id")
-        ids = table["customer_id"]
-        table["grade"] = ids.map(info["grade"]).fillna("").astype("str")
-        table["pd"] = ids.map(info["pd"]).astype("float64")
-        exposure = ids.map(info["exposure_cents"]).astype("float64")
-        table["exposure_cents"] = exposure.fillna(table["open_exposure_cents"]).astype(np.int64)
+        rows = lookup.rows(risk["customer_id"])
+        info = risk.set_index("customer_id")
+        table["pd"] = lookup(info["pd"], codes, rows).astype("float64").to_numpy()
+        exposure = lookup(info["exposure_cents"], codes, rows).astype("float64")
+        table["exposure_cents"] = exposure.fillna(table["balance_cents"]).astype(np.int64)
     loss = table["pd"].to_numpy() * table["exposure_cents"].clip(lower=0).to_numpy()
     table["expected_loss_cents"] = np.rint(np.nan_to_num(loss)).astype(np.int64)
     return table
 
 
-def _lookup(ids: pd.Series, values: pd.Series) -> np.ndarray:
-    """`values` (indexed by customer id) for each of `ids`; missing ones are NA."""
-    values = values[~values.index.duplicated()]
-    return values.reindex(pd.Index(ids.astype("str"))).to_numpy()
-
-
 def _with_records(
-    table: pd.DataFrame, judged: pd.DataFrame, inputs: CollectionsInputs, as_of: DateLike
+    table: pd.DataFrame,
+    status: pd.DataFrame,
+    inputs: CollectionsInputs,
+    as_of: DateLike,
+    lookup: _ByCustomer,
+    codes: np.ndarray,
 ) -> pd.DataFrame:
-    ids = table["customer_id"]
-    status = latest_status(judged).set_index("customer_id")
-    table["promise_status"] = pd.Series(_lookup(ids, status["promise_status"])).fillna("")
-    table["promise_status"] = table["promise_status"].astype("str").to_numpy()
     for name in ("open_promises", "promised_cents"):
-        found = pd.Series(_lookup(ids, status[name]), dtype="float64")
+        found = pd.Series(lookup(status[name], codes), dtype="float64")
         table[name] = found.fillna(0).astype(np.int64).to_numpy()
-    table["broken_promise"] = table["promise_status"].isin(BROKEN).to_numpy()
     open_now = records.open_disputes_at(inputs.disputes, as_of)
-    counts = pd.Series(_lookup(ids, open_now["customer_id"].value_counts()), dtype="float64")
+    counts = pd.Series(lookup(open_now["customer_id"].value_counts(), codes), dtype="float64")
     table["open_disputes"] = counts.fillna(0).astype(np.int64).to_numpy()
     day = pd.Timestamp(as_of)
     seen = inputs.contacts[inputs.contacts["contact_date"] <= day]
     seen = seen.sort_values(["contact_date", "contact_id"], ascending=False, kind="stable")
     last = seen.drop_duplicates("customer_id").set_index("customer_id")
-    when = pd.Series(_lookup(ids, last["contact_date"].astype("datetime64[us]")))
+    when = lookup(last["contact_date"].astype("datetime64[us]"), codes)
     table["last_contact"] = pd.to_datetime(when).astype("datetime64[us]").to_numpy()
     for name, column in (("last_contact_kind", "kind"), ("last_contact_outcome", "outcome")):
-        table[name] = pd.Series(_lookup(ids, last[column])).fillna("").astype("str").to_numpy()
+        table[name] = lookup(last[column], codes).fillna("").astype("str").to_numpy()
     table["collector"] = records.collectors_of(table, inputs.assignments).to_numpy()
     statuses = inputs.statuses.set_index("customer_id")["status"]
-    table["credit_status"] = pd.Series(_lookup(ids, statuses)).fillna("").astype("str").to_numpy()
+    table["credit_status"] = lookup(statuses, codes).fillna("").astype("str").to_numpy()
     return table
 
 
 def _ranked(table: pd.DataFrame) -> pd.DataFrame:
+    # Arrow sorts text by its UTF-8 bytes, which is the order of its code points (Python's).
+    by_id = np.empty(len(table), dtype=np.int64)
+    by_id[pc.sort_indices(_arrow_text(table["customer_id"])).to_numpy()] = np.arange(len(table))
     order = np.lexsort(
         (
-            table["customer_id"].to_numpy(dtype=object),
+            by_id,
             -table["overdue_cents"].to_numpy(dtype=np.float64),
             -table["weighted_overdue"].to_numpy(dtype=np.float64),
             -table["expected_loss_cents"].to_numpy(dtype=np.float64),
