@@ -1,22 +1,27 @@
 """The weekly review pack: one XLSX workbook, one self-contained HTML report, its PDF."""
 
-from importlib import import_module as _import_module
+from __future__ import annotations
 
-# Imported on first use (PEP 562): a page that only wants `creditdash.report.labels` should
-# not pay for the review's figures, the forecast and the PDF machinery behind these.
-_HOMES = {
-    "find_chromium": "creditdash.report.pdf",
-    "html_to_pdf": "creditdash.report.pdf",
-    "review_html": "creditdash.report.html",
-    "review_pdf": "creditdash.report.pdf",
-    "review_xlsx": "creditdash.report.xlsx",
-}
 __all__ = ["find_chromium", "html_to_pdf", "review_html", "review_pdf", "review_xlsx"]
 
 
-def __getattr__(name: str):
-    if name not in _HOMES:
+def __getattr__(name: str) -> object:
+    # Imported on first use (PEP 562): a page that only wants `creditdash.report.labels` should
+    # not pay for the review's figures, the forecast and the PDF machinery behind these.
+    value: object
+    if name in ("find_chromium", "html_to_pdf", "review_pdf"):
+        from creditdash.report import pdf
+
+        value = getattr(pdf, name)
+    elif name == "review_html":
+        from creditdash.report.html import review_html
+
+        value = review_html
+    elif name == "review_xlsx":
+        from creditdash.report.xlsx import review_xlsx
+
+        value = review_xlsx
+    else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(_import_module(_HOMES[name]), name)
     globals()[name] = value
     return value
