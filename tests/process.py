@@ -33,8 +33,9 @@ def free_port() -> int:
 
 
 def streamlit_command(streamlit: Path, port: int) -> list[str]:
-    """`streamlit run app.py` headless on `port`, without file watcher or usage statistics."""
-    command = [str(streamlit), "run", "app.py", "--server.port", str(port)]
+    """`streamlit run serve.py` (the app as `make run` serves it) headless on `port`, without
+    file watcher or usage statistics."""
+    command = [str(streamlit), "run", "serve.py", "--server.port", str(port)]
     command += ["--server.headless", "true", "--server.fileWatcherType", "none"]
     return command + ["--browser.gatherUsageStats", "false"]
 

@@ -1,4 +1,4 @@
-"""Browser fixtures: the app served by `streamlit run` on a fresh database, driven by chromium.
+"""Browser fixtures: the app served by `streamlit run serve.py` on a fresh database, driven by chromium.
 
 Debian's chromium is launched directly (`playwright install` cannot download
 a browser here). Every test is marked `e2e` and skips, saying why, when that
@@ -41,7 +41,7 @@ def _serve(
     host: str = "127.0.0.1",
     secrets: Path | None = None,
 ) -> Iterator[Served]:
-    """`streamlit run app.py` on an empty SQLite file in `folder`, until the generator closes.
+    """`streamlit run serve.py` on an empty SQLite file in `folder`, until the generator closes.
 
     `secrets` replaces `.streamlit/secrets.toml` (`--secrets.files`): the repo's stays untouched.
     """
