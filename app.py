@@ -55,7 +55,7 @@ with st.sidebar:
     st.segmented_control(
         ui.tr("sidebar.language"),
         list(LANGS),
-        format_func={"en": "English", "zh": "中文"}.get,
+        format_func={"en": "English", "zh": "中文"}.__getitem__,
         key="lang",
         label_visibility="collapsed",
     )
@@ -69,10 +69,11 @@ with st.sidebar:
         st.stop()
     if ui.AS_OF_NEXT in st.session_state:  # the data changed under it (ui.move_as_of)
         st.session_state["as_of"] = st.session_state.pop(ui.AS_OF_NEXT)
-    if ledger.is_empty:
+    first_date, last_date = ledger.first_date, ledger.last_date  # None when there is no data
+    if first_date is None or last_date is None:
         st.caption(ui.tr("sidebar.no_data"))
     else:
-        first, last = ledger.first_date.date(), ledger.last_date.date()
+        first, last = first_date.date(), last_date.date()
         if st.session_state.get("as_of") is None:
             st.session_state["as_of"] = last
         st.date_input(

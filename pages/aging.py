@@ -4,7 +4,7 @@ import streamlit as st
 
 import ui
 from creditdash import charts
-from creditdash.aging import bucket_labels, exchange_differences, to_money
+from creditdash.aging import Basis, GroupBy, bucket_labels, exchange_differences, to_money
 from creditdash.collections.records import disputes
 from creditdash.collections.view import disputed_amounts
 from creditdash.errors import CreditDashError
@@ -12,7 +12,8 @@ from creditdash.exports import XLSX_MIME, to_xlsx_bytes
 from creditdash.presentation import items_of_group, labelled_aging, parse_edges
 from creditdash.report import labels as words
 
-GROUPS = ["customer", "segment", "region", "salesperson", "none"]
+GROUPS: list[GroupBy] = ["customer", "segment", "region", "salesperson", "none"]
+BASES: list[Basis] = ["due", "invoice"]
 
 ui.page_guard("pages/aging.py")
 st.title(ui.tr("aging.title"))
@@ -22,7 +23,7 @@ if ui.empty_state():
 c1, c2, c3 = st.columns([1, 2, 2])
 basis = c1.radio(
     ui.tr("aging.basis"),
-    ["due", "invoice"],
+    BASES,
     format_func=lambda b: ui.tr(f"aging.basis.{b}"),
     key="aging_basis",
     help=ui.tr("aging.basis.help"),

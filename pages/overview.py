@@ -1,6 +1,8 @@
 """Overview: the KPI tiles, AR by month and the customers most overdue."""
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Literal
 
 import streamlit as st
 
@@ -22,7 +24,8 @@ before = ui.kpis_at(version, as_of - timedelta(days=7))
 currency = ui.settings().reporting_currency
 st.caption(ui.tr("overview.caption", as_of=f"{as_of:%Y-%m-%d}", days=now.window_days))
 
-TILES = [
+# (figure, its format, the colour of a rise)
+TILES: list[tuple[str, Callable[..., str], Literal["normal", "inverse", "off"]]] = [
     ("total_ar", ui.money_compact, "off"),
     ("overdue_pct", ui.pct, "inverse"),
     ("dso_countback", ui.days, "inverse"),
