@@ -39,6 +39,8 @@ the ledger back never loads pandera.
 
 from __future__ import annotations
 
+from typing import overload
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -130,6 +132,10 @@ def conform(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+@overload
+def cents_to_money(cents: int) -> float: ...
+@overload
+def cents_to_money(cents: pd.Series) -> pd.Series: ...
 def cents_to_money(cents: pd.Series | int) -> pd.Series | float:
     """Cents as a 2-decimal float, for display and export (exact to the cent)."""
     return cents / 100
