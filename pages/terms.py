@@ -96,16 +96,14 @@ if no_basis is not None:
     st.caption(ui.tr("terms.weekly.unavailable", reason=ui.error_text(no_basis)))
 if view.weekly is not None:
     st.subheader(ui.tr("terms.weekly"), help=ui.tr("terms.weekly.formula"))
-    total = {
-        k: ui.money_compact(view.weekly[f"{k}_cents"].sum() / 100) for k in ("base", "scenario")
-    }
     page.tiles(
         [
-            (ui.tr(f"terms.weekly.tile.{k}"), text, ui.tr(f"terms.weekly.def.{k}"))
-            for k, text in total.items()
+            (ui.tr(f"terms.weekly.tile.{k}"), ui.money_compact(view.weeks_total(k)),
+             ui.tr(f"terms.weekly.def.{k}"))
+            for k in ("base", "scenario")
         ],
         per_row=2,
-    )
+    )  # fmt: skip
     st.plotly_chart(
         ui.localised(collections_shift_chart(view.weekly, currency, lang)),
         key="terms_weekly_chart",

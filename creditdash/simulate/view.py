@@ -80,6 +80,11 @@ class TermsView:
                 out.append(t(f"terms.be.{name}", lang, value=f"{self.break_evens[name]:.2%}"))
         return out
 
+    def weeks_total(self, series: str) -> float | None:
+        """The 13 weeks' `base` or `scenario` receipts of the whole book (currency units);
+        None without the 13 weeks."""
+        return None if self.weekly is None else int(self.weekly[f"{series}_cents"].sum()) / 100
+
     def sheets(self) -> dict[str, pd.DataFrame]:
         """The workbook the page offers: the scenario, its components, the tornado, the weeks."""
         sheets = {"Scenario": self.result.table(), "Components": self.components}

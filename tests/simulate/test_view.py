@@ -3,11 +3,15 @@ languages, saved scenarios run one at a time."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import numpy as np
 import pandas as pd
 import pytest
 
 from creditdash.errors import InvalidArgument
-from creditdash.simulate import Baseline, Scenario, Selection, scenario_inputs
+from creditdash.forecast.collections import week_bounds
+from creditdash.simulate import Baseline, CollectionsBasis, Scenario, Selection, scenario_inputs
 from creditdash.simulate.view import LEVELS, saved_results, terms_view
 
 BASE = Baseline(
@@ -68,7 +72,7 @@ def test_notes_in_english_and_chinese():
 def test_no_discount_no_take_up_no_weeks():
     view = terms_view(BASE, Scenario(net_days=45.0))
     assert set(view.break_evens) == {"sales_change"}
-    assert view.weekly is None and view.cash is None
+    assert view.weekly is None and view.cash is None and view.weeks_total("base") is None
     assert list(view.sheets()) == ["Scenario", "Components", "Tornado"]
 
 
@@ -102,3 +106,19 @@ def test_saved_scenarios_run_until_one_fails():
 def test_a_selection_in_words(selection, en, zh):
     assert selection.in_words("en") == en == selection.label()
     assert selection.in_words("zh") == zh
+
+
+def test_the_13_weeks_with_a_basis():
+    # the two weeks of tests/simulate/test_collections.py: the book invoices 100 then 200 cents
+    # a day, every invoice paid 7 days after its date; the chosen customers sell half of it
+    curve = np.zeros(40)
+    curve[7] = 1.0
+    weeks = week_bounds("2026-03-31", 2).assign(base_cents=[10_000, 20_000])
+    basis = CollectionsBasis(weeks, np.array([700.0, 1_400.0]), curve, book_sales=10.0)
+    chosen = replace(BASE, credit_sales=5.0, dso=45.0)
+    # paid 3 days later: week 2 loses 3 days x 50 cents of week 1's invoices
+    view = terms_view(chosen, Scenario(net_days=33.0), basis)
+    assert (view.weeks_total("base"), view.weeks_total("scenario")) == (300.0, 298.5)
+    assert view.cash is not None and view.cash.weeks_total == -1.5
+    assert list(view.sheets()) == ["Scenario", "Components", "Tornado", "13 weeks"]
+    assert list(view.sheets()["13 weeks"]["shift"]) == [0.0, -1.5]
