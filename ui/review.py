@@ -176,8 +176,8 @@ def pack(view: ReviewView, ledger: Ledger) -> None:
     stem = f"credit_review_{week:%Y%m%d}"
     locked = not ui.actor().can("generate_report")
 
-    def audited(kind: str, build: Callable[[], bytes]) -> Callable[[], bytes]:
-        def make() -> bytes:
+    def audited(kind: str, build: Callable[[], bytes | str]) -> Callable[[], bytes | str]:
+        def make() -> bytes | str:
             data = build()
             record_event(ui.engine(), ui.actor().who, "report_generated", "review_pack",
                          f"{week:%Y-%m-%d}", after={"format": kind, "lang": lang})  # fmt: skip

@@ -73,13 +73,14 @@ def cmd_report(args, ctx) -> int:
     section = collections_review(ledger, collections_inputs(ctx.engine), args.as_of)
     args.out.write_bytes(review_xlsx(review, lang=args.lang, collections=section))
     print(f"Wrote {args.out}", file=ctx.out)
-    page = review_html(review, lang=args.lang) if (args.html or args.pdf) else None
-    if args.html:
-        args.html.write_text(page, encoding="utf-8")
-        print(f"Wrote {args.html}", file=ctx.out)
-    if args.pdf:
-        args.pdf.write_bytes(html_to_pdf(page))
-        print(f"Wrote {args.pdf}", file=ctx.out)
+    if args.html or args.pdf:
+        page = review_html(review, lang=args.lang)
+        if args.html:
+            args.html.write_text(page, encoding="utf-8")
+            print(f"Wrote {args.html}", file=ctx.out)
+        if args.pdf:
+            args.pdf.write_bytes(html_to_pdf(page))
+            print(f"Wrote {args.pdf}", file=ctx.out)
     written = [str(p) for p in (args.out, args.html, args.pdf) if p]
     record_event(ctx.engine, CLI.who, "report_generated", "review_pack", args.as_of.isoformat(),
                  after={"files": written, "lang": args.lang})  # fmt: skip

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # what `__getattr__` imports on first use, for the type checker to see
+    from creditdash.report.html import review_html
+    from creditdash.report.pdf import find_chromium, html_to_pdf, review_pdf
+    from creditdash.report.xlsx import review_xlsx
+
 __all__ = ["find_chromium", "html_to_pdf", "review_html", "review_pdf", "review_xlsx"]
 
 
