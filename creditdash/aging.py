@@ -48,6 +48,7 @@ at D and no rate dated on or before D is an error naming both.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from numbers import Integral
@@ -59,6 +60,7 @@ import pandas as pd
 from creditdash.errors import InvalidArgument
 from creditdash.ledger import (
     DateLike,
+    FxArrays,
     GroupCodes,
     Ledger,
     LedgerArrays,
@@ -417,13 +419,19 @@ def _state_at(arrays: LedgerArrays, day: int) -> _State:
     outstanding = arrays.invoice_weights[:n] - paid
     if arrays.fx is None:
         return _State(n, m, applied, paid, outstanding)
-    exchange = _exchange_at(arrays, day, n, m, applied, outstanding)
+    exchange = _exchange_at(arrays, arrays.fx, day, n, m, applied, outstanding)
     outstanding[exchange.invoices] += exchange.invoice_difference
     return _State(n, m, applied, paid, outstanding, exchange)
 
 
 def _exchange_at(
-    arrays: LedgerArrays, day: int, n: int, m: int, applied: np.ndarray, outstanding: np.ndarray
+    arrays: LedgerArrays,
+    fx: FxArrays,
+    day: int,
+    n: int,
+    m: int,
+    applied: np.ndarray,
+    outstanding: np.ndarray,
 ) -> _Exchange:
     """Translate the foreign balances at `day` (`outstanding` is at transaction rates).
 
@@ -431,14 +439,13 @@ def _exchange_at(
     in its own currency is its amount less the payments applied to it, and
     that is what the day's rate translates; unapplied foreign cash likewise.
     """
-    fx = arrays.fx
     k = int(np.searchsorted(fx.invoices, n))  # foreign invoices dated <= day
     j = int(np.searchsorted(fx.payments, m))  # foreign payments dated <= day
     invoices, payments = fx.invoices[:k], fx.payments[:j]
     payment_original = fx.payment_original[:j]
     settles = applied[payments]
     invoice_of = arrays.payment_invoice[payments[settles]]
-    settled = np.zeros(k)
+    settled: np.ndarray = np.zeros(k)  # float64, as bincount's weighted sums below
     if k and len(invoice_of):
         target = fx.position_of(invoice_of)  # -1: the invoice is not in a foreign currency
         # Only a payment in its invoice's currency reduces its open amount in that currency.
@@ -449,7 +456,7 @@ def _exchange_at(
     open_original = fx.invoice_original[:k] - settled.astype(np.int64)
     unapplied = ~settles
     invoice_code, payment_code = fx.invoice_currency[:k], fx.payment_currency[:j][unapplied]
-    needed = np.zeros(len(fx.currencies), dtype=bool)
+    needed = np.zeros(len(fx.currencies), dtype=np.bool_)
     needed[invoice_code[open_original != 0]] = True
     needed[payment_code[payment_original[unapplied] != 0]] = True
     rates = fx.rates_at(day, needed)
@@ -608,7 +615,8 @@ def _sum_by(codes: np.ndarray, weights: np.ndarray, size: int) -> np.ndarray:
 
 def _month_ends(end_day: int, months: int) -> np.ndarray:
     """Day numbers of the last `months - 1` month ends before `end_day`'s month, then end_day."""
-    end_month = np.datetime64(day_to_timestamp(end_day).date(), "M")
+    end: dt.date = day_to_timestamp(end_day).date()
+    end_month = np.datetime64(end, "M")
     starts = (end_month - np.arange(months - 1, 0, -1)) + 1  # the month after each month end
     ends = starts.astype("datetime64[D]").astype(np.int64) - 1
     return np.append(ends, end_day)

@@ -328,7 +328,7 @@ def scorecard_table(history: list[dict], by: str) -> pd.DataFrame:
             "rank_4w": table["rank_old"].astype("Int64"),
         }
     )
-    series = {name: [] for name in ("overdue_pct", "cei")}
+    series: dict[str, list[list]] = {name: [] for name in ("overdue_pct", "cei")}
     for group in out["group"]:
         for name in series:
             series[name].append([_group_value(w, by, group, name) for w in history])
