@@ -65,8 +65,8 @@ else:
 
 st.subheader(ui.tr("review.alerts"), help=ui.tr("review.alerts.help"))
 alert_columns = {**page.headers(view.alerts_new, ("amount",)), "key": None}
-for column, (which, alerts) in zip(st.columns(2), (("new", view.alerts_new),
-                                                   ("resolved", view.alerts_resolved)), strict=True):  # fmt: skip
+shown_alerts = {"new": view.alerts_new, "resolved": view.alerts_resolved}
+for column, (which, alerts) in zip(st.columns(2), shown_alerts.items(), strict=True):
     column.markdown(f"**{ui.tr(f'review.alerts.{which}', n=len(alerts))}**")
     ui.table(alerts, where=column, first=("amount",), column_config=alert_columns,
              key=f"rv_{which}")  # fmt: skip
@@ -122,8 +122,8 @@ with st.expander(ui.tr("review.snapshots")):
         st.caption(ui.tr("review.snapshots.none"))
     else:
         shown = snapshots_in_words(recorded, lang)
-        st.dataframe(shown, hide_index=True, key="rv_snapshots",
-                     column_config={c: ui.tr(f"review.snap.{c}") for c in shown.columns})  # fmt: skip
+        snap_headers = {c: ui.tr(f"review.snap.{c}") for c in shown.columns}
+        st.dataframe(shown, hide_index=True, key="rv_snapshots", column_config=snap_headers)
         st.download_button(ui.tr("review.snapshots.download"),
                            to_xlsx_bytes({ui.tr("review.sheet.snapshots"): recorded}),
                            "review_snapshots.xlsx", XLSX_MIME, key="dl_snapshots")  # fmt: skip

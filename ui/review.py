@@ -20,6 +20,12 @@ from creditdash.review.view import ReviewView
 
 ALL = "All"  # the filters' "no filter" option (its label follows the language)
 FORMAT = {"money": ui.money_compact, "pct": ui.pct, "days": ui.days}
+# the pack's files: MIME type and the button's icon
+PACK_FILES = {
+    "xlsx": (XLSX_MIME, ":material/table_view:"),
+    "html": ("text/html", ":material/html:"),
+    "pdf": ("application/pdf", ":material/picture_as_pdf:"),
+}
 
 
 def filters(anchor: date, options: dict[str, list[str]]) -> tuple[date, str | None, str | None]:
@@ -45,13 +51,12 @@ def filters(anchor: date, options: dict[str, list[str]]) -> tuple[date, str | No
             st.warning(ui.tr_md(f"review.unknown.{by}", value=st.session_state[key]))
             st.session_state[key] = ALL
     c1, c2, c3 = st.columns(3)
-    week = c1.selectbox(ui.tr("review.week"), weeks, key="review_week",
-                        format_func=lambda d: f"{d:%Y-%m-%d} ({ui.tr(f'review.weekday.{d.weekday()}')})",
+    week = c1.selectbox(ui.tr("review.week"), weeks, key="review_week", format_func=_week_name,
                         help=ui.tr("review.week.help"))  # fmt: skip
     chosen: dict[str, str | None] = {}
     for column, by in ((c2, "salesperson"), (c3, "region")):
         value = column.selectbox(ui.tr(f"group.{by}"), [ALL, *options[by]], key=f"review_{by}",
-                                 format_func=lambda v: ui.tr("review.all") if v == ALL else v)  # fmt: skip
+                                 format_func=_all_or)  # fmt: skip
         chosen[by] = None if value == ALL else value
     st.query_params.update({"week": week.isoformat()})
     for by, picked in chosen.items():
@@ -60,6 +65,14 @@ def filters(anchor: date, options: dict[str, list[str]]) -> tuple[date, str | No
         else:
             st.query_params[by] = picked
     return week, chosen["salesperson"], chosen["region"]
+
+
+def _week_name(day: date) -> str:
+    return f"{day:%Y-%m-%d} ({ui.tr(f'review.weekday.{day.weekday()}')})"
+
+
+def _all_or(value: str) -> str:
+    return ui.tr("review.all") if value == ALL else value
 
 
 def headers(frame: pd.DataFrame, money: Iterable[str] = ()) -> dict:
@@ -185,19 +198,19 @@ def pack(view: ReviewView, ledger: Ledger) -> None:
 
         return make
 
-    p1, p2, p3, p4 = st.columns(4)
-    p1.download_button(ui.tr("review.pack.xlsx"), audited("xlsx", lambda: review_xlsx(review, lang, view.collections)),
-                       f"{stem}.xlsx", XLSX_MIME, key="dl_pack_xlsx", icon=":material/table_view:",
-                       disabled=locked)  # fmt: skip
-    p2.download_button(ui.tr("review.pack.html"), audited("html", lambda: review_html(review, lang=lang)),
-                       f"{stem}.html", "text/html", key="dl_pack_html", icon=":material/html:",
-                       disabled=locked)  # fmt: skip
-    if find_chromium():
-        p3.download_button(ui.tr("review.pack.pdf"), audited("pdf", lambda: review_pdf(review, lang)),
-                           f"{stem}.pdf", "application/pdf", key="dl_pack_pdf",
-                           icon=":material/picture_as_pdf:", disabled=locked)  # fmt: skip
-    else:
-        p3.caption(ui.tr("review.pack.no_pdf"))
+    builds: dict[str, Callable[[], bytes | str]] = {
+        "xlsx": lambda: review_xlsx(review, lang, view.collections),
+        "html": lambda: review_html(review, lang=lang),
+        "pdf": lambda: review_pdf(review, lang),
+    }
+    *columns, p4 = st.columns(4)
+    for column, (kind, (mime, icon)) in zip(columns, PACK_FILES.items(), strict=True):
+        if kind == "pdf" and not find_chromium():
+            column.caption(ui.tr("review.pack.no_pdf"))
+            continue
+        column.download_button(ui.tr(f"review.pack.{kind}"), audited(kind, builds[kind]),
+                               f"{stem}.{kind}", mime, key=f"dl_pack_{kind}", icon=icon,
+                               disabled=locked)  # fmt: skip
     info = review.recorded["current"]
     with p4:
         may_snapshot = ui.permitted("take_snapshot")
