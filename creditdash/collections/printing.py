@@ -93,7 +93,7 @@ class PdfPrinter:
         )  # fmt: skip
         os.close(to_browser)
         os.close(from_browser)
-        self._buffer = b""
+        self._buffer = bytearray()
         self._events: list[dict] = []
         self._next_id = 0
         self._count = 0
@@ -157,7 +157,11 @@ class PdfPrinter:
         return self._next_id
 
     def _read(self, deadline: float) -> dict:
-        while b"\0" not in self._buffer:
+        # A big PDF arrives as one message of many chunks: each chunk is searched once and
+        # appended in place, so reading it takes time in proportion to its size.
+        scanned = 0
+        while (end := self._buffer.find(b"\0", scanned)) < 0:
+            scanned = len(self._buffer)
             left = deadline - time.monotonic()
             ready = select.select([self._read_end], [], [], max(left, 0))[0] if left > 0 else []
             if not ready:
@@ -166,7 +170,7 @@ class PdfPrinter:
                     "chromium did not finish printing the PDF within {seconds} s.",
                     seconds=self.timeout_s,
                 )
-            chunk = os.read(self._read_end, 1 << 16)
+            chunk = os.read(self._read_end, 1 << 20)
             if not chunk:
                 raise CreditDashError.coded(
                     "error.pdf.failed",
@@ -175,7 +179,8 @@ class PdfPrinter:
                     output="the browser closed its pipe",
                 )
             self._buffer += chunk
-        raw, self._buffer = self._buffer.split(b"\0", 1)
+        raw = bytes(self._buffer[:end])
+        del self._buffer[: end + 1]
         return json.loads(raw)
 
     def _call(self, method: str, params: dict, session: str | None = None) -> dict:

@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from functools import cache
 
-from creditdash.collections.documents import Letter, Statement, long_date
+from babel.numbers import format_decimal
+
+from creditdash.collections.documents import Letter, Statement, babel_locale, long_date
 from creditdash.exports import safe_cell
 from creditdash.i18n import money, t
 
@@ -71,7 +74,16 @@ def _head(statement: Statement, title: str, lang: str) -> str:
 
 
 def _m(cents: int, statement: Statement, lang: str) -> str:
-    return money(cents / 100, statement.currency, lang)
+    """`money(cents / 100, statement.currency, lang)` with the symbol and the locale looked
+    up once (`babel_locale`): a statement prints many amounts."""
+    value = cents / 100
+    body = format_decimal(abs(value), format="#,##0.00", locale=babel_locale(lang))
+    return f"{'-' if value < 0 else ''}{_symbol(statement.currency, lang)}{body}"
+
+
+@cache
+def _symbol(currency: str, lang: str) -> str:
+    return money(0.0, currency, lang).removesuffix("0.00")
 
 
 def _items_table(statement: Statement, rows, lang: str, with_charges: bool) -> str:

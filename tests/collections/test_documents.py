@@ -141,6 +141,20 @@ def test_html_escapes_the_data_and_reads_in_the_language(company):
     assert "最后催款通知" in letter_html(letter_for(company, "zh"))
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("currency", ["CNY", "USD", "CHF"])
+def test_documents_print_amounts_as_money_does(company, lang, currency):
+    from dataclasses import replace
+
+    from creditdash.collections.render import _m
+    from creditdash.i18n import money
+
+    statement = replace(statements_at(company, AS_OF, default_policy(), ["C1"])["C1"],
+                        currency=currency)  # fmt: skip
+    for cents in (0, 1, -1, 5, 99, 100_000, -123_456_789, 10**15 + 7):
+        assert _m(cents, statement, lang) == money(cents / 100, currency, lang)
+
+
 def test_xlsx_statement_and_letter_hold_the_figures(company):
     statement = statements_at(company, AS_OF, default_policy(), ["C1"], letterhead=HEAD)["C1"]
     data = documents_xlsx([statement, letter_for(company, "en")], "zh")
