@@ -10,6 +10,10 @@ dunnable invoices have reached (sent or not), for the page to offer as a documen
 `disputed_amounts` is the open amount of disputed invoices per customer (the
 ledger's disputed flag or a dispute open at as_of), for the aging to show
 apart from what is collectable.
+
+`assignments_view` is who collects from whom: each customer's and each
+salesperson's collector, each customer's letter language, and the users who
+may collect, for the screen on which a credit manager assigns them.
 """
 
 from __future__ import annotations
@@ -35,6 +39,9 @@ from creditdash.collections.worklist import CollectionsInputs, staged_items, wor
 from creditdash.errors import NotFound
 from creditdash.ledger import DateLike, Ledger
 
+ASSIGNED_COLUMNS = ["customer_id", "customer_name", "salesperson", "collector", "own_collector",
+                    "salesperson_collector", "language", "own_language"]  # fmt: skip
+SALESPEOPLE_COLUMNS = ["salesperson", "customers", "collector"]
 DISPUTED_COLUMNS = ["customer_id", "customer_name", "disputed_cents", "disputed_items",
                     "recorded_cents"]  # fmt: skip
 
@@ -135,6 +142,68 @@ def customer_view(
             ),
         },
     )
+
+
+@dataclass(frozen=True, eq=False)
+class Assignments:
+    """Who collects from whom. `customers` (ASSIGNED_COLUMNS, by customer id): collector is
+    the one who collects (own_collector, the customer's own assignment, else
+    salesperson_collector; "" for nobody), language the letters' language (own_language,
+    the customer's own setting, "" when it follows the policy's `default_language`).
+    `salespeople` (SALESPEOPLE_COLUMNS, by name): each salesperson's collector ("" for none)
+    and how many customers it has. `collectors` are the users who may collect (their
+    role may record collections), by email; `languages` the languages letters are written in.
+    """
+
+    customers: pd.DataFrame
+    salespeople: pd.DataFrame
+    collectors: tuple[str, ...]
+    languages: tuple[str, ...]
+    default_language: str
+
+
+def assignments_view(customers: pd.DataFrame, inputs: CollectionsInputs,
+                     users: pd.DataFrame) -> Assignments:  # fmt: skip
+    """The Assignments of `customers` (the ledger's customer master: customer_id,
+    customer_name, salesperson) under the stored assignments (`inputs.assignments`);
+    `users` is the roles table (`auth.list_roles`: email, role)."""
+    from creditdash.auth import allows
+    from creditdash.risk.dunning import LANGUAGES
+
+    assigned = inputs.assignments
+    default = str(inputs.dunning.get("default_language", "zh"))
+    master = customers[["customer_id", "customer_name", "salesperson"]].copy()
+    master["salesperson"] = master["salesperson"].fillna("").astype("str")
+    master = master.sort_values("customer_id", kind="stable").reset_index(drop=True)
+
+    def by(scope: str, column: str, keys: pd.Series) -> pd.Series:
+        """The `column` of each key's `scope` assignment ("" where none is set)."""
+        rows = assigned[(assigned["scope"] == scope) & assigned[column].notna()]
+        found = dict(zip(rows["key"], rows[column], strict=True))
+        return pd.Series([str(found.get(k, "")) for k in keys], index=keys.index, dtype="str")
+
+    own = by("customer", "collector", master["customer_id"])
+    via = by("salesperson", "collector", master["salesperson"])
+    own_language = by("customer", "language", master["customer_id"])
+    table = master.assign(
+        collector=own.where(own != "", via),
+        own_collector=own,
+        salesperson_collector=via,
+        language=own_language.where(own_language != "", default),
+        own_language=own_language,
+    )[ASSIGNED_COLUMNS]
+    named = master[master["salesperson"] != ""]
+    counts = named.groupby("salesperson", sort=True).size()
+    salespeople = pd.DataFrame(
+        {
+            "salesperson": counts.index.astype("str"),
+            "customers": counts.to_numpy(dtype="int64"),
+            "collector": by("salesperson", "collector", pd.Series(counts.index)).to_numpy(),
+        }
+    )[SALESPEOPLE_COLUMNS]
+    may = [str(e) for e, r in zip(users["email"], users["role"], strict=True)
+           if allows(str(r), "record_collection")]  # fmt: skip
+    return Assignments(table, salespeople, tuple(sorted(may)), tuple(LANGUAGES), default)
 
 
 def customer_letter(view: CustomerView, dunning: Mapping, language: str) -> Letter | None:

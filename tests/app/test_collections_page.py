@@ -273,3 +273,68 @@ def test_every_word_the_page_builds_is_in_both_catalogues():
     wanted = {f"{family}.{name}" for family, names in families.items() for name in names}
     for lang in i18n.LANGS:
         assert sorted(wanted - set(i18n.catalogue(lang))) == [], lang
+
+
+def signed_in_as(at, role: str) -> AppTest:
+    """Signed in as vic@x.cn with `role`; ann@x.cn is an analyst (a user who may collect)."""
+    from creditdash.auth import set_role
+
+    at = signed_in_as_viewer(at)
+    engine = open_store(os.environ["CREDITDASH_DB_URL"])
+    set_role(engine, LOCAL, "vic@x.cn", role)
+    set_role(engine, LOCAL, "ann@x.cn", "analyst")
+    engine.dispose()
+    return at
+
+
+def assigned(at):
+    """The table of who collects from each customer."""
+    return next(d.value for d in at.dataframe if "own_collector" in d.value.columns)
+
+
+def test_a_credit_manager_assigns_collectors_and_a_letter_language(demo_app):
+    from creditdash.audit import audit_log
+
+    at = open_page(signed_in_as(demo_app, "credit_manager"))
+    # the users whose role may record collections, sorted; nobody first
+    assert at.selectbox(key="coll_assign_collector").options == [
+        "nobody", "ann@x.cn", "boss@x.cn", "vic@x.cn"]  # fmt: skip
+    at.radio(key="coll_assign_scope").set_value("salesperson").run()
+    salesperson = at.selectbox(key="coll_assign_salesperson").value
+    at.selectbox(key="coll_assign_collector").set_value("ann@x.cn")
+    at.button(key="coll_assign_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(f"Saved for {salesperson}" in t.value for t in at.toast)
+    table = assigned(at)
+    theirs = table[table["salesperson"] == salesperson]
+    assert len(theirs) and set(theirs["collector"]) == {"ann@x.cn"}
+    assert "ann@x.cn" in at.selectbox(key="coll_collector").options  # the worklist's filter
+
+    at.radio(key="coll_assign_scope").set_value("customer").run()
+    customer = at.selectbox(key="coll_assign_customer").value
+    at.selectbox(key="coll_assign_collector").set_value("vic@x.cn")
+    at.selectbox(key="coll_assign_language").set_value("en")
+    at.button(key="coll_assign_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    row = assigned(at).set_index("customer_id").loc[customer]
+    assert (row["collector"], row["own_collector"], row["language"]) == (
+        "vic@x.cn", "vic@x.cn", "English")  # fmt: skip
+
+    engine = open_store(os.environ["CREDITDASH_DB_URL"])
+    stored = records.assignments(engine).set_index(["scope", "key"])
+    assert stored.loc[("salesperson", salesperson), "collector"] == "ann@x.cn"
+    assert tuple(stored.loc[("customer", customer), ["collector", "language"]]) == (
+        "vic@x.cn", "en")  # fmt: skip
+    trail = audit_log(engine, action="collection_assignment")
+    assert len(trail) == 3 and set(trail["who"]) == {"vic@x.cn"}  # collector, then language
+    engine.dispose()
+
+
+def test_a_viewer_sees_who_collects_but_cannot_assign(demo_app):
+    at = open_page(signed_in_as_viewer(demo_app))
+    assert at.button(key="coll_assign_save").disabled
+    assert at.selectbox(key="coll_assign_collector").disabled
+    assert at.radio(key="coll_assign_scope").disabled
+    assert any("To assign collectors you need the credit manager role" in c.value
+               for c in at.caption)  # fmt: skip
+    assert len(assigned(at))  # the view is open to everyone

@@ -43,6 +43,7 @@ WRITES = {
         "submit:coll_contact",
         "submit:coll_promise",
         "submit:coll_dispute",
+        "coll_assign_save",
         "coll_contact_note",
         "coll_promise_note",
         "coll_dispute_note",
