@@ -1,44 +1,24 @@
 """Data: upload exports, check the column mapping, import, and manage the import history."""
 
-from dataclasses import replace
 from functools import partial
 
-import pandas as pd
 import streamlit as st
 
 import ui
-from creditdash.errors import CreditDashError, ImportRejected
+from creditdash import importing
+from creditdash.errors import CreditDashError
 from creditdash.exports import XLSX_MIME, to_csv_bytes
-from creditdash.importing import (
-    demo_imports,
-    holds_only_demo,
-    import_sources,
-    latest_date,
-    list_imports,
-    load_demo,
-    remove_demo,
-    rollback,
-)
-from creditdash.importing.profiles import (
-    delete_profile,
-    list_profiles,
-    load_profiles,
-    rename_profile,
-    save_profile,
-)
+from creditdash.importing import profiles, view
 from creditdash.ingest import Source, propose_mappings
-from creditdash.ingest.profiles import apply_profiles, corrected, profile_of
+from creditdash.ingest.profiles import apply_profiles
 from creditdash.ingest.synonyms import FIELDS
 from creditdash.settings import PROJECT_ROOT
 
-EXAMPLES = [
-    ("data.example.ledger", "demo_ledger.xlsx"),
-    ("data.example.customers", "demo_customers.xlsx"),
-    ("data.example.template", "template.xlsx"),
-]
+UPLOAD_TYPES = ["csv", "txt", "xlsx", "xlsm", "xls"]
 
 ui.page_guard("pages/data.py")
 st.title(ui.tr("data.title"))
+lang = ui.lang()
 engine = ui.engine()
 settings = ui.settings()
 actor = ui.actor()
@@ -58,77 +38,63 @@ def show_done(place: str) -> None:
         done[1]()
 
 
-def demo_removed(counts: dict) -> None:
-    st.success(
-        ui.tr(
-            "data.demo.removed",
-            customers=f"{counts.get('removed_customers', 0):,}",
-            invoices=f"{counts.get('removed_invoices', 0):,}",
-            payments=f"{counts.get('removed_payments', 0):,}",
-        )
-    )
+FAILED = object()
+
+
+def attempt(action, *args, **kwargs):
+    """`action(*args, **kwargs)`; FAILED after showing the error when it raised one of ours."""
+    try:
+        return action(*args, **kwargs)
+    except CreditDashError as err:
+        st.error(ui.error_text(err))
+        return FAILED
 
 
 def example_downloads(place: str) -> None:
-    for col, (label, name) in zip(st.columns(len(EXAMPLES)), EXAMPLES, strict=True):
+    examples = view.EXAMPLES.items()
+    for col, (label, name) in zip(st.columns(len(examples)), examples, strict=True):
         path = PROJECT_ROOT / "data" / name
         if path.is_file():
-            col.download_button(
-                ui.tr(label), path.read_bytes(), name, XLSX_MIME, key=f"example_{place}_{name}"
-            )
+            col.download_button(ui.tr(label), path.read_bytes(), name, XLSX_MIME,
+                                key=f"example_{place}_{name}")  # fmt: skip
 
 
 show_done("demo")
 if ui.ledger().is_empty:
     st.info(ui.tr("data.empty"), icon=":material/info:")
     example_downloads("empty")
-    if st.button(
-        ui.tr("data.load_demo"), key="load_demo", type="primary", disabled=not actor.can("import")
-    ):
+    if st.button(ui.tr("data.load_demo"), key="load_demo", type="primary",
+                 disabled=not actor.can("import")):  # fmt: skip
         with st.spinner(ui.tr("data.loading_demo")):
-            try:
-                load_demo(engine, reporting_currency=settings.reporting_currency, actor=actor)
-            except CreditDashError as err:
-                st.error(ui.error_text(err))
-                st.stop()
+            loaded = attempt(importing.load_demo, engine, actor=actor,
+                             reporting_currency=settings.reporting_currency)  # fmt: skip
+        if loaded is FAILED:
+            st.stop()
         st.rerun()
 
 # The demo company is a made-up seller: a company's own data goes in its place, not next to it.
-only_demo = holds_only_demo(engine)
-if demo_imports(engine):
+only_demo = importing.holds_only_demo(engine)
+if importing.demo_imports(engine):
     st.info(ui.tr("data.demo.only" if only_demo else "data.demo.beside"), icon=":material/science:")
     if st.button(ui.tr("data.demo.remove"), key="remove_demo", disabled=not actor.can("import")):
         with st.spinner(ui.tr("data.demo.removing")):
-            try:
-                removed = remove_demo(engine, actor)
-            except CreditDashError as err:
-                st.error(ui.error_text(err))
-            else:
-                ui.move_as_of(None)
-                changed("demo", partial(demo_removed, removed))
+            removed = attempt(importing.remove_demo, engine, actor)
+        if removed is not FAILED:
+            ui.move_as_of(None)
+            changed("demo", partial(st.success, ui.said(view.removed_text(removed))))
 
 st.subheader(ui.tr("data.upload"))
 may_import = ui.permitted("import")
-UPLOAD_TYPES = ["csv", "txt", "xlsx", "xlsm", "xls"]
 uploads = st.file_uploader(
-    ui.tr("data.uploader"),
-    type=UPLOAD_TYPES,
-    accept_multiple_files=True,
-    key="uploads",
-    help=ui.tr("data.uploader.help", mb=settings.max_upload_mb),
-    disabled=not may_import,
-)
+    ui.tr("data.uploader"), type=UPLOAD_TYPES, accept_multiple_files=True, key="uploads",
+    help=ui.tr("data.uploader.help", mb=settings.max_upload_mb), disabled=not may_import,
+)  # fmt: skip
 ui.localise_uploader("uploads", UPLOAD_TYPES)
 c1, c2 = st.columns(2)
-snapshot_date = c1.date_input(
-    ui.tr("data.snapshot_date"),
-    value=None,
-    key="snapshot_as_of",
-    help=ui.tr("data.snapshot_date.help"),
-)
-complete = c2.checkbox(
-    ui.tr("data.complete"), key="snapshot_complete", help=ui.tr("data.complete.help")
-)
+snapshot_date = c1.date_input(ui.tr("data.snapshot_date"), value=None, key="snapshot_as_of",
+                              help=ui.tr("data.snapshot_date.help"))  # fmt: skip
+complete = c2.checkbox(ui.tr("data.complete"), key="snapshot_complete",
+                       help=ui.tr("data.complete.help"))  # fmt: skip
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -138,185 +104,95 @@ def proposals(files: tuple[tuple[str, bytes], ...], rows: tuple = ()):
     return propose_mappings(sources, header_rows={(f, s): r for f, s, r in rows})
 
 
-def header_rows(plain, revision: str) -> tuple:
-    """(file, sheet, row) of each sheet whose header row the user changed."""
-    chosen = (st.session_state.get(f"header_row_{i}_{revision}") for i in range(len(plain)))
-    return tuple(
-        (m.file, m.sheet, int(row))
-        for m, row in zip(plain, chosen, strict=True)
-        if row is not None and int(row) != m.header_row
-    )
-
-
 def mapping_editor(m, index: int, revision: str):
+    """A sheet's heading, its header row and its columns' fields, as the user edits them."""
     sheet = ui.tr("data.sheet_of", sheet=m.sheet) if m.sheet else ""
-    st.markdown(
-        ui.tr_md(
-            "data.sheet",
-            title=m.file + sheet,
-            kind=ui.tr(f"kind.{m.kind}"),
-            row=m.header_row,
-            rows=f"{m.n_rows:,}",
-        )
-    )
+    st.markdown(ui.tr_md("data.sheet", title=m.file + sheet, kind=ui.tr(f"kind.{m.kind}"),
+                         row=m.header_row, rows=f"{m.n_rows:,}"))  # fmt: skip
     read_as = ui.tr("data.layout", layout=ui.tr(f"layout.{m.layout}"))
     if m.profile:
         read_as += " " + ui.tr_md("data.from_profile", name=m.profile)
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
     c1.caption(read_as)
-    c2.number_input(
-        ui.tr("data.header_row"),
-        min_value=1,
-        value=m.header_row,
-        step=1,
-        key=f"header_row_{index}_{revision}",
-        help=ui.tr("data.header_row.help"),
-    )
-    ignore = ui.tr("data.ignore")
-    frame = pd.DataFrame(
-        {"column": list(m.mapping), "field": [v or ignore for v in m.mapping.values()]}
-    )
+    c2.number_input(ui.tr("data.header_row"), min_value=1, value=m.header_row, step=1,
+                    key=f"header_row_{index}_{revision}",
+                    help=ui.tr("data.header_row.help"))  # fmt: skip
+    field = st.column_config.SelectboxColumn(
+        ui.tr("data.maps_to"), options=[ui.tr("data.ignore"), *FIELDS], required=True,
+        format_func=lambda f: view.field_label(str(f), lang),
+    )  # fmt: skip
     edited = st.data_editor(
-        frame,
-        hide_index=True,
-        disabled=["column"],
-        column_config={
-            "column": ui.tr("data.col_in_file"),
-            "field": st.column_config.SelectboxColumn(
-                ui.tr("data.maps_to"),
-                options=[ignore, *FIELDS],
-                required=True,
-                format_func=lambda f: f if f == ignore else f"{ui.tr(f'field.{f}')} ({f})",
-            ),
-        },
+        view.mapping_table(m, lang), hide_index=True, disabled=["column"],
+        column_config={"column": ui.tr("data.col_in_file"), "field": field},
         key=f"mapping_{index}_{revision}_{m.header_row}",
-    )
-    chosen = {
-        h: (None if v == ignore else v)
-        for h, v in zip(edited["column"], edited["field"], strict=True)
-    }
-    return replace(m, mapping=chosen)
-
-
-def kind_name(kind: str) -> str:
-    """What a file held, in the chosen language (a kind the catalogue lacks as its code)."""
-    name = ui.tr(f"kind.{kind}")
-    return kind if name == f"kind.{kind}" else name
-
-
-PROBLEM_COLUMNS = ["level", "message", "row", "column", "value", "file", "sheet"]
+    )  # fmt: skip
+    return view.edited_mapping(m, edited, lang)
 
 
 def show_problems(problems) -> None:
     """Every problem, what to fix first; the CSV has the same columns, in the user's language."""
-    frame = pd.DataFrame([p.as_dict() for p in problems])
-    frame["message"] = [ui.problem_text(p) for p in problems]
-    frame["level"] = [ui.tr(f"problem.level.{p.level}") for p in problems]
-    frame = frame.reindex(columns=PROBLEM_COLUMNS)
-    frame["row"] = pd.to_numeric(frame["row"], errors="coerce").astype("Int64")
-    frame = frame.astype(object).where(frame.notna(), "")
-    frame = frame.rename(columns={c: ui.tr(f"problem.{c}") for c in PROBLEM_COLUMNS})
+    frame = view.problems_table(problems, lang)
     st.dataframe(frame, hide_index=True, key="problems")
-    st.download_button(
-        ui.tr("data.download_problems"),
-        to_csv_bytes(frame),
-        "import_problems.csv",
-        "text/csv",
-        key="dl_problems",
-    )
+    st.download_button(ui.tr("data.download_problems"), to_csv_bytes(frame),
+                       "import_problems.csv", "text/csv", key="dl_problems")  # fmt: skip
 
 
-def show_rejected(problems, errors: int) -> None:
-    st.error(ui.tr("data.rejected", n=errors))
-    show_problems(problems)
-
-
-def show_summary(summary, profiles: list[str], moved_to=None) -> None:
+def show_run(run: view.ImportRun) -> None:
+    """What an import did: the demo removed, then the error, the problems or the summary."""
+    if run.removed:
+        st.success(ui.said(view.removed_text(run.removed)))
+    if run.error is not None:
+        st.error(ui.error_text(run.error))
+        return
+    if (summary := run.summary) is None:
+        st.error(ui.tr("data.rejected", n=run.errors))
+        return show_problems(run.problems)
     head, *lines = summary.texts()
     (st.info if summary.dry_run or summary.nothing_changed else st.success)(ui.said_md(head))
     st.text("\n".join(ui.said(text) for text in lines))
-    if moved_to is not None:
-        st.info(ui.tr("data.as_of_moved", date=f"{moved_to:%Y-%m-%d}"), icon=":material/event:")
+    if run.moved_to is not None:
+        moved = ui.tr("data.as_of_moved", date=f"{run.moved_to:%Y-%m-%d}")
+        st.info(moved, icon=":material/event:")
     if summary.warnings:
         said = "data.warnings.dry_run" if summary.dry_run else "data.warnings"
         st.warning(ui.tr(said, n=len(summary.warnings)))
         show_problems(summary.warnings)
-    for name in profiles:
+    for name in run.profiles:
         st.info(ui.tr_md("data.profile_saved", name=name))
 
 
-def save_corrections(plain, summary) -> list[str]:
-    """Save the user's corrections of the proposed mappings as profiles; their names."""
-    saved = []
-    for used in corrected(plain, summary.mappings):
-        profile = profile_of(used, used.profile)
-        if save_profile(engine, actor, profile):
-            saved.append(profile.name)
-    return saved
-
-
 def run_import(sources, mappings, dry_run: bool, plain, replace_demo: bool = False) -> None:
-    """Import (or check) the files; `plain` are the proposals before the user's corrections.
-
-    With `replace_demo` the demo company is removed first (not for a check).
-    """
+    """Import (or check) the files; `plain` are the proposals before the user's corrections."""
     bar = st.progress(0.0, text=ui.tr("data.starting"))
-    removed, moved_to = None, None
-    try:
-        if replace_demo and not dry_run:
-            bar.progress(0.0, text=ui.tr("data.demo.removing"))
-            removed = remove_demo(engine, actor)
-        summary = import_sources(
-            engine,
-            sources,
-            reporting_currency=settings.reporting_currency,
-            as_of=snapshot_date,
-            complete=complete,
-            mappings=mappings,
-            default_terms_days=settings.default_terms_days,
-            max_bytes=settings.max_upload_mb * 2**20,
-            dry_run=dry_run,
-            actor=actor,
-            progress=lambda f, step: bar.progress(min(f, 1.0), text=ui.said_md(step)),
-        )
-    except ImportRejected as rejected:
-        report = partial(show_rejected, rejected.problems, len(rejected.errors))
-        written = False
-    except CreditDashError as err:
-        report = partial(st.error, ui.error_text(err))
-        written = False
-    else:
-        written = not (summary.dry_run or summary.nothing_changed)
-        moved_to = latest_date(engine, summary.import_id) if written else None
-        profiles = [] if summary.dry_run else save_corrections(plain, summary)
-        report = partial(show_summary, summary, profiles, moved_to)
+
+    def report(share: float, step) -> None:
+        bar.progress(min(share, 1.0), text=ui.said_md(step))
+
+    run = view.run_import(
+        engine, sources, actor, mappings=mappings, proposed=plain, dry_run=dry_run,
+        replace_demo=replace_demo, reporting_currency=settings.reporting_currency,
+        as_of=snapshot_date, complete=complete, default_terms_days=settings.default_terms_days,
+        max_bytes=settings.max_upload_mb * 2**20,
+        progress=report,
+    )  # fmt: skip
     bar.empty()
-    if not (written or removed):  # nothing changed: say so in this run
-        report()
-        return
-    # the as-of date moves to where the imported data ends, not stays at the demo's date
-    ui.move_as_of(moved_to)
-
-    def draw() -> None:
-        if removed:
-            demo_removed(removed)
-        report()
-
-    changed("import", draw)
+    if run.changed_data:  # the as-of date moves to where the imported data ends (not the demo's)
+        ui.move_as_of(run.moved_to)
+        changed("import", partial(show_run, run))
+    show_run(run)  # nothing changed: say so in this run
 
 
 if uploads:
     files = tuple((f.name, f.getvalue()) for f in uploads)
     sources = [Source(name, data) for name, data in files]
     revision = "-".join(s.sha256[:8] for s in sources)
-    try:
-        plain = proposals(files)
-        changed_rows = header_rows(plain, revision)
-        if changed_rows:
-            plain = proposals(files, changed_rows)
-        proposed = (
-            apply_profiles(plain, sources, load_profiles(engine)) if not changed_rows else plain
-        )
+    try:  # the header rows the user set, else the saved profiles, say how to read a sheet
+        first = proposals(files)
+        keys = (f"header_row_{i}_{revision}" for i in range(len(first)))
+        rows = view.changed_header_rows(first, (st.session_state.get(k) for k in keys))
+        plain = proposals(files, rows)
+        stored = [] if rows else profiles.load_profiles(engine)
+        proposed = plain if rows else apply_profiles(plain, sources, stored)
     except CreditDashError as err:
         st.error(ui.error_text(err))
         st.stop()
@@ -325,10 +201,8 @@ if uploads:
     replace_demo = False
     if only_demo and may_import:
         replace_demo = st.radio(
-            ui.tr("data.demo.choice"),
-            ["remove", "keep"],
+            ui.tr("data.demo.choice"), ["remove", "keep"], key="demo_choice",
             format_func=lambda c: ui.tr(f"data.demo.choice.{c}"),
-            key="demo_choice",
             help=ui.tr("data.demo.choice.help"),
         ) == "remove"  # fmt: skip
     b1, b2, _ = st.columns([1, 1, 4])
@@ -340,29 +214,15 @@ show_done("import")
 
 st.subheader(ui.tr("data.history"))
 show_done("history")
-history = list_imports(engine)
+history = importing.list_imports(engine)
 if history.empty:
     st.caption(ui.tr("data.no_imports"))
 else:
-    columns = {
-        "import_id": st.column_config.NumberColumn("#", format="%d"),
-        "started_at": st.column_config.DatetimeColumn(
-            ui.tr("hist.when"), format="YYYY-MM-DD HH:mm"
-        ),
-        "file_names": ui.tr("hist.files"),
-        "kind": ui.tr("hist.kind"),
-        "rows_read": ui.tr("hist.read"),
-        "rows_new": ui.tr("hist.new"),
-        "rows_changed": ui.tr("hist.changed"),
-        "rows_unchanged": ui.tr("hist.unchanged"),
-        "who": ui.tr("hist.by"),
-        "status": ui.tr("hist.status"),
-    }
-    shown = history[list(columns)].assign(
-        kind=[", ".join(kind_name(k) for k in str(v).split(",") if k) for v in history["kind"]],
-        status=[ui.tr(f"hist.status.{s}") for s in history["status"]],
-    )
-    st.dataframe(shown, hide_index=True, key="history", column_config=columns)
+    headers = view.history_headers(lang)
+    when = st.column_config.DatetimeColumn(headers["started_at"], format="YYYY-MM-DD HH:mm")
+    number = st.column_config.NumberColumn("#", format="%d")
+    st.dataframe(view.history_table(history, lang), hide_index=True, key="history",
+                 column_config={**headers, "import_id": number, "started_at": when})  # fmt: skip
     applied = history.loc[history["status"] == "applied", "import_id"].tolist()
     if applied and actor.can("rollback"):
         if done is not None:  # after any change: the newest import, the confirmation unticked
@@ -375,41 +235,29 @@ else:
         )  # fmt: skip
         confirm = r2.checkbox(ui.tr("data.rollback_confirm"), key="rollback_confirm")
         if r2.button(ui.tr("data.rollback"), disabled=not confirm, key="do_rollback"):
-            try:
-                undone = rollback(engine, int(target), actor=actor)
-            except CreditDashError as err:
-                st.error(ui.error_text(err))
-            else:
-                removed_rows = sum(v for k, v in undone.items() if k.startswith("removed_"))
-                said = ui.tr("data.rolled_back", id=target, n=undone["restored"],
-                             removed=f"{removed_rows:,}")  # fmt: skip
+            undone = attempt(importing.rollback, engine, int(target), actor=actor)
+            if undone is not FAILED:
+                said = ui.said(view.rolled_back_text(int(target), undone))
                 changed("history", partial(st.success, said))
 
 with st.expander(ui.tr("data.profiles")):
-    saved = list_profiles(engine)
+    saved = profiles.list_profiles(engine)
     if saved.empty:
         st.caption(ui.tr("data.profiles.none"))
     else:
-        st.dataframe(
-            saved,
-            hide_index=True,
-            key="profiles",
-            column_config={c: ui.tr(f"data.profiles.{c}") for c in saved.columns},
-        )
+        headers = {c: ui.tr(f"data.profiles.{c}") for c in saved.columns}
+        st.dataframe(saved, hide_index=True, key="profiles", column_config=headers)
         p1, p2, p3 = st.columns([2, 2, 1])
         chosen = p1.selectbox(ui.tr("data.profiles.which"), saved["name"], key="profile_pick")
-        new_name = p2.text_input(ui.tr("data.profiles.new_name"), key="profile_new_name")
-        try:
-            if p3.button(ui.tr("data.profiles.rename"), key="profile_rename",
-                         disabled=not (may_import and new_name.strip())):  # fmt: skip
-                rename_profile(engine, actor, chosen, new_name.strip())
-                st.rerun()
-            if p3.button(ui.tr("data.profiles.delete"), key="profile_delete",
-                         disabled=not may_import):  # fmt: skip
-                delete_profile(engine, actor, chosen)
-                st.rerun()
-        except CreditDashError as err:
-            st.error(ui.error_text(err))
+        new_name = p2.text_input(ui.tr("data.profiles.new_name"), key="profile_new_name").strip()
+        rename = p3.button(ui.tr("data.profiles.rename"), key="profile_rename",
+                           disabled=not (may_import and new_name))  # fmt: skip
+        if rename and attempt(profiles.rename_profile, engine, actor, chosen, new_name) is None:
+            st.rerun()
+        delete = p3.button(ui.tr("data.profiles.delete"), key="profile_delete",
+                           disabled=not may_import)  # fmt: skip
+        if delete and attempt(profiles.delete_profile, engine, actor, chosen) is None:
+            st.rerun()
 
 with st.expander(ui.tr("data.examples")):
     example_downloads("footer")

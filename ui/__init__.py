@@ -270,15 +270,7 @@ def localise_uploader(key: str, types: list[str], max_mb: int | None = None) -> 
 
 def _coded(code: str | None, params: dict | None, english: str) -> str:
     """The catalogue text of `code` in the chosen language, else the English message."""
-    language = lang()
-    text = i18n.catalogue(language).get(code) if code and language != "en" else None
-    if text is None:
-        return english
-    try:
-        # i18n.t renders Text params in `language`; with no params, a placeholder left is an error
-        return i18n.t(code, language, **params) if params else text.format()
-    except (KeyError, IndexError, TypeError, ValueError):  # params that do not fit the text
-        return english
+    return i18n.coded(code, params, english, lang())
 
 
 def problem_text(problem) -> str:

@@ -12,6 +12,7 @@ as 123.46M in English or 1.23亿 / 1.23万 in Chinese.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -68,6 +69,19 @@ def named(family: str, code: object, lang: str = "en") -> str:
     not name stays as it is: `named("kind", "rates", "zh")` is 汇率, `named("kind", "x")` x."""
     key = f"{family}.{code}"
     return t(key, lang) if key in catalogue(lang) or key in catalogue("en") else str(code)
+
+
+def coded(code: str | None, params: Mapping[str, object] | None, english: str, lang: str) -> str:
+    """A coded message (an error's or a `Problem`'s `code` and `params`) in `lang`; `english`,
+    its own text, where the catalogue lacks the code or the params do not fit it."""
+    text = catalogue(lang).get(code) if code and lang != "en" else None
+    if code is None or text is None:
+        return english
+    try:
+        # t renders Text params in `lang`; with no params, a placeholder left is an error
+        return t(code, lang, **params) if params else text.format()
+    except (KeyError, IndexError, TypeError, ValueError):  # params that do not fit the text
+        return english
 
 
 @dataclass(frozen=True)

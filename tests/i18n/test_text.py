@@ -93,3 +93,12 @@ def test_named_gives_a_code_its_catalogue_name_or_keeps_it():
     assert i18n.named("kind", "rates", "zh") == t("kind.rates", "zh") != "Exchange rates"
     assert i18n.named("kind", "made_up", "zh") == "made_up"
     assert i18n.named("admin.action", 7) == "7"
+
+
+def test_coded_messages_in_chinese_or_their_english():
+    english = "`import_id` 9 does not exist."
+    assert i18n.coded("import.not_found", {"import_id": 9}, english, "zh").startswith("导入 #9")
+    assert i18n.coded("import.not_found", {"import_id": 9}, english, "en") == english
+    assert i18n.coded("no.such.code", None, english, "zh") == english
+    assert i18n.coded(None, None, english, "zh") == english
+    assert i18n.coded("import.not_found", {"other": 1}, english, "zh") == english  # misfit
