@@ -16,7 +16,13 @@ from sqlalchemy import Engine
 
 import ui
 from creditdash.collections import labels
-from creditdash.collections.dunning import DunningPlan, dunning_log, file_stem, run_dunning
+from creditdash.collections.dunning import (
+    DunningPlan,
+    dunning_log,
+    file_stem,
+    letters_zip,
+    run_dunning,
+)
 from creditdash.collections.mail import SmtpServer
 from creditdash.collections.records import (
     CONTACT_KINDS,
@@ -410,9 +416,7 @@ def dry_run(engine: Engine, plan: DunningPlan, settings, has_pdf: bool) -> None:
         st.markdown(ui.tr_md("coll.run.message", subject=message.subject, to=to))
         st.text(letter_text(message.letter))
     if counts["letter"]:
-        st.caption(ui.tr_md("coll.run.letters", n=counts["letter"],
-                            command=f"python -m creditdash dunning --as-of {as_of:%Y-%m-%d} "
-                                    "--send --letters DIR"))  # fmt: skip
+        letters(plan, counts["letter"], has_pdf)
     if not (settings.smtp_url and settings.smtp_from):
         st.caption(ui.tr("coll.run.no_smtp"))
         return
@@ -427,6 +431,19 @@ def dry_run(engine: Engine, plan: DunningPlan, settings, has_pdf: bool) -> None:
         args=(engine, sendable, settings.smtp_url, settings.smtp_from, "pdf" if has_pdf else "xlsx"),
         disabled=not (may_send and sure and sendable.messages),
     )  # fmt: skip
+
+
+def letters(plan: DunningPlan, count: int, has_pdf: bool) -> None:
+    """The run's letters to post as one ZIP (built on click: printing takes a while), each in
+    its customer's language; PDF with chromium, else XLSX."""
+    kind = "pdf" if has_pdf else "xlsx"
+    st.download_button(
+        ui.tr("coll.run.letters_zip", n=count, kind=kind.upper()),
+        lambda: letters_zip(plan, kind), f"letters_{plan.as_of:%Y%m%d}.zip", "application/zip",
+        key="coll_dl_letters", icon=":material/mail:", on_click="ignore",
+    )  # fmt: skip
+    command = f"python -m creditdash dunning --as-of {plan.as_of:%Y-%m-%d} --send --letters DIR"
+    st.caption(ui.tr_md("coll.run.letters", n=count, command=command))
 
 
 def sent_log(engine: Engine) -> None:

@@ -21,8 +21,10 @@ and is not sent again by itself (the log shows it; better missing than twice).
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -285,14 +287,8 @@ def _hand_over(message, printer, server, sender, attach, letters_dir, letter_for
         return t("collections.send.task", "en", actions="+".join(message.actions))
     if message.channel == "letter":
         letters_dir.mkdir(parents=True, exist_ok=True)
-        stem = (
-            f"{file_stem(message.customer_id)}-{message.stage_id}-{message.letter.statement.as_of}"
-        )
-        if letter_format == "pdf":
-            data = printer.print_html(letter_html(message.letter))
-        else:
-            data = documents_xlsx([message.letter, message.letter.statement], message.language)
-        path = letters_dir / f"{stem}.{letter_format}"
+        name, data = letter_file(message, letter_format, printer)
+        path = letters_dir / name
         path.write_bytes(data)
         return t("collections.send.written", "en", path=str(path))
     if not message.recipients:
@@ -304,6 +300,48 @@ def _hand_over(message, printer, server, sender, attach, letters_dir, letter_for
         )
     email = email_of(message, sender, attach, printer)
     return send(server, email)
+
+
+def letter_file(
+    message: DunningMessage, letter_format: str = "pdf", printer: PdfPrinter | None = None
+) -> tuple[str, bytes]:
+    """A letter to post as a file: its name (CUSTOMER-STAGE-DATE.pdf|xlsx) and its bytes, in
+    the customer's language; a PDF is printed by `printer`, an XLSX holds the letter and the
+    statement."""
+    statement = message.letter.statement
+    stem = f"{file_stem(message.customer_id)}-{message.stage_id}-{statement.as_of}"
+    if letter_format == "pdf":
+        if printer is None:
+            raise InvalidArgument.coded(
+                "collections.error.printer",
+                "A PDF attachment needs the PDF printer (chromium); attach XLSX instead.",
+            )
+        return f"{stem}.pdf", printer.print_html(letter_html(message.letter))
+    return f"{stem}.xlsx", documents_xlsx([message.letter, statement], message.language)
+
+
+def letters_zip(
+    plan: DunningPlan, letter_format: str = "pdf", chromium: str | None = None
+) -> bytes:
+    """Every letter to post of `plan` (its messages by `letter`), each in its customer's
+    language, as one ZIP of the files `run_dunning` writes (see `letter_file`). Nothing is
+    recorded: the letters stay in the next run until a run delivers them."""
+    if letter_format not in FORMATS:
+        raise InvalidArgument.coded(
+            "error.choice", "`{name}` must be one of {options}. Got {value!r}.",
+            name="letter_format", options=", ".join(FORMATS), value=letter_format,
+        )  # fmt: skip
+    letters = [m for m in plan.messages if m.channel == "letter"]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        if letters and letter_format == "pdf":
+            with PdfPrinter(chromium) as printer:
+                for message in letters:
+                    archive.writestr(*letter_file(message, "pdf", printer))
+        else:
+            for message in letters:
+                archive.writestr(*letter_file(message, letter_format))
+    return buffer.getvalue()
 
 
 def email_of(message: DunningMessage, sender: str, attach: str, printer: PdfPrinter | None):

@@ -217,6 +217,17 @@ def test_the_dry_run_lists_what_would_go_out_and_the_page_sends_it(company_app):
     assert not at.checkbox(key="coll_send_sure").value
 
 
+def test_the_letters_to_post_download_from_the_dry_run(company_app):
+    """C1's final notice and C3's hand-over to legal go by post: one ZIP, built on click
+    (its files and languages: tests/collections/test_dunning.py); a viewer may download it."""
+    at, _ = company_app
+    at = at_june_30(signed_in_as_viewer(at))
+    [button] = [b for b in at.download_button if b.key == "coll_dl_letters"]
+    assert button.label in ("Letters to post (2, PDF, ZIP)", "Letters to post (2, XLSX, ZIP)")
+    assert not button.disabled
+    assert any("The ZIP holds the 2 letter(s) to post" in c.value for c in at.caption)
+
+
 def test_a_viewer_cannot_send_the_run(company_app):
     at, _ = company_app
     at = at_june_30(signed_in_as_viewer(at))

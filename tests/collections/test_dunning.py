@@ -228,3 +228,39 @@ def test_statements_attach_as_pdf_and_letters_print_as_pdf(sqlite_store, tmp_pat
     assert attachment.get_content_type() == "application/pdf"
     assert attachment.get_content().startswith(b"%PDF")
     assert (tmp_path / "letters" / "C3-legal-2026-06-30.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_the_letters_to_post_download_as_one_zip_each_in_its_customers_language(english_c2):
+    import zipfile
+
+    from creditdash.collections.dunning import letters_zip
+
+    records.set_language(english_c2, Actor("mo@x.cn", "credit_manager"), "C3", "en")
+    plan = plan_of(english_c2)
+    archive = zipfile.ZipFile(io.BytesIO(letters_zip(plan, "xlsx")))
+    # the two letters of the run (C1's final notice, C3's hand-over to legal), named as a run
+    # writes them to its folder; C1 in the policy's Chinese, C3 in its own English
+    assert archive.namelist() == ["C1-final-2026-06-30.xlsx", "C3-legal-2026-06-30.xlsx"]
+    subjects = {m.customer_id: m.subject for m in plan.messages if m.channel == "letter"}
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in subjects["C1"])
+    assert subjects["C3"].startswith("Notice before legal action")
+    for name, customer in (("C1-final-2026-06-30.xlsx", "C1"), ("C3-legal-2026-06-30.xlsx", "C3")):
+        book = openpyxl.load_workbook(io.BytesIO(archive.read(name)))
+        cells = {str(c.value) for sheet in book for row in sheet.iter_rows() for c in row}
+        assert subjects[customer] in cells, name
+    # nothing was recorded: the letters are still due in the next run
+    assert dunning_log(english_c2).empty
+    assert len([m for m in plan_of(english_c2).messages if m.channel == "letter"]) == 2
+    with pytest.raises(InvalidArgument, match="`letter_format` must be one of pdf, xlsx"):
+        letters_zip(plan, "docx")
+
+
+@pytest.mark.skipif(not find_chromium(), reason="PDF letters need chromium")
+def test_the_letters_zip_holds_pdfs_by_default(sqlite_store):
+    import zipfile
+
+    from creditdash.collections.dunning import letters_zip
+
+    archive = zipfile.ZipFile(io.BytesIO(letters_zip(plan_of(sqlite_store))))
+    assert archive.namelist() == ["C1-final-2026-06-30.pdf", "C3-legal-2026-06-30.pdf"]
+    assert all(archive.read(n).startswith(b"%PDF") for n in archive.namelist())
