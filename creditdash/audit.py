@@ -38,7 +38,7 @@ import pandas as pd
 from sqlalchemy import Engine, insert, select, text, update
 from sqlalchemy.engine import Connection, RowMapping
 
-from creditdash.i18n import Text
+from creditdash.i18n import Text, named
 from creditdash.store.admin_models import AuditChainHead, AuditEntry
 
 AUDIT_COLUMNS = [
@@ -181,6 +181,30 @@ def readable(
     except ValueError:
         return str(value)
     return _said(data, name, word)
+
+
+def audit_name(family: str, code: str, lang: str = "en") -> str:
+    """An audit code in `lang`: an `action`, an `entity`, or an entry's `key` or `value`
+    (`admin.<family>.<code>`); a code the catalogue does not name stays as it is."""
+    return named(f"admin.{family}", code, lang)
+
+
+def audit_view(log: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """`audit_log`'s frame as a person reads it in `lang`: action and entity named, before
+    and after as lines (`readable`) with their keys and known values named, no value ''."""
+
+    def key(k: str) -> str:
+        return audit_name("key", k, lang)
+
+    def word(w: str) -> str:
+        return audit_name("value", w, lang)
+
+    return log.assign(
+        action=[audit_name("action", a, lang) for a in log["action"]],
+        entity=[audit_name("entity", e, lang) for e in log["entity"]],
+        before=[readable(v, key, word) for v in log["before"]],
+        after=[readable(v, key, word) for v in log["after"]],
+    ).fillna("")
 
 
 def _said(data: object, name: Callable, word: Callable, depth: int = 0) -> str:

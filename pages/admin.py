@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from creditdash.audit import audit_log, readable, verify_chain
+from creditdash.audit import audit_log, audit_name, audit_view, verify_chain
 from creditdash.auth import ROLES, list_roles, set_role
 from creditdash.errors import CreditDashError
 from creditdash.exports import XLSX_MIME, to_csv_bytes, to_xlsx_bytes
@@ -54,17 +54,6 @@ with st.form("grant", clear_on_submit=True):
 st.caption(ui.tr("admin.roles_help"))
 
 
-def named(family: str, code: str) -> str:
-    """An audit code (action, entity) in the chosen language; a code the catalogue lacks as is."""
-    name = ui.tr(f"admin.{family}.{code}")
-    return code if name == f"admin.{family}.{code}" else name
-
-
-def entry_text(value) -> str:
-    """An entry's before / after as a line in the chosen language: keys and known values named."""
-    return readable(value, lambda k: named("key", k), lambda w: named("value", w))
-
-
 st.subheader(ui.tr("admin.audit"))
 chain = verify_chain(engine)  # whether the trail's hash chain still holds
 if chain.intact:
@@ -78,7 +67,7 @@ actions = sorted(log["action"].unique()) if not log.empty else []
 chosen = st.multiselect(
     ui.tr("admin.actions"),
     actions,
-    format_func=lambda a: named("action", a),
+    format_func=lambda a: audit_name("action", a, ui.lang()),
     placeholder=ui.tr("admin.actions.placeholder"),
     key="audit_actions",
 )
@@ -87,12 +76,7 @@ if shown.empty:
     st.caption(ui.tr("admin.audit_empty"))
 else:
     st.dataframe(
-        shown.assign(
-            action=[named("action", a) for a in shown["action"]],
-            entity=[named("entity", e) for e in shown["entity"]],
-            before=[entry_text(v) for v in shown["before"]],
-            after=[entry_text(v) for v in shown["after"]],
-        ).fillna(""),
+        audit_view(shown, ui.lang()),
         hide_index=True,
         key="audit",
         column_config={

@@ -333,3 +333,25 @@ def test_text_values_of_an_entry_read_in_the_readers_words():
     names = {"status": "状态", "files": "文件"}
     line = readable(after, lambda k: names.get(k, k), lambda w: words.get(w, w))
     assert line == "状态: 已撤销 · 文件: a.csv · created: 是 · restored: 2"
+
+
+def test_audit_view_names_codes_and_reads_entries_in_chinese():
+    import pandas as pd
+
+    from creditdash.audit import audit_name, audit_view
+
+    log = pd.DataFrame(
+        {
+            "action": ["rollback", "made_up_action"],
+            "entity": ["import", "gadget"],
+            "before": [None, '{"files": ["a.csv"], "odd_key": 1}'],
+            "after": ['{"status": "rolled_back", "invoices": {"new": 3}}', None],
+        }
+    )
+    shown = audit_view(log, "zh")
+    assert shown["action"].tolist() == ["撤销导入", "made_up_action"]
+    assert shown["entity"].tolist() == ["导入", "gadget"]
+    assert shown["before"].tolist() == ["", "文件: a.csv · odd_key: 1"]
+    assert shown["after"].tolist() == ["状态: 已撤销 · 发票: 新增: 3", ""]
+    assert audit_name("action", "rollback") == "Rollback"
+    assert log["action"].tolist() == ["rollback", "made_up_action"]  # the log is left as it was
