@@ -1,56 +1,40 @@
-"""Charts of the provisions: pure functions returning plotly Figures."""
+"""Charts of the provisions: pure functions returning plotly Figures, worded in `lang` from
+the i18n catalogue (`prov.chart.*`)."""
 
 from __future__ import annotations
-
-from collections.abc import Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from creditdash.charts import bucket_colours, style
-
-TREND_NAMES = {
-    "collective": "Collective (matrix)",
-    "individual": "Individual (单项计提)",
-    "coverage": "Coverage % (right)",
-}
+from creditdash.i18n import t
+from creditdash.presentation import bucket_name
 
 
-def trend_chart(
-    trend: pd.DataFrame,
-    *,
-    currency: str = "CNY",
-    title: str = "Provision at recent month-ends",
-    y_title: str | None = None,
-    y2_title: str = "Coverage %",
-    names: Mapping[str, str] | None = None,
-) -> go.Figure:
-    """Stacked bars of the provision (collective, individual) per date, coverage as a line.
-
-    `trend` is `provisioning.provision_trend(...)`. `names` names the
-    collective, individual and coverage series (default `TREND_NAMES`);
-    `y_title` defaults to "Provision (currency)".
-    """
-    names = {**TREND_NAMES, **(names or {})}
+def trend_chart(trend: pd.DataFrame, *, currency: str = "CNY", lang: str = "en") -> go.Figure:
+    """Stacked bars of the provision (collective, individual) per date, coverage as a line
+    on a right axis. `trend` is `provisioning.provision_trend(...)` (money in currency units)."""
     x = pd.to_datetime(trend["date"]).dt.strftime("%Y-%m-%d")
     fig = go.Figure()
-    fig.add_bar(x=x, y=trend["collective"], name=names["collective"], marker_color="#5b8def")
-    fig.add_bar(x=x, y=trend["individual"], name=names["individual"], marker_color="#c0392b")
+    fig.add_bar(x=x, y=trend["collective"], name=t("prov.chart.trend.collective", lang),
+                marker_color="#5b8def")  # fmt: skip
+    fig.add_bar(x=x, y=trend["individual"], name=t("prov.chart.trend.individual", lang),
+                marker_color="#c0392b")  # fmt: skip
     fig.add_scatter(
         x=x,
         y=trend["coverage"] * 100,
-        name=names["coverage"],
+        name=t("prov.chart.trend.coverage", lang),
         yaxis="y2",
         mode="lines+markers",
         line={"color": "#34495e"},
         hovertemplate="%{y:.2f}%",
     )
-    style(fig, title)
+    style(fig, t("prov.chart.trend", lang))
     fig.update_layout(
         barmode="stack",
-        yaxis={"title": y_title or f"Provision ({currency})", "tickformat": "~s"},
+        yaxis={"title": t("prov.chart.trend.y", lang, currency=currency), "tickformat": "~s"},
         yaxis2={
-            "title": y2_title,
+            "title": t("prov.chart.trend.y2", lang),
             "overlaying": "y",
             "side": "right",
             "rangemode": "tozero",
@@ -62,13 +46,9 @@ def trend_chart(
     return fig
 
 
-def roll_rate_chart(
-    monthly: pd.DataFrame,
-    *,
-    title: str = "Roll rate by bucket, month by month",
-    y_title: str = "Rolled unpaid (%)",
-) -> go.Figure:
-    """One line per bucket: its roll rate month by month (`RollRates.monthly`)."""
+def roll_rate_chart(monthly: pd.DataFrame, *, lang: str = "en") -> go.Figure:
+    """One line per bucket, named as the reader says it: its roll rate month by month
+    (`RollRates.monthly`: month_end and one column of shares per bucket label)."""
     labels = [c for c in monthly.columns if c != "month_end"]
     colours = bucket_colours([*labels, "_"])
     x = pd.to_datetime(monthly["month_end"]).dt.strftime("%Y-%m")
@@ -77,12 +57,15 @@ def roll_rate_chart(
         fig.add_scatter(
             x=x,
             y=monthly[label] * 100,
-            name=label,
+            name=bucket_name(label, lang),
             mode="lines+markers",
             line={"color": colours[label]},
             hovertemplate="%{y:.1f}%",
         )
-    style(fig, title)
-    fig.update_layout(yaxis={"title": y_title, "rangemode": "tozero"}, hovermode="x unified")
+    style(fig, t("prov.chart.roll", lang))
+    fig.update_layout(
+        yaxis={"title": t("prov.chart.roll.y", lang), "rangemode": "tozero"},
+        hovermode="x unified",
+    )
     fig.update_xaxes(type="category")
     return fig

@@ -6,11 +6,17 @@ import numpy as np
 import pandas as pd
 
 from creditdash.errors import InvalidArgument
+from creditdash.i18n import t
 from creditdash.ledger import LedgerArrays
 
 PORTFOLIOS: tuple[str, ...] = ("none", "segment", "region", "grade")
 WHOLE_BOOK = "All customers"
 NO_GRADE = "(no grade)"
+
+
+def portfolio_name(name: object, lang: str = "en") -> str:
+    """A portfolio's name: the whole book in `lang`, a segment, region or grade as it is."""
+    return t("prov.whole_book", lang) if name == WHOLE_BOOK else str(name)
 
 
 def check_portfolios(by: str, grades: pd.Series | None) -> None:
