@@ -84,8 +84,10 @@ with watch:
         downloads(shown, f"watchlist_{as_of:%Y%m%d}", "dl_watch", {"exposure"})
 
 with detail_tab:
-    customer = st.selectbox(ui.tr("risk.detail.customer"), list(view.customers),
-                            format_func=view.customers.get, key="risk_customer")  # fmt: skip
+    customers: list[str] = list(view.customers)
+    customer = st.selectbox(ui.tr("risk.detail.customer"), customers,
+                            format_func=view.customers.__getitem__, key="risk_customer")  # fmt: skip
+    assert customer is not None  # the table has a row
     history = ui.computed(score_history, as_of, stored.json, bureau)
     detail = customer_detail(ui.ledger(), engine, as_of, view, policy, customer=customer,
                              bureau=bureau, history=history, lang=lang, currency=currency)  # fmt: skip
