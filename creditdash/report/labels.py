@@ -17,7 +17,8 @@ import pandas as pd
 
 from creditdash.i18n import Text, catalogue, render, t
 from creditdash.presentation import NAMED_BUCKETS, bucket_name
-from creditdash.provisioning.portfolios import WHOLE_BOOK
+from creditdash.provisioning.portfolios import portfolio_name
+from creditdash.risk.labels import named
 from creditdash.risk.rules import detail_text
 
 # sections of the review (story.Review.sections), as `pack.section.<name>` names them
@@ -53,8 +54,7 @@ def rule(code: str, lang: str = "en") -> str:
 
 
 def _risk_flag(code: str, lang: str) -> str:
-    key = f"risk.flag.{code}"
-    return t(key, lang) if key in catalogue(lang) else code
+    return named("risk.flag", code, lang)
 
 
 def detail(value: object, lang: str = "en") -> str:
@@ -111,7 +111,7 @@ def hit(kind: object, params: object, lang: str = "en", stored: object = "") -> 
 
 def portfolio(name: object, lang: str = "en") -> str:
     """A provision portfolio's name: the whole book in `lang`, a segment or grade as it is."""
-    return t("prov.whole_book", lang) if name == WHOLE_BOOK else str(name)
+    return portfolio_name(name, lang)
 
 
 def source(name: str, lang: str = "en") -> str:
