@@ -10,6 +10,7 @@ from creditdash.exports import to_csv_bytes
 from creditdash.forecast import cash_forecast
 from creditdash.risk.in_force import risk_inputs
 from creditdash.simulate import (
+    Baseline,
     Selection,
     SimulationResult,
     book_payment_curve,
@@ -36,7 +37,7 @@ st.caption(ui.tr("terms.caption", as_of=f"{as_of:%Y-%m-%d}", currency=currency))
 grades = ui.computed(customer_grades, as_of, risk_inputs(engine))
 
 
-def measure(selection: Selection):
+def measure(selection: Selection) -> Baseline:
     """The chosen customers' baseline today (grades only for a selection by grade)."""
     chosen_grades = grades if selection.kind == "grade" else None
     return ui.computed(measure_baseline, as_of, selection, chosen_grades)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import typing
 
-if TYPE_CHECKING:  # what `__getattr__` imports on first use, for the type checker to see
+if typing.TYPE_CHECKING:  # what `__getattr__` imports on first use, for the type checker to see
     from creditdash.report.html import review_html
     from creditdash.report.pdf import find_chromium, html_to_pdf, review_pdf
     from creditdash.report.xlsx import review_xlsx
