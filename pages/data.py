@@ -164,16 +164,12 @@ def show_run(run: view.ImportRun) -> None:
 def run_import(sources, mappings, dry_run: bool, plain, replace_demo: bool = False) -> None:
     """Import (or check) the files; `plain` are the proposals before the user's corrections."""
     bar = st.progress(0.0, text=ui.tr("data.starting"))
-
-    def report(share: float, step) -> None:
-        bar.progress(min(share, 1.0), text=ui.said_md(step))
-
     run = view.run_import(
         engine, sources, actor, mappings=mappings, proposed=plain, dry_run=dry_run,
         replace_demo=replace_demo, reporting_currency=settings.reporting_currency,
         as_of=snapshot_date, complete=complete, default_terms_days=settings.default_terms_days,
         max_bytes=settings.max_upload_mb * 2**20,
-        progress=report,
+        progress=lambda share, step: bar.progress(min(share, 1.0), text=ui.said_md(step)),
     )  # fmt: skip
     bar.empty()
     if run.changed_data:  # the as-of date moves to where the imported data ends (not the demo's)
@@ -198,13 +194,10 @@ if uploads:
         st.stop()
     st.caption(ui.tr("data.check_mapping"))
     mappings = [mapping_editor(m, i, revision) for i, m in enumerate(proposed)]
-    replace_demo = False
-    if only_demo and may_import:
-        replace_demo = st.radio(
-            ui.tr("data.demo.choice"), ["remove", "keep"], key="demo_choice",
-            format_func=lambda c: ui.tr(f"data.demo.choice.{c}"),
-            help=ui.tr("data.demo.choice.help"),
-        ) == "remove"  # fmt: skip
+    replace_demo = only_demo and may_import and st.radio(
+        ui.tr("data.demo.choice"), ["remove", "keep"], key="demo_choice",
+        format_func=lambda c: ui.tr(f"data.demo.choice.{c}"), help=ui.tr("data.demo.choice.help"),
+    ) == "remove"  # fmt: skip
     b1, b2, _ = st.columns([1, 1, 4])
     check = b1.button(ui.tr("data.check_only"), key="dry_run", disabled=not may_import)
     go = b2.button(ui.tr("data.import"), type="primary", key="do_import", disabled=not may_import)

@@ -11,7 +11,7 @@ editor shows it, and back).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -23,7 +23,7 @@ from creditdash.auth import Actor
 from creditdash.errors import CreditDashError, ImportRejected, Problem
 from creditdash.i18n import Text, coded, named, t
 from creditdash.importing.job import import_sources
-from creditdash.importing.plan import ImportSummary, Progress
+from creditdash.importing.plan import ImportSummary
 from creditdash.importing.profiles import save_profile
 from creditdash.importing.rollback import latest_date
 from creditdash.importing.seed import remove_demo
@@ -94,7 +94,7 @@ def run_import(
     proposed: list[SheetMapping],
     dry_run: bool = False,
     replace_demo: bool = False,
-    progress: Progress | None = None,
+    progress: Callable[[float, Text], object] | None = None,
     **options: Any,
 ) -> ImportRun:
     """Import (or with `dry_run` only check) `sources` read by `mappings`; `options` go to
@@ -103,7 +103,11 @@ def run_import(
     With `replace_demo` the demo company is removed first (not for a check). The mappings the
     user changed from `proposed` are saved as profiles after an import (not after a check).
     """
-    report = progress or (lambda share, step: None)
+
+    def report(share: float, step: Text) -> None:
+        if progress is not None:
+            progress(share, step)
+
     removed = None
     try:
         if replace_demo and not dry_run:
