@@ -114,7 +114,7 @@ def test_a_customers_detail(overview, store):
     assert detail.chronic_late and detail.credit_limit == 100_000
     assert detail.due is None  # the warning is applied
     assert list(detail.holds["action"]) == ["Warn (acknowledge the warning)"]
-    assert detail.holds_columns["reason"] == Column("reason")  # the hold's reason, not a request's
+    assert detail.holds_columns["reason"] == Column("Reason")  # the hold's reason, not a request's
     assert list(detail.payments["days_late"]) == [10, 30]  # I1 paid 02-10, I2 paid 04-30
     assert list(detail.open_items["invoice_id"]) == ["I3"]
     assert detail.open_items["outstanding"].tolist() == [500.0]
