@@ -1,5 +1,5 @@
 # make run    start the app on the embedded SQLite database (demo data on first start)
-# make test   lint and run the whole test suite
+# make test   lint, type-check and run the whole test suite
 # make bench  print the speed figures and their ratios
 PY      ?= python3
 VENV    := .venv
@@ -25,11 +25,13 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
@@ -43,4 +45,4 @@ demo: $(VENV)/.installed
 	$(BIN)/python -m creditdash demo
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-output bench-output
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache test-output bench-output

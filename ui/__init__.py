@@ -20,6 +20,7 @@ import streamlit as st
 
 import creditdash
 from creditdash import i18n, presentation
+from creditdash.aging import Basis, GroupBy
 from creditdash.ledger import Ledger
 from creditdash.presentation import shown
 from creditdash.settings import Settings
@@ -451,7 +452,7 @@ def load_ledger_shown() -> Ledger:
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
 def aging_table(
-    version_key: tuple, as_of: date, basis: str, edges: tuple[int, ...], by: str
+    version_key: tuple, as_of: date, basis: Basis, edges: tuple[int, ...], by: GroupBy
 ) -> pd.DataFrame:
     return creditdash.aging(ledger(), as_of, basis=basis, edges=edges, by=by)
 
@@ -673,7 +674,9 @@ def ar_by_month(version_key: tuple, as_of: date, months: int = 12) -> pd.DataFra
 
 
 @st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
-def open_items(version_key: tuple, as_of: date, basis: str, edges: tuple[int, ...]) -> pd.DataFrame:
+def open_items(
+    version_key: tuple, as_of: date, basis: Basis, edges: tuple[int, ...]
+) -> pd.DataFrame:
     return creditdash.open_items(ledger(), as_of, basis=basis, edges=edges)
 
 

@@ -139,7 +139,7 @@ def render(value: object, lang: str = "en") -> str:
     """
     if isinstance(value, Text):
         return value.render(lang)
-    if _is_text(value):
+    if isinstance(value, dict) and "code" in value:  # a Text's dict form
         return Text.from_dict(value).render(lang)
     if isinstance(value, list | tuple):
         return ("；" if lang == "zh" else "; ").join(render(v, lang) for v in value)
