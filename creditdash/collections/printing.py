@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -31,6 +32,7 @@ from creditdash.errors import CreditDashError
 from creditdash.report.pdf import find_chromium
 
 TIMEOUT_S = 120
+TABS = 4  # documents `PdfPrinter.print_all` has in flight at once
 
 
 def _no_chromium() -> CreditDashError:
@@ -38,6 +40,15 @@ def _no_chromium() -> CreditDashError:
         "error.pdf.no_chromium",
         "A PDF needs a chromium browser: install one (Debian: `apt-get install chromium "
         "fonts-noto-cjk`) or set BROWSER_PATH. The XLSX and HTML reports do not need it.",
+    )
+
+
+def _failed(output: str) -> CreditDashError:
+    return CreditDashError.coded(
+        "error.pdf.failed",
+        "chromium could not print the PDF (exit code {status}): {output}",
+        status=None,
+        output=output,
     )
 
 
@@ -102,6 +113,7 @@ class PdfPrinter:
             attached = self._call("Target.attachToTarget", {"targetId": target, "flatten": True})
             self._session = attached["sessionId"]
             self._call("Page.enable", {}, self._session)
+            self._tabs: list[str] = []  # more tabs for `print_all`
         except BaseException:
             self.__exit__(None, None, None)
             raise
@@ -142,6 +154,69 @@ class PdfPrinter:
         data = self._call("Page.printToPDF", options, self._session)["data"]
         page.unlink()
         return base64.b64decode(data)
+
+    def print_all(self, pages: Sequence[str], tabs: int = TABS) -> list[bytes]:
+        """Each of `pages` printed to PDF as `print_html` prints it, in order, `tabs` at a
+        time in tabs of this browser: a small document's print mostly waits on the
+        browser, so several in flight take little longer than one."""
+        if self._proc is None:
+            raise RuntimeError("PdfPrinter is used outside its `with` block")
+        while len(self._tabs) < min(tabs, len(pages)):
+            self._tabs.append(self._new_tab())
+        out: list[bytes] = [b""] * len(pages)
+        waiting = list(enumerate(pages))[::-1]
+        idle = self._tabs[: max(tabs, 1)]
+        # A tab's load is known by the loader its navigation answers with: a tab may still
+        # report the load of its first blank page.
+        navigating: dict[int, tuple[str, int, Path]] = {}  # call id: (tab, page, file)
+        loading: dict[str, tuple[str, int, Path]] = {}  # loader id: (tab, page, file)
+        loaded: set[str] = set()  # loads seen before their navigation answered
+        printing: dict[int, tuple[str, int, Path]] = {}  # call id: (tab, page, file)
+        deadline = time.monotonic() + self.timeout_s
+
+        def start_print(job: tuple[str, int, Path]) -> None:
+            options = {"printBackground": True, "preferCSSPageSize": True}
+            printing[self._send("Page.printToPDF", options, job[0])] = job
+
+        while waiting or navigating or loading or printing:
+            while waiting and idle:
+                session, (index, html) = idle.pop(), waiting.pop()
+                self._count += 1
+                page = Path(self._tmp.name) / f"doc{self._count}.html"
+                page.write_text(html, encoding="utf-8")
+                call = self._send("Page.navigate", {"url": page.as_uri()}, session)
+                navigating[call] = (session, index, page)
+            message = self._read(deadline)
+            if "error" in message:
+                raise _failed(str(message["error"].get("message", message["error"])))
+            params = message.get("params", {})
+            if message.get("method") == "Page.lifecycleEvent" and params.get("name") == "load":
+                if params.get("loaderId") in loading:
+                    start_print(loading.pop(params["loaderId"]))
+                else:
+                    loaded.add(params.get("loaderId", ""))
+            elif message.get("id") in navigating:
+                job, loader = navigating.pop(message["id"]), message["result"].get("loaderId", "")
+                if loader in loaded:
+                    start_print(job)
+                else:
+                    loading[loader] = job
+            elif message.get("id") in printing:
+                session, index, page = printing.pop(message["id"])
+                out[index] = base64.b64decode(message["result"]["data"])
+                page.unlink()
+                idle.append(session)
+                deadline = time.monotonic() + self.timeout_s
+        return out
+
+    def _new_tab(self) -> str:
+        """A blank tab reporting its pages' lifecycle: its DevTools session id."""
+        target = self._call("Target.createTarget", {"url": "about:blank"})["targetId"]
+        attached = self._call("Target.attachToTarget", {"targetId": target, "flatten": True})
+        session = attached["sessionId"]
+        self._call("Page.enable", {}, session)
+        self._call("Page.setLifecycleEventsEnabled", {"enabled": True}, session)
+        return session
 
     # ------------------------------------------------------------ the protocol
 
@@ -194,12 +269,7 @@ class PdfPrinter:
             if message.get("id") != wanted:
                 continue
             if "error" in message:
-                raise CreditDashError.coded(
-                    "error.pdf.failed",
-                    "chromium could not print the PDF (exit code {status}): {output}",
-                    status=None,
-                    output=str(message["error"].get("message", message["error"])),
-                )
+                raise _failed(str(message["error"].get("message", message["error"])))
             return message.get("result", {})
 
     def _event(self, name: str, session: str) -> None:

@@ -190,3 +190,26 @@ def test_pdf_statements_print_one_after_another_with_one_browser(company):
     assert both.count(b"/Type /Page\n") >= 2 or both.count(b"/Type /Page") > zh.count(
         b"/Type /Page"
     )
+
+
+@needs_chromium
+def test_many_pdfs_print_at_once_in_tabs_each_as_it_prints_alone(company):
+    import re
+
+    from creditdash.collections.printing import PdfPrinter
+
+    def content(pdf: bytes) -> bytes:
+        # what differs between two prints of one page: the time and the browser's node ids
+        pdf = re.sub(rb"/(CreationDate|ModDate) \(D:[^)]*\)", b"", pdf)
+        return re.sub(rb"\(node\d+\)", b"", pdf)
+
+    statements = statements_at(company, AS_OF, default_policy(), letterhead=HEAD)
+    pages = [statement_html(s, lang) for s in statements.values() for lang in ("zh", "en")]
+    pages.append(letter_html(letter_for(company, "en")))
+    with PdfPrinter() as printer:
+        alone = [printer.print_html(page) for page in pages]
+        together = printer.print_all(pages, tabs=3)
+        assert printer.print_all([]) == []
+    assert len(together) == len(pages) == 7
+    assert [content(pdf) for pdf in together] == [content(pdf) for pdf in alone]
+    assert len({content(pdf) for pdf in together}) == 7  # each its own document, in order
