@@ -10,6 +10,11 @@ waits at most TIMEOUT_S; a browser that stops answering is a coded error.
 
     with PdfPrinter() as printer:
         pdf = printer.print_html(statement_html(statement, "zh"))
+        attachments = printer.print_all([letter_html(letter) for letter in letters])
+
+`print_all` keeps several documents in flight, each in a tab of its own: a small
+document's print mostly waits on the browser, so four at once take little longer than
+one. A thousand statements to post print fastest as one document (`render.bulk_html`).
 """
 
 from __future__ import annotations
