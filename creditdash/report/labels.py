@@ -4,8 +4,9 @@ Shared by the XLSX and HTML packs and the review page, so a figure carries
 the same name everywhere. The English catalogue gives a frame's columns
 and rules the names the frames use (`overdue_before`, `over_limit`), so
 English output reads as it always has; the Chinese one translates them.
-Aging buckets are named as every page names them (`presentation.bucket_name`). Only the words change: frames keep their column names and
-every figure stays as it is.
+Aging buckets are named as every page names them (`presentation.bucket_name`).
+Only the words change: frames keep their column names and every figure
+stays as it is.
 """
 
 from __future__ import annotations
