@@ -392,15 +392,10 @@ def last_send() -> None:
 
 def dry_run(engine: Engine, plan: DunningPlan, settings, has_pdf: bool) -> None:
     """The run's tiles, its messages, one message as it would go, and the send button."""
-    as_of, lang = plan.as_of, ui.lang()
-    lines = labels.plan_shown([m.line() for m in plan.messages], lang)
-    counts = {c: sum(m.channel == c for m in plan.messages) for c in ("email", "letter", "task")}
-    unreachable = sum(m.channel == "email" and not m.recipients for m in plan.messages)
-    tiles([("messages", len(plan.messages), "count"),
-           ("customers", lines["customer"].nunique(), "count"),
-           ("emails", counts["email"], "count"), ("no_address", unreachable, "count"),
-           ("letters", counts["letter"], "count"), ("tasks", counts["task"], "count")],
-          "coll.rtile", "coll.rdef")  # fmt: skip
+    as_of = plan.as_of
+    lines = labels.plan_shown([m.line() for m in plan.messages], ui.lang())
+    counts = plan.counts
+    tiles([(name, value, "count") for name, value in counts.items()], "coll.rtile", "coll.rdef")
     if lines.empty:
         st.info(ui.tr("coll.run.nothing", as_of=f"{as_of:%Y-%m-%d}"), icon=":material/task_alt:")
         return
@@ -415,8 +410,8 @@ def dry_run(engine: Engine, plan: DunningPlan, settings, has_pdf: bool) -> None:
     with st.container(border=True):  # the message as it would go out
         st.markdown(ui.tr_md("coll.run.message", subject=message.subject, to=to))
         st.text(letter_text(message.letter))
-    if counts["letter"]:
-        letters(plan, counts["letter"], has_pdf)
+    if counts["letters"]:
+        letters(plan, counts["letters"], has_pdf)
     if not (settings.smtp_url and settings.smtp_from):
         st.caption(ui.tr("coll.run.no_smtp"))
         return
@@ -426,7 +421,7 @@ def dry_run(engine: Engine, plan: DunningPlan, settings, has_pdf: bool) -> None:
                            plan.statements)  # fmt: skip
     sure = st.checkbox(ui.tr("coll.run.confirm"), key="coll_send_sure", disabled=not may_send)
     st.button(
-        ui.tr("coll.run.send", emails=counts["email"], tasks=counts["task"]),
+        ui.tr("coll.run.send", emails=counts["emails"], tasks=counts["tasks"]),
         key="coll_send", type="primary", on_click=_send,
         args=(engine, sendable, settings.smtp_url, settings.smtp_from, "pdf" if has_pdf else "xlsx"),
         disabled=not (may_send and sure and sendable.messages),

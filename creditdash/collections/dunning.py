@@ -113,6 +113,19 @@ class DunningPlan:
     messages: tuple[DunningMessage, ...]
     statements: dict[str, Statement] = field(default_factory=dict)
 
+    @property
+    def counts(self) -> dict[str, int]:
+        """messages, customers, emails, no_address (emails to nobody), letters, tasks."""
+        channels = [m.channel for m in self.messages]
+        return {
+            "messages": len(self.messages),
+            "customers": len({m.customer_id for m in self.messages}),
+            "emails": channels.count("email"),
+            "no_address": sum(m.channel == "email" and not m.recipients for m in self.messages),
+            "letters": channels.count("letter"),
+            "tasks": channels.count("task"),
+        }
+
 
 @dataclass(frozen=True, eq=False)
 class SendResult:

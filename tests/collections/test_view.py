@@ -49,3 +49,55 @@ def test_a_customer_with_nothing_to_do_has_no_worklist_row(sqlite_store):
 def test_an_unknown_customer_is_named(sqlite_store):
     with pytest.raises(NotFound, match="'C9' is not in the stored ledger"):
         customer_view(load_ledger(sqlite_store), AS_OF, collections_inputs(sqlite_store), "C9")
+
+
+def test_who_collects_from_whom_and_in_which_language(sqlite_store):
+    """C1 and C3 are 张伟's, C2 and C4 李娜's (tests/collections/conftest.py). 张伟's customers
+    go to ann; C3 has its own collector and English letters; 李娜 has nobody."""
+    from creditdash.auth import LOCAL, list_roles, set_role
+    from creditdash.collections.view import assignments_view
+
+    manager = Actor("mo@x.cn", "credit_manager")
+    records.assign_collector(sqlite_store, manager, "张伟", "ann@x.cn", scope="salesperson")
+    records.assign_collector(sqlite_store, manager, "C3", "bo@x.cn")
+    records.set_language(sqlite_store, manager, "C3", "en")
+    set_role(sqlite_store, LOCAL, "ann@x.cn", "analyst")
+    set_role(sqlite_store, LOCAL, "vic@x.cn", "viewer")
+    ledger = load_ledger(sqlite_store)
+    seen = assignments_view(ledger.customers, collections_inputs(sqlite_store),
+                            list_roles(sqlite_store))  # fmt: skip
+    table = seen.customers.set_index("customer_id")
+    assert table["collector"].to_dict() == {"C1": "ann@x.cn", "C2": "", "C3": "bo@x.cn", "C4": ""}
+    assert table.loc["C3", "salesperson_collector"] == "ann@x.cn"
+    assert table["own_collector"].to_dict() == {"C1": "", "C2": "", "C3": "bo@x.cn", "C4": ""}
+    assert table["language"].to_dict() == {"C1": "zh", "C2": "zh", "C3": "en", "C4": "zh"}
+    assert table["own_language"].to_dict() == {"C1": "", "C2": "", "C3": "en", "C4": ""}
+    people = seen.salespeople.set_index("salesperson")
+    assert people.to_dict("index") == {"张伟": {"customers": 2, "collector": "ann@x.cn"},
+                                       "李娜": {"customers": 2, "collector": ""}}  # fmt: skip
+    assert seen.collectors == ("ann@x.cn",)  # a viewer may not collect
+    assert seen.languages == ("zh", "en") and seen.default_language == "zh"
+
+
+def test_the_pages_words_fall_back_to_the_name_and_say_the_whole_account():
+    import pandas as pd
+
+    from creditdash.collections.labels import actions, named, promises_shown
+
+    assert named("coll.stage", "final", "zh") != "final" and named("coll.stage", "x9") == "x9"
+    assert named("coll.stage", None) == "" and named("coll.stage", float("nan")) == ""
+    assert actions("email+call") == "E-mail + Call"
+    judged = pd.DataFrame({
+        "promise_id": [1, 2], "made_on": pd.to_datetime(["2026-06-01"] * 2),
+        "promised_date": pd.to_datetime(["2026-06-10"] * 2), "amount_cents": [10_000, 250],
+        "invoice_ids": [(), ("I1", "I2")], "status": ["kept", "pending"],
+        "paid_cents": [10_000, 0], "remaining_cents": [0, 250],
+        "deadline": pd.to_datetime(["2026-06-13"] * 2), "fulfilled_on": pd.to_datetime(
+            ["2026-06-09", None]), "slip_days": [0.0, None], "note": ["", ""],
+        "recorded_by": ["ann", "ann"]})  # fmt: skip
+    shown = promises_shown(judged)
+    assert shown["invoice_ids"].tolist() == ["whole account", "I1, I2"]
+    assert shown["status"].tolist() == ["Kept", "Pending"] and shown["amount"].tolist() == [
+        100,
+        2.5,
+    ]
