@@ -162,10 +162,10 @@ def _next_stages(
     dunnable: np.ndarray,
     due: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per customer code: the slot (`StageTable`) of its most advanced stage due now (fewest
-    days past it as the tie-break), else of its earliest one coming; the day it became or
-    becomes due (datetime64[us], NaT for none or for an item without a due date); whether
-    it is due now. Remaining ties go to the first item."""
+    """Per customer code: the slot (`StageTable`) of its most advanced stage due now (the
+    one reached first as the tie-break), else of its earliest one coming; the day it became
+    or becomes due (datetime64[us], NaT for none or for an item without a due date);
+    whether it is due now. Remaining ties go to the first item."""
     k, code = len(rows.customers), rows.code
     missing = np.isnat(rows.due_date)
     last = np.iinfo(np.int64).max  # an item without a due date sorts after every date
@@ -174,7 +174,8 @@ def _next_stages(
                    [np.where(missing, last, due_day + reached.next_days)])  # fmt: skip
     now = _pick(code, k, np.flatnonzero(due),
                 [-reached.days, np.where(missing, last, due_day + reached.days)])  # fmt: skip
-    stage = np.full(k, table.slot(np.zeros(1, np.intp), np.full(1, -1))[0])
+    no_stage = table.slot(np.zeros(1, np.intp), np.full(1, -1))[0]  # named "", no actions
+    stage = np.full(k, no_stage)
     when = np.full(k, np.datetime64("NaT"), dtype="datetime64[us]")
     for picked, index, days in ((coming, reached.next_index, reached.next_days),
                                 (now, reached.index, reached.days)):  # fmt: skip
