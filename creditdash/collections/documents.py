@@ -26,16 +26,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
 
 import numpy as np
 import pandas as pd
-from babel import Locale
 from babel.dates import format_date
 
 from creditdash.aging import aging, bucket_labels, open_items
 from creditdash.errors import NotFound
-from creditdash.i18n import LOCALES, money
+from creditdash.i18n import babel_locale, money
 from creditdash.ledger import DateLike, Ledger
 from creditdash.risk.penalties import half_up
 from creditdash.risk.policy import penalty_settings
@@ -227,13 +225,6 @@ class Letter:
 def long_date(day: date, lang: str) -> str:
     """27 November 2026 / 2026年11月27日."""
     return format_date(day, "long", locale=babel_locale(lang))
-
-
-@cache
-def babel_locale(lang: str) -> Locale:
-    """The locale of `lang`, parsed once: babel looks a locale given by its name up among
-    every locale it knows on each call, the bulk of a thousand statements' time."""
-    return Locale.parse(LOCALES[lang])
 
 
 def make_letter(

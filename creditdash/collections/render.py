@@ -17,9 +17,9 @@ from functools import cache
 
 from babel.numbers import format_decimal
 
-from creditdash.collections.documents import Letter, Statement, babel_locale, long_date
+from creditdash.collections.documents import Letter, Statement, long_date
 from creditdash.exports import safe_cell
-from creditdash.i18n import money, t
+from creditdash.i18n import babel_locale, money, t
 
 CSS = """
 * { box-sizing: border-box; }
