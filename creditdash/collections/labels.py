@@ -9,6 +9,7 @@ with the same rows, ready for a table: the page adds nothing but the widget.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Literal
 
 import pandas as pd
 
@@ -63,8 +64,10 @@ def headers(columns: Iterable[str], lang: str = "en", money: Iterable[str] = ())
     for name in columns:
         help_key = f"coll.col.{name}.help"
         tip = t(help_key, lang) if help_key in catalogue("en") else None
-        kind = "money" if name in money else "percent" if name == "pd" else "text"
-        out[name] = Column(named("coll.col", name, lang) or name, kind, tip)  # type: ignore[arg-type]
+        kind: Literal["text", "money", "percent"] = (
+            "money" if name in money else "percent" if name == "pd" else "text"
+        )
+        out[name] = Column(named("coll.col", name, lang) or name, kind, tip)
     return out
 
 

@@ -131,8 +131,9 @@ def _add_block(parts: list[list[str | list[str]]], block: list[list[object]], he
 
 
 def _join(parts: list[str | list[str]]) -> str | list[str]:
-    if all(isinstance(p, str) for p in parts):
-        return SEP.join(parts)  # type: ignore[arg-type]
+    texts = [p for p in parts if isinstance(p, str)]
+    if len(texts) == len(parts):
+        return SEP.join(texts)
     return [cell for p in parts for cell in unpack(p)]
 
 
