@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Literal
 
 import pandas as pd
 import streamlit as st
@@ -91,9 +92,14 @@ def shown_table(frame: pd.DataFrame, key: str, money: tuple[str, ...] = (), **kw
                         column_config=config(frame, money), **kwargs)  # fmt: skip
 
 
-def tiles(figures: list[tuple[str, object, str]], family: str, definitions: str) -> None:
+TileKind = Literal["money", "compact", "pct", "count", "text"]  # as `Tile.kind`
+
+
+def tiles(
+    figures: list[tuple[str, float | int | str | None, TileKind]], family: str, definitions: str
+) -> None:
     """Metric tiles three to a row, bordered, each with its definition: (name, value, kind)."""
-    ui.tiles([Tile(Text(f"{family}.{name}"), value, kind,  # type: ignore[arg-type]
+    ui.tiles([Tile(Text(f"{family}.{name}"), value, kind,
                    Text(f"{definitions}.{name}")) for name, value, kind in figures],
              border=True)  # fmt: skip
 
@@ -136,14 +142,15 @@ def worklist_table(listed: Worklist, everyone: Worklist, as_of: date) -> list[in
     if listed.rows.empty:
         return []
     rows = labels.worklist_shown(listed.rows, ui.lang())
-    event = shown_table(rows, "coll_table", labels.WORKLIST_MONEY,
-                        column_order=labels.WORKLIST_SHOWN, on_select="rerun",
-                        selection_mode="single-row")  # fmt: skip
+    event = st.dataframe(rows, hide_index=True, placeholder="–", key="coll_table",
+                         column_config=config(rows, labels.WORKLIST_MONEY),
+                         column_order=labels.WORKLIST_SHOWN, on_select="rerun",
+                         selection_mode="single-row")  # fmt: skip
     st.caption(ui.tr("coll.select"))
     key_rows = rows[labels.WORKLIST_SHOWN]
     ui.download_pair(key_rows, {ui.tr("coll.sheet.worklist"): key_rows},
                      f"worklist_{as_of:%Y%m%d}", "coll_dl", set(labels.WORKLIST_MONEY))  # fmt: skip
-    return list(event.selection.rows)  # type: ignore[attr-defined]
+    return list(event.selection.rows)
 
 
 def pick_customer(listed: Worklist, picked: list[int], seen: tuple) -> str | None:
