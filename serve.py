@@ -1,6 +1,13 @@
 """The app's server: `streamlit run serve.py` serves `app.py`.
 
-While the server waits for its first visitor, a thread opens the store
+Before the server takes its first request, every module of the library and
+the UI is imported here, one after the other (about a second). Python takes
+a module's lock before its package's, so two threads importing one package
+for the first time at once (the warm-up below and a page's script, or two
+visitors' scripts) can each hold what the other waits for, and one of them
+meets a half-made module; imported first, every page finds them made.
+
+Then, while the server waits for its first visitor, a thread opens the store
 (migrating it, loading the demo company into an empty one) and loads the
 ledger, so the first page draws from memory instead of starting all that
 work when someone asks for it. A store that cannot be opened is left to the
@@ -8,11 +15,35 @@ page, which says why.
 """
 
 import contextlib
+import importlib
+import pkgutil
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import streamlit as st
+
+# run by Alembic and by `python -m creditdash`, never imported by the app
+NOT_IMPORTED = ("creditdash.store.migrations", "creditdash.__main__")
+
+
+def import_all() -> list[str]:
+    """Import every module of `creditdash` and `ui`; returns their names."""
+    import creditdash
+    import ui
+
+    names = []
+    for package in (creditdash, ui):
+        found_all = pkgutil.walk_packages(package.__path__, package.__name__ + ".", _raise)
+        for found in found_all:
+            if not found.name.startswith(NOT_IMPORTED):
+                importlib.import_module(found.name)
+                names.append(found.name)
+    return names
+
+
+def _raise(name: str) -> None:
+    raise ImportError(f"{name} does not import")
 
 
 def _warm_up() -> None:
@@ -25,6 +56,7 @@ def _warm_up() -> None:
 
 @asynccontextmanager
 async def _lifespan(_app: object) -> AsyncIterator[None]:
+    import_all()
     threading.Thread(target=_warm_up, name="creditdash-warm-up", daemon=True).start()
     yield
 

@@ -30,6 +30,7 @@ from creditdash.forecast.view import (
 )
 from creditdash.forecast.weekly import CashForecast
 from creditdash.risk.policy_store import current_policy
+from creditdash.simulate.baseline import customer_grades
 
 NEW_PLAN = "(new plan)"  # the option (and widget-key part) of an unsaved plan
 
@@ -175,10 +176,6 @@ def _save(engine: Engine, current: cashplan.CashPlan) -> None:
 def stress(engine: Engine, forecast: CashForecast, table: pd.DataFrame,
            current: cashplan.CashPlan, as_of: date, currency: str) -> None:  # fmt: skip
     """The stress scenarios' inputs, the balance chart, the summary and its download."""
-    # imported here, not with the page: a deep link's first run (before app.py) that loaded
-    # simulate -> risk.bureau -> ingest.read at import met ingest's import cycle in the browser
-    from creditdash.simulate.baseline import customer_grades
-
     lang = ui.lang()
     # grades under the credit policy in force (as on the terms and provisions pages)
     grades = ui.computed(customer_grades, as_of, current_policy(engine).json)

@@ -34,9 +34,9 @@ from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+import creditdash.collections.records as records
 from creditdash import audit
 from creditdash.auth import Actor, authorise
-from creditdash.collections import records
 from creditdash.collections.documents import (
     NO_LETTERHEAD,
     Letter,

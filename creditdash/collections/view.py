@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+import creditdash.collections.records as records
 from creditdash.aging import open_items
-from creditdash.collections import records
 from creditdash.collections.documents import (
     NO_LETTERHEAD,
     Letter,

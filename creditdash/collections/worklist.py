@@ -36,8 +36,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Engine
 
+import creditdash.collections.records as records
 from creditdash.aging import open_items
-from creditdash.collections import records
 from creditdash.collections.open_figures import customer_figures, item_rows, ledger_rows
 from creditdash.collections.promises import judge_promises, latest_status
 from creditdash.collections.stages import pending_cover, stage_items

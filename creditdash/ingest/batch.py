@@ -15,9 +15,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+import creditdash.ingest.checks as checks
+import creditdash.ingest.parse as parse
+import creditdash.ingest.parts as parts
+import creditdash.ingest.suspicious as suspicious
 from creditdash import frames
 from creditdash.errors import InvalidArgument, Problem
-from creditdash.ingest import checks, parse, parts, suspicious
 from creditdash.ingest.fields import missing_columns
 from creditdash.ingest.guard import ReadLimits
 from creditdash.ingest.layout import Control, read_structure

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from creditdash.ingest import parse
+import creditdash.ingest.parse as parse
 
 ATTRIBUTES = [
     "customer_name",

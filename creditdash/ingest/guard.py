@@ -45,7 +45,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from creditdash.ingest import sheetxml, workbook
+import creditdash.ingest.sheetxml as sheetxml
+import creditdash.ingest.workbook as workbook
 
 ROW_GAP = 1_000
 COLUMN_GAP = 26

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from creditdash.ingest import parse
+import creditdash.ingest.parse as parse
 from creditdash.ingest.mapping import KEY_FIELDS, SheetMapping
 from creditdash.ingest.problems import Message, message
 from creditdash.ingest.read import RawSheet

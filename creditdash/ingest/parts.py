@@ -49,8 +49,8 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+import creditdash.ingest.checks as checks
 from creditdash.frames import text_in
-from creditdash.ingest import checks
 from creditdash.ingest.problems import ProblemLog, SheetContext, message
 
 # field -> staging column, for the fields of this module a sheet has

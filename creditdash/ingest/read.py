@@ -24,7 +24,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from creditdash.ingest import guard, sheetxml
+import creditdash.ingest.guard as guard
+import creditdash.ingest.sheetxml as sheetxml
 from creditdash.ingest.csvtext import csv_delimiter, decode, read_csv_text
 from creditdash.ingest.guard import ReadLimits
 from creditdash.ingest.problems import Message, ProblemLog, message

@@ -24,8 +24,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+import creditdash.ingest.movements as movements
+import creditdash.ingest.parse as parse
+import creditdash.ingest.parts as parts
 from creditdash.i18n import Text
-from creditdash.ingest import movements, parse, parts
 from creditdash.ingest.asof import find_as_of
 from creditdash.ingest.fields import ATTRIBUTES, BAD_VALUE, PARSERS, USES
 from creditdash.ingest.problems import Message, ProblemLog, SheetContext, message

@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+import creditdash.ingest.checks as checks
+import creditdash.ingest.sheetxml as sheetxml
 from creditdash.frames import text_in
-from creditdash.ingest import checks, sheetxml
 from creditdash.ingest.mapping import SheetMapping
 from creditdash.ingest.problems import Message, ProblemLog, SheetContext, message
 from creditdash.ingest.read import RawSheet

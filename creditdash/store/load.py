@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, func, select
 
+import creditdash.store.columnar as columnar_mod
+import creditdash.store.ledger_cache as ledger_cache
 from creditdash.documents import spread_over_items
 from creditdash.errors import InvalidArgument
 from creditdash.frames import (
@@ -22,8 +24,6 @@ from creditdash.frames import (
 )
 from creditdash.i18n import Text
 from creditdash.ledger import Ledger, ledger_arrays
-from creditdash.store import columnar as columnar_mod
-from creditdash.store import ledger_cache
 from creditdash.store.engine import _sqlite_file
 from creditdash.store.models import Customer, Import, Invoice, Payment, Rate
 

@@ -1,0 +1,28 @@
+"""serve.py imports the whole library and UI before the server takes a request."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_module_of_the_library_and_the_ui_is_imported_up_front_without_the_heavy_ones():
+    script = (
+        "import sys, serve\n"
+        "names = serve.import_all()\n"
+        "print(len(names), 'creditdash.ingest.read' in names, 'ui.collections' in names,\n"
+        "      any('migrations' in n for n in names), 'statsmodels' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    count, *flags = done.stdout.split()
+    library = [p for p in (ROOT / "creditdash").rglob("*.py")
+               if "migrations" not in p.parts and p.name != "__main__.py"]  # fmt: skip
+    ui = list((ROOT / "ui").rglob("*.py"))
+    assert int(count) == len(library) + len(ui) - 2  # less the two packages' own __init__
+    assert flags == ["True", "True", "False", "False"]
