@@ -22,6 +22,7 @@ from creditdash.collections.dunning import (
     dunning_log,
     file_stem,
     letters_zip,
+    record_posted,
     run_dunning,
 )
 from creditdash.collections.mail import SmtpServer
@@ -389,6 +390,8 @@ def last_send() -> None:
     """What the last send did (an error, or each message's outcome)."""
     if "coll_send_error" in st.session_state:
         st.error(st.session_state.pop("coll_send_error"))
+    if "coll_posted_done" in st.session_state:
+        st.success(st.session_state.pop("coll_posted_done"), icon=":material/markunread_mailbox:")
     sent = st.session_state.pop("coll_sent", None)
     if sent is None:
         return
@@ -418,7 +421,7 @@ def dry_run(engine: Engine, plan: DunningPlan, settings, has_pdf: bool) -> None:
         st.markdown(ui.tr_md("coll.run.message", subject=message.subject, to=to))
         st.text(letter_text(message.letter))
     if counts["letters"]:
-        letters(plan, counts["letters"], has_pdf)
+        letters(engine, plan, counts["letters"], has_pdf)
     if not (settings.smtp_url and settings.smtp_from):
         st.caption(ui.tr("coll.run.no_smtp"))
         return
@@ -435,7 +438,7 @@ def dry_run(engine: Engine, plan: DunningPlan, settings, has_pdf: bool) -> None:
     )  # fmt: skip
 
 
-def letters(plan: DunningPlan, count: int, has_pdf: bool) -> None:
+def letters(engine: Engine, plan: DunningPlan, count: int, has_pdf: bool) -> None:
     """The run's letters to post as one ZIP (built on click: printing takes a while), each in
     its customer's language; PDF with chromium, else XLSX."""
     kind = "pdf" if has_pdf else "xlsx"
@@ -446,6 +449,24 @@ def letters(plan: DunningPlan, count: int, has_pdf: bool) -> None:
     )  # fmt: skip
     command = f"python -m creditdash dunning --as-of {plan.as_of:%Y-%m-%d} --send --letters DIR"
     st.caption(ui.tr_md("coll.run.letters", n=count, command=command))
+    st.button(
+        ui.tr("coll.run.posted", n=count), key="coll_posted", icon=":material/markunread_mailbox:",
+        help=ui.tr("coll.run.posted.help"), on_click=_posted, args=(engine, plan),
+        disabled=not ui.permitted("send_dunning"),
+    )  # fmt: skip
+
+
+def _posted(engine: Engine, plan: DunningPlan) -> None:
+    """Record the run's letters as posted (the button's callback, before the page runs again)."""
+    try:
+        results = record_posted(engine, ui.actor(), plan)
+    except CreditDashError as err:
+        st.session_state["coll_send_error"] = ui.error_text(err)
+        return
+    sent = sum(r.status == "sent" for r in results)
+    st.session_state["coll_posted_done"] = ui.tr(
+        "coll.run.posted.done", sent=sent, skipped=len(results) - sent
+    )
 
 
 def sent_log(engine: Engine) -> None:

@@ -8,7 +8,8 @@ view        one customer at an as-of date (`customer_view`); disputed amounts fo
 documents   statements of account (对账单) and dunning letters as data
 render      ... as HTML and PDF (printing: one chromium for many PDFs); sheets: ... as XLSX
 mail        SMTP: the server from its URL, messages, sending with the server's answer
-dunning     a run's messages (`dunning_plan`) and delivering them (`run_dunning`)
+dunning     a run's messages (`dunning_plan`) and delivering them (`run_dunning`; letters
+            posted by hand: `record_posted`)
 
 The strategy itself (stages per grade and segment, templates) is policy data:
 `creditdash.risk.dunning`.
@@ -44,6 +45,7 @@ _HOMES = {
     "keeping_rates": "creditdash.collections.promises",
     "log_contact": "creditdash.collections.records",
     "open_dispute": "creditdash.collections.records",
+    "record_posted": "creditdash.collections.dunning",
     "record_promise": "creditdash.collections.records",
     "resolve_dispute": "creditdash.collections.records",
     "run_dunning": "creditdash.collections.dunning",
@@ -72,6 +74,7 @@ __all__ = [
     "keeping_rates",
     "log_contact",
     "open_dispute",
+    "record_posted",
     "record_promise",
     "resolve_dispute",
     "run_dunning",

@@ -279,6 +279,25 @@ def run_dunning(
     return results
 
 
+def record_posted(engine: Engine, actor: Actor, plan: DunningPlan) -> list[SendResult]:
+    """Record the letters to post of `plan` as posted by hand (printed from `letters_zip`):
+    each logged and audited as a delivered message, so its stage is not due again for those
+    invoices; a letter another run delivered already is skipped. Needs `send_dunning`."""
+    who = authorise(actor, "send_dunning").who
+    results = []
+    for message in plan.messages:
+        if message.channel != "letter":
+            continue
+        send_id = _reserve(engine, who, plan.as_of, message)
+        if send_id is None:
+            results.append(SendResult(message, "skipped", "already delivered by another run"))
+            continue
+        reply = t("collections.send.posted", "en")
+        _finish(engine, who, send_id, message, "sent", reply)
+        results.append(SendResult(message, "sent", reply, send_id))
+    return results
+
+
 def _deliver(engine, who, as_of, message, printer, server, sender, attach, letters_dir,
              letter_format) -> SendResult:  # fmt: skip
     send_id = _reserve(engine, who, as_of, message)

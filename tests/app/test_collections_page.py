@@ -226,6 +226,20 @@ def test_the_letters_to_post_download_from_the_dry_run(company_app):
     assert button.label in ("Letters to post (2, PDF, ZIP)", "Letters to post (2, XLSX, ZIP)")
     assert not button.disabled
     assert any("The ZIP holds the 2 letter(s) to post" in c.value for c in at.caption)
+    assert at.button(key="coll_posted").disabled  # a viewer may not record them as posted
+
+
+def test_letters_posted_by_hand_are_recorded_from_the_page_and_leave_the_run(company_app):
+    at, mail = company_app
+    at = at_june_30(at)
+    assert at.button(key="coll_posted").label == "Record the 2 letter(s) as posted"
+    at.button(key="coll_posted").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("2 letter(s) recorded as posted, 0 already" in s.value for s in at.success)
+    tiles = {m.label: m.value for m in at.metric}
+    assert (tiles["Messages"], tiles["Letters"]) == ("6", "0")
+    assert not [b for b in at.download_button if b.key == "coll_dl_letters"]
+    assert not mail.inbox.arrived  # recording the letters sends nothing
 
 
 def test_a_viewer_cannot_send_the_run(company_app):

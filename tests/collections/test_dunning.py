@@ -264,3 +264,24 @@ def test_the_letters_zip_holds_pdfs_by_default(sqlite_store):
     archive = zipfile.ZipFile(io.BytesIO(letters_zip(plan_of(sqlite_store))))
     assert archive.namelist() == ["C1-final-2026-06-30.pdf", "C3-legal-2026-06-30.pdf"]
     assert all(archive.read(n).startswith(b"%PDF") for n in archive.namelist())
+
+
+def test_letters_posted_by_hand_are_recorded_once_and_leave_the_run(english_c2):
+    from creditdash.collections.dunning import record_posted
+
+    plan = plan_of(english_c2)
+    with pytest.raises(PermissionDenied, match="send statements and dunning letters"):
+        record_posted(english_c2, Actor("v@x.cn", "viewer"), plan)
+    results = record_posted(english_c2, ANALYST, plan)
+    assert [(r.message.customer_id, r.message.stage_id, r.status) for r in results] == [
+        ("C1", "final", "sent"), ("C3", "legal", "sent")]  # fmt: skip
+    log = dunning_log(english_c2)
+    assert sorted(log["channel"]) == ["letter", "letter"]
+    assert set(log["server_reply"]) == {"handed to the post (printed from the letters' ZIP)"}
+    # the emails and tasks stay due; the letters do not come again, and a second record skips
+    again = plan_of(english_c2)
+    assert [m for m in again.messages if m.channel == "letter"] == []
+    assert len(again.messages) == len(plan.messages) - 2
+    assert [r.status for r in record_posted(english_c2, ANALYST, plan)] == ["skipped", "skipped"]
+    sent = audit_log(english_c2)
+    assert (sent["action"] == "dunning_sent").sum() == 2
