@@ -38,6 +38,7 @@ import pandas as pd
 from sqlalchemy import Engine, insert, select, text, update
 from sqlalchemy.engine import Connection, RowMapping
 
+from creditdash.auth import person
 from creditdash.i18n import Text, named
 from creditdash.store.admin_models import AuditChainHead, AuditEntry
 
@@ -202,6 +203,7 @@ def audit_view(log: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     return log.assign(
         action=[audit_name("action", a, lang) for a in log["action"]],
         entity=[audit_name("entity", e, lang) for e in log["entity"]],
+        who=[person(w, lang) for w in log["who"]],
         before=[readable(v, key, word) for v in log["before"]],
         after=[readable(v, key, word) for v in log["after"]],
     ).fillna("")

@@ -22,7 +22,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from creditdash.errors import InvalidArgument, PermissionDenied
-from creditdash.i18n import Text
+from creditdash.i18n import Text, t
 
 ROLES = ("viewer", "analyst", "credit_manager", "admin")
 
@@ -89,6 +89,15 @@ class Actor:
 
 LOCAL = Actor("local user", "admin")
 CLI = Actor("command line", "admin")
+
+
+def person(who: object, lang: str = "en") -> str:
+    """Who did something as the reader says it: the trusted local user and the command line
+    named in `lang`, a signed-in user by their e-mail; nobody (None, NaN) as empty."""
+    if who is None or (isinstance(who, float) and who != who):
+        return ""
+    names = {LOCAL.who: "auth.who.local", CLI.who: "auth.who.cli"}
+    return t(names[who], lang) if who in names else str(who)
 
 
 def authorise(actor: Actor, action: str) -> Actor:

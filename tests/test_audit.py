@@ -344,6 +344,7 @@ def test_audit_view_names_codes_and_reads_entries_in_chinese():
         {
             "action": ["rollback", "made_up_action"],
             "entity": ["import", "gadget"],
+            "who": ["local user", "ann@x.cn"],
             "before": [None, '{"files": ["a.csv"], "odd_key": 1}'],
             "after": ['{"status": "rolled_back", "invoices": {"new": 3}}', None],
         }
@@ -351,6 +352,7 @@ def test_audit_view_names_codes_and_reads_entries_in_chinese():
     shown = audit_view(log, "zh")
     assert shown["action"].tolist() == ["撤销导入", "made_up_action"]
     assert shown["entity"].tolist() == ["导入", "gadget"]
+    assert shown["who"].tolist() == ["本机用户", "ann@x.cn"]
     assert shown["before"].tolist() == ["", "文件: a.csv · odd_key: 1"]
     assert shown["after"].tolist() == ["状态: 已撤销 · 发票: 新增: 3", ""]
     assert audit_name("action", "rollback") == "Rollback"

@@ -224,3 +224,12 @@ def test_the_write_scan_follows_private_helpers_and_flags_the_rest():
         "report": "def report(e):\n    _orphan(e)",
     }
     assert set(functions) - _checked(functions) == {"load", "_orphan"}
+
+
+def test_who_did_it_is_named_in_the_readers_language():
+    from creditdash.auth import CLI, LOCAL, person
+
+    assert person(LOCAL.who, "en") == "local user" and person(LOCAL.who, "zh") == "本机用户"
+    assert person(CLI.who, "zh") == "命令行"
+    assert person("ann@x.cn", "zh") == "ann@x.cn"
+    assert person(None) == "" and person(float("nan")) == ""

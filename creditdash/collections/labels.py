@@ -14,10 +14,17 @@ from typing import Literal
 import pandas as pd
 
 from creditdash.aging import to_money
+from creditdash.auth import person
 from creditdash.i18n import catalogue, t
 from creditdash.presentation import Column
 
-LANGUAGE_NAMES = {"en": "English", "zh": "中文"}  # each language by its own name
+LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
+PEOPLE = (
+    "recorded_by",
+    "opened_by",
+    "resolved_by",
+    "sent_by",
+)  # columns naming a user  # each language by its own name
 # what the worklist shows, key columns first
 WORKLIST_SHOWN = [
     "priority", "customer_id", "customer_name", "overdue", "days_past_due_max", "expected_loss",
@@ -72,8 +79,11 @@ def headers(columns: Iterable[str], lang: str = "en", money: Iterable[str] = ())
 
 
 def _names(frame: pd.DataFrame, lang: str, **families: str) -> pd.DataFrame:
-    """`frame` with each column of `families` (column -> family) said by name."""
-    return frame.assign(**{c: [named(f, v, lang) for v in frame[c]] for c, f in families.items()})
+    """`frame` with each column of `families` (column -> family) said by name, and who
+    recorded, opened, resolved or sent a thing named as `auth.person` names them."""
+    people = {c: [person(v, lang) for v in frame[c]] for c in PEOPLE if c in frame.columns}
+    said = {c: [named(f, v, lang) for v in frame[c]] for c, f in families.items()}
+    return frame.assign(**people, **said)
 
 
 def worklist_shown(rows: pd.DataFrame, lang: str = "en") -> pd.DataFrame:

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
-from creditdash.auth import Actor
+from creditdash.auth import Actor, person
 from creditdash.errors import CreditDashError, ImportRejected, Problem
 from creditdash.i18n import Text, coded, named, t
 from creditdash.importing.job import import_sources
@@ -171,12 +171,13 @@ def problems_table(problems: Iterable[Problem], lang: str = "en") -> pd.DataFram
 
 def history_table(history: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """The import log (`list_imports`) as the page shows it: `HISTORY_COLUMNS`, newest
-    first, each file's kinds ("ledger,rates") and the status named in `lang`."""
+    first, each file's kinds ("ledger,rates"), the status and who named in `lang`."""
     shown = history[list(HISTORY_COLUMNS)]
     return shown.assign(
         kind=[", ".join(named("kind", k, lang) for k in str(v).split(",") if k)
               for v in shown["kind"]],
         status=[t(f"hist.status.{s}", lang) for s in shown["status"]],
+        who=[person(w, lang) for w in shown["who"]],
     )  # fmt: skip
 
 

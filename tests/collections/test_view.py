@@ -94,9 +94,10 @@ def test_the_pages_words_fall_back_to_the_name_and_say_the_whole_account():
         "paid_cents": [10_000, 0], "remaining_cents": [0, 250],
         "deadline": pd.to_datetime(["2026-06-13"] * 2), "fulfilled_on": pd.to_datetime(
             ["2026-06-09", None]), "slip_days": [0.0, None], "note": ["", ""],
-        "recorded_by": ["ann", "ann"]})  # fmt: skip
+        "recorded_by": ["ann", "local user"]})  # fmt: skip
     shown = promises_shown(judged)
     assert shown["invoice_ids"].tolist() == ["whole account", "I1, I2"]
+    assert promises_shown(judged, "zh")["recorded_by"].tolist() == ["ann", "本机用户"]
     assert shown["status"].tolist() == ["Kept", "Pending"] and shown["amount"].tolist() == [
         100,
         2.5,

@@ -133,7 +133,7 @@ def test_history_table_names_kinds_and_status():
             "rows_new": [8, 4],
             "rows_changed": [2, 0],
             "rows_unchanged": [0, 0],
-            "who": ["ana", "bo"],
+            "who": ["ana", "local user"],
             "status": ["applied", "rolled_back"],
             "sha256": ["x", "y"],  # the log's other columns stay out
         }
@@ -142,6 +142,7 @@ def test_history_table_names_kinds_and_status():
     assert list(shown.columns) == list(view.HISTORY_COLUMNS)
     assert shown["kind"].tolist() == ["完整台账（含核销）, 汇率", "made_up"]
     assert shown["status"].tolist() == ["已生效", "已回滚"]
+    assert shown["who"].tolist() == ["ana", "本机用户"]
     headers = view.history_headers("zh")
     assert (headers["import_id"], headers["started_at"]) == ("#", "时间")
     assert list(headers) == list(view.HISTORY_COLUMNS)
