@@ -285,3 +285,60 @@ def test_a_database_path_with_uri_characters_is_found(tmp_path):
         read_table(engine, "payments", columnar=True),
         read_table(engine, "payments", columnar=False),
     )
+
+
+def _sqlite_reader(path, queries: list[str], lanes: int, folder) -> tuple[int, list]:
+    """What the SQLite reader answers for `queries` on `lanes` connections: the lanes it used
+    and the tables it wrote."""
+    import json
+    import subprocess
+    import sys
+
+    import pyarrow as pa
+
+    folder.mkdir()
+    request = {"uri": f"file:{path}?mode=ro", "queries": queries, "batch_rows": 2**30,
+               "folder": str(folder), "lanes": lanes}  # fmt: skip
+    done = subprocess.run([sys.executable, "-I", str(columnar._READER)], check=False,
+                          input=json.dumps(request).encode(), capture_output=True)  # fmt: skip
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr.decode())
+    tables = [pa.ipc.open_file(pa.memory_map(str(folder / f"{i}.arrow"))).read_all()
+              for i in range(len(queries))]  # fmt: skip
+    return json.loads(done.stdout)["lanes"], tables
+
+
+@pytest.fixture
+def sqlite_file(tmp_path):
+    path = tmp_path / "lanes.sqlite"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
+    fill(engine)
+    engine.dispose()
+    return path
+
+
+def test_the_sqlite_reader_shares_the_tables_among_lanes_whose_fences_agree(sqlite_file, tmp_path):
+    from creditdash.store.load import _VERSION_SQL
+
+    queries = [_VERSION_SQL] + [columnar.table_sql(name, "sqlite") for name in TABLES]
+    lanes_one, one = _sqlite_reader(sqlite_file, queries, 1, tmp_path / "one")
+    lanes_two, two = _sqlite_reader(sqlite_file, queries, 2, tmp_path / "two")
+    assert (lanes_one, lanes_two) == (1, 2)
+    assert [t.num_rows for t in two[1:]] == [3, 11, 6, 2]  # customers, invoices, payments, rates
+    for name, left, right in zip(["version", *TABLES], one, two, strict=True):
+        assert left.equals(right), name
+
+
+def test_the_sqlite_reader_reads_on_one_lane_when_the_fences_differ(sqlite_file, tmp_path):
+    # a fence answering differently on each connection stands for a commit between them
+    queries = ["SELECT random()"] + [columnar.table_sql(name, "sqlite") for name in TABLES]
+    lanes, tables = _sqlite_reader(sqlite_file, queries, 2, tmp_path / "out")
+    assert lanes == 1
+    assert tables[2].num_rows == 11
+
+
+def test_a_failing_query_on_a_lane_stops_the_sqlite_reader_with_its_error(sqlite_file, tmp_path):
+    queries = ["SELECT 1", "SELECT 1", "SELECT * FROM no_such_table", "SELECT 2"]
+    with pytest.raises(RuntimeError, match="no_such_table"):
+        _sqlite_reader(sqlite_file, queries, 2, tmp_path / "out")
