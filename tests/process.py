@@ -32,10 +32,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def streamlit_command(streamlit: Path, port: int) -> list[str]:
-    """`streamlit run serve.py` (the app as `make run` serves it) headless on `port`, without
-    file watcher or usage statistics."""
-    command = [str(streamlit), "run", "serve.py", "--server.port", str(port)]
+def streamlit_command(streamlit: Path, port: int, script: str = "serve.py") -> list[str]:
+    """`streamlit run serve.py` (the app as `make run` serves it, or another `script`) headless
+    on `port`, without file watcher or usage statistics."""
+    command = [str(streamlit), "run", script, "--server.port", str(port)]
     command += ["--server.headless", "true", "--server.fileWatcherType", "none"]
     return command + ["--browser.gatherUsageStats", "false"]
 

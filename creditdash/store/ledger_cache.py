@@ -27,12 +27,14 @@ write to the data folder.)
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
 import mmap
 import os
 import tempfile
+import threading
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -121,7 +123,24 @@ def save(folder: Path, key: CacheKey, ledger: Ledger) -> Path | None:
     return path
 
 
-def _ledger_blobs(ledger: Ledger) -> Iterator[tuple[str, str, dict, bytes]]:
+Blob = bytes | memoryview  # a part of the file, written as it is (no copy of an array)
+
+
+def save_in_background(folder: Path, key: CacheKey, ledger: Ledger) -> threading.Thread:
+    """`save` in a thread of its own, started, at the lowest priority the system gives a
+    thread (Linux: nice 19), so the page being drawn and the browser go first."""
+
+    def run() -> None:
+        with contextlib.suppress(AttributeError, OSError):  # not Linux: a plain thread
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+        save(folder, key, ledger)
+
+    thread = threading.Thread(target=run, name="ledger-cache-save")
+    thread.start()
+    return thread
+
+
+def _ledger_blobs(ledger: Ledger) -> Iterator[tuple[str, str, dict, Blob]]:
     """(name, kind, metadata, bytes) of every part of the ledger and its arrays."""
     for name in ("customers", "invoices", "payments", "rates"):
         frame = getattr(ledger, name)
@@ -132,19 +151,20 @@ def _ledger_blobs(ledger: Ledger) -> Iterator[tuple[str, str, dict, bytes]]:
 
 def _dataclass_blobs(
     prefix: str, value: LedgerArrays | FxArrays
-) -> Iterator[tuple[str, str, dict, bytes]]:
+) -> Iterator[tuple[str, str, dict, Blob]]:
     for field in dataclasses.fields(value):
         if field.name.startswith("_"):
             continue  # built on demand (group codes)
         yield from _value_blobs(f"{prefix}.{field.name}", getattr(value, field.name))
 
 
-def _value_blobs(name: str, value: object) -> Iterator[tuple[str, str, dict, bytes]]:
+def _value_blobs(name: str, value: object) -> Iterator[tuple[str, str, dict, Blob]]:
     if value is None:
         yield name, "none", {}, b""
     elif isinstance(value, np.ndarray):
         array = np.ascontiguousarray(value)
-        yield name, "array", {"dtype": array.dtype.str, "shape": list(array.shape)}, array.tobytes()
+        meta = {"dtype": array.dtype.str, "shape": list(array.shape)}
+        yield name, "array", meta, array.reshape(-1).view(np.uint8).data
     elif isinstance(value, pd.DataFrame):
         yield name, "frame", {}, _frame_bytes(value)
     elif isinstance(value, FxArrays):
@@ -162,14 +182,15 @@ def _value_blobs(name: str, value: object) -> Iterator[tuple[str, str, dict, byt
         raise TypeError(f"cannot cache {name} of type {type(value).__name__}")
 
 
-def _frame_bytes(frame: pd.DataFrame) -> bytes:
+def _frame_bytes(frame: pd.DataFrame) -> memoryview:
     import pyarrow as pa
 
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    # one thread: the save runs beside the page being drawn and must not take both cores
+    table = pa.Table.from_pandas(frame, preserve_index=False, nthreads=1)
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table)
-    return sink.getvalue().to_pybytes()
+    return memoryview(sink.getvalue())
 
 
 # --- reading -----------------------------------------------------------------

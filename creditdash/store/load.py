@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from contextlib import nullcontext
 from pathlib import Path
@@ -305,8 +304,7 @@ def load_ledger(
         ledger_arrays(ledger)  # what the figures need first; saved with the frames
         key = ledger_cache.CacheKey(identity, version, currency)
         if save_later:
-            threading.Thread(target=ledger_cache.save, args=(cache, key, ledger),
-                             name="ledger-cache-save").start()  # fmt: skip
+            ledger_cache.save_in_background(cache, key, ledger)
         else:
             report(0.9, Text("load.step.saving"))
             ledger_cache.save(cache, key, ledger)
