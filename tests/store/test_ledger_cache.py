@@ -77,6 +77,27 @@ def test_a_ledger_saved_later_is_the_same_file(sqlite_engine, tmp_path):
     assert_same_ledger(again, first)
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a thread's own nice is Linux's")
+def test_the_background_save_runs_at_the_lowest_priority(sqlite_engine, tmp_path, monkeypatch):
+    fill(sqlite_engine)
+    ledger = load_ledger(sqlite_engine, "CNY")
+    key = ledger_cache.CacheKey(
+        database_identity(sqlite_engine), cache_version(sqlite_engine), "CNY"
+    )
+    seen: list[int] = []
+    save = ledger_cache.save
+
+    def watched(folder, key, ledger):
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        return save(folder, key, ledger)
+
+    monkeypatch.setattr(ledger_cache, "save", watched)
+    ledger_cache.save_in_background(tmp_path, key, ledger).join()
+    assert seen == [19]
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) < 19  # this thread's own
+    assert_same_ledger(ledger_cache.load(tmp_path, key), ledger)
+
+
 def test_an_import_changes_the_version_and_the_ledger_is_read_again(engine, tmp_path):
     fill(engine)
     loaded(engine, tmp_path)
