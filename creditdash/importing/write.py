@@ -320,10 +320,46 @@ def _copy_insert(conn: Connection, table: Table, frame: pd.DataFrame, import_id:
     sql = f"COPY {table.name} ({', '.join(names)}) FROM STDIN WITH (FORMAT csv)"
     driver = conn.connection.driver_connection  # psycopg's, in this transaction
     assert driver is not None  # only an invalidated connection has none
-    with driver.cursor() as cursor, cursor.copy(sql) as copy:
-        data = memoryview(sink.getvalue())
-        for start in range(0, len(data), 2**24):
-            copy.write(data[start : start + 2**24])
+    with driver.cursor() as cursor:
+        keys = _keys_checked_after(cursor, table.name, len(frame))
+        for name, _definition in keys:
+            cursor.execute(f'ALTER TABLE {table.name} DROP CONSTRAINT "{name}"')
+        with cursor.copy(sql) as copy:
+            data = memoryview(sink.getvalue())
+            for start in range(0, len(data), 2**24):
+                copy.write(data[start : start + 2**24])
+        for name, definition in keys:  # checks every row at once: a violation undoes it all
+            cursor.execute(f'ALTER TABLE {table.name} ADD CONSTRAINT "{name}" {definition}')
+
+
+# A COPY of at least this many rows, and at least 1/20 of the rows already in the table, checks
+# the table's foreign keys once after it instead of once per row.
+_KEYS_AFTER_ROWS = 50_000
+_KEYS_AFTER_SHARE = 20
+
+
+def _keys_checked_after(cursor, table: str, rows: int) -> list[tuple[str, str]]:
+    """The foreign keys of `table` to set aside while `rows` rows are copied in: (name, definition).
+
+    PostgreSQL checks a foreign key per row with a trigger (a lookup each: 3.8 s of 6 s for
+    500,000 invoices here); adding the key back checks every row in one join (0.1 s), inside the
+    import's transaction, so a violation still rolls everything back. That join reads the whole
+    table, so a small import into a big table keeps the triggers. Meanwhile the table is locked
+    (ALTER TABLE) until the import commits: readers wait instead of reading the old rows.
+    """
+    if rows < _KEYS_AFTER_ROWS:
+        return []
+    cursor.execute("SELECT reltuples FROM pg_class WHERE oid = to_regclass(%s)", (table,))
+    found = cursor.fetchone()
+    stored = max(float(found[0]), 0.0) if found else 0.0  # -1: never analysed
+    if rows * _KEYS_AFTER_SHARE < stored:
+        return []
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = to_regclass(%s) AND contype = 'f' ORDER BY conname",
+        (table,),
+    )
+    return [(str(name), str(definition)) for name, definition in cursor.fetchall()]
 
 
 def _copy_column(name: str, values: pd.Series):

@@ -65,3 +65,78 @@ def test_rows_copied_in_are_rolled_back_like_any_other(pg_engine):
     rollback(pg_engine, summary.import_id)
     assert read_table(pg_engine, "invoices").empty
     assert read_table(pg_engine, "customers").empty
+
+
+def _foreign_keys(engine, table: str) -> list[tuple[str, str]]:
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            f"WHERE conrelid = to_regclass('{table}') AND contype = 'f' ORDER BY conname"
+        )
+        return [tuple(row) for row in rows]
+
+
+@pytest.fixture
+def keys_checked_after_every_copy(monkeypatch):
+    """Every COPY sets the foreign keys aside, as a big import does."""
+    monkeypatch.setattr(write, "_KEYS_AFTER_ROWS", 1)
+    monkeypatch.setattr(write, "_KEYS_AFTER_SHARE", 10**9)
+
+
+@pytest.mark.pg
+def test_a_big_copy_stores_the_same_rows_and_keeps_its_foreign_keys(
+    sqlite_engine, pg_engine, keys_checked_after_every_copy
+):
+    keys = {t: _foreign_keys(pg_engine, t) for t in ("customers", "invoices", "payments")}
+    assert ("fk_invoices_customer_id_customers",
+            "FOREIGN KEY (customer_id) REFERENCES customers(customer_id)") in keys["invoices"]  # fmt: skip
+    for engine in (sqlite_engine, pg_engine):
+        fill(engine)
+        import_sources(engine, [Source("awkward.csv", AWKWARD.encode())])
+    on_sqlite, on_pg = stored(sqlite_engine), stored(pg_engine)
+    for name in TABLES:
+        pd.testing.assert_frame_equal(on_pg[name], on_sqlite[name], check_exact=True, obj=name)
+    assert {t: _foreign_keys(pg_engine, t) for t in keys} == keys
+
+
+@pytest.mark.pg
+def test_a_big_copy_that_breaks_a_foreign_key_writes_nothing(
+    pg_engine, keys_checked_after_every_copy
+):
+    import psycopg
+    from sqlalchemy import select
+
+    from creditdash.store.models import Import, Invoice
+
+    fill(pg_engine)
+    before, keys = stored(pg_engine), _foreign_keys(pg_engine, "invoices")
+    stray = pd.DataFrame({
+        "invoice_id": ["X-1"], "customer_id": ["NOBODY"],
+        "invoice_date": pd.to_datetime(["2024-05-01"]), "due_date": pd.to_datetime(["2024-05-31"]),
+        "amount_cents": [1000], "currency": ["CNY"], "disputed": [False], "source": ["invoice"],
+    })  # fmt: skip
+    with pytest.raises(psycopg.errors.ForeignKeyViolation), pg_engine.begin() as conn:
+        import_id = conn.execute(select(Import.import_id).limit(1)).scalar_one()
+        write._bulk_insert(conn, Invoice.__table__, stray, import_id)
+    after = stored(pg_engine)
+    for name in TABLES:
+        pd.testing.assert_frame_equal(after[name], before[name], obj=name)
+    assert _foreign_keys(pg_engine, "invoices") == keys
+
+
+@pytest.mark.pg
+def test_a_small_copy_into_a_big_table_keeps_the_per_row_checks(pg_engine, monkeypatch):
+    fill(pg_engine)
+    with pg_engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE invoices")
+        cursor = conn.connection.driver_connection.cursor()
+        stored_rows = conn.exec_driver_sql(
+            "SELECT reltuples FROM pg_class WHERE oid = to_regclass('invoices')"
+        ).scalar_one()
+        assert stored_rows == 11
+        monkeypatch.setattr(write, "_KEYS_AFTER_ROWS", 1)
+        monkeypatch.setattr(write, "_KEYS_AFTER_SHARE", 5)
+        assert write._keys_checked_after(cursor, "invoices", 2) == []  # 5 x 2 < 11 rows
+        assert len(write._keys_checked_after(cursor, "invoices", 3)) == 2  # 5 x 3 >= 11 rows
+        monkeypatch.setattr(write, "_KEYS_AFTER_ROWS", 4)
+        assert write._keys_checked_after(cursor, "invoices", 3) == []  # below the floor
