@@ -161,24 +161,72 @@ def read(engine: Engine, queries: list[str]) -> list:
 
 
 def _read_here(found: Target, queries: list[str]) -> list:
-    """PostgreSQL through its ADBC driver in this process (libpq: no shared file locks)."""
+    """PostgreSQL through its ADBC driver in this process (libpq: no shared file locks).
+
+    The first connection's REPEATABLE READ snapshot is exported to the others
+    (`pg_export_snapshot`), so every connection reads the same committed state and the
+    big tables are read at once, one per connection.
+    """
     import adbc_driver_postgresql.dbapi as driver
 
-    connection = driver.connect(found.uri)
+    connections: list = []
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        tables = []
-        for sql in queries:
-            with connection.cursor() as cursor:
-                cursor.execute(sql)
-                tables.append(cursor.fetch_arrow_table())
-        return tables
+        for _ in range(_lanes(len(queries))):
+            connections.append(driver.connect(found.uri))
+            _run(connections[-1], "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        if len(connections) > 1:
+            snapshot = _run(connections[0], "SELECT pg_export_snapshot()").column(0)[0].as_py()
+            for other in connections[1:]:
+                _run(other, f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+        return _shared_out(connections, queries)
     finally:
+        for connection in connections:
+            try:
+                connection.rollback()
+            finally:
+                connection.close()
+
+
+def _run(connection, sql: str):
+    """`sql`'s answer on `connection` as a pyarrow Table (empty for a statement)."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        if cursor.description is None:
+            return None
+        return cursor.fetch_arrow_table()
+
+
+def _shared_out(connections: list, queries: list[str]) -> list:
+    """The answers of `queries`, each read by whichever connection is free next (a thread
+    per connection: the drivers read without the GIL)."""
+    import queue
+    import threading
+
+    answers: list = [None] * len(queries)
+    todo: queue.Queue[int] = queue.Queue()
+    for i in range(len(queries)):
+        todo.put(i)
+    failed: list[BaseException] = []
+
+    def lane(connection) -> None:
         try:
-            connection.rollback()
-        finally:
-            connection.close()
+            while not failed:
+                try:
+                    i = todo.get_nowait()
+                except queue.Empty:
+                    return
+                answers[i] = _run(connection, queries[i])
+        except BaseException as err:  # raised by the caller below
+            failed.append(err)
+
+    threads = [threading.Thread(target=lane, args=(c,), name="columnar-read") for c in connections]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failed:
+        raise failed[0]
+    return answers
 
 
 _READER = Path(__file__).with_name("sqlite_reader.py")

@@ -342,3 +342,24 @@ def test_a_failing_query_on_a_lane_stops_the_sqlite_reader_with_its_error(sqlite
     queries = ["SELECT 1", "SELECT 1", "SELECT * FROM no_such_table", "SELECT 2"]
     with pytest.raises(RuntimeError, match="no_such_table"):
         _sqlite_reader(sqlite_file, queries, 2, tmp_path / "out")
+
+
+@pytest.mark.pg
+def test_postgresql_lanes_read_one_snapshot_though_a_commit_came_between(pg_engine, monkeypatch):
+    fill(pg_engine)
+    run, statements = columnar._run, []
+
+    def commit_before_the_snapshot_is_taken_up(connection, sql: str):
+        statements.append(sql.split(" '")[0])
+        if sql.startswith("SET TRANSACTION SNAPSHOT"):  # the first lane has its snapshot
+            with pg_engine.begin() as conn:
+                conn.exec_driver_sql("DELETE FROM rates")  # another writer commits
+        return run(connection, sql)
+
+    monkeypatch.setattr(columnar, "_run", commit_before_the_snapshot_is_taken_up)
+    monkeypatch.setattr(columnar, "_lanes", lambda _n: 2)
+    count = "SELECT COUNT(*) AS n FROM rates"
+    answers = columnar.read(pg_engine, [count, count, count, count])
+    assert statements.count("SET TRANSACTION SNAPSHOT") == 1
+    assert [a.column(0)[0].as_py() for a in answers] == [2, 2, 2, 2]  # none saw the delete
+    assert read_table(pg_engine, "rates").empty
