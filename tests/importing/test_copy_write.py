@@ -68,19 +68,26 @@ def test_rows_copied_in_are_rolled_back_like_any_other(pg_engine):
 
 
 def _foreign_keys(engine, table: str) -> list[tuple[str, str]]:
+    """The foreign keys and then the indexes of `table`: (name, definition)."""
     with engine.connect() as conn:
         rows = conn.exec_driver_sql(
             "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
             f"WHERE conrelid = to_regclass('{table}') AND contype = 'f' ORDER BY conname"
         )
-        return [tuple(row) for row in rows]
+        indexes = conn.exec_driver_sql(
+            "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            "JOIN pg_class c ON c.oid = i.indexrelid "
+            f"WHERE i.indrelid = to_regclass('{table}') ORDER BY c.relname"
+        )
+        return [tuple(row) for row in rows] + [tuple(row) for row in indexes]
 
 
 @pytest.fixture
 def keys_checked_after_every_copy(monkeypatch):
     """Every COPY sets the foreign keys aside, as a big import does."""
-    monkeypatch.setattr(write, "_KEYS_AFTER_ROWS", 1)
-    monkeypatch.setattr(write, "_KEYS_AFTER_SHARE", 10**9)
+    monkeypatch.setattr(write, "_ASIDE_ROWS", 1)
+    monkeypatch.setattr(write, "_KEYS_SHARE", 10**9)
+    monkeypatch.setattr(write, "_INDEXES_SHARE", 10**9)
 
 
 @pytest.mark.pg
@@ -90,6 +97,7 @@ def test_a_big_copy_stores_the_same_rows_and_keeps_its_foreign_keys(
     keys = {t: _foreign_keys(pg_engine, t) for t in ("customers", "invoices", "payments")}
     assert ("fk_invoices_customer_id_customers",
             "FOREIGN KEY (customer_id) REFERENCES customers(customer_id)") in keys["invoices"]  # fmt: skip
+    assert "ix_invoices_customer_id" in [name for name, _ in keys["invoices"]]
     for engine in (sqlite_engine, pg_engine):
         fill(engine)
         import_sources(engine, [Source("awkward.csv", AWKWARD.encode())])
@@ -125,7 +133,7 @@ def test_a_big_copy_that_breaks_a_foreign_key_writes_nothing(
 
 
 @pytest.mark.pg
-def test_a_small_copy_into_a_big_table_keeps_the_per_row_checks(pg_engine, monkeypatch):
+def test_a_small_copy_into_a_big_table_keeps_the_per_row_work(pg_engine, monkeypatch):
     fill(pg_engine)
     with pg_engine.begin() as conn:
         conn.exec_driver_sql("ANALYZE invoices")
@@ -134,9 +142,19 @@ def test_a_small_copy_into_a_big_table_keeps_the_per_row_checks(pg_engine, monke
             "SELECT reltuples FROM pg_class WHERE oid = to_regclass('invoices')"
         ).scalar_one()
         assert stored_rows == 11
-        monkeypatch.setattr(write, "_KEYS_AFTER_ROWS", 1)
-        monkeypatch.setattr(write, "_KEYS_AFTER_SHARE", 5)
-        assert write._keys_checked_after(cursor, "invoices", 2) == []  # 5 x 2 < 11 rows
-        assert len(write._keys_checked_after(cursor, "invoices", 3)) == 2  # 5 x 3 >= 11 rows
-        monkeypatch.setattr(write, "_KEYS_AFTER_ROWS", 4)
-        assert write._keys_checked_after(cursor, "invoices", 3) == []  # below the floor
+
+        def aside(rows: int) -> tuple[int, int]:
+            """(foreign keys, indexes) set aside for `rows` rows."""
+            found = write._set_aside(cursor, "invoices", rows)
+            assert len(found.drop) == len(found.restore)
+            return (sum("CONSTRAINT" in s for s in found.drop),
+                    sum(s.startswith("DROP INDEX") for s in found.drop))  # fmt: skip
+
+        monkeypatch.setattr(write, "_ASIDE_ROWS", 1)
+        monkeypatch.setattr(write, "_KEYS_SHARE", 5)
+        monkeypatch.setattr(write, "_INDEXES_SHARE", 2)
+        assert aside(2) == (0, 0)  # 5 x 2 < 11 rows
+        assert aside(3) == (2, 0)  # 5 x 3 >= 11 rows, 2 x 3 < 11
+        assert aside(6) == (2, 3)  # 2 x 6 >= 11: customer_id, document_id and import_id
+        monkeypatch.setattr(write, "_ASIDE_ROWS", 7)
+        assert aside(6) == (0, 0)  # below the floor
