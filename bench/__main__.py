@@ -31,12 +31,11 @@ def timed(fn, repeat: int = 1) -> float:
     return best
 
 
-def report(name: str, seconds: float, target: str, ratio: float, ok: bool) -> None:
-    ROWS.append((name, f"{seconds:8.3f} s", target, f"{ratio:6.2f} {'ok' if ok else 'MISSED'}"))
-    print(
-        f"{name:<58} {seconds:8.3f} s   target {target:<28} ratio {ratio:6.2f} {'ok' if ok else 'MISSED'}",
-        flush=True,
-    )
+def report(name: str, seconds: float, target: str, ratio: float, ok: bool, unit: str = "s") -> None:
+    """Print a figure (seconds, or another `unit`) beside its target and their ratio."""
+    verdict = f"{ratio:6.2f} {'ok' if ok else 'MISSED'}"
+    ROWS.append((name, f"{seconds:8.3f} {unit}", target, verdict))
+    print(f"{name:<58} {seconds:8.3f} {unit:<2}  target {target:<28} ratio {verdict}", flush=True)
 
 
 def bench_aging_kpis() -> None:

@@ -174,8 +174,8 @@ def run_pg(report, workdir: Path, n_invoices: int = 10_000_000) -> None:
         report(f"cold load + first aging, {label} (target)", loaded,
                f"<= {20 * share:g} s (20 s at 10M)", loaded / (20 * share),
                loaded <= 20 * share)  # fmt: skip
-        report(f"peak memory loading {label} (GB, not s)", peak,
-               f"<= {4 * share:g} GB (4 GB at 10M)", peak / (4 * share), peak <= 4 * share)  # fmt: skip
+        report(f"peak memory loading {label}", peak, f"<= {4 * share:g} GB (4 GB at 10M)",
+               peak / (4 * share), peak <= 4 * share, unit="GB")  # fmt: skip
     finally:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
