@@ -26,12 +26,14 @@ a result comes in one batch.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -251,11 +253,28 @@ def _lanes(n_queries: int) -> int:
     return max(1, min(2, os.cpu_count() or 1, n_queries - 1))
 
 
+_PREFIX = "creditdash-read-"
+_STALE_SECONDS = 3600  # a reader's folder this old was left by a process that was killed
+
+
+def _swept(scratch: str | None) -> str | None:
+    """`scratch`, rid of the folders that killed processes left there (in /dev/shm they hold
+    memory until the machine restarts); a folder still in use is minutes old at most."""
+    folder = Path(scratch if scratch is not None else tempfile.gettempdir())
+    now = time.time()
+    with contextlib.suppress(OSError):
+        for left in folder.glob(f"{_PREFIX}*"):
+            with contextlib.suppress(OSError):
+                if now - left.stat().st_mtime > _STALE_SECONDS:
+                    shutil.rmtree(left, ignore_errors=True)
+    return scratch
+
+
 def _read_in_child(found: Target, queries: list[str]) -> list:
     """SQLite through its ADBC driver in a child process (`sqlite_reader` says why)."""
     import pyarrow as pa
 
-    folder = Path(tempfile.mkdtemp(prefix="creditdash-read-", dir=_scratch()))
+    folder = Path(tempfile.mkdtemp(prefix=_PREFIX, dir=_swept(_scratch())))
     try:
         request = {"uri": found.uri, "queries": queries, "batch_rows": _ONE_BATCH,
                    "folder": str(folder), "lanes": _lanes(len(queries))}  # fmt: skip

@@ -363,3 +363,23 @@ def test_postgresql_lanes_read_one_snapshot_though_a_commit_came_between(pg_engi
     assert statements.count("SET TRANSACTION SNAPSHOT") == 1
     assert [a.column(0)[0].as_py() for a in answers] == [2, 2, 2, 2]  # none saw the delete
     assert read_table(pg_engine, "rates").empty
+
+
+def test_the_sqlite_reader_sweeps_away_what_a_killed_process_left(tmp_path, monkeypatch):
+    import os
+    import time
+
+    monkeypatch.setattr(columnar, "_scratch", lambda: str(tmp_path))
+    stale, fresh, other = (tmp_path / n for n in ("creditdash-read-a", "creditdash-read-b", "x"))
+    for folder in (stale, fresh, other):
+        folder.mkdir()
+        (folder / "0.arrow").write_bytes(b"left")
+    old = time.time() - 2 * 3600
+    for path in (stale, other):
+        os.utime(path, (old, old))
+    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    migrate(engine)
+    fill(engine)
+    assert len(read_table(engine, "invoices", columnar=True)) == 11
+    left = sorted(p.name for p in tmp_path.iterdir() if p.is_dir())
+    assert left == ["creditdash-read-b", "x"]  # its own folder is gone too
