@@ -43,6 +43,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 
 from creditdash.store.engine import _sqlite_file, _where, raise_for
+from creditdash.store.sqlite_reader import shared_out
 
 _CENTS = "CAST(ROUND({column} * 100) AS BIGINT)"
 _DAY_US = 86_400_000_000
@@ -180,7 +181,13 @@ def _read_here(found: Target, queries: list[str]) -> list:
             snapshot = _run(connections[0], "SELECT pg_export_snapshot()").column(0)[0].as_py()
             for other in connections[1:]:
                 _run(other, f"SET TRANSACTION SNAPSHOT '{snapshot}'")
-        return _shared_out(connections, queries)
+        answers: list = [None] * len(queries)
+
+        def answer(connection, i: int) -> None:
+            answers[i] = _run(connection, queries[i])
+
+        shared_out(connections, range(len(queries)), answer)
+        return answers
     finally:
         for connection in connections:
             try:
@@ -196,39 +203,6 @@ def _run(connection, sql: str):
         if cursor.description is None:
             return None
         return cursor.fetch_arrow_table()
-
-
-def _shared_out(connections: list, queries: list[str]) -> list:
-    """The answers of `queries`, each read by whichever connection is free next (a thread
-    per connection: the drivers read without the GIL)."""
-    import queue
-    import threading
-
-    answers: list = [None] * len(queries)
-    todo: queue.Queue[int] = queue.Queue()
-    for i in range(len(queries)):
-        todo.put(i)
-    failed: list[BaseException] = []
-
-    def lane(connection) -> None:
-        try:
-            while not failed:
-                try:
-                    i = todo.get_nowait()
-                except queue.Empty:
-                    return
-                answers[i] = _run(connection, queries[i])
-        except BaseException as err:  # raised by the caller below
-            failed.append(err)
-
-    threads = [threading.Thread(target=lane, args=(c,), name="columnar-read") for c in connections]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if failed:
-        raise failed[0]
-    return answers
 
 
 _READER = Path(__file__).with_name("sqlite_reader.py")

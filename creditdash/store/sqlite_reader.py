@@ -35,6 +35,37 @@ import json
 import queue
 import sys
 import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+
+def shared_out(lanes: list, jobs: Iterable[int], work: Callable[[Any, int], None]) -> None:
+    """`work(lane, job)` for every job, each on whichever lane (connection) is free next, a
+    thread per lane (the ADBC drivers read without the GIL); the first failure is raised
+    here. `creditdash.store.columnar` reads PostgreSQL's lanes with it too."""
+    todo: queue.Queue[int] = queue.Queue()
+    for job in jobs:
+        todo.put(job)
+    failed: list[BaseException] = []
+
+    def lane(connection) -> None:
+        try:
+            while not failed:
+                try:
+                    job = todo.get_nowait()
+                except queue.Empty:
+                    return
+                work(connection, job)
+        except BaseException as err:  # raised in the calling thread below
+            failed.append(err)
+
+    threads = [threading.Thread(target=lane, args=(c,), name="columnar-read") for c in lanes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failed:
+        raise failed[0]
 
 
 def main() -> int:
@@ -67,29 +98,7 @@ def main() -> int:
         fences = [fetch(connection, queries[0]) for connection in connections]
         lanes = connections if all(f.equals(fences[0]) for f in fences) else connections[:1]
         write(0, fences[0])
-        todo: queue.Queue = queue.Queue()
-        for i in range(1, len(queries)):
-            todo.put(i)
-        failed: list[BaseException] = []
-
-        def lane(connection) -> None:
-            try:
-                while not failed:
-                    try:
-                        i = todo.get_nowait()
-                    except queue.Empty:
-                        return
-                    write(i, fetch(connection, queries[i]))
-            except BaseException as err:  # raised in the main thread below
-                failed.append(err)
-
-        threads = [threading.Thread(target=lane, args=(c,)) for c in lanes]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        if failed:
-            raise failed[0]
+        shared_out(lanes, range(1, len(queries)), lambda c, i: write(i, fetch(c, queries[i])))
         sys.stdout.write(json.dumps({"lanes": len(lanes)}))
     finally:
         for connection in connections:

@@ -23,19 +23,6 @@ def stored(engine) -> dict[str, pd.DataFrame]:
 
 
 @pytest.mark.pg
-def test_copy_stores_what_executemany_stores(sqlite_engine, pg_engine):
-    for engine in (sqlite_engine, pg_engine):
-        fill(engine)
-        import_sources(engine, [Source("awkward.csv", AWKWARD.encode())])
-    on_sqlite, on_pg = stored(sqlite_engine), stored(pg_engine)
-    for name in TABLES:
-        pd.testing.assert_frame_equal(on_pg[name], on_sqlite[name], check_exact=True, obj=name)
-    names = on_pg["customers"].set_index("customer_id")["customer_name"]
-    assert names["C,1"] == 'Comma, Quote " and \\N Ltd'
-    assert pd.isna(names["C3"])
-
-
-@pytest.mark.pg
 def test_a_failure_after_the_copy_writes_nothing(pg_engine, monkeypatch):
     fill(pg_engine)
     before = stored(pg_engine)
@@ -82,18 +69,18 @@ def _foreign_keys(engine, table: str) -> list[tuple[str, str]]:
         return [tuple(row) for row in rows] + [tuple(row) for row in indexes]
 
 
-@pytest.fixture
-def keys_checked_after_every_copy(monkeypatch):
-    """Every COPY sets the foreign keys aside, as a big import does."""
+def _every_copy_sets_aside(monkeypatch) -> None:
+    """Every COPY sets the foreign keys and indexes aside, as a big import does."""
     monkeypatch.setattr(write, "_ASIDE_ROWS", 1)
     monkeypatch.setattr(write, "_KEYS_SHARE", 10**9)
     monkeypatch.setattr(write, "_INDEXES_SHARE", 10**9)
 
 
 @pytest.mark.pg
-def test_a_big_copy_stores_the_same_rows_and_keeps_its_foreign_keys(
-    sqlite_engine, pg_engine, keys_checked_after_every_copy
-):
+@pytest.mark.parametrize("big", [False, True], ids=["row_checks", "keys_and_indexes_aside"])
+def test_copy_stores_what_executemany_stores(sqlite_engine, pg_engine, monkeypatch, big):
+    if big:  # every COPY sets the foreign keys and indexes aside, as a big import does
+        _every_copy_sets_aside(monkeypatch)
     keys = {t: _foreign_keys(pg_engine, t) for t in ("customers", "invoices", "payments")}
     assert ("fk_invoices_customer_id_customers",
             "FOREIGN KEY (customer_id) REFERENCES customers(customer_id)") in keys["invoices"]  # fmt: skip
@@ -104,18 +91,20 @@ def test_a_big_copy_stores_the_same_rows_and_keeps_its_foreign_keys(
     on_sqlite, on_pg = stored(sqlite_engine), stored(pg_engine)
     for name in TABLES:
         pd.testing.assert_frame_equal(on_pg[name], on_sqlite[name], check_exact=True, obj=name)
+    names = on_pg["customers"].set_index("customer_id")["customer_name"]
+    assert names["C,1"] == 'Comma, Quote " and \\N Ltd'
+    assert pd.isna(names["C3"])
     assert {t: _foreign_keys(pg_engine, t) for t in keys} == keys
 
 
 @pytest.mark.pg
-def test_a_big_copy_that_breaks_a_foreign_key_writes_nothing(
-    pg_engine, keys_checked_after_every_copy
-):
+def test_a_big_copy_that_breaks_a_foreign_key_writes_nothing(pg_engine, monkeypatch):
     import psycopg
     from sqlalchemy import select
 
     from creditdash.store.models import Import, Invoice
 
+    _every_copy_sets_aside(monkeypatch)
     fill(pg_engine)
     before, keys = stored(pg_engine), _foreign_keys(pg_engine, "invoices")
     stray = pd.DataFrame({
