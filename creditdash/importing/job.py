@@ -15,7 +15,7 @@ CreditDashError leaves the import standing and says so in its warnings.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, datetime
 
 import pandas as pd
@@ -85,12 +85,41 @@ def import_sources(
             report(1.0, Text("import.step.done"))
             return summary
         report(0.65, Text("import.step.writing"))
-        summary.import_id = write_plan(conn, plan, sources, actor, started, report)
-        if snapshot:
-            report(0.97, Text("import.step.snapshot"))
-            _record_week(conn, lambda: _ledger_after(plan), summary)
+        with ThreadPoolExecutor(1, thread_name_prefix="creditdash-week") as pool:
+            week = _week_ahead(pool, conn, plan) if snapshot else None
+            try:
+                summary.import_id = write_plan(conn, plan, sources, actor, started, report)
+            except BaseException:
+                pool.shutdown(wait=False, cancel_futures=True)  # the error first, not the week
+                raise
+            if week is not None:
+                report(0.97, Text("import.step.snapshot"))
+                _record_week(conn, week, summary)
         report(1.0, Text("import.step.done"))
         return summary
+
+
+WeekAhead = Future  # of (the ledger after the import, its newest week's figures or None)
+
+
+def _week_ahead(pool: ThreadPoolExecutor, conn: Connection, plan: ImportPlan) -> WeekAhead:
+    """The review figures of the week the import leaves, computed by `pool` while the rows are
+    written: they need only the frames in hand and the risk inputs, read here first (the import
+    writes none of them). Writing waits mostly on the database (PostgreSQL's COPY, SQLite's
+    steps), so the figures cost little of the import's time."""
+    from creditdash import review  # the review's figures are heavy: only when writing
+    from creditdash.risk.in_force import risk_inputs
+
+    risk = risk_inputs(conn)
+
+    def figures() -> tuple[Ledger, dict | None]:
+        ledger = _ledger_after(plan)
+        newest = ledger.last_date
+        if newest is None:  # an empty ledger
+            return ledger, None
+        return ledger, review.week_figures(ledger, newest, risk=risk)
+
+    return pool.submit(figures)
 
 
 def _ledger_after(plan: ImportPlan) -> Ledger:
@@ -132,20 +161,18 @@ def _ledger_after(plan: ImportPlan) -> Ledger:
     return Ledger.from_frames(customers, invoices, payments, currency=currency, rates=rates)
 
 
-def _record_week(
-    conn: Connection, ledger_after: Callable[[], Ledger], summary: ImportSummary
-) -> None:
+def _record_week(conn: Connection, week: WeekAhead, summary: ImportSummary) -> None:
     """Snapshot the week of the newest data, in the import's transaction (so both or neither)."""
+    from creditdash import review
 
     try:
-        ledger = ledger_after()
-        newest = ledger.last_date
-        if newest is None:  # an empty ledger
+        ledger, figures = week.result()  # raises what computing them raised
+        if figures is None:  # an empty ledger
             return
         with conn.begin_nested():  # a snapshot that fails leaves the import's writes standing
-            from creditdash import review  # the review's figures are heavy: only when writing
-
-            review.take_snapshot(conn, ledger, newest, trigger="import", replace=True)
+            review.take_snapshot(
+                conn, ledger, figures["as_of"], trigger="import", replace=True, figures=figures
+            )
     except CreditDashError as err:  # the import stands; say why the week was not recorded
         not_recorded = message(
             "import.week_not_recorded",

@@ -385,7 +385,7 @@ def _cross_check(
             )
         )
     rated = set(rates["currency"]) | set(batch.rates["currency"]) | {reporting_currency}
-    for code in sorted(set(invoices["currency"].dropna()) - rated):
+    for code in sorted(_distinct(invoices["currency"]) - rated):
         no_rate = message(
             "import.no_rate",
             "No exchange rate from {currency} to the reporting currency {reporting}: "
@@ -465,8 +465,8 @@ def _customers_for(
     stored: pd.DataFrame,
 ) -> pd.DataFrame:
     """The batch's customers plus a bare row for any referenced customer not known yet."""
-    referenced = set(invoices["customer_id"].dropna()) | set(payments["customer_id"].dropna())
-    known = set(batch_customers["customer_id"]) | set(stored["customer_id"])
+    referenced = _distinct(invoices["customer_id"]) | _distinct(payments["customer_id"])
+    known = _distinct(batch_customers["customer_id"]) | _distinct(stored["customer_id"])
     missing = sorted(referenced - known)
     if not missing:
         return batch_customers
@@ -474,3 +474,8 @@ def _customers_for(
     if batch_customers.empty:
         return bare
     return pd.concat([batch_customers, bare], ignore_index=True)
+
+
+def _distinct(values: pd.Series) -> set:
+    """The distinct non-missing values of a column (found in C, then made a set)."""
+    return set(values.dropna().unique().tolist())

@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 import creditdash.ingest.parse as parse
 from creditdash.ingest.mapping import KEY_FIELDS, SheetMapping
@@ -159,7 +161,7 @@ def _repeated_headers(body: pd.DataFrame, fields: dict[str, str]) -> np.ndarray:
     need = max(2, (len(fields) + 1) // 2)
     near = np.zeros(len(body), dtype=int)
     for name, header in fields.items():
-        near += (body[name].str.casefold() == header.strip().casefold()).to_numpy(dtype=int)
+        near += _folded_equal(body[name], header.strip().casefold())
     candidates = np.flatnonzero(near >= 1)
     out = np.zeros(len(body), dtype=bool)
     if not len(candidates):
@@ -172,6 +174,16 @@ def _repeated_headers(body: pd.DataFrame, fields: dict[str, str]) -> np.ndarray:
             hits += (rows[name].map(normalise_header) == key).to_numpy(dtype=int)
     out[candidates[hits >= need]] = True
     return out
+
+
+def _folded_equal(cells: pd.Series, folded: str) -> np.ndarray:
+    """1 where a cell's casefold is `folded`, else 0. A column of ASCII cells (ids, dates,
+    amounts) is compared in Arrow, where casefold is lower case; others cell by cell."""
+    arr = pa.array(cells.astype("str").array)
+    if pc.all(pc.string_is_ascii(arr)).as_py() is not False:
+        same = pc.fill_null(pc.equal(pc.ascii_lower(arr), folded), False)
+        return np.asarray(same.to_numpy(zero_copy_only=False), dtype=int)
+    return (cells.str.casefold() == folded).to_numpy(dtype=int)
 
 
 def _word_rows(cells: pd.DataFrame, body: pd.DataFrame) -> tuple[np.ndarray, dict[int, str]]:
@@ -357,6 +369,8 @@ def _check_totals(out: Structure, labels: pd.Series, is_data: np.ndarray) -> Non
         & blank_keys
         & np.logical_or.reduce([(body[f] != "").to_numpy() for f in money])
     )
+    if not (worded | sum_candidates).any():
+        return  # no total row: nothing to check or drop (the amounts are read once, later)
     cents = {f: parse.parse_money(body[f]) for f in money}
     currency = body["currency"] if "currency" in body.columns else None
     # Rows found only by their sum are subtotals when one of them totals its block (a

@@ -56,6 +56,7 @@ def take_snapshot(
     replace: bool = False,
     window_days: int = 90,
     actor: Actor | None = None,
+    figures: dict | None = None,
 ) -> SnapshotInfo:
     """Record the figures of the week ending at as_of.
 
@@ -63,7 +64,10 @@ def take_snapshot(
     Recorded from older data, it is kept unless `replace`, which adds a new
     row (the old one stays, unchanged). The import hook passes replace=True:
     the week of the newest data is the current week. With an `actor`
-    (creditdash.auth.Actor), its role must allow "take_snapshot".
+    (creditdash.auth.Actor), its role must allow "take_snapshot". `figures` are
+    the week's figures when already computed from this ledger with the store's risk
+    inputs (`week_figures(ledger, as_of, window_days, risk=risk_inputs(...))`: the import
+    computes them while it writes); they must be of the same week and window.
     """
     if actor is not None:
         authorise(actor, "take_snapshot")
@@ -73,13 +77,25 @@ def take_snapshot(
             name="trigger", options=", ".join(TRIGGERS), value=trigger,
         )  # fmt: skip
     week = _week(as_of)
+    if figures is not None and (
+        figures.get("as_of") != week.isoformat() or figures.get("window_days") != window_days
+    ):
+        raise InvalidArgument.coded(
+            "error.review.figures_week",
+            "The figures given are of the week ending {given} ({given_days}-day window), "
+            "not of {week} ({days}-day window).",
+            given=figures.get("as_of"), given_days=figures.get("window_days"),
+            week=week.isoformat(), days=window_days,
+        )  # fmt: skip
     newest, applied, invoices = data_version(engine)
     version = f"{newest}-{applied}-{invoices}"
     with Session(engine) as session, session.begin():
         existing = _newest_row(session, week)
         if existing is not None and (existing.data_version == version or not replace):
             return _info(existing, created=False)
-        payload = week_figures(ledger, week, window_days, risk=risk_inputs(engine))
+        if figures is None:
+            figures = week_figures(ledger, week, window_days, risk=risk_inputs(engine))
+        payload = figures
         row = ReviewSnapshot(
             week_ending=week,
             created_at=datetime.now().replace(microsecond=0),

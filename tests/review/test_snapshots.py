@@ -105,3 +105,16 @@ def test_a_viewer_may_not_record(engine):
     ledger = _import(engine, FIRST, "first.csv")
     with pytest.raises(PermissionDenied, match="take snapshot"):
         take_snapshot(engine, ledger, "2026-11-20", actor=Actor("v@x.cn", "viewer"))
+
+
+def test_figures_computed_ahead_are_stored_and_must_be_of_the_week(engine):
+    ledger = _import(engine, FIRST, "first.csv")
+    ahead = week_figures(ledger, "2026-11-20", optional=False)
+    with pytest.raises(
+        InvalidArgument, match="of the week ending 2026-11-20 .90-day window., not of 2026-11-13"
+    ):
+        take_snapshot(engine, ledger, "2026-11-13", figures=ahead)
+    assert len(list_snapshots(engine)) == 0
+    take_snapshot(engine, ledger, "2026-11-20", figures=ahead)
+    _info, stored = load_snapshot(engine, "2026-11-20")
+    assert stored == ahead
