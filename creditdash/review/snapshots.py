@@ -93,9 +93,7 @@ def take_snapshot(
         existing = _newest_row(session, week)
         if existing is not None and (existing.data_version == version or not replace):
             return _info(existing, created=False)
-        if figures is None:
-            figures = week_figures(ledger, week, window_days, risk=risk_inputs(engine))
-        payload = figures
+        payload = figures or week_figures(ledger, week, window_days, risk=risk_inputs(engine))
         row = ReviewSnapshot(
             week_ending=week,
             created_at=datetime.now().replace(microsecond=0),
