@@ -271,6 +271,7 @@ SYNONYMS: dict[str, list[str]] = {
         "到账日期",
         "实收日期",
         "结算日期",
+        "结清日期",
         "ausgleichsdatum",
     ],
     "payment_id": [

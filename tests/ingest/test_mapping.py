@@ -246,6 +246,7 @@ def test_propose_mappings_skips_empty_sheets_and_unreadable_files(xlsx):
         ("未收款金额", "open_amount"),
         ("实收金额", "paid_amount"),
         ("结算日期", "payment_date"),
+        ("结清日期", "payment_date"),
     ],
 )
 def test_erp_export_headers(header, field):
