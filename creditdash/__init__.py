@@ -21,7 +21,7 @@ domains may use each other, never in a circle):
     store                       engine, models, migrations, reading the ledger back
     ledger documents aging kpis presentation charts exports demo
                                 the ledger in memory and its figures
-    errors money frames contracts i18n settings calendar
+    errors money frames contracts i18n settings calendar arrowmem
                                 what every floor uses
 """
 

@@ -22,6 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from creditdash.arrowmem import arrow_on_malloc
 from creditdash.documents import spread_over_items
 from creditdash.errors import InvalidArgument
 from creditdash.frames import (
@@ -287,7 +288,8 @@ def ledger_arrays(ledger: Ledger) -> LedgerArrays:
         with _BUILD_LOCK:
             arrays = ledger._cache.get(_ARRAYS_KEY)
             if arrays is None:
-                arrays = _build_arrays(ledger)
+                with arrow_on_malloc():  # see creditdash.arrowmem
+                    arrays = _build_arrays(ledger)
                 ledger._cache[_ARRAYS_KEY] = arrays
     return arrays
 
@@ -328,7 +330,9 @@ def _date_order(days: np.ndarray) -> np.ndarray:
 def _ids(column: pd.Series) -> pa.Array:
     """An id column as one pyarrow string array; missing ids are nulls."""
     ids = pa.array(column.astype("str"), type=pa.large_string(), from_pandas=True)
-    return ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
+    if isinstance(ids, pa.ChunkedArray):  # one chunk is used as it is: no copy
+        return ids.chunk(0) if ids.num_chunks == 1 else ids.combine_chunks()
+    return ids
 
 
 def _positions(found: pa.Array) -> np.ndarray:

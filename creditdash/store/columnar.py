@@ -309,7 +309,10 @@ def _series(values, kind: str) -> pd.Series:
         return pd.Series(values.to_pandas(), dtype="Int64")
     if kind == "bool":
         return pd.Series(values.to_pandas()).fillna(False).astype(bool)
-    return pd.Series(_typed(values, pa.large_string()).to_pandas(), dtype="str")
+    # Copied into buffers of its own: a column that shared the driver's buffers would keep its
+    # whole batch alive, every other column of it included, as long as the frame lives.
+    text = _typed(values, pa.large_string()).combine_chunks()
+    return pd.Series(pa.chunked_array([text]).to_pandas(), dtype="str")
 
 
 def _typed(values, arrow_type):

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine, func, select
 
 import creditdash.store.columnar as columnar_mod
 import creditdash.store.ledger_cache as ledger_cache
+from creditdash.arrowmem import arrow_on_malloc
 from creditdash.documents import spread_over_items
 from creditdash.errors import InvalidArgument
 from creditdash.frames import (
@@ -298,10 +299,13 @@ def load_ledger(
         if found is not None:
             report(1.0, Text("load.step.done"))
             return found
-    frames, version = _read_all(engine, report)
-    ledger = ledger_from_frames(frames, currency)
+    with arrow_on_malloc():
+        frames, version = _read_all(engine, report)
+        ledger = ledger_from_frames(frames, currency)
+        del frames  # the ledger holds what it needs of them
+        if cache is not None and identity is not None:
+            ledger_arrays(ledger)  # what the figures need first; saved with the frames
     if cache is not None and identity is not None:
-        ledger_arrays(ledger)  # what the figures need first; saved with the frames
         key = ledger_cache.CacheKey(identity, version, currency)
         if save_later:
             ledger_cache.save_in_background(cache, key, ledger)
@@ -329,10 +333,9 @@ def _read_all(engine: Engine, report: Progress) -> tuple[dict[str, pd.DataFrame]
         version_table, *tables = columnar_mod.read(engine, queries)
         version = _version_text(tuple(c[0].as_py() for c in version_table.columns))
         report(0.6, _building(version))
-        frames = {
-            name: _conformed(columnar_mod.frame_of(table, name), name)
-            for name, table in zip(TABLES, tables, strict=True)
-        }
+        frames = {}
+        for name in TABLES:  # each table let go once its frame is built: at most one of each
+            frames[name] = _conformed(columnar_mod.frame_of(tables.pop(0), name), name)
         return frames, version
     with engine.connect() as conn:  # one connection, one transaction
         version = _version_text(conn.exec_driver_sql(_VERSION_SQL).one())

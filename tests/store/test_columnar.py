@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from sqlalchemy import insert
 
@@ -131,6 +132,33 @@ def test_every_table_reads_the_same_both_ways(engine):
     customers = read_table(engine, "customers").set_index("customer_id")
     assert customers["credit_limit_cents"].tolist()[:3] == [5_000_000, pd.NA, 999_999]
     assert customers["currency"].to_dict()["U1"] == "USD"
+
+
+def _buffer_addresses(values) -> set[int]:
+    chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+    return {b.address for chunk in chunks for b in chunk.buffers() if b is not None}
+
+
+def test_text_columns_hold_buffers_of_their_own_not_the_drivers():
+    """A frame column sharing a result's buffers would keep the whole result alive."""
+    result = pa.table(
+        {
+            "payment_id": pa.chunked_array([pa.array(["P1", "P2"]), pa.array(["P3"])]),
+            "customer_id": pa.array(["C1", "C1", "C2"]),
+            "invoice_id": pa.array(["I1", None, "I3"]),
+            "payment_date": pa.array([date(2025, 1, 2)] * 3, pa.date32()),
+            "amount_cents": pa.array([100, 200, 300], pa.int64()),
+            "source": pa.array(["f.csv"] * 3),
+        }
+    )
+    frame = columnar.frame_of(result, "payments")
+    driver = _buffer_addresses(result.column("payment_id")) | _buffer_addresses(
+        result.column("invoice_id")
+    )
+    for column in ("payment_id", "customer_id", "invoice_id", "source"):
+        assert not _buffer_addresses(pa.array(frame[column])) & driver, column
+    assert frame["invoice_id"].isna().tolist() == [False, True, False]
+    assert frame["payment_id"].tolist() == ["P1", "P2", "P3"]
 
 
 def test_the_loaded_ledger_is_the_row_paths_ledger(engine):

@@ -15,6 +15,7 @@ MAY_IMPORT = (
     "creditdash.store",
     "creditdash.errors",
     "creditdash.frames",
+    "creditdash.arrowmem",
     "creditdash.money",
     "creditdash.i18n",
     "creditdash.settings",
