@@ -285,3 +285,26 @@ def test_without_original_amounts_every_item_is_in_the_reporting_currency():
     )
     assert "original_cents" not in plain.invoices.columns
     assert ledger_arrays(plain).fx is None and not plain.has_foreign_currency
+
+
+def test_array_days_are_floored_days_since_1970_and_a_missing_due_date_falls_on_the_invoice_date():
+    invoices = pd.DataFrame(
+        {
+            "invoice_id": ["A", "B", "C"],
+            "customer_id": ["C1"] * 3,
+            "invoice_date": pd.to_datetime(
+                ["1969-12-31 23:00", "2025-03-20 00:00", "1900-02-28 12:00"]
+            ),
+            "due_date": pd.to_datetime(["1970-01-01", None, "1900-03-30"]),
+            "amount_cents": [100, 200, 300],
+        }
+    )
+    arrays = ledger_arrays(Ledger.from_frames(invoices=invoices))
+    # sorted by invoice date: C (1900-02-28 -> day -25509), A (-1), B (20167)
+    assert arrays.invoice_day.tolist() == [-25509, -1, 20167]
+    assert arrays.due_day.tolist() == [-25479, 0, 20167]
+    assert [day_number(d) for d in ("1900-02-28", "1969-12-31", "2025-03-20")] == [
+        -25509,
+        -1,
+        20167,
+    ]
