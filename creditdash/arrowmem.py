@@ -23,6 +23,7 @@ from contextlib import contextmanager
 
 _LOCK = threading.Lock()
 _DEPTH = [0]  # builds under way (threads may build at once): the pool returns after the last
+_before: list = []  # the pool in force before the first build under way
 
 
 @contextmanager
@@ -43,6 +44,3 @@ def arrow_on_malloc() -> Iterator[None]:
             if _DEPTH[0] == 0:
                 pa.set_memory_pool(_before.pop())
         pa.system_memory_pool().release_unused()  # malloc_trim: the freed pages to the system
-
-
-_before: list = []  # the pool in force before the first build under way

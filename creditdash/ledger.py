@@ -315,7 +315,7 @@ def day_to_timestamp(day: int) -> pd.Timestamp:
     return pd.Timestamp(np.datetime64(int(day), "D"))
 
 
-_DAY_US = 86_400_000_000
+DAY_US = 86_400_000_000  # microseconds in a day: datetime64[us] <-> day numbers
 _NAT = np.iinfo(np.int64).min  # NaT's integer, kept as it is
 
 
@@ -323,7 +323,7 @@ def _days(column: pd.Series) -> np.ndarray:
     """Days since 1970-01-01 (floored, as numpy's cast to days), NaT as _NAT; in integers,
     a tenth of the time of a datetime64 cast."""
     us = column.to_numpy(dtype="datetime64[us]").view(np.int64)
-    days = us // _DAY_US
+    days = us // DAY_US
     days[us == _NAT] = _NAT
     return days
 

@@ -42,11 +42,11 @@ import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 
+from creditdash.ledger import DAY_US
 from creditdash.store.engine import _sqlite_file, _where, raise_for
 from creditdash.store.sqlite_reader import shared_out
 
 _CENTS = "CAST(ROUND({column} * 100) AS BIGINT)"
-_DAY_US = 86_400_000_000
 _ONE_BATCH = 2**30  # rows per batch of the SQLite driver: one batch (see the module doc)
 
 # table -> (key, [(name, kind, expression)]); kind: text, text?, cents, cents?, int?, day, bool, rate
@@ -298,7 +298,7 @@ def _series(values, kind: str) -> pd.Series:
 
     if kind == "day":  # 'YYYY-MM-DD' (SQLite) or a date -> datetime64[us], NULL -> NaT
         days = _typed(values, pa.date32()).cast(pa.int32())
-        us = days.fill_null(0).to_numpy().astype(np.int64) * _DAY_US
+        us = days.fill_null(0).to_numpy().astype(np.int64) * DAY_US
         if values.null_count:
             us[values.is_null().to_numpy(zero_copy_only=False)] = np.iinfo(np.int64).min
         return pd.Series(us.view("datetime64[us]"))
