@@ -125,8 +125,16 @@ class Ledger:
 
     @property
     def last_date(self) -> pd.Timestamp | None:
-        """The latest invoice date: the default as-of date."""
-        return None if self.is_empty else self.invoices["invoice_date"].max()
+        """The latest invoice or payment date, where the data runs to: the default as-of date.
+
+        A ledger exported on the 30th whose last invoice is of the 20th holds the cash of the
+        days between; an as-of date on the 20th would show it as still owed.
+        """
+        if self.is_empty:
+            return None
+        newest = self.invoices["invoice_date"].max()
+        paid = self.payments["payment_date"].max() if len(self.payments) else pd.NaT
+        return paid if pd.notna(paid) and paid > newest else newest
 
 
 def _with_originals(

@@ -82,8 +82,8 @@ else:
         column.metric(ui.tr(f"review.fva.{figure}"), ui.money_compact(fva[figure]), border=True,
                       help=ui.tr(help))  # fmt: skip
 if review.broken_promises is not None:
-    st.dataframe(review.broken_promises, hide_index=True, key="rv_promises",
-                 column_config=page.headers(review.broken_promises, ("outstanding",)))  # fmt: skip
+    ui.table(review.broken_promises, key="rv_promises", empty=ui.tr("review.fva.kept"),
+             column_config=page.headers(review.broken_promises, ("outstanding",)))  # fmt: skip
 
 c_late, c_conc = st.columns(2)
 with c_late:

@@ -198,6 +198,24 @@ def test_dates_over_centuries_sort_the_same():
     assert days[-1] - days[0] > 2**16
 
 
+def test_the_default_as_of_date_is_the_latest_invoice_or_payment_date():
+    invoices = pd.DataFrame(
+        {"invoice_id": ["I1", "I2"], "customer_id": ["C1", "C1"],
+         "invoice_date": pd.to_datetime(["2026-11-02", "2026-11-20"]),
+         "due_date": pd.to_datetime(["2026-12-02", "2026-12-20"]),
+         "amount_cents": [10_000, 20_000]}
+    )  # fmt: skip
+    paid_late = pd.DataFrame(
+        {"payment_id": ["P1"], "customer_id": ["C1"], "invoice_id": ["I1"],
+         "payment_date": pd.to_datetime(["2026-11-30"]), "amount_cents": [10_000]}
+    )  # fmt: skip
+    assert Ledger.from_frames(None, invoices, paid_late).last_date == pd.Timestamp("2026-11-30")
+    paid_early = paid_late.assign(payment_date=pd.to_datetime(["2026-11-10"]))
+    assert Ledger.from_frames(None, invoices, paid_early).last_date == pd.Timestamp("2026-11-20")
+    assert Ledger.from_frames(None, invoices, None).last_date == pd.Timestamp("2026-11-20")
+    assert Ledger.from_frames().last_date is None
+
+
 def test_empty_ledger_has_empty_arrays():
     arrays = ledger_arrays(Ledger.from_frames())
     assert len(arrays.invoice_order) == len(arrays.payment_invoice) == len(arrays.customers) == 0

@@ -21,7 +21,7 @@ import streamlit as st
 import creditdash
 from creditdash import i18n, presentation
 from creditdash.aging import Basis, GroupBy
-from creditdash.ledger import Ledger
+from creditdash.ledger import NO_ATTRIBUTE, Ledger
 from creditdash.presentation import shown
 from creditdash.settings import Settings
 from creditdash.store import (  # noqa: F401
@@ -588,6 +588,7 @@ def table(frame: pd.DataFrame, *, first=(), column_config=None, where=None, empt
     if frame.empty:
         where.caption(empty or tr("table.empty"))
         return None
+    frame = _missing_named(frame)
     config = dict(column_config or {})
     for name in frame.columns:
         label = config.get(name, name)
@@ -603,6 +604,18 @@ def table(frame: pd.DataFrame, *, first=(), column_config=None, where=None, empt
         column_order=[*lead, *(c for c in shown if c not in lead)],
         **kwargs,
     )
+
+
+_GROUPS = ("segment", "region", "salesperson", "group")  # columns that may hold NO_ATTRIBUTE
+
+
+def _missing_named(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with the library's "(none)" (a customer without a segment, region or
+    salesperson) in the reader's language."""
+    found = [c for c in _GROUPS if c in frame.columns and (frame[c] == NO_ATTRIBUTE).any()]
+    if not found:
+        return frame
+    return frame.assign(**{c: frame[c].replace(NO_ATTRIBUTE, tr("aging.no_value")) for c in found})
 
 
 def _midnights(column: pd.Series) -> bool:

@@ -72,3 +72,25 @@ def test_the_first_policy_version_reads_chinese(empty_app):
     caption = next(c.value for c in at.caption if "第 1 版" in c.value)
     assert "系统（默认）" in caption and "首次使用时创建的默认政策" in caption
     assert "system" not in caption and "Default policy" not in caption
+
+
+def _table_with_unnamed_groups():
+    import pandas as pd
+
+    import ui
+
+    ui.table(pd.DataFrame({"salesperson": ["(none)", "张伟"], "customer_name": ["(none)", "甲"],
+                           "total": [1.0, 2.0]}))  # fmt: skip
+
+
+def test_a_customer_without_a_salesperson_reads_in_the_page_language():
+    from streamlit.testing.v1 import AppTest
+
+    for lang, label in (("zh", "（未填写）"), ("en", "(none)")):
+        at = AppTest.from_function(_table_with_unnamed_groups)
+        at.query_params["lang"] = lang
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        shown = at.dataframe[0].value
+        assert shown["salesperson"].tolist() == [label, "张伟"]
+        assert shown["customer_name"].tolist() == ["(none)", "甲"]  # a name is shown as it is
