@@ -81,7 +81,7 @@ with st.sidebar:
         )
     st.toggle(ui.tr("sidebar.compact"), value=True, key="compact")
     st.divider()
-    counts = ui.row_counts(ui.engine())
+    counts = ui.stored_rows()
     backend = "sqlite" if ui.settings().db_url.startswith("sqlite") else "postgres"
     st.caption(ui.tr("sidebar.source", backend=ui.tr(f"sidebar.{backend}")))
     st.caption(

@@ -381,22 +381,36 @@ def engine():
 
 
 @st.cache_resource(show_spinner=False)
-def _versions() -> dict:
-    """The data version per (database URL, import stamp), shared by every session."""
+def _per_stamp() -> dict:
+    """Counts of the stored rows per (what, database URL, import stamp), shared by every
+    session."""
     return {}
 
 
-def version() -> tuple[int, int, int]:
-    """The data version (`store.data_version`), counted again only when an import or a
-    rollback changed the import stamp: a count of a big table on every rerun is too slow."""
+def _counted(what: str, count: Callable):
+    """`count(engine)`, counted again only when an import or a rollback changed the import
+    stamp: a count of a big table on every rerun is too slow (10M invoices on PostgreSQL:
+    a scan of the table)."""
     from creditdash.store.load import import_stamp
 
-    key = (settings().db_url, import_stamp(engine()))
-    known = _versions()
+    key = (what, settings().db_url, import_stamp(engine()))
+    known = _per_stamp()
     if key not in known:
-        known.clear()
-        known[key] = data_version(engine())
+        for old in [k for k in known if k[0] == what]:
+            known.pop(old, None)
+        known[key] = count(engine())
     return known[key]
+
+
+def version() -> tuple[int, int, int]:
+    """The data version (`store.data_version`), kept per import stamp (`_counted`)."""
+    return _counted("version", data_version)
+
+
+def stored_rows() -> dict[str, int]:
+    """How many customers, invoices, payments and applied imports are stored
+    (`store.row_counts`), kept per import stamp (`_counted`)."""
+    return dict(_counted("rows", row_counts))
 
 
 @st.cache_resource(show_spinner=False)

@@ -53,6 +53,25 @@ def stored(kind: str = "counts"):
         engine.dispose()
 
 
+def test_the_sidebar_counts_the_rows_again_only_when_an_import_changed_them(empty_app, monkeypatch):
+    counted = []
+    real = ui.row_counts
+    monkeypatch.setattr(ui, "row_counts", lambda engine: counted.append(1) or real(engine))
+    at = run_page(empty_app, DATA)
+    upload_and_import(at, "first.csv", FIRST)
+    in_shell(at)
+    after_import = len(counted)
+    at.toggle(key="compact").set_value(False).run()  # reruns on unchanged data count nothing
+    at.toggle(key="compact").set_value(True).run()
+    assert len(counted) == after_import
+    assert counts_line(at) == "1 customers · 1 invoices · 0 payments"
+    at.switch_page(DATA).run()
+    upload_and_import(at, "second.csv", SECOND)
+    in_shell(at)
+    assert len(counted) > after_import
+    assert counts_line(at) == "2 customers · 2 invoices · 0 payments"
+
+
 def test_the_sidebar_follows_an_import(empty_app):
     at = run_page(empty_app, DATA)
     upload_and_import(at, "first.csv", FIRST)
