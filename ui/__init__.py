@@ -382,35 +382,33 @@ def engine():
 
 @st.cache_resource(show_spinner=False)
 def _per_stamp() -> dict:
-    """Counts of the stored rows per (what, database URL, import stamp), shared by every
-    session."""
+    """The stored rows' counts per (database URL, import stamp), shared by every session."""
     return {}
 
 
-def _counted(what: str, count: Callable):
-    """`count(engine)`, counted again only when an import or a rollback changed the import
-    stamp: a count of a big table on every rerun is too slow (10M invoices on PostgreSQL:
-    a scan of the table)."""
+def _stored() -> dict:
+    """The data version and the row counts, counted again only when an import or a rollback
+    changed the import stamp: a count of a big table on every rerun is too slow (10M
+    invoices on PostgreSQL: a scan of the table). One small query per rerun."""
     from creditdash.store.load import import_stamp
 
-    key = (what, settings().db_url, import_stamp(engine()))
+    key = (settings().db_url, import_stamp(engine()))
     known = _per_stamp()
     if key not in known:
-        for old in [k for k in known if k[0] == what]:
-            known.pop(old, None)
-        known[key] = count(engine())
+        known.clear()
+        known[key] = {"version": data_version(engine()), "rows": row_counts(engine())}
     return known[key]
 
 
 def version() -> tuple[int, int, int]:
-    """The data version (`store.data_version`), kept per import stamp (`_counted`)."""
-    return _counted("version", data_version)
+    """The data version (`store.data_version`), kept per import stamp (`_stored`)."""
+    return _stored()["version"]
 
 
 def stored_rows() -> dict[str, int]:
-    """How many customers, invoices, payments and applied imports are stored
-    (`store.row_counts`), kept per import stamp (`_counted`)."""
-    return dict(_counted("rows", row_counts))
+    """How many customers, invoices, payments and imports are stored (`store.row_counts`),
+    kept per import stamp (`_stored`)."""
+    return dict(_stored()["rows"])
 
 
 @st.cache_resource(show_spinner=False)
