@@ -49,7 +49,7 @@ at D and no rate dated on or before D is an error naming both.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from numbers import Integral
 from typing import Literal
@@ -332,14 +332,17 @@ def ar_by_month(
     end_day = day_number(end, "end")
     dates = _month_ends(end_day, int(months))
     arrays = ledger_arrays(ledger)
-    rows = [_balances(arrays, d, basis, edges, "none") for d in dates]
+    rows, retention = [], []
+    for day, state in zip(dates, _states_at(arrays, dates), strict=True):
+        rows.append(_balances(arrays, day, basis, edges, "none", state))
+        retention.append(int(_retention_not_due(ledger, arrays, day, "none", state)[0]))
     cells = np.vstack([row[1] for row in rows])
     unapplied = np.array([row[2][0] for row in rows], dtype=np.int64)
     table = pd.DataFrame(cells, columns=labels)
     table.insert(0, "month_end", pd.to_datetime(dates.astype("datetime64[D]")).as_unit("us"))
     table["unapplied"] = unapplied
     table["total"] = cells.sum(axis=1) + unapplied
-    table["retention"] = [int(_retention_not_due(ledger, arrays, d, "none")[0]) for d in dates]
+    table["retention"] = retention
     table.attrs[CENTS_COLUMNS_ATTR] = [*labels, "unapplied", "total", "retention"]
     return table
 
@@ -422,6 +425,31 @@ def _state_at(arrays: LedgerArrays, day: int) -> _State:
     exchange = _exchange_at(arrays, arrays.fx, day, n, m, applied, outstanding)
     outstanding[exchange.invoices] += exchange.invoice_difference
     return _State(n, m, applied, paid, outstanding, exchange)
+
+
+def _states_at(arrays: LedgerArrays, days: np.ndarray) -> Iterator[_State]:
+    """`_state_at(arrays, day)` for each of `days`, one at a time.
+
+    For ascending days on a ledger in one currency, the payments are summed per
+    invoice once in all: each day adds only the payments dated since the day
+    before. (Invoices dated after a day are cut off by its `[:n]`, as the
+    payments a day does not apply are.)
+    """
+    if arrays.fx is not None or np.any(np.diff(days) < 0):
+        yield from (_state_at(arrays, int(day)) for day in days)
+        return
+    spare = len(arrays.invoice_weights)  # the bin of payments without an invoice
+    paid = np.zeros(spare + 1, dtype=arrays.payment_weights.dtype)
+    counted = 0
+    for day in days:
+        n, m = arrays.invoices_until(int(day)), arrays.payments_until(int(day))
+        new = arrays.payment_invoice[counted:m]
+        weights = arrays.payment_weights[counted:m]
+        paid += _sum_by(np.where(new >= 0, new, spare), weights, spare + 1).astype(paid.dtype)
+        counted = m
+        applied = arrays.payment_invoice[:m].view(np.uintp) < n
+        outstanding = arrays.invoice_weights[:n] - paid[:n]
+        yield _State(n, m, applied, paid[:n].copy(), outstanding)
 
 
 def _exchange_at(
@@ -625,17 +653,20 @@ def _month_ends(end_day: int, months: int) -> np.ndarray:
 _RETENTION_KEY = "aging.retention_items"
 
 
-def _retention_not_due(ledger: Ledger, arrays: LedgerArrays, day: int, by: str) -> np.ndarray:
+def _retention_not_due(
+    ledger: Ledger, arrays: LedgerArrays, day: int, by: str, state: _State | None = None
+) -> np.ndarray:
     """Outstanding of retention items (part "retention") not yet due at `day`, per group.
 
     One value per `arrays.group_codes(by)` label, or one for by="none"; int64
-    cents. A ledger without retention items costs nothing here.
+    cents. A ledger without retention items costs nothing here. `state` is
+    `_state_at(arrays, day)` when the caller has it already.
     """
     size = 1 if by == "none" else len(arrays.group_codes(by).labels)
     held = _retention_items(ledger, arrays)
     if held is None:
         return np.zeros(size, dtype=np.int64)
-    state = _state_at(arrays, day)
+    state = _state_at(arrays, day) if state is None else state
     n = state.n_invoices
     keep = held[:n] & (arrays.due_day[:n] >= day)
     if not keep.any():

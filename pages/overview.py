@@ -1,16 +1,12 @@
 """Overview: the KPI tiles, AR by month and the customers most overdue."""
 
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Literal
 
 import streamlit as st
 
 import ui
-from creditdash import charts
-from creditdash.aging import BUCKET_EDGES_DEFAULT, bucket_labels, to_money
-from creditdash.presentation import top_overdue
-from creditdash.report.labels import bucket
+import ui.overview as page
 
 ui.page_guard("pages/overview.py")
 st.title(ui.tr("overview.title"))
@@ -18,9 +14,8 @@ if ui.empty_state():
     st.stop()
 
 as_of = ui.as_of()
-version = ui.version()
-now = ui.kpis_at(version, as_of)
-before = ui.kpis_at(version, as_of - timedelta(days=7))
+shown = page.figures(ui.version(), as_of)
+now, before = shown.now, shown.week_before
 currency = ui.settings().reporting_currency
 st.caption(ui.tr("overview.caption", as_of=f"{as_of:%Y-%m-%d}", days=now.window_days))
 
@@ -48,30 +43,18 @@ for column, (key, fmt, colour) in zip(columns, TILES, strict=True):
         border=True,
     )
 
-labels = bucket_labels(BUCKET_EDGES_DEFAULT, "due")
 lang = ui.lang()
 left, right = st.columns([3, 2])
 with left:
-    monthly = ui.ar_by_month(version, as_of)
-    figure = charts.ar_by_month_chart(
-        to_money(monthly),
-        labels,
-        currency=currency,
-        title=ui.tr("chart.ar_by_month"),
-        y_title=ui.tr("chart.outstanding"),
-        names={b: bucket(b, lang) for b in labels},
-    )
-    st.plotly_chart(ui.localised(figure), key="ar_by_month")
+    st.plotly_chart(ui.localised(page.ar_by_month_chart(shown, currency, lang)), key="ar_by_month")
 with right:
-    table = ui.aging_table(version, as_of, "due", BUCKET_EDGES_DEFAULT, "customer")
-    top = top_overdue(table, labels, n=10)
+    top = shown.top_overdue()
     if top.empty:
         st.success(ui.tr("overview.no_overdue"))
     else:
-        figure = charts.top_overdue_chart(
-            top, currency=currency, title=ui.tr("chart.top_overdue"), x_title=ui.tr("chart.overdue")
+        st.plotly_chart(
+            ui.localised(page.top_overdue_chart(top, currency, lang)), key="top_overdue"
         )
-        st.plotly_chart(ui.localised(figure), key="top_overdue")
         st.dataframe(
             top,
             hide_index=True,

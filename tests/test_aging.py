@@ -296,6 +296,20 @@ def test_ar_by_month(ledger):
     assert len(ar_by_month(ledger, AS_OF)) == 12
 
 
+@pytest.mark.parametrize(("seed", "scale"), [(1, 1), (2, 1), (3, 10**9)])
+@pytest.mark.parametrize("basis", ["due", "invoice"])
+def test_ar_by_month_is_the_aging_at_each_month_end(seed, scale, basis):
+    # the month ends share one running sum of payments per invoice; aging_totals sums afresh
+    # (scale 10**9 takes the sums past float64's exact range: the int64 path)
+    ledger = reference.random_ledger(seed, scale=scale)
+    edges = BUCKET_EDGES_DEFAULT
+    monthly = ar_by_month(ledger, "2024-12-31", months=30, basis=basis)
+    for row in monthly.itertuples(index=False):
+        fresh = aging_totals(ledger, row.month_end, basis=basis, edges=edges).iloc[0].tolist()
+        assert list(row[1:]) == fresh, row.month_end
+        assert row.total == reference.ar(ledger, row.month_end.date())[0]
+
+
 def test_to_money(ledger):
     money = to_money(aging(ledger, AS_OF))
     a = money.set_index("customer_id").loc["A"]

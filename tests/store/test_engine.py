@@ -6,7 +6,7 @@ from sqlalchemy import inspect, text
 
 from creditdash.settings import DEFAULT_DB_URL, Settings
 from creditdash.store import has_schema, make_engine, open_store
-from creditdash.store.engine import migration_heads
+from creditdash.store.engine import SCHEMA_HEADS, applied_revisions, migration_heads
 
 
 def test_sqlite_connections_get_wal_foreign_keys_and_busy_timeout(tmp_path):
@@ -59,3 +59,37 @@ def test_settings_from_env_defaults_and_overrides():
         False,
         50,
     )
+
+
+def test_the_heads_a_current_store_is_checked_against_are_alembics_heads():
+    # a new migration must be added to SCHEMA_HEADS, or stores at the old heads skip it
+    assert set(migration_heads()) == SCHEMA_HEADS
+
+
+def test_a_store_missing_a_branch_head_is_migrated_on_open(tmp_path):
+    url = f"sqlite:///{tmp_path / 'behind.sqlite'}"
+    open_store(url).dispose()
+    engine = make_engine(url)
+    with engine.begin() as conn:  # as a store written before 0012 records it
+        conn.execute(
+            text("UPDATE alembic_version SET version_num = '0009_invoice_parts' "
+                 "WHERE version_num = '0012_audit_not_null'")
+        )  # fmt: skip
+    engine.dispose()
+    open_store(url).dispose()
+    engine = make_engine(url)
+    assert set(applied_revisions(engine)) == SCHEMA_HEADS
+    engine.dispose()
+
+
+def test_a_current_store_opens_without_running_alembic(tmp_path, monkeypatch):
+    import alembic.command
+
+    url = f"sqlite:///{tmp_path / 'current.sqlite'}"
+    open_store(url).dispose()
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("Alembic ran on a store already at every head")
+
+    monkeypatch.setattr(alembic.command, "upgrade", refuse)
+    open_store(url).dispose()

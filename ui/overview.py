@@ -1,0 +1,88 @@
+"""The Overview's figures and charts, made ready by the server (`serve.py`) before the first
+visitor asks: the first page of a session then draws from memory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+import plotly.graph_objects as go
+
+import creditdash
+import ui
+from creditdash import charts, i18n
+from creditdash.aging import BUCKET_EDGES_DEFAULT, bucket_labels, to_money
+from creditdash.presentation import top_overdue
+from creditdash.report.labels import bucket
+
+WEEK = timedelta(days=7)  # the tiles' changes are against the same figures a week before
+TOP = 10  # customers in the most-overdue chart and table
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What the Overview draws at one as-of date (money in int64 cents)."""
+
+    now: creditdash.Kpis
+    week_before: creditdash.Kpis
+    monthly: pd.DataFrame  # AR at each of the last 12 month-ends by bucket (`ar_by_month`)
+    by_customer: pd.DataFrame  # aging by customer on the due-date basis (`aging`)
+
+    def top_overdue(self) -> pd.DataFrame:
+        """The customers most overdue (`presentation.top_overdue`): customer, overdue (money),
+        total, oldest_bucket; empty when nobody is overdue."""
+        return top_overdue(self.by_customer, bucket_labels(BUCKET_EDGES_DEFAULT, "due"), n=TOP)
+
+
+def figures(version_key: tuple, as_of: date) -> Figures:
+    """The Overview's figures at `as_of`, each from the app's per-version caches."""
+    return Figures(
+        now=ui.kpis_at(version_key, as_of),
+        week_before=ui.kpis_at(version_key, as_of - WEEK),
+        monthly=ui.ar_by_month(version_key, as_of),
+        by_customer=ui.aging_table(version_key, as_of, "due", BUCKET_EDGES_DEFAULT, "customer"),
+    )
+
+
+def ar_by_month_chart(shown: Figures, currency: str, lang: str) -> go.Figure:
+    """AR at each month-end, stacked by due-date bucket, in `lang` (not yet `charts.localise`d)."""
+    labels = bucket_labels(BUCKET_EDGES_DEFAULT, "due")
+    return charts.ar_by_month_chart(
+        to_money(shown.monthly),
+        labels,
+        currency=currency,
+        title=i18n.t("chart.ar_by_month", lang),
+        y_title=i18n.t("chart.outstanding", lang),
+        names={b: bucket(b, lang) for b in labels},
+    )
+
+
+def top_overdue_chart(top: pd.DataFrame, currency: str, lang: str) -> go.Figure:
+    """`top` (`Figures.top_overdue`) as bars, in `lang` (not yet `charts.localise`d)."""
+    return charts.top_overdue_chart(
+        top,
+        currency=currency,
+        title=i18n.t("chart.top_overdue", lang),
+        x_title=i18n.t("chart.overdue", lang),
+    )
+
+
+def prepare() -> Figures | None:
+    """Load the ledger and compute the Overview at the as-of date a new session starts on (the
+    ledger's latest date); draw its charts and format a figure once in each language, which
+    loads the number formats and the chart library's parts. None when there is no data."""
+    last = ui.ledger().last_date
+    if last is None:
+        return None
+    shown = figures(ui.version(), last.date())
+    currency = ui.settings().reporting_currency
+    top = shown.top_overdue()
+    for lang in i18n.LANGS:
+        charts.localise(ar_by_month_chart(shown, currency, lang), lang).to_json()
+        if not top.empty:
+            charts.localise(top_overdue_chart(top, currency, lang), lang).to_json()
+        i18n.money(shown.now.total_ar, currency, lang, compact=True)
+        i18n.money(shown.now.total_ar, currency, lang)
+        i18n.number(shown.now.overdue_pct, lang, 1)
+    return shown
