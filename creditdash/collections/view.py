@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 import creditdash.collections.records as records
@@ -243,19 +244,19 @@ def disputed_amounts(
         recorded = set(records.open_disputes_at(disputes, as_of)["invoice_id"])
     by_record = items["invoice_id"].isin(recorded)
     flagged = items["disputed"].to_numpy(dtype=bool) | by_record.to_numpy()
-    hit = items[flagged].assign(recorded=by_record[flagged].to_numpy())
+    hit = items[flagged]
     if hit.empty:
         return pd.DataFrame({c: pd.Series(dtype="int64" if c.endswith(("cents", "items"))
                                           else "str") for c in DISPUTED_COLUMNS})  # fmt: skip
-    grouped = hit.groupby(["customer_id", "customer_name"], sort=False)
+    outstanding = hit["outstanding_cents"].to_numpy(dtype="int64")
+    hit = hit.assign(recorded_cents=np.where(by_record[flagged].to_numpy(), outstanding, 0))
+    # a customer without a name is still a customer: its group is kept (dropna=False)
+    grouped = hit.groupby(["customer_id", "customer_name"], sort=False, dropna=False)
     out = pd.DataFrame(
         {
             "disputed_cents": grouped["outstanding_cents"].sum(),
             "disputed_items": grouped.size(),
-            "recorded_cents": grouped.apply(
-                lambda g: int(g.loc[g["recorded"], "outstanding_cents"].sum()),
-                include_groups=False,
-            ),
+            "recorded_cents": grouped["recorded_cents"].sum(),
         }
     ).reset_index()
     out = out.astype({"disputed_cents": "int64", "disputed_items": "int64",

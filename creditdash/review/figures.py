@@ -156,9 +156,9 @@ def alerts(ledger: Ledger, as_of: DateLike, customers: pd.DataFrame) -> pd.DataF
              Text("review.detail.over_90", {"days": int(r.max_dpd)}))
         )  # fmt: skip
     items = open_items(ledger, as_of, edges=EDGES)
-    disputed = (
+    disputed = (  # a customer without a name counts too (dropna=False)
         items.loc[items["disputed"] & (items["outstanding_cents"] > 0)]
-        .groupby(["customer_id", "customer_name"])["outstanding_cents"]
+        .groupby(["customer_id", "customer_name"], dropna=False)["outstanding_cents"]
         .agg(["sum", "count"])
         .reset_index()
     )

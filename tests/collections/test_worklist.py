@@ -351,3 +351,20 @@ def test_the_worklist_matches_a_plain_item_by_item_computation(seed):
     assert every["disputed_cents"].ne(0).any() and every["open_disputes"].gt(0).any()
     assert every["grade"].eq("").any() and every["pd"].isna().any()
     assert every["collector"].ne("").any() and every["last_contact"].notna().any()
+
+
+def test_disputed_amounts_split_flagged_from_recorded_and_keep_a_customer_without_a_name(company):
+    from creditdash.ledger import Ledger
+
+    invoices = company.invoices.assign(disputed=company.invoices["invoice_id"].isin(["I32"]))
+    customers = company.customers.assign(
+        customer_name=company.customers["customer_name"].where(
+            company.customers["customer_id"] != "C3"
+        )
+    )
+    flagged = Ledger.from_frames(customers, invoices, company.payments)
+    disputes = dispute_rows((1, "I21", "C2", "2026-06-10", None, None))
+    table = disputed_amounts(flagged, AS_OF, disputes).set_index("customer_id")
+    assert table["disputed_cents"].to_dict() == {"C2": 500_000, "C3": 70_000}
+    assert table["recorded_cents"].to_dict() == {"C2": 500_000, "C3": 0}
+    assert table["disputed_items"].to_dict() == {"C2": 1, "C3": 1}

@@ -43,6 +43,17 @@ def test_alerts_follow_the_ledger_rules(ledger):
     }
 
 
+def test_a_disputed_invoice_of_a_customer_without_a_name_is_still_an_alert(ledger):
+    from creditdash.ledger import Ledger
+
+    customers = ledger.customers.copy()
+    customers.loc[customers["customer_id"] == "C3", "customer_name"] = None
+    nameless = Ledger.from_frames(customers, ledger.invoices, ledger.payments)
+    figures = week_figures(nameless, "2026-11-20", optional=False)
+    disputed = [a for a in figures["alerts"] if a["key"] == "disputed:C3"]
+    assert len(disputed) == 1 and disputed[0]["amount"] == 30_000
+
+
 def test_concentration_top10_is_everything_in_a_small_book(ledger):
     figures = week_figures(ledger, "2026-11-20", optional=False)
     assert figures["concentration"]["top10_pct"] == pytest.approx(100.0)
