@@ -18,6 +18,7 @@ from creditdash.report.labels import bucket
 
 WEEK = timedelta(days=7)  # the tiles' changes are against the same figures a week before
 TOP = 10  # customers in the most-overdue chart and table
+LABELS = bucket_labels(BUCKET_EDGES_DEFAULT, "due")  # the Overview ages by due date
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Figures:
     def top_overdue(self) -> pd.DataFrame:
         """The customers most overdue (`presentation.top_overdue`): customer, overdue (money),
         total, oldest_bucket; empty when nobody is overdue."""
-        return top_overdue(self.by_customer, bucket_labels(BUCKET_EDGES_DEFAULT, "due"), n=TOP)
+        return top_overdue(self.by_customer, LABELS, n=TOP)
 
 
 def figures(version_key: tuple, as_of: date) -> Figures:
@@ -47,14 +48,13 @@ def figures(version_key: tuple, as_of: date) -> Figures:
 
 def ar_by_month_chart(shown: Figures, currency: str, lang: str) -> go.Figure:
     """AR at each month-end, stacked by due-date bucket, in `lang` (not yet `charts.localise`d)."""
-    labels = bucket_labels(BUCKET_EDGES_DEFAULT, "due")
     return charts.ar_by_month_chart(
         to_money(shown.monthly),
-        labels,
+        LABELS,
         currency=currency,
         title=i18n.t("chart.ar_by_month", lang),
         y_title=i18n.t("chart.outstanding", lang),
-        names={b: bucket(b, lang) for b in labels},
+        names={b: bucket(b, lang) for b in LABELS},
     )
 
 

@@ -303,7 +303,7 @@ def open_store(url: str) -> Engine:
     path = _sqlite_file(parsed)
     if path is not None and path.is_file() and not os.access(path, os.W_OK):
         engine = make_engine(url, read_only=True)
-        missing = sorted(set(migration_heads()) - set(applied_revisions(engine)))
+        missing = sorted(SCHEMA_HEADS - set(applied_revisions(engine)))
         if missing:
             engine.dispose()
             _refuse_outdated(path, missing)
