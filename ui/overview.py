@@ -1,13 +1,18 @@
 """The Overview's figures and charts, made ready by the server (`serve.py`) before the first
-visitor asks: the first page of a session then draws from memory."""
+visitor asks: the first page of a session then draws from memory.
+
+The figures at the latest date are also saved beside the saved ledger
+(`creditdash.store.ledger_cache.save_figures`), so a restart on unchanged data
+reads them instead of computing them again."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
 import pandas as pd
 import plotly.graph_objects as go
+import streamlit as st
 
 import creditdash
 import ui
@@ -15,6 +20,7 @@ from creditdash import charts, i18n
 from creditdash.aging import BUCKET_EDGES_DEFAULT, bucket_labels, to_money
 from creditdash.presentation import top_overdue
 from creditdash.report.labels import bucket
+from creditdash.store import ledger_cache
 
 WEEK = timedelta(days=7)  # the tiles' changes are against the same figures a week before
 TOP = 10  # customers in the most-overdue chart and table
@@ -36,8 +42,18 @@ class Figures:
         return top_overdue(self.by_customer, LABELS, n=TOP)
 
 
+@st.cache_resource(show_spinner=False)
+def _prepared() -> dict:
+    """The figures `prepare` made, by (data version, as-of date): the latest only."""
+    return {}
+
+
 def figures(version_key: tuple, as_of: date) -> Figures:
-    """The Overview's figures at `as_of`, each from the app's per-version caches."""
+    """The Overview's figures at `as_of`: those `prepare` made, else each from the app's
+    per-version caches."""
+    found = _prepared().get((version_key, as_of))
+    if found is not None:
+        return found
     return Figures(
         now=ui.kpis_at(version_key, as_of),
         week_before=ui.kpis_at(version_key, as_of - WEEK),
@@ -72,10 +88,18 @@ def prepare() -> Figures | None:
     """Load the ledger and compute the Overview at the as-of date a new session starts on (the
     ledger's latest date); draw its charts and format a figure once in each language, which
     loads the number formats and the chart library's parts. None when there is no data."""
-    last = ui.ledger().last_date
+    version_key, loaded = ui.version(), ui.ledger()
+    last = loaded.last_date
     if last is None:
         return None
-    shown = figures(ui.version(), last.date())
+    as_of = last.date()
+    shown = _saved(loaded, as_of)
+    if shown is None:
+        shown = figures(version_key, as_of)
+        _save(loaded, as_of, shown)
+    prepared = _prepared()
+    prepared.clear()
+    prepared[(version_key, as_of)] = shown
     currency = ui.settings().reporting_currency
     top = shown.top_overdue()
     for lang in i18n.LANGS:
@@ -86,3 +110,35 @@ def prepare() -> Figures | None:
         i18n.money(shown.now.total_ar, currency, lang)
         i18n.number(shown.now.overdue_pct, lang, 1)
     return shown
+
+
+_SAVED_AS = "overview"
+
+
+def _saved(loaded: creditdash.Ledger, as_of: date) -> Figures | None:
+    """The figures at `as_of` saved beside `loaded`'s saved ledger, if they are current."""
+    folder, key = ui.settings().ledger_cache, ledger_cache.key_of(loaded)
+    if folder is None or key is None:
+        return None
+    found = ledger_cache.load_figures(folder, key, _SAVED_AS, {"as_of": as_of.isoformat()})
+    if found is None:
+        return None
+    frames, values = found
+    try:
+        return Figures(
+            now=creditdash.Kpis(**values["now"]),
+            week_before=creditdash.Kpis(**values["week_before"]),
+            monthly=frames["monthly"],
+            by_customer=frames["by_customer"],
+        )
+    except (KeyError, TypeError):  # saved by a Kpis of other fields: computed again
+        return None
+
+
+def _save(loaded: creditdash.Ledger, as_of: date, shown: Figures) -> None:
+    folder, key = ui.settings().ledger_cache, ledger_cache.key_of(loaded)
+    if folder is None or key is None:
+        return
+    frames = {"monthly": shown.monthly, "by_customer": shown.by_customer}
+    values = {"now": asdict(shown.now), "week_before": asdict(shown.week_before)}
+    ledger_cache.save_figures(folder, key, _SAVED_AS, {"as_of": as_of.isoformat()}, frames, values)

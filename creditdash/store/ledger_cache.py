@@ -16,6 +16,10 @@ writer writes a temporary file beside the cache file and renames it over
 it (`os.replace`, atomic), so a reader sees the old file or the new one,
 whole; the checksum at the end catches a torn or damaged file anyway.
 
+Beside a ledger, a few figures computed from it may be saved the same way
+(`save_figures`: the Overview's, at the latest date), used only under the same
+key and the same source of the whole library (`source_digest`).
+
 Layout: MAGIC, the header's length (8 bytes, little-endian), the header
 (JSON: key, currency, and per blob its name, kind, offset and length),
 the blobs (frames as Arrow IPC streams, arrays as raw bytes), then the
@@ -29,6 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import json
 import mmap
@@ -100,9 +105,14 @@ def save(folder: Path, key: CacheKey, ledger: Ledger) -> Path | None:
     for name, kind, meta, data in blobs:
         header.append({"name": name, "kind": kind, **meta, "offset": offset, "length": len(data)})
         offset += len(data)
-    head = json.dumps(
-        {"key": key.as_dict(), "currency": ledger.currency, "blobs": header}, sort_keys=True
-    ).encode()
+    head = {"key": key.as_dict(), "currency": ledger.currency, "blobs": header}
+    return _write(path, head, [b[3] for b in blobs])
+
+
+def _write(path: Path, head: dict, parts: list[Blob]) -> Path | None:
+    """Write the file `path` (layout in the module doc) by renaming a whole one over it; None
+    when the folder cannot be written."""
+    head_bytes = json.dumps(head, sort_keys=True).encode()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
@@ -111,7 +121,7 @@ def save(folder: Path, key: CacheKey, ledger: Ledger) -> Path | None:
     try:
         with os.fdopen(handle, "wb") as out:
             crc = 0
-            for part in (MAGIC, len(head).to_bytes(8, "little"), head, *(b[3] for b in blobs)):
+            for part in (MAGIC, len(head_bytes).to_bytes(8, "little"), head_bytes, *parts):
                 out.write(part)
                 crc = zlib.crc32(part, crc)
             out.write(crc.to_bytes(_CRC, "little") + MAGIC)
@@ -198,22 +208,29 @@ def _frame_bytes(frame: pd.DataFrame) -> memoryview:
 
 def load(folder: Path, key: CacheKey) -> Ledger | None:
     """The cached ledger of `key`, or None when there is none or any doubt about it."""
-    path = cache_file(folder, key)
     try:
-        data = _verified(path)
-        if data is None:
+        opened = _opened(cache_file(folder, key))
+        if opened is None or opened[0].get("key") != key.as_dict():
             return None
-        size = int.from_bytes(bytes(data[8:16]), "little")
-        head = json.loads(bytes(data[16 : 16 + size]))
-        if head.get("key") != key.as_dict():
-            return None
-        return _ledger(head, data[16 + size :].data)
+        ledger = _ledger(*opened)
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None
     except Exception as err:  # a damaged Arrow stream that passed the checksum: still no trust
         if type(err).__module__.startswith("pyarrow"):
             return None
         raise
+    remember(ledger, key)
+    return ledger
+
+
+def _opened(path: Path) -> tuple[dict, memoryview] | None:
+    """The header and the blobs of the file at `path` when it is whole, else None."""
+    data = _verified(path)
+    if data is None:
+        return None
+    size = int.from_bytes(bytes(data[8:16]), "little")
+    head = json.loads(bytes(data[16 : 16 + size]))
+    return head, data[16 + size :].data
 
 
 def _verified(path: Path) -> np.ndarray | None:
@@ -286,3 +303,96 @@ def _frame(data: memoryview) -> pd.DataFrame:
     with pa.ipc.open_stream(pa.py_buffer(data)) as reader:
         table = reader.read_all()
     return table.to_pandas()
+
+
+# --- the key a ledger was loaded under ------------------------------------------
+
+_KEY = "ledger_cache.key"
+
+
+def remember(ledger: Ledger, key: CacheKey) -> None:
+    """Note on `ledger` the key it was saved or found under (`key_of`)."""
+    ledger._cache[_KEY] = key
+
+
+def key_of(ledger: Ledger) -> CacheKey | None:
+    """The key `ledger` was saved or found under; None for one loaded without a cache."""
+    return ledger._cache.get(_KEY)
+
+
+# --- figures computed from a cached ledger -----------------------------------------
+#
+# A few figures a first page needs (the Overview's), saved beside the ledger they were
+# computed from, in the same layout: a restart on unchanged data draws them without
+# computing them. They are used only under the same ledger key, name and parameters, and
+# the same source of the whole library (`source_digest`): a change to how any figure is
+# computed recomputes them. Any doubt about the file means they are computed again.
+
+_FIGURES_SUFFIX = ".figures"
+
+
+def figures_file(folder: Path, key: CacheKey, name: str) -> Path:
+    """The file that holds the figures `name` of `key`'s database and currency."""
+    ledger_file = cache_file(folder, key)
+    return ledger_file.with_name(f"{ledger_file.stem}.{name}{_FIGURES_SUFFIX}")
+
+
+@functools.cache
+def source_digest() -> str:
+    """A digest of the source of every module of the library."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256(MAGIC)
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def _figures_head(key: CacheKey, name: str, params: dict) -> dict:
+    return {"key": key.as_dict(), "code": source_digest(), "name": name, "params": params}
+
+
+def save_figures(
+    folder: Path,
+    key: CacheKey,
+    name: str,
+    params: dict,
+    frames: dict[str, pd.DataFrame],
+    values: dict,
+) -> Path | None:
+    """Save `frames` and `values` (plain JSON values) as the figures `name` at `params` (plain
+    JSON values, e.g. the as-of date as text) of the ledger saved under `key`; their path,
+    or None when the folder cannot be written."""
+    parts = [(f, _frame_bytes(frame.reset_index(drop=True))) for f, frame in frames.items()]
+    header, offset = [], 0
+    for frame_name, data in parts:
+        header.append({"name": frame_name, "offset": offset, "length": len(data)})
+        offset += len(data)
+    head = {**_figures_head(key, name, params), "values": values, "blobs": header}
+    return _write(figures_file(folder, key, name), head, [data for _, data in parts])
+
+
+def load_figures(
+    folder: Path, key: CacheKey, name: str, params: dict
+) -> tuple[dict[str, pd.DataFrame], dict] | None:
+    """The frames and values `save_figures` saved for exactly these arguments and this
+    library's source, or None when there are none or any doubt about them."""
+    try:
+        opened = _opened(figures_file(folder, key, name))
+        if opened is None:
+            return None
+        head, blobs = opened
+        if {k: head.get(k) for k in ("key", "code", "name", "params")} != _figures_head(
+            key, name, params
+        ):
+            return None
+        frames = {
+            b["name"]: _frame(blobs[b["offset"] : b["offset"] + b["length"]]) for b in head["blobs"]
+        }
+        return frames, head["values"]
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None
+    except Exception as err:  # a damaged Arrow stream that passed the checksum: still no trust
+        if type(err).__module__.startswith("pyarrow"):
+            return None
+        raise

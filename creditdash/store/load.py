@@ -307,6 +307,7 @@ def load_ledger(
             ledger_arrays(ledger)  # what the figures need first; saved with the frames
     if cache is not None and identity is not None:
         key = ledger_cache.CacheKey(identity, version, currency)
+        ledger_cache.remember(ledger, key)
         if save_later:
             ledger_cache.save_in_background(cache, key, ledger)
         else:

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import threading
+
+import pandas as pd
+import streamlit as st
+
 import creditdash
 import serve
 import ui.overview
 from creditdash import i18n
+from creditdash.importing import import_sources
+from creditdash.ingest import Source
 
 
 def _refuse(*_args, **_kwargs):
@@ -33,3 +40,70 @@ def test_prepare_on_an_empty_store_has_nothing_to_draw(empty_app):
 
 def test_the_streamlit_warm_up_finds_what_it_calls():
     serve.warm_streamlit()  # a Streamlit upgrade that moves these fails here, not silently
+
+
+def _restart() -> None:
+    """What a new server process starts with: the saved files, nothing in memory."""
+    for thread in threading.enumerate():
+        if thread.name == "ledger-cache-save":
+            thread.join()
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def _same(a: ui.overview.Figures, b: ui.overview.Figures) -> None:
+    assert a.now == b.now and a.week_before == b.week_before
+    pd.testing.assert_frame_equal(a.monthly, b.monthly, check_exact=True)
+    pd.testing.assert_frame_equal(a.by_customer, b.by_customer, check_exact=True)
+    # which columns are cents (`to_money` reads it): lost, the charts would be 100x too high
+    assert a.monthly.attrs == b.monthly.attrs and a.monthly.attrs["cents_columns"]
+    assert a.by_customer.attrs == b.by_customer.attrs
+
+
+def test_a_restart_on_unchanged_data_reads_the_saved_figures(demo_app, monkeypatch):
+    computed = ui.overview.prepare()
+    assert computed is not None
+    _restart()
+    for name in ("kpis", "aging", "ar_by_month"):
+        monkeypatch.setattr(creditdash, name, _refuse)
+    again = ui.overview.prepare()
+    assert again is not None
+    _same(again, computed)
+    demo_app.run()
+    assert not demo_app.exception, [e.value for e in demo_app.exception]
+    currency = ui.settings().reporting_currency
+    assert demo_app.metric[0].value == i18n.money(
+        computed.now.total_ar, currency, "en", compact=True
+    )
+
+
+def test_saved_figures_of_an_earlier_version_are_computed_again(demo_app):
+    before = ui.overview.prepare()
+    assert before is not None
+    last = ui.ledger().last_date.date()
+    late = (
+        "Invoice No,Customer ID,Invoice Date,Due Date,Amount\n"
+        f"LATE-1,{ui.ledger().customers['customer_id'].iloc[0]},{last},{last},1000.00\n"
+    )
+    import_sources(ui.engine(), [Source("late.csv", late.encode())])
+    _restart()
+    after = ui.overview.prepare()
+    assert after is not None
+    assert round(after.now.total_ar - before.now.total_ar, 2) == 1000.00
+    _restart()
+    _same(ui.overview.prepare(), after)  # and those of the new version were saved
+
+
+def test_damaged_saved_figures_are_computed_again(demo_app, monkeypatch):
+    computed = ui.overview.prepare()
+    assert computed is not None
+    _restart()
+    for path in ui.settings().ledger_cache.glob("*.figures"):
+        data = bytearray(path.read_bytes())
+        data[len(data) // 2] ^= 0x40
+        path.write_bytes(bytes(data))
+    calls = []
+    real = creditdash.kpis
+    monkeypatch.setattr(creditdash, "kpis", lambda *a, **k: calls.append(1) or real(*a, **k))
+    _same(ui.overview.prepare(), computed)
+    assert calls  # computed, not read

@@ -247,3 +247,97 @@ def test_two_processes_loading_at_once_leave_one_whole_file(sqlite_engine, tmp_p
     assert len(set(outputs)) == 1
     assert [p.suffix for p in folder.iterdir()] == [".ledger"]  # no temporary file left
     assert loaded(sqlite_engine, folder)[1] == FROM_CACHE
+
+
+# --- figures saved beside a ledger -------------------------------------------------
+
+
+def test_a_loaded_ledger_knows_its_key_read_or_found(sqlite_engine, tmp_path):
+    fill(sqlite_engine)
+    key = ledger_cache.CacheKey(
+        database_identity(sqlite_engine), cache_version(sqlite_engine), "CNY"
+    )
+    read, steps = loaded(sqlite_engine, tmp_path)
+    assert steps != FROM_CACHE and ledger_cache.key_of(read) == key
+    found, steps = loaded(sqlite_engine, tmp_path)
+    assert steps == FROM_CACHE and ledger_cache.key_of(found) == key
+    assert ledger_cache.key_of(load_ledger(sqlite_engine, "CNY")) is None  # no cache, no key
+
+
+def _figures() -> tuple[dict, dict]:
+    import pandas as pd
+
+    frames = {
+        "monthly": pd.DataFrame(
+            {
+                "month_end": pd.to_datetime(["2024-01-31", "2024-02-29"]).astype("datetime64[us]"),
+                "current": pd.Series([2**62, -5], dtype="int64"),
+            }
+        ),
+        "by_customer": pd.DataFrame(
+            {
+                "customer_id": pd.Series(["C1", "客户2"], dtype="str"),
+                "customer_name": pd.Series([None, "名称"], dtype="str"),
+                "total": pd.Series([123, 0], dtype="int64"),
+            }
+        ),
+    }
+    frames["monthly"].attrs["cents_columns"] = ["current"]
+    values = {"now": {"total_ar": 1234.56, "dso": None, "days": 90, "capped": False}}
+    return frames, values
+
+
+def test_figures_saved_beside_a_ledger_come_back_exactly(tmp_path):
+    import pandas as pd
+
+    key = ledger_cache.CacheKey("sqlite:/x.sqlite", "3|3|10|t|d", "CNY")
+    frames, values = _figures()
+    params = {"as_of": "2024-02-29"}
+    assert ledger_cache.save_figures(tmp_path, key, "overview", params, frames, values)
+    found = ledger_cache.load_figures(tmp_path, key, "overview", params)
+    assert found is not None
+    for name, frame in frames.items():
+        pd.testing.assert_frame_equal(found[0][name], frame, check_exact=True)
+        assert found[0][name].attrs == frame.attrs  # e.g. which columns are cents
+    assert found[1] == values
+
+
+def test_figures_of_another_version_date_name_or_library_source_are_not_used(tmp_path, monkeypatch):
+    key = ledger_cache.CacheKey("sqlite:/x.sqlite", "3|3|10|t|d", "CNY")
+    frames, values = _figures()
+    params = {"as_of": "2024-02-29"}
+    ledger_cache.save_figures(tmp_path, key, "overview", params, frames, values)
+    newer = ledger_cache.CacheKey("sqlite:/x.sqlite", "4|4|11|t|e", "CNY")
+    assert ledger_cache.load_figures(tmp_path, newer, "overview", params) is None
+    assert ledger_cache.load_figures(tmp_path, key, "overview", {"as_of": "2024-01-31"}) is None
+    assert ledger_cache.load_figures(tmp_path, key, "review", params) is None
+    assert ledger_cache.load_figures(tmp_path, key, "overview", params) is not None
+    monkeypatch.setattr(ledger_cache, "source_digest", lambda: "another library")
+    assert ledger_cache.load_figures(tmp_path, key, "overview", params) is None
+
+
+def test_a_change_to_any_module_of_the_library_changes_the_source_digest(monkeypatch):
+    compute = ledger_cache.source_digest.__wrapped__
+    before = compute()
+    assert before == ledger_cache.source_digest()
+    real = Path.read_bytes
+
+    def edited(path: Path) -> bytes:  # one figure's code edited, the rest as they are
+        return real(path) + (b"# edited" if path.name == "kpis.py" else b"")
+
+    monkeypatch.setattr(Path, "read_bytes", edited)
+    assert compute() != before
+
+
+@pytest.mark.parametrize(
+    "how",
+    ["flipped byte", "truncated", "empty", "not a cache file", "another key, checksum fixed"],
+)
+def test_damaged_or_stale_figures_are_never_used(tmp_path, how):
+    key = ledger_cache.CacheKey("sqlite:/x.sqlite", "3|3|10|t|d", "CNY")
+    frames, values = _figures()
+    params = {"as_of": "2024-02-29"}
+    path = ledger_cache.save_figures(tmp_path, key, "overview", params, frames, values)
+    assert path is not None
+    _damage(path, how)
+    assert ledger_cache.load_figures(tmp_path, key, "overview", params) is None
