@@ -41,14 +41,17 @@ import os
 import tempfile
 import threading
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 
 from creditdash.ledger import _ARRAYS_KEY, FxArrays, Ledger, LedgerArrays, ledger_arrays
+
+T = TypeVar("T")
 
 MAGIC = b"CDLEDGR1"
 _CRC = 4  # bytes of the checksum
@@ -208,19 +211,29 @@ def _frame_bytes(frame: pd.DataFrame) -> memoryview:
 
 def load(folder: Path, key: CacheKey) -> Ledger | None:
     """The cached ledger of `key`, or None when there is none or any doubt about it."""
-    try:
+
+    def read() -> Ledger | None:
         opened = _opened(cache_file(folder, key))
         if opened is None or opened[0].get("key") != key.as_dict():
             return None
-        ledger = _ledger(*opened)
+        return _ledger(*opened)
+
+    ledger = _trusted(read)
+    if ledger is not None:
+        remember(ledger, key)
+    return ledger
+
+
+def _trusted(read: Callable[[], T | None]) -> T | None:
+    """`read()`, or None when it fails the way a damaged or foreign file makes it fail."""
+    try:
+        return read()
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None
     except Exception as err:  # a damaged Arrow stream that passed the checksum: still no trust
         if type(err).__module__.startswith("pyarrow"):
             return None
         raise
-    remember(ledger, key)
-    return ledger
 
 
 def _opened(path: Path) -> tuple[dict, memoryview] | None:
@@ -377,7 +390,8 @@ def load_figures(
 ) -> tuple[dict[str, pd.DataFrame], dict] | None:
     """The frames and values `save_figures` saved for exactly these arguments and this
     library's source, or None when there are none or any doubt about them."""
-    try:
+
+    def read() -> tuple[dict[str, pd.DataFrame], dict] | None:
         opened = _opened(figures_file(folder, key, name))
         if opened is None:
             return None
@@ -390,9 +404,5 @@ def load_figures(
             b["name"]: _frame(blobs[b["offset"] : b["offset"] + b["length"]]) for b in head["blobs"]
         }
         return frames, head["values"]
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
-        return None
-    except Exception as err:  # a damaged Arrow stream that passed the checksum: still no trust
-        if type(err).__module__.startswith("pyarrow"):
-            return None
-        raise
+
+    return _trusted(read)
