@@ -423,25 +423,45 @@ def _ledgers() -> dict:
 
 _LEDGER_LOCK = threading.Lock()  # one load at a time; the others wait and share it
 _LEDGERS_KEPT = 2
+# The step the load under way has reached, (share, text), for the sessions that wait for it
+# (a load the server's warm-up or another visitor started); None when none runs.
+_loading: list[tuple[float, object] | None] = [None]
 
 
 def ledger(progress: Callable | None = None) -> Ledger:
     """The stored ledger at the current data version (loaded once, from the ledger cache
-    on disk when it is current); `progress(share, text)` hears a load."""
+    on disk when it is current); `progress(share, text)` hears a load, this caller's own or
+    the one under way that it waits for."""
     s = settings()
     key = (s.db_url, version(), s.reporting_currency)
     held = _ledgers()
     found = held.get(key)
-    if found is None:
-        with _LEDGER_LOCK:
-            found = held.get(key)
-            if found is None:
-                found = load_ledger(engine_for(s.db_url), s.reporting_currency,
-                                    cache=s.ledger_cache, progress=progress,
-                                    save_later=True)  # fmt: skip
-                for old in list(held)[: 1 - _LEDGERS_KEPT]:
-                    del held[old]
-                held[key] = found
+    if found is not None:
+        return found
+    told = None
+    while not _LEDGER_LOCK.acquire(timeout=0.1):
+        step = _loading[0]
+        if progress is not None and step is not None and step != told:
+            progress(*step)
+            told = step
+    try:
+        found = held.get(key)
+        if found is None:
+
+            def heard(share: float, text) -> None:
+                _loading[0] = (share, text)
+                if progress is not None:
+                    progress(share, text)
+
+            found = load_ledger(engine_for(s.db_url), s.reporting_currency,
+                                cache=s.ledger_cache, progress=heard,
+                                save_later=True)  # fmt: skip
+            for old in list(held)[: 1 - _LEDGERS_KEPT]:
+                del held[old]
+            held[key] = found
+    finally:
+        _loading[0] = None
+        _LEDGER_LOCK.release()
     return found
 
 
