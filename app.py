@@ -51,6 +51,7 @@ deep_link = st.session_state.pop("_deep_link", None)
 if deep_link:
     st.switch_page(deep_link, query_params=st.query_params.to_dict())
 
+page_slot = st.empty()  # where the page is drawn: an empty chart frame while the ledger loads
 with st.sidebar:
     st.segmented_control(
         ui.tr("sidebar.language"),
@@ -63,7 +64,7 @@ with st.sidebar:
     try:
         with st.spinner(ui.tr("sidebar.opening")):
             ui.engine()
-        ledger = ui.load_ledger_shown()
+        ledger = ui.load_ledger_shown(page_slot)
     except CreditDashError as err:
         st.error(ui.error_text(err))
         st.stop()

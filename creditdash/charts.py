@@ -177,6 +177,20 @@ def top_overdue_chart(
     return fig
 
 
+def loading_chart(text: str, height: int = 320) -> go.Figure:
+    """An empty chart frame saying `text` (e.g. that the ledger is loading): drawn where a
+    page's charts will be while its data loads, so the reader sees where they come and the
+    browser readies its chart code meanwhile."""
+    fig = go.Figure()
+    fig.add_annotation(
+        text=escape_text(text), x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+        font={"size": 15, "color": UNAPPLIED_COLOUR},
+    )  # fmt: skip
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return style(fig, "", legend=None, height=height)
+
+
 def short_label(text: object, width: int = 24) -> str:
     """A category label cut to `width` display columns (a Chinese character takes two), so
     long customer names leave the bars room; the full name stays in the hover."""

@@ -259,3 +259,10 @@ def test_dates_on_a_chinese_axis_read_as_numbers_not_english_months():
     assert english.layout.xaxis.tickformatstops == ()
     own = go.Figure(go.Scatter(x=dates, y=[1, 2, 3])).update_xaxes(tickformat="%d/%m")
     assert charts.localise_date_axes(own, "zh").layout.xaxis.tickformatstops == ()
+
+
+def test_the_loading_frame_has_no_data_and_says_its_text_as_text():
+    fig = charts.loading_chart("Loading <b>ACME</b> 加载中")
+    assert not fig.data
+    assert fig.layout.annotations[0].text == charts.escape_text("Loading <b>ACME</b> 加载中")
+    assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False

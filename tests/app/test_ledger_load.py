@@ -64,3 +64,38 @@ def test_a_session_waiting_for_a_load_under_way_hears_its_steps(demo_app, monkey
     assert heard[0] == (0.05, "load.step.reading")
     assert waited is first[0]  # one load, shared
     assert ui._loading[0] is None  # nothing under way any more
+
+
+class _PageSlot:
+    """Stands for the `st.empty()` where the page is drawn: records what it was given."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, object]] = []
+
+    def plotly_chart(self, fig):
+        self.calls.append(("chart", fig))
+
+    def empty(self) -> None:
+        self.calls.append(("empty", None))
+
+
+def test_the_page_shows_an_empty_chart_frame_while_the_ledger_loads_and_not_after(demo_app):
+    import ui
+
+    demo_app.run()
+    st.cache_resource.clear()  # nothing loaded: the next call loads
+    slot = _PageSlot()
+    ui.load_ledger_shown(slot)
+    assert [what for what, _ in slot.calls] == ["chart", "empty"]  # drawn, then taken away
+    fig = slot.calls[0][1]
+    assert not fig.data and fig.layout.annotations[0].text == ui.tr("load.placeholder")
+    loaded = _PageSlot()
+    ui.load_ledger_shown(loaded)
+    assert loaded.calls == []  # a ledger in memory draws nothing
+
+
+def test_no_empty_chart_frame_is_left_on_the_drawn_page(demo_app):
+    demo_app.run()  # this run loads the ledger
+    assert not demo_app.exception
+    texts = [chart.proto.spec for chart in demo_app.get("plotly_chart")]
+    assert len(texts) == 2 and not any("ledger is loaded" in t for t in texts)
