@@ -34,12 +34,14 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import glob
 import hashlib
 import json
 import mmap
 import os
 import tempfile
 import threading
+import time
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -118,6 +120,7 @@ def _write(path: Path, head: dict, parts: list[Blob]) -> Path | None:
     head_bytes = json.dumps(head, sort_keys=True).encode()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        _sweep_temporary(path)
         handle, temp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
     except OSError:
         return None
@@ -136,19 +139,36 @@ def _write(path: Path, head: dict, parts: list[Blob]) -> Path | None:
     return path
 
 
+_STALE_SECONDS = 3600  # a temporary file this old was left by a process killed while writing
+
+
+def _sweep_temporary(path: Path) -> None:
+    """Remove the temporary files of `path` that killed writers left (a whole ledger each);
+    one being written now is minutes old at most."""
+    now = time.time()
+    for left in path.parent.glob(f"{glob.escape(path.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if now - left.stat().st_mtime > _STALE_SECONDS:
+                left.unlink()
+
+
 Blob = bytes | memoryview  # a part of the file, written as it is (no copy of an array)
 
 
 def save_in_background(folder: Path, key: CacheKey, ledger: Ledger) -> threading.Thread:
     """`save` in a thread of its own, started, at the lowest priority the system gives a
-    thread (Linux: nice 19), so the page being drawn and the browser go first."""
+    thread (Linux: nice 19), so the page being drawn and the browser go first.
+
+    Not a daemon, even when started by one (the server's warm-up): a process told to stop
+    finishes the file first, or the next start would read the database again.
+    """
 
     def run() -> None:
         with contextlib.suppress(AttributeError, OSError):  # not Linux: a plain thread
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
         save(folder, key, ledger)
 
-    thread = threading.Thread(target=run, name="ledger-cache-save")
+    thread = threading.Thread(target=run, name="ledger-cache-save", daemon=False)
     thread.start()
     return thread
 

@@ -341,3 +341,42 @@ def test_damaged_or_stale_figures_are_never_used(tmp_path, how):
     assert path is not None
     _damage(path, how)
     assert ledger_cache.load_figures(tmp_path, key, "overview", params) is None
+
+
+def test_a_temporary_file_a_killed_writer_left_is_swept_one_being_written_is_not(
+    sqlite_engine, tmp_path
+):
+    fill(sqlite_engine)
+    key = ledger_cache.CacheKey(
+        database_identity(sqlite_engine), cache_version(sqlite_engine), "CNY"
+    )
+    path = ledger_cache.cache_file(tmp_path, key)
+    left = path.with_name(f"{path.name}.killed.tmp")
+    writing = path.with_name(f"{path.name}.writing.tmp")
+    for temp in (left, writing):
+        temp.write_bytes(b"part of a ledger")
+    two_hours_ago = os.stat(left).st_mtime - 7200
+    os.utime(left, (two_hours_ago, two_hours_ago))
+    loaded(sqlite_engine, tmp_path)
+    assert not left.exists() and writing.exists()
+    assert path.is_file()
+
+
+def test_a_save_started_by_a_daemon_thread_is_finished_before_the_process_exits(
+    sqlite_engine, tmp_path
+):
+    fill(sqlite_engine)
+    ledger = fresh(sqlite_engine)
+    key = ledger_cache.CacheKey(
+        database_identity(sqlite_engine), cache_version(sqlite_engine), "CNY"
+    )
+    started: list[threading.Thread] = []
+    warm_up = threading.Thread(
+        target=lambda: started.append(ledger_cache.save_in_background(tmp_path, key, ledger)),
+        daemon=True,  # as the server's warm-up is
+    )
+    warm_up.start()
+    warm_up.join()
+    assert started[0].daemon is False  # the interpreter waits for it at exit
+    started[0].join()
+    assert ledger_cache.load(tmp_path, key) is not None
