@@ -12,7 +12,7 @@ Then, while the server waits for its first visitor, a thread opens the store
 ledger and computes the Overview's figures at the as-of date a new session
 starts on, so the first page draws from memory instead of starting all that
 work when someone asks for it. A store that cannot be opened is left to the
-page, which says why.
+page, which says why. As it stops, the server finishes saving a ledger it loaded.
 """
 
 import contextlib
@@ -72,6 +72,15 @@ async def _lifespan(_app: object) -> AsyncIterator[None]:
     import_all()
     threading.Thread(target=_warm_up, name="creditdash-warm-up", daemon=True).start()
     yield
+    stopping()
+
+
+def stopping() -> None:
+    """What the server does as it stops: finish writing a loaded ledger to the cache folder
+    (a stop soon after a first load would otherwise leave the next start without it)."""
+    from creditdash.store import ledger_cache
+
+    ledger_cache.wait_for_saves()
 
 
 app = st.App("app.py", lifespan=_lifespan)

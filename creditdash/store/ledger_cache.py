@@ -155,22 +155,40 @@ def _sweep_temporary(path: Path) -> None:
 Blob = bytes | memoryview  # a part of the file, written as it is (no copy of an array)
 
 
+_SAVING: set[threading.Thread] = set()  # the background saves under way
+
+
 def save_in_background(folder: Path, key: CacheKey, ledger: Ledger) -> threading.Thread:
     """`save` in a thread of its own, started, at the lowest priority the system gives a
     thread (Linux: nice 19), so the page being drawn and the browser go first.
 
-    Not a daemon, even when started by one (the server's warm-up): a process told to stop
-    finishes the file first, or the next start would read the database again.
+    A process that stops waits for it (`wait_for_saves`; the thread is no daemon either,
+    even when a daemon starts it), or the next start would read the database again.
     """
 
     def run() -> None:
-        with contextlib.suppress(AttributeError, OSError):  # not Linux: a plain thread
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
-        save(folder, key, ledger)
+        try:
+            with contextlib.suppress(AttributeError, OSError):  # not Linux: a plain thread
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+            save(folder, key, ledger)
+        finally:
+            _SAVING.discard(threading.current_thread())
 
     thread = threading.Thread(target=run, name="ledger-cache-save", daemon=False)
+    _SAVING.add(thread)
     thread.start()
     return thread
+
+
+def wait_for_saves(timeout: float = 60.0) -> None:
+    """Return once the background saves under way are written, or after `timeout` seconds.
+
+    For a server that stops: the ASGI server ends the process by raising again the signal
+    it was stopped with, which does not wait for threads.
+    """
+    deadline = time.monotonic() + timeout
+    for thread in list(_SAVING):
+        thread.join(max(0.0, deadline - time.monotonic()))
 
 
 def _ledger_blobs(ledger: Ledger) -> Iterator[tuple[str, str, dict, Blob]]:

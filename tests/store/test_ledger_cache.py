@@ -380,3 +380,28 @@ def test_a_save_started_by_a_daemon_thread_is_finished_before_the_process_exits(
     assert started[0].daemon is False  # the interpreter waits for it at exit
     started[0].join()
     assert ledger_cache.load(tmp_path, key) is not None
+
+
+def _slow_save(monkeypatch, seconds: float = 0.5) -> None:
+    real = ledger_cache.save
+
+    def slow(*args, **kwargs):
+        import time
+
+        time.sleep(seconds)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ledger_cache, "save", slow)
+
+
+def test_waiting_for_the_saves_returns_once_they_are_written(sqlite_engine, tmp_path, monkeypatch):
+    fill(sqlite_engine)
+    key = ledger_cache.CacheKey(
+        database_identity(sqlite_engine), cache_version(sqlite_engine), "CNY"
+    )
+    _slow_save(monkeypatch)
+    ledger_cache.save_in_background(tmp_path, key, fresh(sqlite_engine))
+    assert ledger_cache.load(tmp_path, key) is None  # still being written
+    ledger_cache.wait_for_saves()
+    assert ledger_cache.load(tmp_path, key) is not None
+    assert not ledger_cache._SAVING
