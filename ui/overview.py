@@ -99,7 +99,8 @@ def prepare() -> Figures | None:
         _save(loaded, as_of, shown)
     prepared = _prepared()
     prepared.clear()
-    prepared[(version_key, as_of)] = shown
+    if ui.version() == version_key:  # no import or rollback came while they were made
+        prepared[(version_key, as_of)] = shown
     currency = ui.settings().reporting_currency
     top = shown.top_overdue()
     for lang in i18n.LANGS:

@@ -107,3 +107,12 @@ def test_damaged_saved_figures_are_computed_again(demo_app, monkeypatch):
     monkeypatch.setattr(creditdash, "kpis", lambda *a, **k: calls.append(1) or real(*a, **k))
     _same(ui.overview.prepare(), computed)
     assert calls  # computed, not read
+
+
+def test_figures_made_while_an_import_came_are_not_kept_for_the_pages(demo_app, monkeypatch):
+    loaded = ui.ledger()
+    versions = iter([(1, 1, 10), (2, 2, 11)])  # before the figures are made, then after
+    monkeypatch.setattr(ui, "version", lambda: next(versions))
+    monkeypatch.setattr(ui, "ledger", lambda: loaded)
+    assert ui.overview.prepare() is not None
+    assert ui.overview._prepared() == {}  # a page computes them at the version it sees
