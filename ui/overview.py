@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -116,12 +117,18 @@ def prepare() -> Figures | None:
 _SAVED_AS = "overview"
 
 
+def _beside(loaded: creditdash.Ledger) -> tuple[Path, ledger_cache.CacheKey] | None:
+    """The cache folder and the key `loaded` was saved or found under; None without one."""
+    folder, key = ui.settings().ledger_cache, ledger_cache.key_of(loaded)
+    return None if folder is None or key is None else (folder, key)
+
+
 def _saved(loaded: creditdash.Ledger, as_of: date) -> Figures | None:
     """The figures at `as_of` saved beside `loaded`'s saved ledger, if they are current."""
-    folder, key = ui.settings().ledger_cache, ledger_cache.key_of(loaded)
-    if folder is None or key is None:
+    where = _beside(loaded)
+    if where is None:
         return None
-    found = ledger_cache.load_figures(folder, key, _SAVED_AS, {"as_of": as_of.isoformat()})
+    found = ledger_cache.load_figures(*where, _SAVED_AS, {"as_of": as_of.isoformat()})
     if found is None:
         return None
     frames, values = found
@@ -137,9 +144,9 @@ def _saved(loaded: creditdash.Ledger, as_of: date) -> Figures | None:
 
 
 def _save(loaded: creditdash.Ledger, as_of: date, shown: Figures) -> None:
-    folder, key = ui.settings().ledger_cache, ledger_cache.key_of(loaded)
-    if folder is None or key is None:
+    where = _beside(loaded)
+    if where is None:
         return
     frames = {"monthly": shown.monthly, "by_customer": shown.by_customer}
     values = {"now": asdict(shown.now), "week_before": asdict(shown.week_before)}
-    ledger_cache.save_figures(folder, key, _SAVED_AS, {"as_of": as_of.isoformat()}, frames, values)
+    ledger_cache.save_figures(*where, _SAVED_AS, {"as_of": as_of.isoformat()}, frames, values)

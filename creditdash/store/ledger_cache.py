@@ -414,7 +414,7 @@ def save_figures(
     """Save `frames` and `values` (plain JSON values) as the figures `name` at `params` (plain
     JSON values, e.g. the as-of date as text) of the ledger saved under `key`; their path,
     or None when the folder cannot be written."""
-    parts = [(f, _frame_bytes(frame.reset_index(drop=True))) for f, frame in frames.items()]
+    parts = [(f, _frame_bytes(frame)) for f, frame in frames.items()]
     header, offset = [], 0
     for frame_name, data in parts:
         header.append({"name": frame_name, "offset": offset, "length": len(data)})
