@@ -7,11 +7,13 @@ for the first time at once (the warm-up below and a page's script, or two
 visitors' scripts) can each hold what the other waits for, and one of them
 meets a half-made module; imported first, every page finds them made.
 
-Then, while the server waits for its first visitor, a thread opens the store
-(migrating it, loading the demo company into an empty one) and loads the
-ledger and computes the Overview's figures at the as-of date a new session
-starts on, so the first page draws from memory instead of starting all that
-work when someone asks for it. A store that cannot be opened is left to the
+Then, while the server waits for its first visitor, a thread does Streamlit's
+own first-use work, opens the store (migrating it, loading the demo company
+into an empty one), loads the ledger and computes the Overview's figures at
+the as-of date a new session starts on, so the first page draws from memory
+instead of starting all that work when someone asks for it. It draws the
+Overview's charts once only while no visitor's page has run: on two cores a
+page under way would share the processor with charts it draws itself. A store that cannot be opened is left to the
 page, which says why. As it stops, the server finishes saving a ledger it loaded.
 """
 
@@ -48,19 +50,26 @@ def _raise(name: str) -> None:
 
 
 def _warm_up() -> None:
+    """In the order the first page needs them: Streamlit's own first-use work (the sidebar's
+    first element waits for it), the ledger and the Overview's figures, then the charts and
+    number formats, which a visitor's page already under way makes for itself instead."""
     import ui.overview
     from creditdash.errors import CreditDashError
 
-    with contextlib.suppress(CreditDashError):  # the first page says it, in the reader's language
-        ui.overview.prepare()
     warm_streamlit()
+    shown = None
+    with contextlib.suppress(CreditDashError):  # the first page says it, in the reader's language
+        shown = ui.overview.prepare()
+    if shown is not None and not ui.visited():
+        ui.overview.warm_charts(shown)
 
 
 def warm_streamlit() -> None:
     """Do the work Streamlit does once per process on the first page of the first session:
     the scan of the call stack before its first element is drawn (which reads where every
     loaded module lives) and the emoji pattern it searches a label that is not ASCII with
-    (the language switch's 中文). About 0.1 s here, off the first visitor's wait."""
+    (the language switch's 中文, every label of a page in Chinese). About half a second,
+    off the first visitor's wait."""
     from streamlit import env_util, string_util
 
     env_util.is_repl()

@@ -35,6 +35,7 @@ IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 CHART = ".js-plotly-plot .main-svg"
 LOAD_TIMEOUT_MS = 600_000
 NA = float("nan")  # the ratio of a figure that has no target
+FLOOR = "bench/floor_app.py"  # the Overview's shape with no data and no library
 # new as-of dates, each one not yet in the aging cache (the synthetic book runs 2021-2023)
 AS_OF_CHANGES = [date(2023, 5, 31), date(2023, 4, 30), date(2023, 3, 31), date(2022, 12, 31)]
 AS_OF_CHANGES += [date(2022, 9, 30), date(2022, 6, 30)]
@@ -242,17 +243,18 @@ def overview_on_new_server(db_path: Path, script: str = "serve.py") -> float:
         return drawn(page, url)
 
 
-def start_to_overview_open(db_path: Path, visited: bool) -> float:
+def start_to_overview_open(db_path: Path, visited: bool, script: str = "serve.py") -> float:
     """A chromium already open, the app never `visited` or visited before: seconds from
-    starting the streamlit process to the Overview fully drawn."""
+    starting the streamlit process to the Overview fully drawn; `script` may be the floor's
+    page (`bench/floor_app.py`)."""
     port = free_port()
     with open_browser() as browser:
         page = browser.new_page(viewport=VIEWPORT, locale="en-US")
         if visited:  # an earlier server on the same address, its page drawn once
-            with serve(db_path, port=port) as url:
+            with serve(db_path, script, port) as url:
                 drawn(page, url)
         t0 = time.perf_counter()
-        with serve(db_path, port=port) as url:
+        with serve(db_path, script, port) as url:
             return time.perf_counter() - t0 + drawn(page, url)
 
 
@@ -320,10 +322,10 @@ def page_reruns(
         return cold, [change_as_of(page, new) for new in changes]
 
 
-def overview_first_open(db_path: Path) -> float:
+def overview_first_open(db_path: Path, script: str = "serve.py") -> float:
     """A chromium open, the app never visited: seconds from asking a just-started server for
-    the Overview to it fully drawn."""
-    with open_browser() as browser, serve(db_path) as url:
+    the Overview to it fully drawn; `script` may be the floor's page (`bench/floor_app.py`)."""
+    with open_browser() as browser, serve(db_path, script) as url:
         return drawn(browser.new_page(viewport=VIEWPORT, locale="en-US"), url)
 
 
@@ -345,6 +347,12 @@ def bench_app(workdir: Path, report) -> None:
     start = start_to_overview_open(demo, visited=False)
     report("app start to Overview, demo (browser open, never visited)", start, "<= 4 s",
            start / 4, start <= 4)  # fmt: skip
+    # what Streamlit and chromium alone take on this machine for a page of the Overview's shape
+    floor = statistics.median(
+        start_to_overview_open(demo, visited=False, script=FLOOR) for _ in range(3)
+    )
+    print(f"{'  floor: six tiles + two charts, no data, same way (median)':<58} {floor:8.3f} s")
+    print(f"{'  the Overview above the floor':<58} {start - floor:8.3f} s")
     healthy, start = start_to_overview(demo)
     print(f"{'streamlit process start to /_stcore/health answering':<58} {healthy:8.3f} s")
     report("app start to Overview, demo (a new chromium)", start, "(reported)", NA, True)
@@ -368,6 +376,8 @@ def bench_app(workdir: Path, report) -> None:
     first = overview_first_open(big)
     report("Overview, first load of 1M (browser open, never visited)", first, "<= 5 s",
            first / 5, first <= 5)  # fmt: skip
+    floor = statistics.median(overview_first_open(big, FLOOR) for _ in range(3))
+    print(f"{'  floor: six tiles + two charts, no data, same way (median)':<58} {floor:8.3f} s")
     forget_saved_ledger(big)
     first = overview_on_new_server(big)
     report("Overview, first load of 1M (a new chromium)", first, "(reported)", NA, True)
@@ -379,12 +389,12 @@ def bench_app(workdir: Path, report) -> None:
            median / 1.5, median <= 1.5)  # fmt: skip
     # what any page of that shape costs here: Streamlit's start of a session and the drawing
     # (and, in a new chromium, the browser's first page and its first load of the scripts)
-    floor = statistics.median(restarts_with_browser_open(big, "bench/floor_app.py"))
+    floor = statistics.median(restarts_with_browser_open(big, FLOOR))
     print(f"{'  floor: six tiles + two charts, no data, same way (median)':<58} {floor:8.3f} s")
     print(f"{'  the Overview above the floor':<58} {median - floor:8.3f} s")
     new = overview_on_new_server(big)
     report("Overview after a restart, 1M (a new chromium)", new, "(reported)", NA, True)
-    floor = min(overview_on_new_server(big, "bench/floor_app.py") for _ in range(3))
+    floor = min(overview_on_new_server(big, FLOOR) for _ in range(3))
     print(f"{'  floor: the same in a new chromium (best of 3)':<58} {floor:8.3f} s")
     start = start_to_overview_open(big, visited=True)
     report("app restart to Overview, 1M, from process start (open)", start, "(reported)", NA,

@@ -465,6 +465,15 @@ def ledger(progress: Callable | None = None) -> Ledger:
     return found
 
 
+_VISITED = threading.Event()
+
+
+def visited() -> bool:
+    """Whether a visitor's page has run in this process (`load_ledger_shown`, called by every
+    run of the app's script, says so)."""
+    return _VISITED.is_set()
+
+
 def load_ledger_shown(page_slot=None) -> Ledger:
     """`ledger()`, with a progress bar saying what a load does while it runs.
 
@@ -473,6 +482,7 @@ def load_ledger_shown(page_slot=None) -> Ledger:
     be drawn) shows an empty chart frame meanwhile, which also has the browser ready its
     chart code while the server loads (at 1M invoices a second off the first page).
     """
+    _VISITED.set()
     slot = st.empty()
     placeholder: list = []
 

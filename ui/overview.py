@@ -87,8 +87,7 @@ def top_overdue_chart(top: pd.DataFrame, currency: str, lang: str) -> go.Figure:
 
 def prepare() -> Figures | None:
     """Load the ledger and compute the Overview at the as-of date a new session starts on (the
-    ledger's latest date); draw its charts and format a figure once in each language, which
-    loads the number formats and the chart library's parts. None when there is no data."""
+    ledger's latest date). None when there is no data."""
     version_key, loaded = ui.version(), ui.ledger()
     last = loaded.last_date
     if last is None:
@@ -102,6 +101,13 @@ def prepare() -> Figures | None:
     prepared.clear()
     if ui.version() == version_key:  # no import or rollback came while they were made
         prepared[(version_key, as_of)] = shown
+    return shown
+
+
+def warm_charts(shown: Figures) -> None:
+    """Draw the Overview's charts of `shown` and format a figure once in each language, which
+    loads the number formats and the chart library's parts (a few tenths of a second that
+    the first page would otherwise spend)."""
     currency = ui.settings().reporting_currency
     top = shown.top_overdue()
     for lang in i18n.LANGS:
@@ -111,7 +117,6 @@ def prepare() -> Figures | None:
         i18n.money(shown.now.total_ar, currency, lang, compact=True)
         i18n.money(shown.now.total_ar, currency, lang)
         i18n.number(shown.now.overdue_pct, lang, 1)
-    return shown
 
 
 _SAVED_AS = "overview"

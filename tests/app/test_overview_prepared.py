@@ -42,6 +42,41 @@ def test_the_streamlit_warm_up_finds_what_it_calls():
     serve.warm_streamlit()  # a Streamlit upgrade that moves these fails here, not silently
 
 
+def _record_warm_charts(monkeypatch) -> list:
+    drawn: list = []
+    monkeypatch.setattr(ui.overview, "warm_charts", drawn.append)
+    return drawn
+
+
+def test_the_warm_up_draws_the_charts_while_no_page_has_run(demo_app, monkeypatch):
+    monkeypatch.setattr(ui, "_VISITED", threading.Event())
+    drawn = _record_warm_charts(monkeypatch)
+    serve._warm_up()
+    assert len(drawn) == 1 and drawn[0].now.total_ar > 0
+
+
+def test_the_warm_up_leaves_the_charts_to_a_page_already_under_way(demo_app, monkeypatch):
+    monkeypatch.setattr(ui, "_VISITED", threading.Event())
+    demo_app.run()
+    assert not demo_app.exception, [e.value for e in demo_app.exception]
+    assert ui.visited()  # the app's run said so
+    drawn = _record_warm_charts(monkeypatch)
+    serve._warm_up()
+    assert drawn == []
+
+
+def test_the_charts_warm_up_draws_in_each_language(demo_app, monkeypatch):
+    shown = ui.overview.prepare()
+    assert shown is not None
+    langs = []
+    real = creditdash.charts.localise
+    monkeypatch.setattr(
+        creditdash.charts, "localise", lambda fig, lang: langs.append(lang) or real(fig, lang)
+    )
+    ui.overview.warm_charts(shown)
+    assert set(langs) == set(i18n.LANGS)
+
+
 def _restart() -> None:
     """What a new server process starts with: the saved files, nothing in memory."""
     for thread in threading.enumerate():
