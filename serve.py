@@ -7,11 +7,13 @@ for the first time at once (the warm-up below and a page's script, or two
 visitors' scripts) can each hold what the other waits for, and one of them
 meets a half-made module; imported first, every page finds them made.
 
-Then, while the server waits for its first visitor, a thread does Streamlit's
-own first-use work, opens the store (migrating it, loading the demo company
-into an empty one), loads the ledger and computes the Overview's figures at
-the as-of date a new session starts on, so the first page draws from memory
-instead of starting all that work when someone asks for it. It draws the
+Then, while the server waits for its first visitor, one thread does Streamlit's
+own first-use work (the sidebar's first element waits for it) while another
+opens the store (migrating it, loading the demo company into an empty one),
+loads the ledger and computes the Overview's figures at the as-of date a new
+session starts on, so the first page draws from memory instead of starting all
+that work when someone asks for it; the ledger is read mostly outside Python's
+lock (a child process, Arrow), so the two share little. The second draws the
 Overview's charts once only while no visitor's page has run: on two cores a
 page under way would share the processor with charts it draws itself. A store that cannot be opened is left to the
 page, which says why. As it stops, the server finishes saving a ledger it loaded.
@@ -50,13 +52,11 @@ def _raise(name: str) -> None:
 
 
 def _warm_up() -> None:
-    """In the order the first page needs them: Streamlit's own first-use work (the sidebar's
-    first element waits for it), the ledger and the Overview's figures, then the charts and
-    number formats, which a visitor's page already under way makes for itself instead."""
+    """The ledger and the Overview's figures, then the charts and number formats, which a
+    visitor's page already under way makes for itself instead."""
     import ui.overview
     from creditdash.errors import CreditDashError
 
-    warm_streamlit()
     shown = None
     with contextlib.suppress(CreditDashError):  # the first page says it, in the reader's language
         shown = ui.overview.prepare()
@@ -79,6 +79,7 @@ def warm_streamlit() -> None:
 @asynccontextmanager
 async def _lifespan(_app: object) -> AsyncIterator[None]:
     import_all()
+    threading.Thread(target=warm_streamlit, name="creditdash-warm-streamlit", daemon=True).start()
     threading.Thread(target=_warm_up, name="creditdash-warm-up", daemon=True).start()
     yield
     stopping()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 
 import pandas as pd
@@ -40,6 +41,25 @@ def test_prepare_on_an_empty_store_has_nothing_to_draw(empty_app):
 
 def test_the_streamlit_warm_up_finds_what_it_calls():
     serve.warm_streamlit()  # a Streamlit upgrade that moves these fails here, not silently
+
+
+def test_streamlit_s_first_use_work_runs_beside_the_ledger_load(monkeypatch):
+    both = threading.Barrier(2, timeout=10)  # each waits for the other: one after the other fails
+    met: list[int] = []
+    monkeypatch.setattr(serve, "import_all", lambda: None)
+    monkeypatch.setattr(serve, "warm_streamlit", lambda: met.append(both.wait()))
+    monkeypatch.setattr(serve, "_warm_up", lambda: met.append(both.wait()))
+    monkeypatch.setattr(serve, "stopping", lambda: None)
+
+    async def serve_once() -> None:
+        async with serve._lifespan(None):
+            pass
+
+    asyncio.run(serve_once())
+    for thread in threading.enumerate():
+        if thread.name.startswith("creditdash-warm"):
+            thread.join(timeout=15)
+    assert sorted(met) == [0, 1]
 
 
 def _record_warm_charts(monkeypatch) -> list:
