@@ -15,8 +15,9 @@ session starts on, so the first page draws from memory instead of starting all
 that work when someone asks for it; the ledger is read mostly outside Python's
 lock (a child process, Arrow), so the two share little. The second draws the
 Overview's charts once only while no visitor's page has run: on two cores a
-page under way would share the processor with charts it draws itself. A store that cannot be opened is left to the
-page, which says why. As it stops, the server finishes saving a ledger it loaded.
+page under way would share the processor with charts it draws itself. A store
+that cannot be opened is left to the page, which says why. As it stops, the
+server finishes saving a ledger it loaded.
 """
 
 import contextlib
@@ -79,6 +80,8 @@ def warm_streamlit() -> None:
 @asynccontextmanager
 async def _lifespan(_app: object) -> AsyncIterator[None]:
     import_all()
+    # the one module it imports (Streamlit's emoji list) imports nothing that could meet a
+    # module the other thread is importing half-made
     threading.Thread(target=warm_streamlit, name="creditdash-warm-streamlit", daemon=True).start()
     threading.Thread(target=_warm_up, name="creditdash-warm-up", daemon=True).start()
     yield
