@@ -7,6 +7,7 @@ reads them instead of computing them again."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -49,12 +50,26 @@ def _prepared() -> dict:
     return {}
 
 
+# (data version, as-of date) -> set once `prepare` has made the figures it is making now
+_MAKING: dict[tuple, threading.Event] = {}
+_WAIT_SECONDS = 60.0  # for a `prepare` under way; past that the page makes its own
+
+
 def figures(version_key: tuple, as_of: date) -> Figures:
     """The Overview's figures at `as_of`: those `prepare` made, else each from the app's
-    per-version caches."""
+    per-version caches. While `prepare` is making these very figures, it waits for them
+    rather than make them a second time beside it, on the cores the page and the browser
+    draw with (after a restart `prepare` reads them saved, in hundredths of a second, where
+    making them takes tenths)."""
+    making = _MAKING.get((version_key, as_of))
+    if making is not None:
+        making.wait(_WAIT_SECONDS)
     found = _prepared().get((version_key, as_of))
-    if found is not None:
-        return found
+    return found if found is not None else _made(version_key, as_of)
+
+
+def _made(version_key: tuple, as_of: date) -> Figures:
+    """The figures at `as_of`, each from the app's per-version caches."""
     return Figures(
         now=ui.kpis_at(version_key, as_of),
         week_before=ui.kpis_at(version_key, as_of - WEEK),
@@ -93,14 +108,21 @@ def prepare() -> Figures | None:
     if last is None:
         return None
     as_of = last.date()
-    shown = _saved(loaded, as_of)
-    if shown is None:
-        shown = figures(version_key, as_of)
+    made = _MAKING[(version_key, as_of)] = threading.Event()
+    try:
+        shown = _saved(loaded, as_of)
+        fresh = shown is None
+        if shown is None:
+            shown = _made(version_key, as_of)
+        prepared = _prepared()
+        prepared.clear()
+        if ui.version() == version_key:  # no import or rollback came while they were made
+            prepared[(version_key, as_of)] = shown
+    finally:
+        _MAKING.pop((version_key, as_of), None)
+        made.set()
+    if fresh:  # saved beside the ledger for the next start, once a page waiting has them
         _save(loaded, as_of, shown)
-    prepared = _prepared()
-    prepared.clear()
-    if ui.version() == version_key:  # no import or rollback came while they were made
-        prepared[(version_key, as_of)] = shown
     return shown
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from datetime import timedelta
 
 import pandas as pd
 import streamlit as st
@@ -171,3 +172,36 @@ def test_figures_made_while_an_import_came_are_not_kept_for_the_pages(demo_app, 
     monkeypatch.setattr(ui, "ledger", lambda: loaded)
     assert ui.overview.prepare() is not None
     assert ui.overview._prepared() == {}  # a page computes them at the version it sees
+
+
+def test_a_page_asking_while_the_warm_up_reads_the_figures_waits_for_them(demo_app, monkeypatch):
+    reading, go_on = threading.Event(), threading.Event()
+    real = ui.overview._saved
+
+    def slow_saved(*args):  # the warm-up is reading the saved figures when the page asks
+        reading.set()
+        assert go_on.wait(30)
+        return real(*args)
+
+    monkeypatch.setattr(ui.overview, "_saved", slow_saved)
+    warm = threading.Thread(target=ui.overview.prepare)
+    warm.start()
+    assert reading.wait(30)
+    version, as_of = ui.version(), ui.ledger().last_date.date()
+    got: list = []
+    page = threading.Thread(target=lambda: got.append(ui.overview.figures(version, as_of)))
+    page.start()
+    page.join(0.3)
+    assert page.is_alive()  # waiting, not making them beside the warm-up
+    go_on.set()
+    warm.join(30)
+    page.join(30)
+    assert got[0] is ui.overview._prepared()[(version, as_of)]  # the warm-up's, not its own
+
+
+def test_a_page_waits_only_for_the_figures_being_made(demo_app):
+    shown = ui.overview.prepare()
+    assert shown is not None
+    assert ui.overview._MAKING == {}  # nothing left to wait for once they are made
+    earlier = ui.ledger().last_date.date() - timedelta(days=30)
+    assert ui.overview.figures(ui.version(), earlier).now.as_of != shown.now.as_of
