@@ -1,7 +1,8 @@
 """The app's server: `streamlit run serve.py` serves `app.py`.
 
 Before the server takes its first request, every module of the library and
-the UI is imported here, one after the other (about a second). Python takes
+the UI is imported here, one after the other (about a second), but for the
+contracts of an import, which load pandera. Python takes
 a module's lock before its package's, so two threads importing one package
 for the first time at once (the warm-up below and a page's script, or two
 visitors' scripts) can each hold what the other waits for, and one of them
@@ -29,8 +30,10 @@ from contextlib import asynccontextmanager
 
 import streamlit as st
 
-# run by Alembic and by `python -m creditdash`, never imported by the app
-NOT_IMPORTED = ("creditdash.store.migrations", "creditdash.__main__")
+# run by Alembic and by `python -m creditdash`, never imported by the app; the contracts,
+# which load pandera (a quarter of a second), only by an import, the first time it runs (one
+# module reached by one path: a second thread importing it meanwhile waits for the first)
+NOT_IMPORTED = ("creditdash.store.migrations", "creditdash.__main__", "creditdash.contracts")
 
 
 def import_all() -> list[str]:

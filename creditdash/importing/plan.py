@@ -18,7 +18,6 @@ import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
-from creditdash.contracts import canonical
 from creditdash.documents import spread_over_items
 from creditdash.errors import ImportRejected, Problem
 from creditdash.frames import (
@@ -179,7 +178,10 @@ def parse(
     )
     if any(p.level == "error" for p in batch.problems):
         raise ImportRejected(list(batch.problems))
-    # the boundary: every frame the import takes from ingest is coerced, then held to its contract
+    # the boundary: every frame the import takes from ingest is coerced, then held to its
+    # contract (pandera's, loaded here: the app's pages start without it)
+    from creditdash.contracts import canonical
+
     return replace(
         batch,
         customers=canonical(batch.customers, "customers"),

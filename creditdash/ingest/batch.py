@@ -439,7 +439,7 @@ def _assemble(
     """The batch-wide checks, then the canonical frames."""
     invoices = _concat([s.invoices for s in staged])
     if len(invoices):
-        invoices = checks.validate(invoices, checks.INVOICES, ctxs, log)
+        invoices = checks.validate(invoices, checks.schema("invoices"), ctxs, log)
         masters = (s.customers for s in staged if s.kind == "customers")
         invoices = parts.split_documents(
             invoices, ctxs, log, checks.INVOICE_CONTENT, parts.retention_terms(masters)
@@ -451,7 +451,7 @@ def _assemble(
     customers = _customers(staged, ctxs, log)
     rates = _concat([s.rates for s in staged])
     if len(rates):
-        rates = checks.validate(rates, checks.RATES, ctxs, log)
+        rates = checks.validate(rates, checks.schema("rates"), ctxs, log)
     snapshots = [_snapshot(s, ctxs, log, opts) for s in staged if s.snapshot is not None]
     tables = {
         "invoices": _keys(invoices, "invoice_id"),
@@ -497,7 +497,9 @@ def _payments(
         "The customer is empty and the invoice this pays is not in the upload. "
         "Fill in the customer id or name.",
     )
-    payments = checks.validate(payments, checks.PAYMENTS, ctxs, log, empty={"customer_id": unknown})
+    payments = checks.validate(
+        payments, checks.schema("payments"), ctxs, log, empty={"customer_id": unknown}
+    )
     if payments.empty:
         return payments
     explicit = payments["_explicit"].astype(bool).to_numpy()
@@ -515,7 +517,7 @@ def _customers(staged: list[Staged], ctxs: list[SheetContext], log: ProblemLog) 
     """One row per customer; a customer master's values come first, then invoice rows'."""
     parts = [s for s in staged if s.customers is not None and len(s.customers)]
     masters = [
-        checks.validate(s.customers, checks.CUSTOMERS, ctxs, log)
+        checks.validate(s.customers, checks.schema("customers"), ctxs, log)
         for s in parts
         if s.kind == "customers"
     ]
@@ -528,7 +530,7 @@ def _customers(staged: list[Staged], ctxs: list[SheetContext], log: ProblemLog) 
 def _snapshot(staged: Staged, ctxs: list[SheetContext], log: ProblemLog, opts: Options) -> Snapshot:
     assert staged.snapshot is not None  # called for the sheets that made a snapshot
     as_of, items = staged.snapshot
-    items = checks.validate(items, checks.OPEN_ITEMS, ctxs, log)
+    items = checks.validate(items, checks.schema("open_items"), ctxs, log)
     items = parts.split_documents(items, ctxs, log, checks.ITEM_CONTENT)
     file = ctxs[staged.ctx_id].file
     out = pd.DataFrame(

@@ -10,46 +10,59 @@ invoice. Each returns the frame without the rows it rejected.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pandera.pandas as pa
 
 from creditdash.ingest.problems import Message, ProblemLog, SheetContext, message
 
+if TYPE_CHECKING:
+    import pandera.pandas as pa
+
 DUE_BEFORE_INVOICE = "due date before invoice date"
-
-
-def _required(*names: str, checks: list[pa.Check] | None = None) -> pa.DataFrameSchema:
-    return pa.DataFrameSchema(
-        {name: pa.Column(nullable=False) for name in names}, checks=checks or [], strict=False
-    )
-
-
-INVOICES = _required(
-    "invoice_id",
-    "customer_id",
-    "invoice_date",
-    "due_date",
-    "amount_cents",
-    "currency",
-    checks=[
-        pa.Check(
-            lambda df: ~(df["due_date"] < df["invoice_date"]),
-            name=DUE_BEFORE_INVOICE,
-            error=DUE_BEFORE_INVOICE,
-        )
-    ],
-)
-PAYMENTS = _required("customer_id", "payment_date", "amount_cents")
-OPEN_ITEMS = _required("invoice_id", "customer_id", "open_cents")
-CUSTOMERS = _required("customer_id")
 RATE_NOT_POSITIVE = "rate not positive"
-RATES = _required(
-    "currency",
-    "rate",
-    checks=[pa.Check(lambda df: df["rate"] > 0, name=RATE_NOT_POSITIVE, error=RATE_NOT_POSITIVE)],
-)
+# each staging frame's schema: the columns that must not be empty
+REQUIRED = {
+    "invoices": (
+        "invoice_id",
+        "customer_id",
+        "invoice_date",
+        "due_date",
+        "amount_cents",
+        "currency",
+    ),
+    "payments": ("customer_id", "payment_date", "amount_cents"),
+    "open_items": ("invoice_id", "customer_id", "open_cents"),
+    "customers": ("customer_id",),
+    "rates": ("currency", "rate"),
+}
+
+
+@functools.cache
+def schema(name: str) -> pa.DataFrameSchema:
+    """The pandera schema of the staging frame `name` (a key of `REQUIRED`): its required
+    columns and, for invoices and rates, the check across columns. Built on first use, so
+    pandera (about a quarter of a second to load) loads only when a file is read."""
+    import pandera.pandas as pa
+
+    checks = []
+    if name == "invoices":
+        checks.append(
+            pa.Check(
+                lambda df: ~(df["due_date"] < df["invoice_date"]),
+                name=DUE_BEFORE_INVOICE,
+                error=DUE_BEFORE_INVOICE,
+            )
+        )
+    if name == "rates":
+        checks.append(
+            pa.Check(lambda df: df["rate"] > 0, name=RATE_NOT_POSITIVE, error=RATE_NOT_POSITIVE)
+        )
+    columns = {column: pa.Column(nullable=False) for column in REQUIRED[name]}
+    return pa.DataFrameSchema(columns, checks=checks, strict=False)
+
 
 # the widths of the store's text columns (creditdash/store/models.py): longer values cannot be stored
 STORED_LENGTHS = {
@@ -130,10 +143,12 @@ def validate(
     frame = too_long(frame.reset_index(drop=True), ctxs, log).reset_index(drop=True)
     if frame.empty:
         return frame
+    from pandera.errors import SchemaErrors
+
     try:
         schema.validate(frame, lazy=True)
         return frame
-    except pa.errors.SchemaErrors as exc:
+    except SchemaErrors as exc:
         cases = exc.failure_cases
     failing = pd.Index(cases["index"].dropna().astype("int64").unique())
     wide = cases["check"].astype(str)
