@@ -107,7 +107,8 @@ def read_rates(bind: Engine | Connection) -> pd.DataFrame:
 def _frame(bind: Engine | Connection, sql: str, columns: list[str]) -> pd.DataFrame:
     with _connected(bind) as conn:
         rows = conn.exec_driver_sql(sql).fetchall()
-    return pd.DataFrame.from_records(rows, columns=columns)
+    # as plain tuples: pandas probes any other row object value by value, five times slower
+    return pd.DataFrame.from_records([tuple(row) for row in rows], columns=columns)
 
 
 def _dates(values: pd.Series) -> pd.Series:
@@ -153,7 +154,7 @@ def _payment_rows(bind: Engine | Connection) -> pd.DataFrame:
 def _rate_rows(bind: Engine | Connection) -> pd.DataFrame:
     with _connected(bind) as conn:
         rows = conn.execute(select(Rate.currency, Rate.rate_date, Rate.rate)).all()
-    frame = pd.DataFrame.from_records(rows, columns=RATE_COLUMNS)
+    frame = pd.DataFrame.from_records([tuple(row) for row in rows], columns=RATE_COLUMNS)
     frame["rate_date"] = pd.to_datetime(frame["rate_date"]).astype("datetime64[us]")
     frame["rate"] = frame["rate"].astype(float)
     return conform(frame, RATE_COLUMNS)
