@@ -1,8 +1,9 @@
 """The app's server: `streamlit run serve.py` serves `app.py`.
 
 Before the server takes its first request, every module of the library and
-the UI is imported here, one after the other (about a second), but for the
-contracts of an import, which load pandera. Python takes
+the UI is imported here, one after the other (half a second to a second; what
+they make is then kept out of the garbage collector's way, `import_all` says
+why), but for the contracts of an import, which load pandera. Python takes
 a module's lock before its package's, so two threads importing one package
 for the first time at once (the warm-up below and a page's script, or two
 visitors' scripts) can each hold what the other waits for, and one of them
