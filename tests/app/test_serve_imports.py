@@ -9,20 +9,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _printed(script: str) -> list[str]:
+    """What `script` prints, split into words, run by a new Python at the project's root."""
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout.split()
+
+
 def test_every_module_of_the_library_and_the_ui_is_imported_up_front_without_the_heavy_ones():
     # pandera comes with the contracts, which only an import needs
-    script = (
+    count, *flags = _printed(
         "import sys, serve\n"
         "names = serve.import_all()\n"
         "print(len(names), 'creditdash.ingest.read' in names, 'ui.collections' in names,\n"
         "      any('migrations' in n for n in names), 'statsmodels' in sys.modules,\n"
         "      'creditdash.contracts' in names, 'pandera' in sys.modules)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    count, *flags = done.stdout.split()
     library = [p for p in (ROOT / "creditdash").rglob("*.py")
                if "migrations" not in p.parts and p.name not in ("__main__.py", "contracts.py")]  # fmt: skip
     ui = list((ROOT / "ui").rglob("*.py"))
@@ -31,7 +35,7 @@ def test_every_module_of_the_library_and_the_ui_is_imported_up_front_without_the
 
 
 def test_the_imports_run_without_the_collector_and_what_they_made_is_frozen():
-    script = (
+    printed = _printed(
         "import gc, serve\n"
         "before = gc.get_freeze_count()\n"
         "serve.import_all()\n"
@@ -42,10 +46,6 @@ def test_the_imports_run_without_the_collector_and_what_they_made_is_frozen():
         "del a, b\n"
         "print(gc.isenabled(), frozen > 50_000, gc.collect() >= 2)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
     # on again after; the library's objects out of every later full collection; new garbage
     # still collected
-    assert done.stdout.split() == ["True", "True", "True"]
+    assert printed == ["True", "True", "True"]
