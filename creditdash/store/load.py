@@ -61,7 +61,8 @@ def read_table(
 
 
 # SQLite's columnar reader is a child process (see creditdash.store.sqlite_reader): worth its
-# start (~0.2 s) from about this many rows on; SQLAlchemy rows cost ~10 µs each.
+# start (~0.2 s) from about this many rows on: read as tuples, rows cost ~2.5 µs each (the
+# demo's 66,000: 0.16-0.19 s either way; 200,000: 0.55 s against 0.23 s in columns).
 COLUMNS_FROM_ROWS = 50_000
 
 
